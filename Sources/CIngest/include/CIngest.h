@@ -1,0 +1,90 @@
+// C API over simdjson (On Demand) for ingest bodies.
+// A body is either one event object or {"events": [event, ...]}. Each event is turned into a flat
+// record whose strings are spans into the parser's arena (unescaped UTF-8), so Swift can intern
+// them without building Strings.
+#ifndef CINGEST_H
+#define CINGEST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// A string in the arena. `length == 0 && offset == CI_ABSENT` means the field was not given
+/// (or was JSON null).
+typedef struct {
+    uint32_t offset;
+    uint32_t length;
+} ci_span;
+
+#define CI_ABSENT 0xFFFFFFFFu
+
+/// Kind of a property value: its text is in the arena (numbers as their JSON token, booleans as
+/// "true"/"false"). JSON null values are dropped.
+enum {
+    CI_VALUE_STRING = 0,
+    CI_VALUE_NUMBER = 1,
+    CI_VALUE_BOOL = 2,
+};
+
+typedef struct {
+    ci_span key;
+    ci_span value;
+    uint32_t kind;
+} ci_property;
+
+/// One event. Field names accepted (aliases from the generator's line format in brackets):
+/// event_type [event], user_email [user_id], account_id, page_url [page], external_id,
+/// anonymous_id, timestamp (ISO-8601 string or epoch milliseconds), properties (flat object).
+/// Unknown top-level keys (e.g. "tenant", "type") are ignored.
+typedef struct {
+    ci_span event_type;
+    ci_span user;
+    ci_span account;
+    ci_span page;
+    ci_span external_id;
+    ci_span anonymous_id;
+    int64_t timestamp_ms;      // valid when has_timestamp != 0
+    uint32_t has_timestamp;
+    uint32_t properties_begin; // index into the property array
+    uint32_t properties_count;
+} ci_event;
+
+typedef struct ci_parser ci_parser;
+
+/// Result of a parse. On failure `ok == 0`, and `error_index` (-1 when not inside an event),
+/// `error_field` (e.g. "timestamp", "properties.plan", "events", "body") and `error_message`
+/// point at NUL-terminated text owned by the parser, valid until the next parse.
+typedef struct {
+    int ok;
+    int is_batch;              // body was {"events": [...]}
+    const ci_event *events;
+    size_t event_count;
+    const ci_property *properties;
+    size_t property_count;
+    const uint8_t *arena;
+    size_t arena_size;
+    long error_index;
+    const char *error_field;
+    const char *error_message;
+} ci_result;
+
+ci_parser *ci_parser_create(void);
+void ci_parser_destroy(ci_parser *parser);
+
+/// Parses `length` bytes at `body`. At most `max_events` events are accepted in a batch (more is
+/// an error on field "events"). The result's pointers stay valid until the next call with the same
+/// parser. Never throws, never aborts: every malformed input gives ok == 0 with a message.
+ci_result ci_parse(ci_parser *parser, const uint8_t *body, size_t length, size_t max_events);
+
+/// Parses an ISO-8601 timestamp ("2026-10-02T13:45:12.345Z", "...+02:00", "2026-10-02T13:45:12Z",
+/// "2026-10-02") into epoch milliseconds. Returns 1 on success, 0 on malformed text.
+int ci_parse_iso8601(const char *text, size_t length, int64_t *out_ms);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,36 @@
+import Actors
+import Hummingbird
+
+/// Resolves the tenant from `x-api-key` or `Authorization: Bearer KEY`; an `X-Workspace-ID`
+/// header, if sent, must name the key's tenant. Paths in `openPaths` need no key.
+struct AuthMiddleware: RouterMiddleware {
+    typealias Context = BeaconRequestContext
+    let registry: TenantRegistry
+    let openPaths: Set<String>
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        if openPaths.contains(request.uri.path) { return try await next(request, context) }
+        guard let key = Self.apiKey(in: request) else {
+            throw APIError.unauthorized("missing API key: send it in the x-api-key header")
+        }
+        guard let tenant = registry.tenant(forKey: key) else { throw APIError.unauthorized("unknown API key") }
+        if let workspace = request.headers[.init("x-workspace-id")!], workspace != tenant.id {
+            throw APIError(.forbidden, code: "forbidden", message: "X-Workspace-ID: the API key does not belong to workspace '\(workspace)'", field: "X-Workspace-ID")
+        }
+        var context = context
+        context.tenant = tenant
+        context.apiKey = key
+        return try await next(request, context)
+    }
+
+    static func apiKey(in request: Request) -> String? {
+        if let key = request.headers[.init("x-api-key")!], !key.isEmpty { return key }
+        if let authorization = request.headers[.authorization], authorization.lowercased().hasPrefix("bearer ") {
+            let key = authorization.dropFirst(7).trimmingCharacters(in: .whitespaces)
+            return key.isEmpty ? nil : key
+        }
+        return nil
+    }
+}
+
+import Foundation

@@ -1,0 +1,37 @@
+import Actors
+import Hummingbird
+import Logging
+import Prometheus
+
+/// Builds the HTTP front: middleware (errors, metrics, auth, rate limits) and every route family.
+public enum BeaconApplication {
+    public static func makeRouter(
+        configuration: BeaconConfiguration, registry: TenantRegistry, prometheus: PrometheusCollectorRegistry? = nil
+    ) -> Router<BeaconRequestContext> {
+        let router = Router(context: BeaconRequestContext.self)
+        router.add(middleware: ErrorMiddleware())
+        router.add(middleware: MetricsMiddleware())
+        router.add(middleware: AuthMiddleware(registry: registry, openPaths: ["/health", "/metrics"]))
+        router.add(middleware: RateLimitMiddleware(limiter: RateLimiter(limits: configuration.rateLimits)))
+        IngestRoutes(parsers: IngestParserPool(), bodyLimit: configuration.bodyLimitBytes).add(to: router)
+        ActivityRoutes().add(to: router)
+        MetricsAPIRoutes().add(to: router)
+        OperationsRoutes(registry: registry, prometheus: prometheus).add(to: router)
+        return router
+    }
+
+    /// The application, serving on the configured host and port.
+    /// - Parameter onListening: called with the bound port once the server accepts connections.
+    public static func make(
+        configuration: BeaconConfiguration, registry: TenantRegistry, prometheus: PrometheusCollectorRegistry?,
+        logger: Logger, onListening: @escaping @Sendable (String, Int) async -> Void
+    ) -> some ApplicationProtocol {
+        let router = makeRouter(configuration: configuration, registry: registry, prometheus: prometheus)
+        return Application(
+            router: router,
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "beacon"),
+            onServerRunning: { channel in await onListening(configuration.host, channel.localAddress?.port ?? configuration.port) },
+            logger: logger
+        )
+    }
+}

@@ -1,0 +1,112 @@
+import Actors
+import Foundation
+import Runtime
+
+/// The server's configuration (config.json), checked at start: every problem names its key.
+public struct BeaconConfiguration: Sendable {
+    public var host = "127.0.0.1"
+    public var port = 8080
+    public var bodyLimitBytes = 5 * 1024 * 1024
+    public var rateLimits: [String: RateLimiter.Limit] = [
+        "ingest": .init(requests: 500, windowSeconds: 60),
+        "api": .init(requests: 100, windowSeconds: 60),
+        "auth": .init(requests: 10, windowSeconds: 900),
+    ]
+    public var tenants: [TenantRegistry.Entry] = []
+
+    public struct Invalid: Error, CustomStringConvertible {
+        public var key: String
+        public var message: String
+        public var description: String { "config: \(key): \(message)" }
+    }
+
+    public init() {}
+
+    public static func load(path: String) throws -> BeaconConfiguration {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw Invalid(key: "(file)", message: "cannot read \(path)")
+        }
+        return try parse(data)
+    }
+
+    public static func parse(_ data: Data) throws -> BeaconConfiguration {
+        guard let root = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
+            throw Invalid(key: "(root)", message: "is not a JSON object")
+        }
+        var config = BeaconConfiguration()
+        try checkKeys(root, allowed: ["server", "rate_limits", "tenants", "storage"], at: "")
+        if let server = root["server"] {
+            let server = try object(server, at: "server")
+            try checkKeys(server, allowed: ["host", "port", "body_limit_bytes"], at: "server")
+            if let host = server["host"] { config.host = try string(host, at: "server.host") }
+            if let port = server["port"] { config.port = try int(port, at: "server.port", range: 0...65535) }
+            if let limit = server["body_limit_bytes"] { config.bodyLimitBytes = try int(limit, at: "server.body_limit_bytes", range: 1024...(1 << 30)) }
+        }
+        if let limits = root["rate_limits"] {
+            let limits = try object(limits, at: "rate_limits")
+            try checkKeys(limits, allowed: ["ingest", "api", "auth"], at: "rate_limits")
+            for (name, value) in limits {
+                let key = "rate_limits.\(name)"
+                let limit = try object(value, at: key)
+                try checkKeys(limit, allowed: ["requests", "window_seconds"], at: key)
+                guard let requests = limit["requests"] else { throw Invalid(key: "\(key).requests", message: "is required") }
+                config.rateLimits[name] = .init(
+                    requests: try int(requests, at: "\(key).requests", range: 1...Int(Int32.max)),
+                    windowSeconds: try limit["window_seconds"].map { try int($0, at: "\(key).window_seconds", range: 1...86_400) } ?? 60)
+            }
+        }
+        guard let tenants = root["tenants"] as? [Any], !tenants.isEmpty else {
+            throw Invalid(key: "tenants", message: "must be a non-empty array of tenants")
+        }
+        var ids = Set<String>(), keys = Set<String>()
+        for (i, value) in tenants.enumerated() {
+            let at = "tenants[\(i)]"
+            let tenant = try object(value, at: at)
+            try checkKeys(tenant, allowed: ["id", "name", "api_keys", "timezone", "retention_days"], at: at)
+            guard let idValue = tenant["id"] else { throw Invalid(key: "\(at).id", message: "is required") }
+            let id = try string(idValue, at: "\(at).id")
+            guard ids.insert(id).inserted else { throw Invalid(key: "\(at).id", message: "'\(id)' is used twice") }
+            let name = try tenant["name"].map { try string($0, at: "\(at).name") } ?? id
+            guard let apiKeys = tenant["api_keys"] as? [Any], !apiKeys.isEmpty else {
+                throw Invalid(key: "\(at).api_keys", message: "must be a non-empty array of strings")
+            }
+            var tenantKeys: [String] = []
+            for (k, keyValue) in apiKeys.enumerated() {
+                let key = try string(keyValue, at: "\(at).api_keys[\(k)]")
+                guard keys.insert(key).inserted else { throw Invalid(key: "\(at).api_keys[\(k)]", message: "is used by another tenant") }
+                tenantKeys.append(key)
+            }
+            let zoneName = try tenant["timezone"].map { try string($0, at: "\(at).timezone") } ?? "UTC"
+            guard let zone = TimeZone(identifier: zoneName) else { throw Invalid(key: "\(at).timezone", message: "unknown time zone '\(zoneName)'") }
+            let retention = try tenant["retention_days"].map { try int($0, at: "\(at).retention_days", range: 0...36_500) } ?? 365
+            config.tenants.append(.init(settings: TenantSettings(id: id, name: name, timeZone: zone, retentionDays: retention), apiKeys: tenantKeys))
+        }
+        return config
+    }
+
+    private static func checkKeys(_ object: [String: Any], allowed: Set<String>, at path: String) throws {
+        for key in object.keys.sorted() where !allowed.contains(key) {
+            throw Invalid(key: path.isEmpty ? key : "\(path).\(key)", message: "unknown key (expected one of \(allowed.sorted().joined(separator: ", ")))")
+        }
+    }
+
+    private static func object(_ value: Any, at key: String) throws -> [String: Any] {
+        guard let object = value as? [String: Any] else { throw Invalid(key: key, message: "must be an object") }
+        return object
+    }
+
+    private static func string(_ value: Any, at key: String) throws -> String {
+        guard let text = value as? String, !text.isEmpty else { throw Invalid(key: key, message: "must be a non-empty string") }
+        return text
+    }
+
+    private static func int(_ value: Any, at key: String, range: ClosedRange<Int>) throws -> Int {
+        guard let number = value as? NSNumber, !(value is Bool), number.doubleValue.rounded() == number.doubleValue else {
+            throw Invalid(key: key, message: "must be an integer")
+        }
+        guard range.contains(number.intValue) else {
+            throw Invalid(key: key, message: "must be between \(range.lowerBound) and \(range.upperBound)")
+        }
+        return number.intValue
+    }
+}

@@ -1,0 +1,26 @@
+import Hummingbird
+import Logging
+
+/// Turns every error into the JSON error envelope: framework errors (no route, body too large)
+/// keep their status; anything unexpected is logged and answered as a 500 without details.
+struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as APIError {
+            throw error
+        } catch let error as HTTPError {
+            switch error.status {
+            case .notFound:
+                throw APIError.notFound("no route for \(request.method) \(request.uri.path)")
+            case .contentTooLarge:
+                throw APIError(.contentTooLarge, code: "body_too_large", message: "body: larger than the server's body limit", field: "body")
+            default:
+                throw APIError(error.status, code: "http_error", message: error.body ?? error.status.reasonPhrase)
+            }
+        } catch {
+            context.logger.error("unexpected error", metadata: ["error": "\(error)", "path": "\(request.uri.path)"])
+            throw APIError(.internalServerError, code: "internal", message: "internal error")
+        }
+    }
+}

@@ -1,0 +1,89 @@
+import Actors
+import Foundation
+import Hummingbird
+import Runtime
+
+/// Native ingestion: `POST /ingest`, `POST /ingest/merge`, `POST /ingest/error`.
+struct IngestRoutes {
+    let parsers: IngestParserPool
+    let bodyLimit: Int
+
+    func add(to router: Router<BeaconRequestContext>) {
+        router.post("/ingest", use: ingest)
+        router.post("/ingest/merge", use: merge)
+        router.post("/ingest/error", use: error)
+    }
+
+    struct IngestAnswer: Encodable { var accepted: Int; var anonymousId: String? }
+
+    @Sendable func ingest(_ request: Request, context: BeaconRequestContext) async throws -> Response {
+        let tenant = try context.requireTenant()
+        let body = try await request.body.collect(upTo: bodyLimit)
+        let batch: ParsedBatch
+        do {
+            batch = try body.withUnsafeReadableBytes { bytes throws(IngestParseError) in try parsers.parse(bytes) }
+        } catch {
+            throw Self.apiError(index: error.index, field: error.field, message: error.message)
+        }
+        do {
+            let receipt = try await tenant.ingest(batch)
+            return try JSONResponse.make(IngestAnswer(accepted: receipt.accepted, anonymousId: receipt.anonymousID))
+        } catch let error as IngestValidationError {
+            throw Self.apiError(index: error.index, field: error.field, message: error.message)
+        }
+    }
+
+    /// "events[3].timestamp: is more than ..." for batches, "timestamp: ..." for a single event.
+    static func apiError(index: Int?, field: String, message: String) -> APIError {
+        let path = index.map { "events[\($0)].\(field)" } ?? field
+        return APIError(.badRequest, code: "invalid_field", message: "\(path): \(message)", field: path)
+    }
+
+    struct MergeAnswer: Encodable { var merged: Bool; var movedEvents: Int; var userEmail: String }
+
+    @Sendable func merge(_ request: Request, context: BeaconRequestContext) async throws -> Response {
+        let tenant = try context.requireTenant()
+        let object = try await JSONBody.object(request, limit: bodyLimit)
+        let anonymousID = try object.requiredString("anonymous_id")
+        let user = try object.requiredString("user_email")
+        switch await tenant.merge(anonymousID: anonymousID, into: user) {
+        case .merged(let moved):
+            return try JSONResponse.make(MergeAnswer(merged: true, movedEvents: moved, userEmail: user))
+        case .alreadyMerged:
+            return try JSONResponse.make(MergeAnswer(merged: false, movedEvents: 0, userEmail: user))
+        case .conflict(let existing):
+            throw APIError(.conflict, code: "conflict",
+                           message: "anonymous_id: '\(anonymousID)' already belongs to '\(existing)'", field: "anonymous_id")
+        }
+    }
+
+    static let errorTypes: Set<String> = ["js_error", "api_error", "not_found", "network_error", "other"]
+
+    @Sendable func error(_ request: Request, context: BeaconRequestContext) async throws -> Response {
+        let tenant = try context.requireTenant()
+        let object = try await JSONBody.object(request, limit: bodyLimit)
+        let page = try object.requiredString("page_url")
+        let errorType = try object.requiredString("error_type")
+        guard Self.errorTypes.contains(errorType) else {
+            throw APIError.badRequest(field: "error_type", "must be one of \(Self.errorTypes.sorted().joined(separator: ", "))")
+        }
+        var properties = [EventInput.Property("error_type", errorType)]
+        if let message = try object.optionalString("error_message") {
+            guard message.utf8.count <= 500 else { throw APIError.badRequest(field: "error_message", "is longer than 500 characters") }
+            properties.append(.init("error_message", message))
+        }
+        if let status = try object.optionalInt("status_code") {
+            guard (100...599).contains(status) else { throw APIError.badRequest(field: "status_code", "must be an HTTP status between 100 and 599") }
+            properties.append(.init("status_code", String(status)))
+        }
+        let event = EventInput(eventType: "page_error", user: try object.optionalString("user_email"),
+                               account: try object.optionalString("account_id"), page: page,
+                               timestampMs: try object.optionalTimestamp("timestamp"), properties: properties)
+        do {
+            let receipt = try await tenant.ingest([event])
+            return try JSONResponse.make(IngestAnswer(accepted: receipt.accepted, anonymousId: receipt.anonymousID))
+        } catch let error as IngestValidationError {
+            throw APIError.badRequest(field: error.field, error.message)
+        }
+    }
+}

@@ -1,0 +1,78 @@
+import Actors
+import Hummingbird
+import Runtime
+
+/// The metrics API's active-user series: `/api/v1/metrics/dau|wau|mau` with `range` and `granularity`.
+struct MetricsAPIRoutes {
+    enum Metric: String { case dau, wau, mau
+        var window: Int { switch self { case .dau: 1; case .wau: 7; case .mau: 30 } }
+    }
+    enum Granularity: String { case daily, weekly, monthly }
+
+    func add(to router: Router<BeaconRequestContext>) {
+        for metric in [Metric.dau, .wau, .mau] {
+            router.get("/api/v1/metrics/\(metric.rawValue)") { request, context in
+                try await series(metric, request, context)
+            }
+        }
+    }
+
+    struct Point: Encodable { var date: String; var value: Int }
+    struct Span: Encodable { var from: String; var to: String }
+    struct Answer: Encodable { var metric: String; var range: Span; var granularity: String; var data: [Point] }
+
+    /// Daily: one point a day. Weekly/monthly: one point a Monday-week or calendar month, dated by
+    /// its first day inside the range; DAU counts distinct users of the bucket, WAU/MAU take the
+    /// trailing value at the bucket's last day.
+    func series(_ metric: Metric, _ request: Request, _ context: BeaconRequestContext) async throws -> Response {
+        let tenant = try context.requireTenant()
+        let query = QueryParameters(request)
+        let range = try Self.range(query.string("range") ?? "30d", today: QueryParameters.today(tenant))
+        let granularityText = query.string("granularity") ?? "daily"
+        guard let granularity = Granularity(rawValue: granularityText) else {
+            throw APIError.badRequest(field: "granularity", "must be daily, weekly or monthly for active users, got '\(granularityText)'")
+        }
+        let buckets = Self.buckets(range, granularity)
+        let values: [Int] = await tenant.read { state in
+            if granularity == .daily || metric != .dau {
+                let daily = metric == .dau ? state.dailyActiveUsers(range) : state.trailingActiveUsers(range, window: metric.window)
+                return buckets.map { daily[Int($0.last - range.first)] }
+            }
+            return buckets.map { state.distinctActiveUsers($0) }
+        }
+        return try JSONResponse.make(Answer(
+            metric: metric.rawValue, range: Span(from: TenantCalendar.isoDate(range.first), to: TenantCalendar.isoDate(range.last)),
+            granularity: granularity.rawValue,
+            data: zip(buckets, values).map { Point(date: TenantCalendar.isoDate($0.0.first), value: $0.1) }))
+    }
+
+    /// `7d`, `30d`, `90d` (any `Nd` up to 3650) ending today, or `YYYY-MM-DD,YYYY-MM-DD`.
+    static func range(_ text: String, today: DayNumber) throws -> DayRange {
+        if text.hasSuffix("d"), let n = Int(text.dropLast()) {
+            guard (1...3650).contains(n) else { throw APIError.badRequest(field: "range", "must cover 1 to 3650 days, got '\(text)'") }
+            return DayRange(days: n, endingOn: today)
+        }
+        let parts = text.split(separator: ",", omittingEmptySubsequences: false)
+        guard parts.count == 2, let from = TenantCalendar.parseISODate(String(parts[0])), let to = TenantCalendar.parseISODate(String(parts[1])) else {
+            throw APIError.badRequest(field: "range", "must be 7d, 30d, 90d or YYYY-MM-DD,YYYY-MM-DD, got '\(text)'")
+        }
+        guard from <= to, to - from < 3650 else { throw APIError.badRequest(field: "range", "must run forward and cover at most 3650 days") }
+        return DayRange(first: from, last: to)
+    }
+
+    static func buckets(_ range: DayRange, _ granularity: Granularity) -> [DayRange] {
+        switch granularity {
+        case .daily: return range.all.map { DayRange(first: $0, last: $0) }
+        case .weekly, .monthly:
+            var result: [DayRange] = []
+            for d in range.all {
+                let startsBucket = granularity == .weekly ? Self.isMonday(d) : TenantCalendar.date(of: d).day == 1
+                if result.isEmpty || startsBucket { result.append(DayRange(first: d, last: d)) } else { result[result.count - 1].last = d }
+            }
+            return result
+        }
+    }
+
+    /// 1970-01-01 was a Thursday.
+    static func isMonday(_ day: DayNumber) -> Bool { ((Int(day) + 3) % 7 + 7) % 7 == 0 }
+}

@@ -1,0 +1,67 @@
+import Actors
+import Hummingbird
+import Runtime
+
+/// Reads and checks query parameters; every error names the parameter.
+struct QueryParameters {
+    let values: [String: String]
+
+    init(_ request: Request) {
+        var values: [String: String] = [:]
+        for (key, value) in request.uri.queryParameters { values[String(key)] = String(value).removingPercentEncoding ?? String(value) }
+        self.values = values
+    }
+
+    func string(_ name: String) -> String? {
+        guard let value = values[name], !value.isEmpty else { return nil }
+        return value
+    }
+
+    func requiredString(_ name: String) throws -> String {
+        guard let value = string(name) else { throw APIError.badRequest(field: name, "is required") }
+        return value
+    }
+
+    func int(_ name: String, default defaultValue: Int, range: ClosedRange<Int>) throws -> Int {
+        guard let text = string(name) else { return defaultValue }
+        guard let value = Int(text) else { throw APIError.badRequest(field: name, "must be an integer, got '\(text)'") }
+        guard range.contains(value) else {
+            throw APIError.badRequest(field: name, "must be between \(range.lowerBound) and \(range.upperBound), got \(value)")
+        }
+        return value
+    }
+
+    /// `days` days ending with `end` (a date in the tenant's time zone, default today).
+    func dayRange(defaultDays: Int, tenant: TenantActor) throws -> DayRange {
+        let days = try int("days", default: defaultDays, range: 1...3650)
+        return DayRange(days: days, endingOn: try endDay(tenant: tenant))
+    }
+
+    func endDay(tenant: TenantActor) throws -> DayNumber {
+        guard let text = string("end") else { return Self.today(tenant) }
+        guard let day = TenantCalendar.parseISODate(text) else { throw APIError.badRequest(field: "end", "must be a date YYYY-MM-DD, got '\(text)'") }
+        return day
+    }
+
+    /// Filters that arrive with accounts and segments; refused until then rather than ignored.
+    func rejectUnsupportedFilters() throws {
+        for name in ["segment_id", "industry", "company_size", "owner_email"] where string(name) != nil {
+            throw APIError.badRequest(field: name, "filtering by \(name) is not supported by this endpoint yet")
+        }
+    }
+
+    static func today(_ tenant: TenantActor) -> DayNumber {
+        var calendar = TenantCalendar(timeZone: tenant.settings.timeZone)
+        return calendar.day(of: tenant.now())
+    }
+
+    /// An instant given as ISO-8601 or epoch milliseconds.
+    func instant(_ name: String) throws -> Int64? {
+        guard let text = string(name) else { return nil }
+        if let ms = Int64(text) { return ms }
+        guard let ms = ISO8601Timestamp.parseMilliseconds(text) else {
+            throw APIError.badRequest(field: name, "must be an ISO-8601 time or epoch milliseconds, got '\(text)'")
+        }
+        return ms
+    }
+}

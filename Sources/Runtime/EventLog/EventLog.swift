@@ -1,0 +1,37 @@
+/// The tenant's events in arrival order: sealed chunks plus one open chunk.
+/// Old sealed chunks are evicted past retention; the indexes built from them stay.
+public struct EventLog: Sendable {
+    public static let chunkCapacity = 65_536
+
+    public private(set) var sealed: [SealedChunk] = []
+    public private(set) var open = EventColumns(reserving: EventLog.chunkCapacity)
+    public private(set) var evictedEvents = 0
+
+    public init() {}
+
+    public var count: Int { sealed.count * Self.chunkCapacity + open.count }
+
+    mutating func append(_ event: StoredEvent) {
+        open.append(event)
+        if open.count == Self.chunkCapacity {
+            sealed.append(SealedChunk(open))
+            open = EventColumns(reserving: Self.chunkCapacity)
+        }
+    }
+
+    /// Every chunk's columns, oldest first (sealed chunks, then the open one).
+    public func forEachChunk(_ body: (EventColumns) throws -> Void) rethrows {
+        for chunk in sealed { try body(chunk.columns) }
+        if open.count > 0 { try body(open) }
+    }
+
+    /// Drops sealed chunks whose newest event is older than `cutoffMs`.
+    mutating func evict(olderThan cutoffMs: Int64) {
+        while let first = sealed.first, first.columns.maxTimestamp < cutoffMs {
+            evictedEvents += first.columns.count
+            sealed.removeFirst()
+        }
+    }
+
+    public var memoryBytes: Int { sealed.reduce(open.memoryBytes) { $0 + $1.columns.memoryBytes } }
+}

@@ -1,0 +1,112 @@
+/// Interns byte strings to dense `UInt32` ids in arrival order without building a `String` on
+/// the hot path: an open-addressing hash table over one byte arena.
+public struct ByteInterner: Sendable {
+    private var arena: [UInt8] = []
+    private var starts: [UInt32] = [0]          // id i spans arena[starts[i] ..< starts[i + 1]]
+    private var hashes: [UInt32] = []
+    private var slots: [UInt32]                  // id + 1, 0 = empty
+    private var mask: Int
+
+    public init(capacity: Int = 1024) {
+        var size = 16
+        while size < capacity * 2 { size <<= 1 }
+        slots = [UInt32](repeating: 0, count: size)
+        mask = size - 1
+    }
+
+    public var count: Int { starts.count - 1 }
+
+    /// The id of `bytes`, adding it when new.
+    public mutating func intern(_ bytes: UnsafeRawBufferPointer) -> UInt32 {
+        let hash = Self.hash(bytes)
+        if let id = find(bytes, hash: hash) { return id }
+        return insert(bytes, hash: hash)
+    }
+
+    public mutating func intern(_ text: String) -> UInt32 {
+        var copy = text
+        return copy.withUTF8 { intern(UnsafeRawBufferPointer($0)) }
+    }
+
+    /// The id of `bytes` if interned.
+    public func lookup(_ bytes: UnsafeRawBufferPointer) -> UInt32? { find(bytes, hash: Self.hash(bytes)) }
+
+    public func lookup(_ text: String) -> UInt32? {
+        var copy = text
+        return copy.withUTF8 { lookup(UnsafeRawBufferPointer($0)) }
+    }
+
+    public func string(_ id: UInt32) -> String {
+        let start = Int(starts[Int(id)]), end = Int(starts[Int(id) + 1])
+        return arena.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[start..<end]), as: UTF8.self) }
+    }
+
+    public var strings: [String] { (0..<UInt32(count)).map(string) }
+
+    public var memoryBytes: Int { arena.capacity + starts.capacity * 4 + hashes.capacity * 4 + slots.capacity * 4 }
+
+    func find(_ bytes: UnsafeRawBufferPointer, hash: UInt32) -> UInt32? {
+        var slot = Int(hash) & mask
+        return arena.withUnsafeBytes { arenaBytes in
+            while true {
+                let entry = slots[slot]
+                if entry == 0 { return nil }
+                let id = Int(entry - 1)
+                if hashes[id] == hash {
+                    let start = Int(starts[id]), length = Int(starts[id + 1]) - start
+                    if length == bytes.count
+                        && (length == 0 || memcmp(arenaBytes.baseAddress! + start, bytes.baseAddress!, length) == 0) {
+                        return UInt32(id)
+                    }
+                }
+                slot = (slot + 1) & mask
+            }
+        }
+    }
+
+    mutating func insert(_ bytes: UnsafeRawBufferPointer, hash: UInt32) -> UInt32 {
+        let id = UInt32(count)
+        arena.append(contentsOf: bytes)
+        starts.append(UInt32(arena.count))
+        hashes.append(hash)
+        if count * 2 > slots.count { grow() } else { place(id: id, hash: hash) }
+        return id
+    }
+
+    private mutating func place(id: UInt32, hash: UInt32) {
+        var slot = Int(hash) & mask
+        while slots[slot] != 0 { slot = (slot + 1) & mask }
+        slots[slot] = id + 1
+    }
+
+    private mutating func grow() {
+        slots = [UInt32](repeating: 0, count: slots.count * 2)
+        mask = slots.count - 1
+        for id in 0..<UInt32(count) { place(id: id, hash: hashes[Int(id)]) }
+    }
+
+    /// FNV-1a over 8-byte words, then a final mix: fast on short keys (emails, event names).
+    static func hash(_ bytes: UnsafeRawBufferPointer) -> UInt32 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        var i = 0
+        let n = bytes.count
+        while i + 8 <= n {
+            h = (h ^ bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0x100_0000_01b3
+            i += 8
+        }
+        while i < n {
+            h = (h ^ UInt64(bytes[i])) &* 0x100_0000_01b3
+            i += 1
+        }
+        h ^= h >> 33
+        h = h &* 0xff51_afd7_ed55_8ccd
+        h ^= h >> 33
+        return UInt32(truncatingIfNeeded: h)
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif

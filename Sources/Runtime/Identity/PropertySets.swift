@@ -1,0 +1,76 @@
+/// Interns whole property objects: each distinct set of key/value pairs gets one id, so an event
+/// stores 4 bytes of properties. Keys and values are interned on their own, for queries.
+public struct PropertySets: Sendable {
+    public private(set) var keys = ByteInterner(capacity: 256)
+    public private(set) var values = ByteInterner(capacity: 4096)
+    private var sets = ByteInterner(capacity: 4096)
+    private var pairStarts: [UInt32] = [0]
+    private var pairKeys: [UInt32] = []
+    private var pairValues: [UInt32] = []
+    private var scratch: [UInt8] = []
+
+    public init() {
+        _ = sets.intern(UnsafeRawBufferPointer(start: nil, count: 0))   // id 0: no properties
+        pairStarts.append(0)
+    }
+
+    public var count: Int { sets.count }
+
+    /// The id of the set made of `pairs` (raw key and value bytes), in the order given.
+    mutating func intern(_ pairs: some Sequence<(key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer)>) -> PropertySetIndex {
+        scratch.removeAll(keepingCapacity: true)
+        for (key, value) in pairs {
+            appendLength(key.count); scratch.append(contentsOf: key)
+            appendLength(value.count); scratch.append(contentsOf: value)
+        }
+        if scratch.isEmpty { return .empty }
+        let before = sets.count
+        let id = scratch.withUnsafeBytes { sets.intern($0) }
+        if Int(id) == before {
+            for (key, value) in pairs {
+                pairKeys.append(keys.intern(key))
+                pairValues.append(values.intern(value))
+            }
+            pairStarts.append(UInt32(pairKeys.count))
+        }
+        return PropertySetIndex(id)
+    }
+
+    mutating func intern(_ properties: [(String, String)]) -> PropertySetIndex {
+        var flat: [UInt8] = []
+        var bounds: [(Range<Int>, Range<Int>)] = []
+        for (k, v) in properties {
+            let ks = flat.count; flat.append(contentsOf: k.utf8)
+            let vs = flat.count; flat.append(contentsOf: v.utf8)
+            bounds.append((ks..<vs, vs..<flat.count))
+        }
+        return flat.withUnsafeBytes { bytes in
+            intern(bounds.map { (key: UnsafeRawBufferPointer(rebasing: bytes[$0.0]), value: UnsafeRawBufferPointer(rebasing: bytes[$0.1])) })
+        }
+    }
+
+    private mutating func appendLength(_ n: Int) {
+        scratch.append(UInt8(truncatingIfNeeded: n)); scratch.append(UInt8(truncatingIfNeeded: n >> 8))
+    }
+
+    /// The (key id, value id) pairs of a set.
+    public func pairs(_ set: PropertySetIndex) -> [(key: UInt32, value: UInt32)] {
+        let lo = Int(pairStarts[Int(set.rawValue)]), hi = Int(pairStarts[Int(set.rawValue) + 1])
+        return (lo..<hi).map { (pairKeys[$0], pairValues[$0]) }
+    }
+
+    /// The value id of `key` in a set, if present.
+    public func value(of key: UInt32, in set: PropertySetIndex) -> UInt32? {
+        let lo = Int(pairStarts[Int(set.rawValue)]), hi = Int(pairStarts[Int(set.rawValue) + 1])
+        for i in lo..<hi where pairKeys[i] == key { return pairValues[i] }
+        return nil
+    }
+
+    public func decoded(_ set: PropertySetIndex) -> [String: String] {
+        var out: [String: String] = [:]
+        for (k, v) in pairs(set) { out[keys.string(k)] = values.string(v) }
+        return out
+    }
+
+    var memoryBytes: Int { keys.memoryBytes + values.memoryBytes + sets.memoryBytes + (pairStarts.capacity + pairKeys.capacity + pairValues.capacity) * 4 + scratch.capacity }
+}

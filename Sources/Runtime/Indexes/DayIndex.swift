@@ -1,0 +1,118 @@
+/// What happened on one day (tenant time zone): who was active, who was new, and per event type
+/// and page how often and by whom. Updated on ingest, read by every per-day question.
+public struct DayIndex: Sendable {
+    public var active = Bitmap()
+    /// Users whose first event falls on this day.
+    public var newUsers = Bitmap()
+    public var eventCount = 0
+    public var typeUsers: [Bitmap] = []
+    public var typeCounts: [Int] = []
+    public var pageCounts: [Int] = []
+
+    public init() {}
+
+    @inline(__always)
+    mutating func record(user: UInt32, type: Int, page: PageIndex) {
+        active.insert(user)
+        eventCount += 1
+        if type >= typeCounts.count { growTypes(to: type + 1) }
+        typeUsers[type].insert(user)
+        typeCounts[type] += 1
+        if page != .none {
+            let p = Int(page.rawValue)
+            if p >= pageCounts.count { pageCounts.append(contentsOf: repeatElement(0, count: p + 1 - pageCounts.count)) }
+            pageCounts[p] += 1
+        }
+    }
+
+    @inline(never)
+    mutating func growTypes(to count: Int) {
+        typeUsers.append(contentsOf: (typeCounts.count..<count).map { _ in Bitmap() })
+        typeCounts.append(contentsOf: repeatElement(0, count: count - typeCounts.count))
+    }
+
+    public func users(ofType type: EventTypeIndex) -> Bitmap? {
+        Int(type.rawValue) < typeUsers.count ? typeUsers[Int(type.rawValue)] : nil
+    }
+
+    public func count(ofType type: EventTypeIndex) -> Int {
+        Int(type.rawValue) < typeCounts.count ? typeCounts[Int(type.rawValue)] : 0
+    }
+
+    /// Moves `from`'s membership to `to` in every set of the day (user merge).
+    mutating func reassign(_ from: UInt32, to: UInt32) {
+        guard active.contains(from) else { return }
+        active.remove(from); active.insert(to)
+        for t in typeUsers.indices where typeUsers[t].contains(from) {
+            typeUsers[t].remove(from); typeUsers[t].insert(to)
+        }
+    }
+
+    var memoryBytes: Int {
+        active.sizeBytes + newUsers.sizeBytes + typeUsers.reduce(0) { $0 + $1.sizeBytes } + (typeCounts.count + pageCounts.count) * 8
+    }
+}
+
+/// Day indexes for a contiguous range of days, extended in either direction as events arrive.
+public struct DayIndexes: Sendable {
+    public private(set) var firstDay: DayNumber = 0
+    public private(set) var days: [DayIndex] = []
+
+    public init() {}
+
+    public var lastDay: DayNumber { firstDay + DayNumber(days.count) - 1 }
+    public var isEmpty: Bool { days.isEmpty }
+
+    /// The slot of `day`, creating days as needed.
+    @inline(__always)
+    mutating func slot(for day: DayNumber) -> Int {
+        if !days.isEmpty, day >= firstDay, day < firstDay + DayNumber(days.count) { return Int(day - firstDay) }
+        return extend(to: day)
+    }
+
+    @inline(never)
+    private mutating func extend(to day: DayNumber) -> Int {
+        if days.isEmpty {
+            firstDay = day
+            days = [DayIndex()]
+            return 0
+        }
+        if day < firstDay {
+            let added = Int(firstDay - day)
+            days.insert(contentsOf: (0..<added).map { _ in DayIndex() }, at: 0)
+            firstDay = day
+            return 0
+        }
+        let needed = Int(day - firstDay) + 1 - days.count
+        days.append(contentsOf: (0..<needed).map { _ in DayIndex() })
+        return Int(day - firstDay)
+    }
+
+    subscript(slot slot: Int) -> DayIndex {
+        get { days[slot] }
+        _modify { yield &days[slot] }
+    }
+
+    /// The index of `day`, or nil when nothing happened that day.
+    public subscript(day: DayNumber) -> DayIndex? {
+        guard !days.isEmpty, day >= firstDay, day <= lastDay else { return nil }
+        return days[Int(day - firstDay)]
+    }
+
+    /// Drops days before `day` (retention of the aggregates themselves).
+    mutating func dropDays(before day: DayNumber) {
+        guard !days.isEmpty, day > firstDay else { return }
+        let n = min(days.count, Int(day - firstDay))
+        days.removeFirst(n)
+        firstDay += DayNumber(n)
+    }
+
+    mutating func forEachDay(in range: ClosedRange<DayNumber>, _ body: (inout DayIndex) -> Void) {
+        guard !days.isEmpty else { return }
+        let lo = max(range.lowerBound, firstDay), hi = min(range.upperBound, lastDay)
+        guard lo <= hi else { return }
+        for d in lo...hi { body(&days[Int(d - firstDay)]) }
+    }
+
+    var memoryBytes: Int { days.reduce(0) { $0 + $1.memoryBytes } }
+}

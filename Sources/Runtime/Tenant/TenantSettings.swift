@@ -1,0 +1,14 @@
+import Foundation
+
+/// What a tenant is configured with.
+public struct TenantSettings: Sendable {
+    public var id: String
+    public var name: String
+    public var timeZone: TimeZone
+    /// Days of events kept; 0 keeps everything.
+    public var retentionDays: Int
+
+    public init(id: String, name: String, timeZone: TimeZone = TimeZone(identifier: "UTC")!, retentionDays: Int = 365) {
+        self.id = id; self.name = name; self.timeZone = timeZone; self.retentionDays = retentionDays
+    }
+}

@@ -1,0 +1,158 @@
+import CIngest
+
+/// Ingest: validate a whole batch first, then apply every event, updating every index.
+extension TenantState {
+    /// Applies a batch parsed by `FastIngestParser`. Nothing changes if any event is invalid.
+    /// - Parameters:
+    ///   - nowMs: the server's clock; events without a timestamp get it, and it bounds late and future events.
+    ///   - anonymousID: the id for events that name no user and no `anonymous_id`.
+    public mutating func ingest(_ batch: ParsedBatch, nowMs: Int64, anonymousID: @autoclosure () -> String) throws(IngestValidationError) -> IngestReceipt {
+        var needsAnonymous = false
+        for (i, event) in batch.events.enumerated() {
+            if event.event_type.offset == CI_ABSENT || event.event_type.length == 0 {
+                throw IngestValidationError(index: i, field: "event_type", message: "is required")
+            }
+            if event.has_timestamp != 0, let problem = timestampProblem(event.timestamp_ms, nowMs: nowMs) {
+                throw IngestValidationError(index: i, field: "timestamp", message: problem)
+            }
+            if event.page.offset == CI_ABSENT, batch.bytes(event.event_type).elementsEqual("page_view".utf8) {
+                throw IngestValidationError(index: i, field: "page_url", message: "is required for page_view events")
+            }
+            if event.user.offset == CI_ABSENT && event.anonymous_id.offset == CI_ABSENT { needsAnonymous = true }
+        }
+        let generated = needsAnonymous ? anonymousID() : nil
+        var generatedUser: UInt32?
+        batch.arena.withUnsafeBytes { arena in
+            func bytes(_ span: ci_span) -> UnsafeRawBufferPointer {
+                UnsafeRawBufferPointer(rebasing: arena[Int(span.offset)..<Int(span.offset + span.length)])
+            }
+            for event in batch.events {
+                let user: UInt32
+                if event.user.offset != CI_ABSENT {
+                    user = internUser(bytes(event.user), anonymous: false)
+                } else if event.anonymous_id.offset != CI_ABSENT {
+                    user = internUser(bytes(event.anonymous_id), anonymous: true)
+                } else {
+                    if generatedUser == nil { generatedUser = internUser(generated!, anonymous: true) }
+                    user = generatedUser!
+                }
+                let account = event.account.offset == CI_ABSENT ? AccountIndex.none : internAccount(bytes(event.account))
+                let type = internEventType(bytes(event.event_type))
+                let page = event.page.offset == CI_ABSENT ? PageIndex.none : PageIndex(pageNames.intern(bytes(event.page)))
+                let lo = Int(event.properties_begin), hi = lo + Int(event.properties_count)
+                let properties = hi == lo ? PropertySetIndex.empty
+                    : propertySets.intern(batch.properties[lo..<hi].lazy.map { (key: bytes($0.key), value: bytes($0.value)) })
+                let timestamp = event.has_timestamp != 0 ? event.timestamp_ms : nowMs
+                apply(StoredEvent(timestampMs: timestamp, user: UserIndex(user), account: account, type: EventTypeIndex(type),
+                                  page: page, properties: properties), nowMs: nowMs)
+            }
+        }
+        return IngestReceipt(accepted: batch.events.count, anonymousID: generated)
+    }
+
+    /// Applies events given as strings (the slow path), with the same validation.
+    public mutating func ingest(_ events: [EventInput], nowMs: Int64, anonymousID: @autoclosure () -> String) throws(IngestValidationError) -> IngestReceipt {
+        if events.count > IngestLimits.maxBatchEvents {
+            throw IngestValidationError(index: nil, field: "events", message: "holds \(events.count) events; at most \(IngestLimits.maxBatchEvents) are allowed")
+        }
+        var needsAnonymous = false
+        for (i, event) in events.enumerated() {
+            if event.eventType.isEmpty { throw IngestValidationError(index: i, field: "event_type", message: "is required") }
+            if let ts = event.timestampMs, let problem = timestampProblem(ts, nowMs: nowMs) {
+                throw IngestValidationError(index: i, field: "timestamp", message: problem)
+            }
+            if event.page == nil && event.eventType == "page_view" {
+                throw IngestValidationError(index: i, field: "page_url", message: "is required for page_view events")
+            }
+            if event.user == nil { needsAnonymous = true }
+        }
+        let generated = needsAnonymous ? anonymousID() : nil
+        for event in events {
+            let user = internUser(event.user ?? generated!, anonymous: event.user == nil)
+            let account = event.account.map { name in
+                var copy = name
+                return copy.withUTF8 { internAccount(UnsafeRawBufferPointer($0)) }
+            } ?? .none
+            var typeName = event.eventType
+            let type = typeName.withUTF8 { internEventType(UnsafeRawBufferPointer($0)) }
+            let page = event.page.map { PageIndex(pageNames.intern($0)) } ?? .none
+            let properties = event.properties.isEmpty ? PropertySetIndex.empty : propertySets.intern(event.properties.map { ($0.key, $0.value) })
+            apply(StoredEvent(timestampMs: event.timestampMs ?? nowMs, user: UserIndex(user), account: account, type: EventTypeIndex(type),
+                              page: page, properties: properties), nowMs: nowMs)
+        }
+        return IngestReceipt(accepted: events.count, anonymousID: generated)
+    }
+
+    /// Why `timestampMs` cannot be accepted now, or nil when it can.
+    public func timestampProblem(_ timestampMs: Int64, nowMs: Int64) -> String? {
+        if timestampMs > nowMs + IngestLimits.maxFutureMs { return "is more than 24 hours in the future" }
+        if settings.retentionDays > 0, timestampMs < nowMs - Int64(settings.retentionDays) * TenantCalendar.dayMs {
+            return "is older than the tenant's retention of \(settings.retentionDays) days"
+        }
+        return nil
+    }
+
+    // MARK: - Interning
+
+    mutating func internUser(_ bytes: UnsafeRawBufferPointer, anonymous: Bool) -> UInt32 {
+        let id = userNames.intern(bytes)
+        if Int(id) == users.count { users.add(anonymous: anonymous) }
+        return users.canonical(id)
+    }
+
+    mutating func internUser(_ name: String, anonymous: Bool) -> UInt32 {
+        var copy = name
+        return copy.withUTF8 { internUser(UnsafeRawBufferPointer($0), anonymous: anonymous) }
+    }
+
+    mutating func internAccount(_ bytes: UnsafeRawBufferPointer) -> AccountIndex {
+        let id = accountNames.intern(bytes)
+        if Int(id) == accounts.count { accounts.add() }
+        return AccountIndex(id)
+    }
+
+    mutating func internEventType(_ bytes: UnsafeRawBufferPointer) -> UInt32 {
+        let id = eventTypeNames.intern(bytes)
+        if Int(id) == typeTotals.count { typeTotals.append(0) }
+        return id
+    }
+
+    // MARK: - Applying one event to every index
+
+    mutating func apply(_ event: StoredEvent, nowMs: Int64) {
+        let u = event.user.rawValue
+        let ts = event.timestampMs
+        let day = calendar.day(of: ts)
+        let slot = days.slot(for: day)
+        let previousFirst = users.record(user: u, timestampMs: ts, account: event.account)
+        days[slot: slot].record(user: u, type: Int(event.type.rawValue), page: event.page)
+        if ts < previousFirst {
+            if previousFirst != .max {
+                let oldDay = calendar.day(of: previousFirst)
+                if oldDay != day {
+                    days[slot: days.slot(for: oldDay)].newUsers.remove(u)
+                    days[slot: slot].newUsers.insert(u)
+                }
+            } else {
+                days[slot: slot].newUsers.insert(u)
+            }
+        }
+        if event.account != .none { accounts.record(account: event.account, user: u, timestampMs: ts) }
+        // Events ahead of the clock stay out of the live ring, so they cannot push the present out of it.
+        if ts <= nowMs + 60_000 { minutes.record(user: u, timestampMs: ts) }
+        log.append(event)
+        typeTotals[Int(event.type.rawValue)] += 1
+        eventsIngested += 1
+        if ts > (newestTimestampMs ?? .min) { newestTimestampMs = ts }
+    }
+
+    /// Evicts sealed chunks of events older than the retention window; aggregates stay.
+    public mutating func evictExpired(nowMs: Int64) {
+        guard settings.retentionDays > 0 else { return }
+        log.evict(olderThan: nowMs - Int64(settings.retentionDays) * TenantCalendar.dayMs)
+    }
+}
+
+extension ParsedBatch {
+    func bytes(_ span: ci_span) -> ArraySlice<UInt8> { arena[Int(span.offset)..<Int(span.offset + span.length)] }
+}

@@ -1,0 +1,39 @@
+/// Identity merges: an anonymous visitor folded into a known user, history included.
+extension TenantState {
+    public enum MergeOutcome: Sendable, Equatable {
+        case merged(movedEvents: Int)
+        /// Both names already stood for the same user.
+        case alreadyMerged
+        /// The anonymous id already belongs to another known user.
+        case conflict(existingUser: String)
+    }
+
+    /// Folds `anonymousID` into `userName`. Every index moves the anonymous user's membership to
+    /// the known user; events in the log keep their original id and are read through the merge.
+    /// Later events sent under the anonymous id count for the known user.
+    public mutating func merge(anonymousID: String, into userName: String) -> MergeOutcome {
+        let from = internUser(anonymousID, anonymous: true)
+        let to = internUser(userName, anonymous: false)
+        guard from != to else { return .alreadyMerged }
+        guard users.isAnonymous[Int(from)] else { return .conflict(existingUser: userNames.string(from)) }
+        let moved = Int(users.eventCounts[Int(from)])
+        if moved > 0 {
+            let fromFirstDay = calendar.day(of: users.firstSeen[Int(from)])
+            let fromLastDay = calendar.day(of: users.lastSeen[Int(from)])
+            days.forEachDay(in: fromFirstDay...fromLastDay) { $0.reassign(from, to: to) }
+            days.forEachDay(in: fromFirstDay...fromFirstDay) { $0.newUsers.remove(from) }
+            if users.hasEvents(to) {
+                let toFirstDay = calendar.day(of: users.firstSeen[Int(to)])
+                days.forEachDay(in: toFirstDay...toFirstDay) { $0.newUsers.remove(to) }
+            }
+            minutes.reassign(from, to: to)
+            accounts.reassign(from, to: to, in: AccountIndex(users.accounts[Int(from)]))
+        }
+        users.merge(from, into: to)
+        if moved > 0 {
+            let firstDay = calendar.day(of: users.firstSeen[Int(to)])
+            days.forEachDay(in: firstDay...firstDay) { $0.newUsers.insert(to) }
+        }
+        return .merged(movedEvents: moved)
+    }
+}

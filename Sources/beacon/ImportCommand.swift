@@ -1,0 +1,193 @@
+import ArgumentParser
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// Streams an NDJSON file of events to a running server in batches, with a live progress line.
+struct ImportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Send a file of events (NDJSON: native ingest fields or the generator's line format) to a running server.")
+
+    @Argument(help: "NDJSON file: one event per line, or {\"events\":[...]} / {\"merges\":[...]} lines.")
+    var file: String
+
+    @Option(help: "Base URL of the server.") var url: String = "http://127.0.0.1:8080"
+    @Option(name: .customLong("api-key"), help: "API key of the tenant.") var apiKey: String
+    @Option(name: .customLong("batch-size"), help: "Events per request (at most 1000).") var batchSize: Int = 1000
+    @Option(help: "Requests in flight at once.") var concurrency: Int = 4
+
+    func validate() throws {
+        guard (1...1000).contains(batchSize) else { throw ValidationError("--batch-size must be between 1 and 1000") }
+        guard (1...64).contains(concurrency) else { throw ValidationError("--concurrency must be between 1 and 64") }
+        guard URL(string: url) != nil else { throw ValidationError("--url is not a URL") }
+    }
+
+    func run() async throws {
+        guard let input = FileHandle(forReadingAtPath: file) else { throw ValidationError("cannot open \(file)") }
+        let totalBytes = (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0
+        let client = ImportClient(baseURL: url, apiKey: apiKey)
+        let progress = ImportProgress(totalBytes: totalBytes)
+        let reader = BatchReader(handle: input, batchSize: batchSize)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            var inFlight = 0
+            while let piece = try reader.next() {
+                if inFlight >= concurrency { try await group.next(); inFlight -= 1 }
+                let bytesRead = reader.bytesRead
+                group.addTask {
+                    switch piece {
+                    case .events(let body, let count):
+                        try await client.post("/ingest", body: body)
+                        await progress.sent(events: count, bytesRead: bytesRead)
+                    case .merges(let bodies):
+                        for body in bodies { try await client.post("/ingest/merge", body: body) }
+                        await progress.merged(bodies.count)
+                    }
+                }
+                inFlight += 1
+            }
+            try await group.waitForAll()
+        }
+        await progress.finish()
+    }
+}
+
+/// Turns lines into request bodies without decoding the events: lines are joined as they are.
+final class BatchReader {
+    enum Piece { case events(Data, count: Int), merges([Data]) }
+    private let handle: FileHandle
+    private let batchSize: Int
+    private var buffer = Data()
+    private var eof = false
+    private var pendingMerges: [Data] = []
+    private(set) var bytesRead = 0
+
+    init(handle: FileHandle, batchSize: Int) { self.handle = handle; self.batchSize = batchSize }
+
+    func next() throws -> Piece? {
+        var lines: [Data] = []
+        while lines.count < batchSize {
+            guard let line = try nextLine() else { break }
+            if line.isEmpty { continue }
+            if line.starts(with: Array(#"{"events":"#.utf8)) || line.starts(with: Array(#"{"events": "#.utf8)) {
+                if lines.isEmpty { return .events(line, count: Self.countEvents(line)) }
+                pushBack(line); break
+            }
+            if line.starts(with: Array(#"{"merges":"#.utf8)) {
+                let object = try JSONSerialization.jsonObject(with: line) as? [String: Any]
+                for merge in object?["merges"] as? [[String: Any]] ?? [] { pendingMerges.append(try Self.mergeBody(merge)) }
+                continue
+            }
+            if line.starts(with: Array(#"{"type":"merge""#.utf8)) {
+                pendingMerges.append(try Self.mergeBody(JSONSerialization.jsonObject(with: line) as? [String: Any] ?? [:]))
+                continue
+            }
+            lines.append(line)
+        }
+        if lines.isEmpty {
+            if !pendingMerges.isEmpty { defer { pendingMerges = [] }; return .merges(pendingMerges) }
+            return nil
+        }
+        var body = Data(#"{"events":["#.utf8)
+        for (i, line) in lines.enumerated() {
+            if i > 0 { body.append(UInt8(ascii: ",")) }
+            body.append(line)
+        }
+        body.append(contentsOf: Array("]}".utf8))
+        return .events(body, count: lines.count)
+    }
+
+    private var pushedBack: Data?
+    private func pushBack(_ line: Data) { pushedBack = line }
+
+    private func nextLine() throws -> Data? {
+        if let line = pushedBack { pushedBack = nil; return line }
+        while true {
+            if let newline = buffer.firstIndex(of: UInt8(ascii: "\n")) {
+                let line = buffer[buffer.startIndex..<newline]
+                buffer.removeSubrange(buffer.startIndex...newline)
+                bytesRead += line.count + 1
+                return Data(line)
+            }
+            if eof {
+                if buffer.isEmpty { return nil }
+                defer { buffer = Data() }
+                bytesRead += buffer.count
+                return buffer
+            }
+            let chunk = handle.readData(ofLength: 4 << 20)
+            if chunk.isEmpty { eof = true } else { buffer.append(chunk) }
+        }
+    }
+
+    static func countEvents(_ line: Data) -> Int {
+        ((try? JSONSerialization.jsonObject(with: line) as? [String: Any])?["events"] as? [Any])?.count ?? 0
+    }
+
+    /// A generator merge record ({"anonymous_id","user_id",...}) as a native merge body.
+    static func mergeBody(_ record: [String: Any]) throws -> Data {
+        let user = record["user_email"] ?? record["user_id"] ?? ""
+        return try JSONSerialization.data(withJSONObject: ["anonymous_id": record["anonymous_id"] ?? "", "user_email": user])
+    }
+}
+
+struct ImportClient: Sendable {
+    let baseURL: String
+    let apiKey: String
+
+    func post(_ path: String, body: Data) async throws {
+        var request = URLRequest(url: URL(string: baseURL + path)!)
+        request.httpMethod = "POST"
+        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        request.setValue(apiKey, forHTTPHeaderField: "x-api-key")
+        for attempt in 0..<5 {
+            let (data, response) = try await URLSession.shared.upload(for: request, from: body)
+            let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+            if status == 200 { return }
+            if status == 429 || status == 503, attempt < 4 {
+                let wait = Double((response as? HTTPURLResponse)?.value(forHTTPHeaderField: "Retry-After") ?? "1") ?? 1
+                try await Task.sleep(for: .seconds(min(wait, 10)))
+                continue
+            }
+            throw ValidationError("POST \(path) answered \(status): \(String(decoding: data, as: UTF8.self))")
+        }
+    }
+}
+
+/// The live progress line (stderr) and the closing summary (stdout).
+actor ImportProgress {
+    let totalBytes: Int
+    let start = Date()
+    var events = 0
+    var merges = 0
+    var bytesRead = 0
+    var lastPrint = Date.distantPast
+
+    init(totalBytes: Int) { self.totalBytes = totalBytes }
+
+    func sent(events count: Int, bytesRead: Int) {
+        events += count
+        self.bytesRead = max(self.bytesRead, bytesRead)
+        if Date().timeIntervalSince(lastPrint) >= 0.5 { printLine(); lastPrint = Date() }
+    }
+
+    func merged(_ count: Int) { merges += count }
+
+    private var rate: Double { Double(events) / max(Date().timeIntervalSince(start), 0.001) }
+
+    private func printLine() {
+        let fraction = totalBytes > 0 ? Double(bytesRead) / Double(totalBytes) : 0
+        let elapsed = Date().timeIntervalSince(start)
+        let eta = fraction > 0 ? elapsed / fraction - elapsed : 0
+        let line = String(format: "\rsent %d events  %.0f events/s  %.0f%%  ETA %.0f s   ", events, rate, fraction * 100, eta)
+        FileHandle.standardError.write(Data(line.utf8))
+    }
+
+    func finish() {
+        printLine()
+        FileHandle.standardError.write(Data("\n".utf8))
+        let elapsed = Date().timeIntervalSince(start)
+        print(String(format: "imported %d events and %d merges in %.2f s (%.0f events/s)", events, merges, elapsed, rate))
+    }
+}

@@ -1,0 +1,57 @@
+import Actors
+import ArgumentParser
+import Foundation
+import HTTPFront
+import Hummingbird
+import Logging
+import Metrics
+import Prometheus
+import ServiceLifecycle
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "serve", abstract: "Serve the HTTP API.")
+
+    @Option(help: "Configuration file (default: the embedded configuration, the same as config.json).")
+    var config: String?
+
+    @Option(help: "Address to listen on (overrides server.host).")
+    var host: String?
+
+    @Option(help: "Port to listen on (overrides server.port; 0 picks a free port).")
+    var port: Int?
+
+    func run() async throws {
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+            return handler
+        }
+        let logger = Logger(label: "beacon")
+        var configuration: BeaconConfiguration
+        do {
+            configuration = try config.map(BeaconConfiguration.load(path:)) ?? BeaconConfiguration.parse(Data(EmbeddedConfiguration.json.utf8))
+        } catch {
+            FileHandle.standardError.write(Data("beacon: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
+        if let host { configuration.host = host }
+        if let port {
+            guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
+            configuration.port = port
+        }
+        let prometheus = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: prometheus))
+        let registry = TenantRegistry(configuration.tenants)
+        logger.info("starting", metadata: ["tenants": "\(configuration.tenants.map(\.settings.id))"])
+        let app = BeaconApplication.make(
+            configuration: configuration, registry: registry, prometheus: prometheus, logger: logger,
+            onListening: { host, port in
+                // Written straight to fd 1 so the line is out before anyone waits on it.
+                FileHandle.standardOutput.write(Data("listening on http://\(host):\(port)\n".utf8))
+            })
+        let services = ServiceGroup(configuration: .init(
+            services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await services.run()
+        logger.info("stopped")
+    }
+}
