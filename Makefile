@@ -23,7 +23,7 @@ build: deps
 	$(SWIFT) build
 
 test: build
-	$(SWIFT) test --parallel --num-workers 2
+	$(SWIFT) test
 
 bench: deps
 	bench/run

@@ -96,8 +96,13 @@ extension TenantState {
 
     mutating func internUser(_ bytes: UnsafeRawBufferPointer, anonymous: Bool) -> UInt32 {
         let id = userNames.intern(bytes)
-        if Int(id) == users.count { users.add(anonymous: anonymous) }
+        if Int(id) == users.count { users.add(anonymous: anonymous || Self.looksAnonymous(bytes)) }
         return users.canonical(id)
+    }
+
+    /// Trackers (and this server) name visitors without an identity "anon-...".
+    static func looksAnonymous(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        bytes.count > 5 && bytes[0] == 0x61 && bytes[1] == 0x6E && bytes[2] == 0x6F && bytes[3] == 0x6E && bytes[4] == 0x2D
     }
 
     mutating func internUser(_ name: String, anonymous: Bool) -> UInt32 {

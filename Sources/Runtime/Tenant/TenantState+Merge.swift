@@ -12,10 +12,15 @@ extension TenantState {
     /// the known user; events in the log keep their original id and are read through the merge.
     /// Later events sent under the anonymous id count for the known user.
     public mutating func merge(anonymousID: String, into userName: String) -> MergeOutcome {
-        let from = internUser(anonymousID, anonymous: true)
         let to = internUser(userName, anonymous: false)
-        guard from != to else { return .alreadyMerged }
-        guard users.isAnonymous[Int(from)] else { return .conflict(existingUser: userNames.string(from)) }
+        var name = anonymousID
+        let from = name.withUTF8 { userNames.intern(UnsafeRawBufferPointer($0)) }
+        if Int(from) == users.count { users.add(anonymous: true) }
+        if users.mergedInto[Int(from)] != from || from == to {
+            // Merged before: fine if into the same user, a conflict otherwise.
+            let owner = users.canonical(from)
+            return owner == to ? .alreadyMerged : .conflict(existingUser: userNames.string(owner))
+        }
         let moved = Int(users.eventCounts[Int(from)])
         if moved > 0 {
             let fromFirstDay = calendar.day(of: users.firstSeen[Int(from)])
