@@ -1,0 +1,85 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// The real `beacon serve` binary on a free loopback port, stopped by its PID.
+final class ServerProcess: @unchecked Sendable {
+    let process = Process()
+    let baseURL: String
+    let directory: URL
+
+    static var packageRoot: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    }
+
+    static var binary: URL {
+        if let path = ProcessInfo.processInfo.environment["BEACON_BINARY"] { return URL(fileURLWithPath: path) }
+        return packageRoot.appendingPathComponent(".build/debug/beacon")
+    }
+
+    /// Starts the server with `config` (JSON text) and waits for its "listening on" line.
+    init(config: String) throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("beacon-e2e-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let configURL = directory.appendingPathComponent("config.json")
+        try config.write(to: configURL, atomically: true, encoding: .utf8)
+        guard FileManager.default.isExecutableFile(atPath: Self.binary.path) else {
+            throw ServerError("no beacon binary at \(Self.binary.path): run `swift build` first (make test does)")
+        }
+        process.executableURL = Self.binary
+        process.arguments = ["serve", "--config", configURL.path, "--port", "0"]
+        let stdout = Pipe()
+        process.standardOutput = stdout
+        process.standardError = FileHandle(forWritingAtPath: "/dev/null")
+        try process.run()
+        var line = Data()
+        let deadline = Date().addingTimeInterval(30)
+        while !line.contains(UInt8(ascii: "\n")) {
+            let byte = stdout.fileHandleForReading.readData(ofLength: 1)
+            if byte.isEmpty || Date() > deadline { throw ServerError("server did not report its address") }
+            line.append(byte)
+        }
+        let text = String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard text.hasPrefix("listening on http://") else { throw ServerError("unexpected first line: \(text)") }
+        baseURL = String(text.dropFirst("listening on ".count))
+    }
+
+    var pid: Int32 { process.processIdentifier }
+
+    /// Sends SIGTERM to the PID and waits for the process to exit.
+    func stop() -> Int32 {
+        kill(pid, SIGTERM)
+        process.waitUntilExit()
+        try? FileManager.default.removeItem(at: directory)
+        return process.terminationStatus
+    }
+
+    struct Reply {
+        var status: Int
+        var json: [String: Any]
+        var headers: [String: String]
+    }
+
+    func request(_ method: String, _ path: String, key: String? = nil, body: Data? = nil, headers: [String: String] = [:]) async throws -> Reply {
+        var request = URLRequest(url: URL(string: baseURL + path)!)
+        request.httpMethod = method
+        if let key { request.setValue(key, forHTTPHeaderField: "x-api-key") }
+        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
+        if let body { request.httpBody = body; request.setValue("application/json", forHTTPHeaderField: "Content-Type") }
+        let (data, response) = try await URLSession.shared.data(for: request)
+        let http = response as! HTTPURLResponse
+        var fields: [String: String] = [:]
+        for (name, value) in http.allHeaderFields { fields[String(describing: name).lowercased()] = String(describing: value) }
+        return Reply(status: http.statusCode, json: (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:], headers: fields)
+    }
+
+    func request(_ method: String, _ path: String, key: String? = nil, json: String) async throws -> Reply {
+        try await request(method, path, key: key, body: Data(json.utf8))
+    }
+}
+
+struct ServerError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,63 @@
+import Foundation
+import HTTPFront
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+@Suite struct ReadRoutesTests {
+    /// Three users over three days; c@x.com is new on the last day.
+    static let events = #"""
+    {"events":[
+     {"event_type":"login","user_email":"a@x.com","timestamp":"2026-10-29T10:00:00Z"},
+     {"event_type":"login","user_email":"b@x.com","timestamp":"2026-10-30T10:00:00Z"},
+     {"event_type":"page_view","user_email":"a@x.com","page_url":"/home","timestamp":"2026-10-30T11:00:00Z"},
+     {"event_type":"page_view","user_email":"a@x.com","page_url":"/home","timestamp":"2026-10-31T11:00:00Z"},
+     {"event_type":"login","user_email":"c@x.com","timestamp":"2026-10-31T11:59:00Z"}
+    ]}
+    """#
+
+    @Test func activityAndSplitsFollowTheData() async throws {
+        try await TestServer.make().test(.router) { client in
+            try await client.send(.post, "/ingest", json: Self.events)
+            let activity = try await client.send(.get, "/api/activity?days=3&end=2026-10-31")
+            let series = activity.json["series"] as? [[String: Any]] ?? []
+            #expect(series.map { $0["active_users"] as? Int } == [1, 2, 2])
+            #expect(series.map { $0["events"] as? Int } == [1, 2, 2])
+            let split = try await client.send(.get, "/api/users/new-vs-returning?days=3")
+            let points = split.json["series"] as? [[String: Any]] ?? []
+            #expect(points.map { $0["new"] as? Int } == [1, 1, 1])
+            #expect(points.map { $0["returning"] as? Int } == [0, 1, 1])
+            let monthly = try await client.send(.get, "/api/users/monthly")
+            let months = monthly.json["months"] as? [[String: Any]] ?? []
+            #expect(months.first?["month"] as? String == "2026-10")
+            #expect(months.first?["users"] as? Int == 3)
+            let pages = try await client.send(.get, "/api/pages?days=7")
+            #expect((pages.json["pages"] as? [[String: Any]])?.first?["views"] as? Int == 2)
+            let wau = try await client.send(.get, "/api/v1/metrics/wau?range=2026-10-29,2026-10-31")
+            #expect((wau.json["data"] as? [[String: Any]])?.map { $0["value"] as? Int } == [1, 2, 3])
+            let weekly = try await client.send(.get, "/api/v1/metrics/dau?range=2026-10-25,2026-10-31&granularity=weekly")
+            #expect((weekly.json["data"] as? [[String: Any]])?.map { $0["value"] as? Int } == [0, 3])
+        }
+    }
+
+    @Test func liveHasSixtyPointsAndHonoursAt() async throws {
+        try await TestServer.make().test(.router) { client in
+            try await client.send(.post, "/ingest", json: Self.events)
+            let live = try await client.send(.get, "/api/live")
+            #expect((live.json["sparkline"] as? [Any])?.count == 60)
+            #expect(live.json["active_users"] as? Int == 1)
+            let earlier = try await client.send(.get, "/api/live?at=2026-10-31T11:10:00Z")
+            #expect(earlier.json["active_users"] as? Int == 0)
+        }
+    }
+
+    @Test func healthAndMetricsAnswer() async throws {
+        try await TestServer.make().test(.router) { client in
+            try await client.send(.post, "/ingest", json: Self.events)
+            let health = try await client.send(.get, "/health", key: nil)
+            let tenants = health.json["tenants"] as? [[String: Any]] ?? []
+            #expect(tenants.first { $0["id"] as? String == "acme" }?["events_ingested"] as? Int == 5)
+            #expect(tenants.first { $0["id"] as? String == "acme" }?["newest_event"] as? String == "2026-10-31T11:59:00.000Z")
+        }
+    }
+}

@@ -1,0 +1,46 @@
+import Actors
+import Foundation
+import HTTPFront
+import Hummingbird
+import HummingbirdTesting
+import Runtime
+
+/// An application wired like the real server, with two tenants and a fixed clock.
+enum TestServer {
+    /// 2026-10-31T12:00:00Z
+    static let nowMs: Int64 = 1_793_448_000_000
+
+    static func make(rateLimits: [String: RateLimiter.Limit]? = nil, bodyLimit: Int = 1 << 20) -> some ApplicationProtocol {
+        var configuration = BeaconConfiguration()
+        configuration.bodyLimitBytes = bodyLimit
+        if let rateLimits { configuration.rateLimits = rateLimits } else {
+            configuration.rateLimits = ["ingest": .init(requests: 100_000, windowSeconds: 60), "api": .init(requests: 100_000, windowSeconds: 60)]
+        }
+        configuration.tenants = [
+            .init(settings: TenantSettings(id: "acme", name: "Acme"), apiKeys: ["acme-key"]),
+            .init(settings: TenantSettings(id: "globex", name: "Globex", timeZone: TimeZone(identifier: "America/New_York")!), apiKeys: ["globex-key"]),
+        ]
+        let registry = TenantRegistry(configuration.tenants, clock: { nowMs })
+        return Application(router: BeaconApplication.makeRouter(configuration: configuration, registry: registry))
+    }
+}
+
+extension TestClientProtocol {
+    @discardableResult
+    func send(_ method: HTTPRequest.Method, _ uri: String, key: String? = "acme-key", headers: HTTPFields = [:], json: String? = nil) async throws -> (status: HTTPResponse.Status, json: [String: Any], headers: HTTPFields) {
+        var fields = headers
+        if let key { fields[FieldName("x-api-key")!] = key }
+        if json != nil { fields[.contentType] = "application/json" }
+        return try await execute(uri: uri, method: method, headers: fields, body: json.map { ByteBuffer(string: $0) }) { response in
+            let object = (try? JSONSerialization.jsonObject(with: Data(response.body.readableBytesView))) as? [String: Any] ?? [:]
+            return (response.status, object, response.headers)
+        }
+    }
+}
+
+extension Dictionary where Key == String, Value == Any {
+    /// The message of a JSON error envelope.
+    var errorMessage: String? { (self["error"] as? [String: Any])?["message"] as? String }
+    var errorField: String? { (self["error"] as? [String: Any])?["field"] as? String }
+}
+typealias FieldName = HTTPFields.Element.Name
