@@ -55,6 +55,7 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        .executableTarget(name: "beacon-bench", dependencies: ["Runtime"], path: "bench/BeaconBench"),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime"]),
         .testTarget(name: "ActorsTests", dependencies: ["Actors", "Runtime"]),
         .testTarget(

@@ -1,0 +1,116 @@
+// In-process benchmark: ingest of generated NDJSON into one tenant (simdjson parse + apply), then
+// the index-backed reads (DAU/WAU/MAU series, live users). Prints one JSON object to stdout.
+//   beacon-bench FILE.ndjson [--expected expected_10m.json] [--end 2026-11-01]
+import Foundation
+import Runtime
+
+func seconds(_ body: () throws -> Void) rethrows -> Double {
+    let start = DispatchTime.now().uptimeNanoseconds
+    try body()
+    return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+}
+
+func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
+
+func residentBytes() -> Int {
+    guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8),
+          let pages = Int(text.split(separator: " ")[1]) else { return 0 }
+    return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
+}
+
+func log(_ text: String) { FileHandle.standardError.write(Data((text + "\n").utf8)) }
+
+let arguments = CommandLine.arguments
+guard arguments.count >= 2 else { log("usage: beacon-bench FILE.ndjson [--expected FILE] [--end YYYY-MM-DD]"); exit(2) }
+func option(_ name: String) -> String? { arguments.firstIndex(of: name).flatMap { $0 + 1 < arguments.count ? arguments[$0 + 1] : nil } }
+let endDay = TenantCalendar.parseISODate(option("--end") ?? "2026-11-01")!
+let nowMs = Int64(endDay) * TenantCalendar.dayMs   // the data's window end: nothing counts as "future"
+
+// Batches of 1,000 lines, built before timing so only parsing and applying are measured.
+log("reading \(arguments[1]) ...")
+let file = try Data(contentsOf: URL(fileURLWithPath: arguments[1]), options: .alwaysMapped)
+var bodies: [[UInt8]] = []
+var eventsInFile = 0
+file.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
+    let bytes = raw.bindMemory(to: UInt8.self)
+    var body: [UInt8] = Array("{\"events\":[".utf8)
+    var inBatch = 0
+    var lineStart = 0
+    for i in 0..<bytes.count where bytes[i] == UInt8(ascii: "\n") {
+        if i > lineStart {
+            if inBatch > 0 { body.append(UInt8(ascii: ",")) }
+            body.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[lineStart..<i]))
+            inBatch += 1
+            eventsInFile += 1
+            if inBatch == 1000 {
+                body.append(contentsOf: Array("]}".utf8)); bodies.append(body)
+                body = Array("{\"events\":[".utf8); inBatch = 0
+            }
+        }
+        lineStart = i + 1
+    }
+    if inBatch > 0 { body.append(contentsOf: Array("]}".utf8)); bodies.append(body) }
+}
+log("\(eventsInFile) events in \(bodies.count) batches")
+
+let parser = FastIngestParser()
+var state = TenantState(settings: TenantSettings(id: "bench", name: "bench", retentionDays: 0))
+let rssBefore = residentBytes()
+let ingestSeconds = try seconds {
+    for body in bodies {
+        let batch = try body.withUnsafeBytes { try parser.parse($0) }
+        _ = try state.ingest(batch, nowMs: nowMs, anonymousID: "anon-bench")
+    }
+}
+let rssAfter = residentBytes()
+let parseSeconds = try seconds { for body in bodies { _ = try body.withUnsafeBytes { try parser.parse($0) } } }
+log(String(format: "ingest %.2f s (%.0f events/s), parse alone %.2f s", ingestSeconds, Double(eventsInFile) / ingestSeconds, parseSeconds))
+
+// DAU, WAU and MAU: 30 points each, for the 30 days before the window end.
+let range = DayRange(days: 30, endingOn: endDay - 1)
+var dau: [Int] = [], wau: [Int] = [], mau: [Int] = []
+var seriesTimes: [Double] = []
+for _ in 0..<31 {
+    seriesTimes.append(seconds {
+        dau = state.dailyActiveUsers(range)
+        wau = state.trailingActiveUsers(range, window: 7)
+        mau = state.trailingActiveUsers(range, window: 30)
+    })
+}
+let maxTs = state.newestTimestampMs!
+var liveTimes: [Double] = []
+var live = state.liveUsers(nowMs: maxTs)
+for _ in 0..<1001 { liveTimes.append(seconds { live = state.liveUsers(nowMs: maxTs) }) }
+
+// Agreement with the DuckDB/chDB answers for the same file.
+var agreement: [String: Bool] = [:]
+if let path = option("--expected"), let data = FileManager.default.contents(atPath: path),
+   let expected = try JSONSerialization.jsonObject(with: data) as? [String: Any],
+   let answers = expected["answers"] as? [String: Any] {
+    if let q1 = answers["Q1"] as? [[Any]] {
+        let expectedDAU = q1.map { ($0[0] as! String, $0[1] as! Int) }
+        let ours = range.all.map { (TenantCalendar.isoDate($0), dau[Int($0 - range.first)]) }
+        agreement["Q1_dau"] = expectedDAU.elementsEqual(ours) { $0.0 == $1.0 && $0.1 == $1.1 }
+    }
+    if let q2 = answers["Q2"] as? [String: Int] {
+        agreement["Q2_wau"] = q2["wau"] == wau.last
+        agreement["Q2_mau"] = q2["mau"] == mau.last
+    }
+}
+
+let result: [String: Any] = [
+    "events": eventsInFile,
+    "ingest_seconds": ingestSeconds,
+    "ingest_events_per_second": Double(eventsInFile) / ingestSeconds,
+    "parse_seconds": parseSeconds,
+    "rss_growth_bytes_per_event": Double(rssAfter - rssBefore) / Double(eventsInFile),
+    "state_bytes_per_event": Double(state.memoryBytes) / Double(eventsInFile),
+    "series_median_ms": median(seriesTimes) * 1000,
+    "live_median_ms": median(liveTimes) * 1000,
+    "live_active_users": live.activeUsers,
+    "live_sparkline": live.sparkline.map(\.users),
+    "dau": dau, "wau": wau, "mau": mau,
+    "agreement": agreement,
+]
+let output = try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys])
+print(String(decoding: output, as: UTF8.self))
