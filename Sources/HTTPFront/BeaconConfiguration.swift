@@ -101,12 +101,10 @@ public struct BeaconConfiguration: Sendable {
     }
 
     private static func int(_ value: Any, at key: String, range: ClosedRange<Int>) throws -> Int {
-        guard let number = value as? NSNumber, !(value is Bool), number.doubleValue.rounded() == number.doubleValue else {
-            throw Invalid(key: key, message: "must be an integer")
-        }
-        guard range.contains(number.intValue) else {
+        guard let number = JSONNumber.integer(value) else { throw Invalid(key: key, message: "must be an integer") }
+        guard range.contains(number) else {
             throw Invalid(key: key, message: "must be between \(range.lowerBound) and \(range.upperBound)")
         }
-        return number.intValue
+        return number
     }
 }

@@ -1,5 +1,6 @@
 import Hummingbird
 import Logging
+import NIOCore
 
 /// Turns every error into the JSON error envelope: framework errors (no route, body too large)
 /// keep their status; anything unexpected is logged and answered as a 500 without details.
@@ -18,6 +19,8 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             default:
                 throw APIError(error.status, code: "http_error", message: error.body ?? error.status.reasonPhrase)
             }
+        } catch is NIOTooManyBytesError {
+            throw APIError(.contentTooLarge, code: "body_too_large", message: "body: larger than the server's body limit", field: "body")
         } catch {
             context.logger.error("unexpected error", metadata: ["error": "\(error)", "path": "\(request.uri.path)"])
             throw APIError(.internalServerError, code: "internal", message: "internal error")

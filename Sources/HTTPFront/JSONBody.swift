@@ -34,10 +34,8 @@ struct JSONBody {
 
     func optionalInt(_ name: String) throws -> Int? {
         guard let value = fields[name], !(value is NSNull) else { return nil }
-        guard let number = value as? NSNumber, !(value is Bool), number.doubleValue.rounded() == number.doubleValue else {
-            throw APIError.badRequest(field: name, "must be an integer")
-        }
-        return number.intValue
+        guard let number = JSONNumber.integer(value) else { throw APIError.badRequest(field: name, "must be an integer") }
+        return number
     }
 
     /// ISO-8601 text or epoch milliseconds.
@@ -47,7 +45,7 @@ struct JSONBody {
             guard let ms = ISO8601Timestamp.parseMilliseconds(text) else { throw APIError.badRequest(field: name, "must be an ISO-8601 time") }
             return ms
         }
-        if let number = value as? NSNumber, !(value is Bool) { return number.int64Value }
+        if let number = JSONNumber.integer(value) { return Int64(number) }
         throw APIError.badRequest(field: name, "must be an ISO-8601 time or epoch milliseconds")
     }
 }

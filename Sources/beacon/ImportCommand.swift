@@ -25,7 +25,7 @@ struct ImportCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        guard let input = FileHandle(forReadingAtPath: file) else { throw ValidationError("cannot open \(file)") }
+        guard let input = FileHandle(forReadingAtPath: file) else { throw ImportError(description: "cannot open \(file)") }
         let totalBytes = (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0
         let client = ImportClient(baseURL: url, apiKey: apiKey)
         let progress = ImportProgress(totalBytes: totalBytes)
@@ -132,6 +132,8 @@ final class BatchReader {
     }
 }
 
+struct ImportError: Error, CustomStringConvertible { var description: String }
+
 struct ImportClient: Sendable {
     let baseURL: String
     let apiKey: String
@@ -150,7 +152,7 @@ struct ImportClient: Sendable {
                 try await Task.sleep(for: .seconds(min(wait, 10)))
                 continue
             }
-            throw ValidationError("POST \(path) answered \(status): \(String(decoding: data, as: UTF8.self))")
+            throw ImportError(description: "POST \(path) answered \(status): \(String(decoding: data, as: UTF8.self))")
         }
     }
 }

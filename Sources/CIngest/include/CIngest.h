@@ -77,6 +77,18 @@ void ci_parser_destroy(ci_parser *parser);
 /// Parses `length` bytes at `body`. At most `max_events` events are accepted in a batch (more is
 /// an error on field "events"). The result's pointers stay valid until the next call with the same
 /// parser. Never throws, never aborts: every malformed input gives ok == 0 with a message.
+///
+/// Details of the implementation (CIngest.cpp):
+/// - The body is copied into a padded buffer owned by the parser; `body` is only read.
+/// - Field errors inside a batch carry the event's index; in a single-event body they carry -1
+///   (there is no batch position). Syntax errors anywhere are reported on "body" with index -1.
+/// - A body with "events" must not also hold event fields (error on "body"); other keys next to
+///   "events" are ignored, as are unknown keys inside events (their values are still validated,
+///   up to 64 levels of nesting).
+/// - Limits: string fields 1024 bytes, property keys 256 bytes, property values 4096 bytes (all
+///   measured unescaped), 64 keys per properties object (null-valued keys count too); bodies of
+///   4 GiB or more are rejected.
+/// - A missing event_type is not an error here (validation happens later).
 ci_result ci_parse(ci_parser *parser, const uint8_t *body, size_t length, size_t max_events);
 
 /// Parses an ISO-8601 timestamp ("2026-10-02T13:45:12.345Z", "...+02:00", "2026-10-02T13:45:12Z",

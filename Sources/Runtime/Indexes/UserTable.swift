@@ -6,6 +6,8 @@ public struct UserTable: Sendable {
     /// The account of the user's latest event, or `AccountIndex.none`.
     public private(set) var accounts: [UInt32] = []
     public private(set) var isAnonymous: [Bool] = []
+    /// The properties of the user's latest event.
+    public private(set) var latestProperties: [UInt32] = []
     /// The user this one was merged into, or itself.
     public private(set) var mergedInto: [UInt32] = []
     public private(set) var mergedCount = 0
@@ -21,6 +23,7 @@ public struct UserTable: Sendable {
         let id = UInt32(firstSeen.count)
         firstSeen.append(.max); lastSeen.append(.min); eventCounts.append(0)
         accounts.append(AccountIndex.none.rawValue); isAnonymous.append(anonymous); mergedInto.append(id)
+        latestProperties.append(PropertySetIndex.empty.rawValue)
     }
 
     /// Follows merges to the user that now owns `user`'s history.
@@ -35,13 +38,14 @@ public struct UserTable: Sendable {
 
     /// Records one event; returns the user's previous first-seen time.
     @inline(__always)
-    mutating func record(user: UInt32, timestampMs: Int64, account: AccountIndex) -> Int64 {
+    mutating func record(user: UInt32, timestampMs: Int64, account: AccountIndex, properties: PropertySetIndex) -> Int64 {
         let i = Int(user)
         let previousFirst = firstSeen[i]
         if timestampMs < previousFirst { firstSeen[i] = timestampMs }
         if timestampMs >= lastSeen[i] {
             lastSeen[i] = timestampMs
             if account != .none { accounts[i] = account.rawValue }
+            if properties != .empty { latestProperties[i] = properties.rawValue }
         } else if account != .none && accounts[i] == AccountIndex.none.rawValue {
             accounts[i] = account.rawValue
         }
@@ -56,6 +60,7 @@ public struct UserTable: Sendable {
         if lastSeen[f] > lastSeen[t] {
             lastSeen[t] = lastSeen[f]
             if accounts[f] != AccountIndex.none.rawValue { accounts[t] = accounts[f] }
+            if latestProperties[f] != PropertySetIndex.empty.rawValue { latestProperties[t] = latestProperties[f] }
         }
         if accounts[t] == AccountIndex.none.rawValue { accounts[t] = accounts[f] }
         eventCounts[t] &+= eventCounts[f]
@@ -64,7 +69,7 @@ public struct UserTable: Sendable {
         mergedCount += 1
     }
 
-    var memoryBytes: Int { count * (8 + 8 + 4 + 4 + 1 + 4) }
+    var memoryBytes: Int { count * (8 + 8 + 4 + 4 + 1 + 4 + 4) }
 }
 
 /// Per-account summaries, indexed by `AccountIndex`.

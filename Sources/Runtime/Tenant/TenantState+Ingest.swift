@@ -8,7 +8,8 @@ extension TenantState {
     ///   - anonymousID: the id for events that name no user and no `anonymous_id`.
     public mutating func ingest(_ batch: ParsedBatch, nowMs: Int64, anonymousID: @autoclosure () -> String) throws(IngestValidationError) -> IngestReceipt {
         var needsAnonymous = false
-        for (i, event) in batch.events.enumerated() {
+        for (position, event) in batch.events.enumerated() {
+            let i: Int? = batch.isBatch ? position : nil   // a single-event body names the bare field
             if event.event_type.offset == CI_ABSENT || event.event_type.length == 0 {
                 throw IngestValidationError(index: i, field: "event_type", message: "is required")
             }
@@ -129,7 +130,7 @@ extension TenantState {
         let ts = event.timestampMs
         let day = calendar.day(of: ts)
         let slot = days.slot(for: day)
-        let previousFirst = users.record(user: u, timestampMs: ts, account: event.account)
+        let previousFirst = users.record(user: u, timestampMs: ts, account: event.account, properties: event.properties)
         days[slot: slot].record(user: u, type: Int(event.type.rawValue), page: event.page)
         if ts < previousFirst {
             if previousFirst != .max {

@@ -1,0 +1,50 @@
+import Foundation
+import Testing
+
+/// `beacon import` streams a file in the generator's line format to a running server.
+@Suite(.serialized) struct ImportEndToEndTests {
+    @Test func importSendsEveryEventAndMerge() async throws {
+        let server = try ServerProcess(config: #"{"tenants":[{"id":"one","api_keys":["key-one"],"timezone":"Europe/Berlin"}]}"#)
+        defer { _ = server.stop() }
+        let iso = ISO8601DateFormatter()
+        iso.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        let start = Date().addingTimeInterval(-3 * 86_400)
+        var lines: [String] = []
+        for i in 0..<2_500 {
+            let user = i % 7 == 0 ? "anon-0000000000000abc" : "user\(i % 40)@x.com"
+            let ts = iso.string(from: start.addingTimeInterval(Double(i) * 60))
+            lines.append(#"{"event":"page_view","user_id":"\#(user)","account_id":"acme-\#(i % 3)","timestamp":"\#(ts)","page":"/p\#(i % 9)","properties":{"plan":"pro","country":"DE"}}"#)
+        }
+        lines.append(#"{"type":"merge","anonymous_id":"anon-0000000000000abc","user_id":"user1@x.com","account_id":"acme-1","timestamp":"\#(iso.string(from: start))"}"#)
+        let file = server.directory.appendingPathComponent("events.ndjson")
+        try lines.joined(separator: "\n").write(to: file, atomically: true, encoding: .utf8)
+
+        let importer = Process()
+        importer.executableURL = ServerProcess.binary
+        importer.arguments = ["import", file.path, "--url", server.baseURL, "--api-key", "key-one", "--batch-size", "300", "--concurrency", "3"]
+        let output = Pipe()
+        importer.standardOutput = output
+        importer.standardError = FileHandle(forWritingAtPath: "/dev/null")
+        try importer.run()
+        importer.waitUntilExit()
+        #expect(importer.terminationStatus == 0)
+        let summary = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(summary.contains("imported 2500 events and 1 merges"))
+
+        let stats = try await server.request("GET", "/api/data/stats", key: "key-one")
+        #expect(stats.json["events"] as? Int == 2500)
+        #expect(stats.json["users"] as? Int == 40, "the anonymous visitor was folded into user1")
+        #expect(stats.json["accounts"] as? Int == 3)
+    }
+
+    @Test func importRefusesBadArguments() throws {
+        let importer = Process()
+        importer.executableURL = ServerProcess.binary
+        importer.arguments = ["import", "/nonexistent.ndjson", "--api-key", "k", "--batch-size", "5000"]
+        importer.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
+        importer.standardError = FileHandle(forWritingAtPath: "/dev/null")
+        try importer.run()
+        importer.waitUntilExit()
+        #expect(importer.terminationStatus != 0)
+    }
+}
