@@ -37,6 +37,9 @@ ch = json.load(open(os.path.join(data, "series_chdb.json")))
 anchor = json.load(open(os.path.join(data, "results_bench.json")))["results"]
 
 ingest = med([r["ingest_events_per_second"] for r in inproc])
+pipelined = med([r.get("pipelined_events_per_second") for r in inproc])
+apply_only = med([r.get("apply_events_per_second") for r in inproc])
+parse_only = med([events / r["parse_seconds"] for r in inproc])
 series = med([r["series_median_ms"] for r in inproc])
 live = med([r["live_median_ms"] for r in inproc])
 http_ingest = med(imports)
@@ -75,6 +78,8 @@ lines.append("|---|---|---|---|---|---|---|---|")
 lines.append(f"| in-process ingest into one tenant (simdjson parse + apply, batches of 1,000) | ≥ 2,000,000 ev/s | {fmt(ingest, ' ev/s')} | "
              f"load {fmt(events / duck_load if duck_load else None, ' ev/s')} | load {fmt(events / ch_load if ch_load else None, ' ev/s')} | "
              f"{ratio(events / duck_load if duck_load else None, ingest, True)} | {ratio(events / ch_load if ch_load else None, ingest, True)} | {'yes' if ingest and ingest >= 2e6 else 'no'} |")
+lines.append(f"| in-process ingest, parse and apply overlapped on 2 threads (the server's shape) | ≥ 2,000,000 ev/s | {fmt(pipelined, ' ev/s')} | | | | | {'yes' if pipelined and pipelined >= 2e6 else 'no'} |")
+lines.append(f"| of which: simdjson parse alone / apply alone (one core each) | | {fmt(parse_only, ' ev/s')} / {fmt(apply_only, ' ev/s')} | | | | | |")
 lines.append(f"| HTTP ingest with `beacon import` (batches of 1,000, 4 in flight) | ≥ 200,000 ev/s | {fmt(http_ingest, ' ev/s')} | | | | | {'yes' if http_ingest and http_ingest >= 2e5 else 'no'} |")
 lines.append(f"| DAU + WAU + MAU, 30 points each, in process | ≤ 2 ms, ≥ 50x DuckDB | {fmt(series, ' ms', 3)} | {fmt(duck['series_ms'], ' ms')} | {fmt(ch['series_ms'], ' ms')} | "
              f"{ratio(duck['series_ms'], series)} | {ratio(ch['series_ms'], series)} | {'yes' if series and series <= 2 and duck['series_ms'] / series >= 50 else 'no'} |")

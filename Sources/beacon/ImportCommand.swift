@@ -58,66 +58,77 @@ final class BatchReader {
     enum Piece { case events(Data, count: Int), merges([Data]) }
     private let handle: FileHandle
     private let batchSize: Int
-    private var buffer = Data()
+    private var buffer: [UInt8] = []
+    private var position = 0
     private var eof = false
     private var pendingMerges: [Data] = []
+    private var pushedBack: ArraySlice<UInt8>?
     private(set) var bytesRead = 0
 
     init(handle: FileHandle, batchSize: Int) { self.handle = handle; self.batchSize = batchSize }
 
     func next() throws -> Piece? {
-        var lines: [Data] = []
-        while lines.count < batchSize {
-            guard let line = try nextLine() else { break }
+        var body: [UInt8] = Array(#"{"events":["#.utf8)
+        var count = 0
+        while count < batchSize {
+            guard let line = nextLine() else { break }
             if line.isEmpty { continue }
-            if line.starts(with: Array(#"{"events":"#.utf8)) || line.starts(with: Array(#"{"events": "#.utf8)) {
-                if lines.isEmpty { return .events(line, count: Self.countEvents(line)) }
-                pushBack(line); break
+            if Self.starts(line, with: #"{"events":"#) || Self.starts(line, with: #"{"events": "#) {
+                if count == 0 { return .events(Data(line), count: Self.countEvents(Data(line))) }
+                pushedBack = line
+                break
             }
-            if line.starts(with: Array(#"{"merges":"#.utf8)) {
-                let object = try JSONSerialization.jsonObject(with: line) as? [String: Any]
+            if Self.starts(line, with: #"{"merges":"#) {
+                let object = try JSONSerialization.jsonObject(with: Data(line)) as? [String: Any]
                 for merge in object?["merges"] as? [[String: Any]] ?? [] { pendingMerges.append(try Self.mergeBody(merge)) }
                 continue
             }
-            if line.starts(with: Array(#"{"type":"merge""#.utf8)) {
-                pendingMerges.append(try Self.mergeBody(JSONSerialization.jsonObject(with: line) as? [String: Any] ?? [:]))
+            if Self.starts(line, with: #"{"type":"merge""#) {
+                pendingMerges.append(try Self.mergeBody(JSONSerialization.jsonObject(with: Data(line)) as? [String: Any] ?? [:]))
                 continue
             }
-            lines.append(line)
+            if count > 0 { body.append(UInt8(ascii: ",")) }
+            body.append(contentsOf: line)
+            count += 1
         }
-        if lines.isEmpty {
+        if count == 0 {
             if !pendingMerges.isEmpty { defer { pendingMerges = [] }; return .merges(pendingMerges) }
             return nil
         }
-        var body = Data(#"{"events":["#.utf8)
-        for (i, line) in lines.enumerated() {
-            if i > 0 { body.append(UInt8(ascii: ",")) }
-            body.append(line)
-        }
         body.append(contentsOf: Array("]}".utf8))
-        return .events(body, count: lines.count)
+        return .events(Data(body), count: count)
     }
 
-    private var pushedBack: Data?
-    private func pushBack(_ line: Data) { pushedBack = line }
+    private static func starts(_ line: ArraySlice<UInt8>, with prefix: String) -> Bool {
+        line.starts(with: prefix.utf8)
+    }
 
-    private func nextLine() throws -> Data? {
+    /// The next line (without its newline), reading the file in 8 MB pieces.
+    private func nextLine() -> ArraySlice<UInt8>? {
         if let line = pushedBack { pushedBack = nil; return line }
         while true {
-            if let newline = buffer.firstIndex(of: UInt8(ascii: "\n")) {
-                let line = buffer[buffer.startIndex..<newline]
-                buffer.removeSubrange(buffer.startIndex...newline)
+            let found: Int? = buffer.withUnsafeBufferPointer { bytes in
+                guard position < bytes.count, let base = bytes.baseAddress,
+                      let hit = memchr(base + position, Int32(UInt8(ascii: "\n")), bytes.count - position) else { return nil }
+                return base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+            }
+            if let newline = found {
+                let line = buffer[position..<newline]
+                position = newline + 1
                 bytesRead += line.count + 1
-                return Data(line)
+                return line
             }
             if eof {
-                if buffer.isEmpty { return nil }
-                defer { buffer = Data() }
-                bytesRead += buffer.count
-                return buffer
+                guard position < buffer.count else { return nil }
+                let line = buffer[position...]
+                position = buffer.count
+                bytesRead += line.count
+                return line
             }
-            let chunk = handle.readData(ofLength: 4 << 20)
-            if chunk.isEmpty { eof = true } else { buffer.append(chunk) }
+            buffer.removeFirst(position)
+            position = 0
+            let chunk = handle.readData(ofLength: 8 << 20)
+            if chunk.isEmpty { eof = true } else { buffer.append(contentsOf: chunk) }
         }
     }
 

@@ -48,8 +48,8 @@ import Testing
             EventInput(eventType: "a", user: "u", account: "old", timestampMs: Self.now - 5000, properties: [.init("plan", "free")]),
         ], nowMs: Self.now, anonymousID: "x")
         let user = try #require(state.userIndex("u"))
-        #expect(state.propertySets.decoded(PropertySetIndex(state.users.latestProperties[Int(user.rawValue)])) == ["plan": "pro"])
-        #expect(state.accountNames.string(state.users.accounts[Int(user.rawValue)]) == "acme")
+        #expect(state.propertySets.decoded(PropertySetIndex(state.users[user.rawValue].latestProperties)) == ["plan": "pro"])
+        #expect(state.accountNames.string(state.users[user.rawValue].account) == "acme")
         #expect(state.accounts.users[Int(state.accountIndex("old")!.rawValue)].count == 1)
     }
 }

@@ -4,13 +4,21 @@ public struct ByteInterner: Sendable {
     private var arena: [UInt8] = []
     private var starts: [UInt32] = [0]          // id i spans arena[starts[i] ..< starts[i + 1]]
     private var hashes: [UInt32] = []
-    private var slots: [UInt32]                  // id + 1, 0 = empty
+    /// A probe reads one slot and then the bytes: no detour through `hashes` or `starts`.
+    private var slots: [Slot]
+
+    private struct Slot {
+        /// `hash << 32 | (id + 1)`, 0 = empty.
+        var hashAndID: UInt64 = 0
+        var start: UInt32 = 0
+        var length: UInt32 = 0
+    }
     private var mask: Int
 
     public init(capacity: Int = 1024) {
         var size = 16
         while size < capacity * 2 { size <<= 1 }
-        slots = [UInt32](repeating: 0, count: size)
+        slots = [Slot](repeating: Slot(), count: size)
         mask = size - 1
     }
 
@@ -43,21 +51,38 @@ public struct ByteInterner: Sendable {
 
     public var strings: [String] { (0..<UInt32(count)).map(string) }
 
-    public var memoryBytes: Int { arena.capacity + starts.capacity * 4 + hashes.capacity * 4 + slots.capacity * 4 }
+    public var memoryBytes: Int { arena.capacity + starts.capacity * 4 + hashes.capacity * 4 + slots.capacity * MemoryLayout<Slot>.stride }
+
+    /// Calls `body` with the bytes of `id`.
+    public func withBytes<R>(of id: UInt32, _ body: (UnsafeRawBufferPointer) -> R) -> R {
+        let start = Int(starts[Int(id)]), end = Int(starts[Int(id) + 1])
+        return arena.withUnsafeBytes { body(UnsafeRawBufferPointer(rebasing: $0[start..<end])) }
+    }
+
+    /// Byte equality without a libc call for the short keys interned here.
+    @inline(__always)
+    static func equal(_ a: UnsafeRawPointer, _ b: UnsafeRawPointer, _ count: Int) -> Bool {
+        var i = 0
+        while i + 8 <= count {
+            if a.loadUnaligned(fromByteOffset: i, as: UInt64.self) != b.loadUnaligned(fromByteOffset: i, as: UInt64.self) { return false }
+            i += 8
+        }
+        while i < count {
+            if a.load(fromByteOffset: i, as: UInt8.self) != b.load(fromByteOffset: i, as: UInt8.self) { return false }
+            i += 1
+        }
+        return true
+    }
 
     func find(_ bytes: UnsafeRawBufferPointer, hash: UInt32) -> UInt32? {
         var slot = Int(hash) & mask
         return arena.withUnsafeBytes { arenaBytes in
             while true {
                 let entry = slots[slot]
-                if entry == 0 { return nil }
-                let id = Int(entry - 1)
-                if hashes[id] == hash {
-                    let start = Int(starts[id]), length = Int(starts[id + 1]) - start
-                    if length == bytes.count
-                        && (length == 0 || memcmp(arenaBytes.baseAddress! + start, bytes.baseAddress!, length) == 0) {
-                        return UInt32(id)
-                    }
+                if entry.hashAndID == 0 { return nil }
+                if UInt32(truncatingIfNeeded: entry.hashAndID >> 32) == hash, Int(entry.length) == bytes.count,
+                   entry.length == 0 || Self.equal(arenaBytes.baseAddress! + Int(entry.start), bytes.baseAddress!, bytes.count) {
+                    return UInt32(truncatingIfNeeded: entry.hashAndID) - 1
                 }
                 slot = (slot + 1) & mask
             }
@@ -75,12 +100,13 @@ public struct ByteInterner: Sendable {
 
     private mutating func place(id: UInt32, hash: UInt32) {
         var slot = Int(hash) & mask
-        while slots[slot] != 0 { slot = (slot + 1) & mask }
-        slots[slot] = id + 1
+        while slots[slot].hashAndID != 0 { slot = (slot + 1) & mask }
+        let start = starts[Int(id)]
+        slots[slot] = Slot(hashAndID: UInt64(hash) << 32 | UInt64(id + 1), start: start, length: starts[Int(id) + 1] - start)
     }
 
     private mutating func grow() {
-        slots = [UInt32](repeating: 0, count: slots.count * 2)
+        slots = [Slot](repeating: Slot(), count: slots.count * 2)
         mask = slots.count - 1
         for id in 0..<UInt32(count) { place(id: id, hash: hashes[Int(id)]) }
     }

@@ -16,6 +16,29 @@ public struct PropertySets: Sendable {
 
     public var count: Int { sets.count }
 
+    /// The id of the set made of `pairs`, trying `likely` first: a user's properties rarely change,
+    /// so comparing against the user's previous set usually answers without hashing.
+    mutating func intern(_ pairs: some Sequence<(key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer)>, likely: PropertySetIndex) -> PropertySetIndex {
+        if likely != .empty, sets.withBytes(of: likely.rawValue, { Self.encoding($0, matches: pairs) }) { return likely }
+        return intern(pairs)
+    }
+
+    /// Whether `encoded` (length-prefixed keys and values) is exactly `pairs`.
+    private static func encoding(_ encoded: UnsafeRawBufferPointer, matches pairs: some Sequence<(key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer)>) -> Bool {
+        var position = 0
+        func take(_ part: UnsafeRawBufferPointer) -> Bool {
+            guard position + 2 + part.count <= encoded.count else { return false }
+            let length = Int(encoded[position]) | Int(encoded[position + 1]) << 8
+            guard length == part.count & 0xFFFF else { return false }
+            position += 2
+            if part.count > 0 && !ByteInterner.equal(encoded.baseAddress! + position, part.baseAddress!, part.count) { return false }
+            position += part.count
+            return true
+        }
+        for (key, value) in pairs { guard take(key), take(value) else { return false } }
+        return position == encoded.count
+    }
+
     /// The id of the set made of `pairs` (raw key and value bytes), in the order given.
     mutating func intern(_ pairs: some Sequence<(key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer)>) -> PropertySetIndex {
         scratch.removeAll(keepingCapacity: true)

@@ -1,99 +1,125 @@
-/// Per-user summaries, indexed by `UserIndex`: kept on ingest, never rebuilt.
-public struct UserTable: Sendable {
-    public private(set) var firstSeen: [Int64] = []
-    public private(set) var lastSeen: [Int64] = []
-    public private(set) var eventCounts: [UInt32] = []
+/// What is known about one user; one record per user so an event touches one cache line.
+public struct UserSummary: Sendable, Equatable {
+    public var firstSeen: Int64 = .max
+    public var lastSeen: Int64 = .min
+    public var eventCount: UInt32 = 0
     /// The account of the user's latest event, or `AccountIndex.none`.
-    public private(set) var accounts: [UInt32] = []
-    public private(set) var isAnonymous: [Bool] = []
+    public var account: UInt32 = AccountIndex.none.rawValue
     /// The properties of the user's latest event.
-    public private(set) var latestProperties: [UInt32] = []
+    public var latestProperties: UInt32 = PropertySetIndex.empty.rawValue
+    /// The property set of the event recorded last (in arrival order): the likeliest set of the next one.
+    public var recentProperties: UInt32 = PropertySetIndex.empty.rawValue
     /// The user this one was merged into, or itself.
-    public private(set) var mergedInto: [UInt32] = []
+    public var mergedInto: UInt32
+    public var isAnonymous: Bool
+}
+
+/// Per-user summaries, indexed by user id: kept on ingest, never rebuilt.
+public struct UserTable: Sendable {
+    public private(set) var summaries: [UserSummary] = []
     public private(set) var mergedCount = 0
 
     public init() {}
 
-    public var count: Int { firstSeen.count }
+    public var count: Int { summaries.count }
     /// Users that still stand on their own (not merged into another).
     public var liveCount: Int { count - mergedCount }
 
+    public subscript(user: UInt32) -> UserSummary { summaries[Int(user)] }
+
     /// Makes room for a newly interned user.
     mutating func add(anonymous: Bool) {
-        let id = UInt32(firstSeen.count)
-        firstSeen.append(.max); lastSeen.append(.min); eventCounts.append(0)
-        accounts.append(AccountIndex.none.rawValue); isAnonymous.append(anonymous); mergedInto.append(id)
-        latestProperties.append(PropertySetIndex.empty.rawValue)
+        summaries.append(UserSummary(mergedInto: UInt32(summaries.count), isAnonymous: anonymous))
     }
 
     /// Follows merges to the user that now owns `user`'s history.
     @inline(__always)
     public func canonical(_ user: UInt32) -> UInt32 {
         var u = user
-        while mergedInto[Int(u)] != u { u = mergedInto[Int(u)] }
+        while summaries[Int(u)].mergedInto != u { u = summaries[Int(u)].mergedInto }
         return u
     }
 
-    public func hasEvents(_ user: UInt32) -> Bool { eventCounts[Int(user)] > 0 }
+    public func hasEvents(_ user: UInt32) -> Bool { summaries[Int(user)].eventCount > 0 }
 
-    /// Records one event; returns the user's previous first-seen time.
+    /// Records one event; returns the user's first-seen time and account before it.
     @inline(__always)
-    mutating func record(user: UInt32, timestampMs: Int64, account: AccountIndex, properties: PropertySetIndex) -> Int64 {
-        let i = Int(user)
-        let previousFirst = firstSeen[i]
-        if timestampMs < previousFirst { firstSeen[i] = timestampMs }
-        if timestampMs >= lastSeen[i] {
-            lastSeen[i] = timestampMs
-            if account != .none { accounts[i] = account.rawValue }
-            if properties != .empty { latestProperties[i] = properties.rawValue }
-        } else if account != .none && accounts[i] == AccountIndex.none.rawValue {
-            accounts[i] = account.rawValue
+    mutating func record(user: UInt32, timestampMs: Int64, account: AccountIndex, properties: PropertySetIndex) -> (firstSeen: Int64, account: UInt32) {
+        summaries.withUnsafeMutableBufferPointer { all in
+            let before = (all[Int(user)].firstSeen, all[Int(user)].account)
+            Self.update(&all[Int(user)], timestampMs: timestampMs, account: account, properties: properties)
+            return before
         }
-        eventCounts[i] &+= 1
-        return previousFirst
+    }
+
+    @inline(__always)
+    private static func update(_ s: inout UserSummary, timestampMs: Int64, account: AccountIndex, properties: PropertySetIndex) {
+        if timestampMs < s.firstSeen { s.firstSeen = timestampMs }
+        if timestampMs >= s.lastSeen {
+            s.lastSeen = timestampMs
+            if account != .none { s.account = account.rawValue }
+            if properties != .empty { s.latestProperties = properties.rawValue }
+        } else if account != .none && s.account == AccountIndex.none.rawValue {
+            s.account = account.rawValue
+        }
+        s.recentProperties = properties.rawValue
+        s.eventCount &+= 1
     }
 
     /// Folds `from` into `to`: `from` disappears as a user of its own.
     mutating func merge(_ from: UInt32, into to: UInt32) {
-        let f = Int(from), t = Int(to)
-        firstSeen[t] = min(firstSeen[t], firstSeen[f])
-        if lastSeen[f] > lastSeen[t] {
-            lastSeen[t] = lastSeen[f]
-            if accounts[f] != AccountIndex.none.rawValue { accounts[t] = accounts[f] }
-            if latestProperties[f] != PropertySetIndex.empty.rawValue { latestProperties[t] = latestProperties[f] }
+        let f = summaries[Int(from)]
+        var t = summaries[Int(to)]
+        t.firstSeen = min(t.firstSeen, f.firstSeen)
+        if f.lastSeen > t.lastSeen {
+            t.lastSeen = f.lastSeen
+            if f.account != AccountIndex.none.rawValue { t.account = f.account }
+            if f.latestProperties != PropertySetIndex.empty.rawValue { t.latestProperties = f.latestProperties }
         }
-        if accounts[t] == AccountIndex.none.rawValue { accounts[t] = accounts[f] }
-        eventCounts[t] &+= eventCounts[f]
-        firstSeen[f] = .max; lastSeen[f] = .min; eventCounts[f] = 0
-        mergedInto[f] = to
+        if t.account == AccountIndex.none.rawValue { t.account = f.account }
+        t.eventCount &+= f.eventCount
+        summaries[Int(to)] = t
+        summaries[Int(from)] = UserSummary(mergedInto: to, isAnonymous: f.isAnonymous)
         mergedCount += 1
     }
 
-    var memoryBytes: Int { count * (8 + 8 + 4 + 4 + 1 + 4 + 4) }
+    var memoryBytes: Int { summaries.capacity * MemoryLayout<UserSummary>.stride }
 }
 
-/// Per-account summaries, indexed by `AccountIndex`.
+/// What is known about one account.
+public struct AccountSummary: Sendable, Equatable {
+    public var firstSeen: Int64 = .max
+    public var lastSeen: Int64 = .min
+    public var eventCount: UInt32 = 0
+}
+
+/// Per-account summaries and members, indexed by `AccountIndex`.
 public struct AccountTable: Sendable {
-    public private(set) var firstSeen: [Int64] = []
-    public private(set) var lastSeen: [Int64] = []
-    public private(set) var eventCounts: [UInt32] = []
+    public private(set) var summaries: [AccountSummary] = []
+    /// Users who sent events for each account.
     public private(set) var users: [Bitmap] = []
 
     public init() {}
 
-    public var count: Int { firstSeen.count }
+    public var count: Int { summaries.count }
+
+    public subscript(account: AccountIndex) -> AccountSummary { summaries[Int(account.rawValue)] }
 
     mutating func add() {
-        firstSeen.append(.max); lastSeen.append(.min); eventCounts.append(0); users.append(Bitmap())
+        summaries.append(AccountSummary()); users.append(Bitmap())
     }
 
+    /// - Parameter isNewMember: false when the user's previous event named this account, so the
+    ///   membership bitmap (a few pointer hops away) need not be touched.
     @inline(__always)
-    mutating func record(account: AccountIndex, user: UInt32, timestampMs: Int64) {
+    mutating func record(account: AccountIndex, user: UInt32, timestampMs: Int64, isNewMember: Bool) {
         let i = Int(account.rawValue)
-        if timestampMs < firstSeen[i] { firstSeen[i] = timestampMs }
-        if timestampMs > lastSeen[i] { lastSeen[i] = timestampMs }
-        eventCounts[i] &+= 1
-        users[i].insert(user)
+        summaries.withUnsafeMutableBufferPointer { all in
+            if timestampMs < all[i].firstSeen { all[i].firstSeen = timestampMs }
+            if timestampMs > all[i].lastSeen { all[i].lastSeen = timestampMs }
+            all[i].eventCount &+= 1
+        }
+        if isNewMember { users[i].insert(user) }
     }
 
     /// Moves `from`'s membership in `account` to `to` (user merge).
@@ -103,5 +129,5 @@ public struct AccountTable: Sendable {
         users[i].remove(from); users[i].insert(to)
     }
 
-    var memoryBytes: Int { count * 20 + users.reduce(0) { $0 + $1.sizeBytes } }
+    var memoryBytes: Int { summaries.capacity * MemoryLayout<AccountSummary>.stride + users.reduce(0) { $0 + $1.sizeBytes } }
 }

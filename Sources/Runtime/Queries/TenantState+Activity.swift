@@ -88,7 +88,7 @@ extension TenantState {
 
     public var dataStats: DataStats {
         var anonymous = 0
-        for u in 0..<users.count where users.isAnonymous[u] && users.mergedInto[u] == UInt32(u) { anonymous += 1 }
+        for (u, summary) in users.summaries.enumerated() where summary.isAnonymous && summary.mergedInto == UInt32(u) { anonymous += 1 }
         return DataStats(eventsIngested: eventsIngested, eventsRetained: log.count, users: users.liveCount,
                          anonymousUsers: anonymous, accounts: accounts.count, eventTypes: eventTypeNames.count,
                          pages: pageNames.count, firstDay: days.isEmpty ? nil : days.firstDay,

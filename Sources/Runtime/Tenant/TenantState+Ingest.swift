@@ -42,7 +42,8 @@ extension TenantState {
                 let page = event.page.offset == CI_ABSENT ? PageIndex.none : PageIndex(pageNames.intern(bytes(event.page)))
                 let lo = Int(event.properties_begin), hi = lo + Int(event.properties_count)
                 let properties = hi == lo ? PropertySetIndex.empty
-                    : propertySets.intern(batch.properties[lo..<hi].lazy.map { (key: bytes($0.key), value: bytes($0.value)) })
+                    : propertySets.intern(batch.properties[lo..<hi].lazy.map { (key: bytes($0.key), value: bytes($0.value)) },
+                                          likely: PropertySetIndex(users[user].recentProperties))
                 let timestamp = event.has_timestamp != 0 ? event.timestamp_ms : nowMs
                 apply(StoredEvent(timestampMs: timestamp, user: UserIndex(user), account: account, type: EventTypeIndex(type),
                                   page: page, properties: properties), nowMs: nowMs)
@@ -130,7 +131,7 @@ extension TenantState {
         let ts = event.timestampMs
         let day = calendar.day(of: ts)
         let slot = days.slot(for: day)
-        let previousFirst = users.record(user: u, timestampMs: ts, account: event.account, properties: event.properties)
+        let (previousFirst, previousAccount) = users.record(user: u, timestampMs: ts, account: event.account, properties: event.properties)
         days[slot: slot].record(user: u, type: Int(event.type.rawValue), page: event.page)
         if ts < previousFirst {
             if previousFirst != .max {
@@ -143,7 +144,9 @@ extension TenantState {
                 days[slot: slot].newUsers.insert(u)
             }
         }
-        if event.account != .none { accounts.record(account: event.account, user: u, timestampMs: ts) }
+        if event.account != .none {
+            accounts.record(account: event.account, user: u, timestampMs: ts, isNewMember: previousAccount != event.account.rawValue)
+        }
         // Events ahead of the clock stay out of the live ring, so they cannot push the present out of it.
         if ts <= nowMs + 60_000 { minutes.record(user: u, timestampMs: ts) }
         log.append(event)

@@ -16,27 +16,27 @@ extension TenantState {
         var name = anonymousID
         let from = name.withUTF8 { userNames.intern(UnsafeRawBufferPointer($0)) }
         if Int(from) == users.count { users.add(anonymous: true) }
-        if users.mergedInto[Int(from)] != from || from == to {
+        if users[from].mergedInto != from || from == to {
             // Merged before: fine if into the same user, a conflict otherwise.
             let owner = users.canonical(from)
             return owner == to ? .alreadyMerged : .conflict(existingUser: userNames.string(owner))
         }
-        let moved = Int(users.eventCounts[Int(from)])
+        let moved = Int(users[from].eventCount)
         if moved > 0 {
-            let fromFirstDay = calendar.day(of: users.firstSeen[Int(from)])
-            let fromLastDay = calendar.day(of: users.lastSeen[Int(from)])
+            let fromFirstDay = calendar.day(of: users[from].firstSeen)
+            let fromLastDay = calendar.day(of: users[from].lastSeen)
             days.forEachDay(in: fromFirstDay...fromLastDay) { $0.reassign(from, to: to) }
             days.forEachDay(in: fromFirstDay...fromFirstDay) { $0.newUsers.remove(from) }
             if users.hasEvents(to) {
-                let toFirstDay = calendar.day(of: users.firstSeen[Int(to)])
+                let toFirstDay = calendar.day(of: users[to].firstSeen)
                 days.forEachDay(in: toFirstDay...toFirstDay) { $0.newUsers.remove(to) }
             }
             minutes.reassign(from, to: to)
-            accounts.reassign(from, to: to, in: AccountIndex(users.accounts[Int(from)]))
+            accounts.reassign(from, to: to, in: AccountIndex(users[from].account))
         }
         users.merge(from, into: to)
         if moved > 0 {
-            let firstDay = calendar.day(of: users.firstSeen[Int(to)])
+            let firstDay = calendar.day(of: users[to].firstSeen)
             days.forEachDay(in: firstDay...firstDay) { $0.newUsers.insert(to) }
         }
         return .merged(movedEvents: moved)
