@@ -26,10 +26,11 @@ let package = Package(
             linkerSettings: [.linkedLibrary("simdjson")]
         ),
         .target(name: "Runtime", dependencies: ["CRoaring", "CIngest"]),
+        .target(name: "Snapshot", dependencies: ["Runtime", "CZstd", "CRoaring"]),
         .target(
             name: "Actors",
             dependencies: [
-                "Runtime",
+                "Runtime", "Snapshot",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
             ]
@@ -37,7 +38,7 @@ let package = Package(
         .target(
             name: "HTTPFront",
             dependencies: [
-                "Actors", "Runtime",
+                "Actors", "Runtime", "Snapshot",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -48,7 +49,7 @@ let package = Package(
         .executableTarget(
             name: "beacon",
             dependencies: [
-                "HTTPFront", "Actors", "Runtime",
+                "HTTPFront", "Actors", "Runtime", "Snapshot",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -59,7 +60,8 @@ let package = Package(
         ),
         .executableTarget(name: "beacon-bench", dependencies: ["Runtime"], path: "bench/BeaconBench"),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime"]),
-        .testTarget(name: "ActorsTests", dependencies: ["Actors", "Runtime"]),
+        .testTarget(name: "SnapshotTests", dependencies: ["Snapshot", "Runtime"]),
+        .testTarget(name: "ActorsTests", dependencies: ["Actors", "Snapshot", "Runtime", .product(name: "Logging", package: "swift-log")]),
         .testTarget(
             name: "HTTPFrontTests",
             dependencies: [

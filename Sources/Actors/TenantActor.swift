@@ -2,15 +2,25 @@ import Foundation
 import Logging
 import Metrics
 import Runtime
+import Snapshot
+import Synchronization
 
 /// The only owner of one tenant's mutable state. Every write and read of the tenant goes through
-/// it, so they are serialized; different tenants run in parallel. Each method finishes its
-/// mutation before any suspension point.
+/// it, so they are serialized; different tenants run in parallel. A write is checked, logged to
+/// the WAL, applied, and only then answered; each method finishes its mutation before any
+/// suspension point.
 public actor TenantActor {
     public nonisolated let settings: TenantSettings
     private var state: TenantState
     private let clock: @Sendable () -> Int64
     private let eventsCounter: Counter
+    private var log: WriteAheadLog?
+    private var syncer: WALSyncer?
+    private let parser = FastIngestParser()
+    /// Readable without waiting for the actor, so requests during a long recovery get a quick 503.
+    private nonisolated let readiness = Mutex(Readiness.ready)
+
+    public enum Readiness: String, Sendable { case recovering, ready }
 
     /// - Parameter clock: the current time in epoch milliseconds (injected so tests can fix it).
     public init(settings: TenantSettings, clock: @escaping @Sendable () -> Int64 = TenantActor.systemClock) {
@@ -27,20 +37,51 @@ public actor TenantActor {
     /// The tenant's clock, in epoch milliseconds.
     public nonisolated func now() -> Int64 { clock() }
 
-    /// Applies a parsed batch whole, or nothing when any event is invalid.
-    public func ingest(_ batch: ParsedBatch) throws(IngestValidationError) -> IngestReceipt {
+    public nonisolated var phase: Readiness { readiness.withLock { $0 } }
+
+    /// Refuses requests until `recover` has run (called before the server starts listening).
+    public nonisolated func markRecovering() { readiness.withLock { $0 = .recovering } }
+
+    private func requireReady() throws {
+        if phase != .ready { throw TenantUnavailable(reason: "tenant '\(settings.id)' is recovering its data; retry shortly") }
+    }
+
+    // MARK: - Writes
+
+    /// Checks a parsed batch, logs its body, applies it whole; nothing changes when an event is invalid.
+    public func ingest(_ batch: ParsedBatch, body: [UInt8]) async throws -> IngestReceipt {
+        try requireReady()
         let now = clock()
-        let receipt = try state.ingest(batch, nowMs: now, anonymousID: AnonymousID.make())
+        let needsAnonymous = try state.validate(batch, nowMs: now)
+        let anonymousID = needsAnonymous ? AnonymousID.make() : ""
+        let sequence = try log?.append(.ingestBody(nowMs: now, anonymousID: anonymousID, body: body))
+        let receipt = state.applyValidated(batch, nowMs: now, anonymousID: needsAnonymous ? anonymousID : nil)
         afterIngest(receipt, now: now)
+        try await waitUntilDurable(sequence)
         return receipt
     }
 
-    /// Applies events given as strings, whole or not at all.
-    public func ingest(_ events: [EventInput]) throws(IngestValidationError) -> IngestReceipt {
+    /// Checks, logs and applies events given field by field, whole or not at all.
+    public func ingest(_ events: [EventInput]) async throws -> IngestReceipt {
+        try requireReady()
         let now = clock()
-        let receipt = try state.ingest(events, nowMs: now, anonymousID: AnonymousID.make())
+        let needsAnonymous = try state.validate(events, nowMs: now)
+        let anonymousID = needsAnonymous ? AnonymousID.make() : ""
+        let sequence = try log?.append(.events(nowMs: now, anonymousID: anonymousID, events: events))
+        let receipt = state.applyValidated(events, nowMs: now, anonymousID: needsAnonymous ? anonymousID : nil)
         afterIngest(receipt, now: now)
+        try await waitUntilDurable(sequence)
         return receipt
+    }
+
+    public func merge(anonymousID: String, into user: String) async throws -> TenantState.MergeOutcome {
+        try requireReady()
+        // A conflicting or repeated merge changes nothing and needs no record.
+        if let refusal = state.mergeRefusal(anonymousID: anonymousID, into: user) { return refusal }
+        let sequence = try log?.append(.merge(anonymousID: anonymousID, user: user))
+        let outcome = state.merge(anonymousID: anonymousID, into: user)
+        try await waitUntilDurable(sequence)
+        return outcome
     }
 
     private func afterIngest(_ receipt: IngestReceipt, now: Int64) {
@@ -48,26 +89,79 @@ public actor TenantActor {
         state.evictExpired(nowMs: now)
     }
 
-    public func merge(anonymousID: String, into user: String) -> TenantState.MergeOutcome {
-        state.merge(anonymousID: anonymousID, into: user)
+    private func waitUntilDurable(_ sequence: UInt64?) async throws {
+        guard let sequence, let log, log.policy == .always else { return }
+        try await log.waitUntilDurable(sequence)
     }
 
+    // MARK: - Reads
+
     /// Runs a read against the current state; it sees every write acknowledged before it started.
-    public func read<Result: Sendable>(_ body: (TenantState) throws -> Result) rethrows -> Result {
-        try body(state)
+    public func read<Result: Sendable>(_ body: (TenantState) throws -> Result) throws -> Result {
+        try requireReady()
+        return try body(state)
     }
 
     /// Events ingested, the newest event's time and memory held, for /health and /metrics.
     public func status() -> TenantStatus {
-        TenantStatus(id: settings.id, name: settings.name, eventsIngested: state.eventsIngested,
+        TenantStatus(id: settings.id, name: settings.name, phase: phase, eventsIngested: state.eventsIngested,
                      eventsRetained: state.log.count, newestTimestampMs: state.newestTimestampMs,
                      users: state.users.liveCount, memoryBytes: state.memoryBytes)
+    }
+
+    // MARK: - Durability
+
+    /// Rebuilds the tenant from its WAL, then opens the WAL for new writes. Until it returns, the
+    /// tenant answers requests with `TenantUnavailable`.
+    public func recover(storage: StorageSettings, logger: Logger) throws -> WALReader.Report {
+        readiness.withLock { $0 = .recovering }
+        let directory = storage.walDirectory(tenant: settings.id)
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let started = Date()
+        var lastProgress = started
+        var replayed = 0
+        var failedReplays = 0
+        let report = try WALReader.scan(directory, force: storage.forceRecover) { record in
+            guard let mutation = Mutation.decode(type: record.type, payload: record.payload) else {
+                failedReplays += 1
+                return
+            }
+            do { try state.replay(mutation, parser: parser) } catch { failedReplays += 1 }
+            replayed += 1
+            if Date().timeIntervalSince(lastProgress) >= 1 {
+                lastProgress = Date()
+                logger.info("recovering", metadata: ["tenant": "\(settings.id)", "records": "\(replayed)", "events": "\(state.eventsIngested)",
+                                                     "events_per_s": "\(Int(Double(state.eventsIngested) / lastProgress.timeIntervalSince(started)))"])
+            }
+        }
+        if let torn = report.tornTail {
+            logger.warning("dropped a torn WAL record", metadata: ["tenant": "\(settings.id)", "segment": "\(torn.segment)", "offset": "\(torn.offset)"])
+        }
+        if failedReplays > 0 {
+            logger.error("WAL records that did not replay", metadata: ["tenant": "\(settings.id)", "count": "\(failedReplays)"])
+        }
+        let seconds = Date().timeIntervalSince(started)
+        logger.info("recovered", metadata: ["tenant": "\(settings.id)", "records": "\(report.records)", "events": "\(state.eventsIngested)",
+                                            "mb": "\(report.bytes >> 20)", "seconds": "\(String(format: "%.2f", seconds))"])
+        let log = try WriteAheadLog(directory: directory, policy: storage.fsync, lastSequence: report.lastSequence)
+        self.log = log
+        syncer = WALSyncer(log: log, intervalMs: storage.fsyncIntervalMs)
+        readiness.withLock { $0 = .ready }
+        return report
+    }
+
+    /// Flushes and closes the WAL (graceful shutdown).
+    public func close() {
+        syncer?.stop()
+        syncer = nil
+        log = nil
     }
 }
 
 public struct TenantStatus: Sendable, Equatable {
     public var id: String
     public var name: String
+    public var phase: TenantActor.Readiness
     public var eventsIngested: Int
     public var eventsRetained: Int
     public var newestTimestampMs: Int64?

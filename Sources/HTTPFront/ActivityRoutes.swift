@@ -22,7 +22,7 @@ struct ActivityRoutes {
     @Sendable func live(_ request: Request, context: BeaconRequestContext) async throws -> Response {
         let tenant = try context.requireTenant()
         let now = try QueryParameters(request).instant("at") ?? tenant.now()
-        let live = await tenant.read { $0.liveUsers(nowMs: now) }
+        let live = try await tenant.read { $0.liveUsers(nowMs: now) }
         return try JSONResponse.make(LiveAnswer(
             activeUsers: live.activeUsers, windowMinutes: 5, asOf: ISOText.timestamp(now),
             sparkline: live.sparkline.map { SparkPoint(minute: ISOText.timestamp($0.minuteStartMs), users: $0.users) }))
@@ -36,7 +36,7 @@ struct ActivityRoutes {
         let query = QueryParameters(request)
         try query.rejectUnsupportedFilters()
         let range = try query.dayRange(defaultDays: 30, tenant: tenant)
-        let series = await tenant.read { $0.activity(range) }
+        let series = try await tenant.read { $0.activity(range) }
         return try JSONResponse.make(ActivityAnswer(
             days: range.count, start: TenantCalendar.isoDate(range.first), end: TenantCalendar.isoDate(range.last),
             series: series.map { ActivityPoint(date: TenantCalendar.isoDate($0.day), activeUsers: $0.activeUsers, events: $0.events, newUsers: $0.newUsers) }))
@@ -47,7 +47,7 @@ struct ActivityRoutes {
 
     @Sendable func monthly(_ request: Request, context: BeaconRequestContext) async throws -> Response {
         let tenant = try context.requireTenant()
-        let months = await tenant.read { $0.monthlyUniques() }
+        let months = try await tenant.read { $0.monthlyUniques() }
         return try JSONResponse.make(MonthlyAnswer(months: months.map {
             MonthPoint(month: TenantCalendar.monthLabel($0.month), users: $0.users, events: $0.events)
         }))
@@ -60,7 +60,7 @@ struct ActivityRoutes {
     @Sendable func newVsReturning(_ request: Request, context: BeaconRequestContext) async throws -> Response {
         let tenant = try context.requireTenant()
         let range = try QueryParameters(request).dayRange(defaultDays: 30, tenant: tenant)
-        let series = await tenant.read { $0.activity(range) }
+        let series = try await tenant.read { $0.activity(range) }
         let points = series.map { SplitPoint(date: TenantCalendar.isoDate($0.day), new: $0.newUsers, returning: $0.activeUsers - $0.newUsers) }
         return try JSONResponse.make(SplitAnswer(days: range.count, series: points,
                                                  totalNew: points.reduce(0) { $0 + $1.new },
@@ -73,7 +73,7 @@ struct ActivityRoutes {
     @Sendable func events(_ request: Request, context: BeaconRequestContext) async throws -> Response {
         let tenant = try context.requireTenant()
         let range = try QueryParameters(request).dayRange(defaultDays: 90, tenant: tenant)
-        let rows = await tenant.read { $0.eventTypeUsage(range) }
+        let rows = try await tenant.read { $0.eventTypeUsage(range) }
         return try JSONResponse.make(EventsAnswer(days: range.count, eventTypes: rows.map { EventTypeRow(eventType: $0.name, count: $0.count, users: $0.users) }))
     }
 
@@ -85,7 +85,7 @@ struct ActivityRoutes {
         let query = QueryParameters(request)
         let range = try query.dayRange(defaultDays: 30, tenant: tenant)
         let limit = try query.int("limit", default: 100, range: 1...10_000)
-        let rows = await tenant.read { $0.pageViews(range, limit: limit) }
+        let rows = try await tenant.read { $0.pageViews(range, limit: limit) }
         return try JSONResponse.make(PagesAnswer(days: range.count, pages: rows.map { PageRow(pageUrl: $0.page, views: $0.views) }))
     }
 
@@ -96,7 +96,7 @@ struct ActivityRoutes {
 
     @Sendable func stats(_ request: Request, context: BeaconRequestContext) async throws -> Response {
         let tenant = try context.requireTenant()
-        let s = await tenant.read { $0.dataStats }
+        let s = try await tenant.read { $0.dataStats }
         return try JSONResponse.make(StatsAnswer(
             events: s.eventsIngested, eventsRetained: s.eventsRetained, users: s.users, anonymousUsers: s.anonymousUsers,
             accounts: s.accounts, eventTypes: s.eventTypes, pages: s.pages,

@@ -1,6 +1,7 @@
 import Actors
 import Foundation
 import Runtime
+import Snapshot
 
 /// The server's configuration (config.json), checked at start: every problem names its key.
 public struct BeaconConfiguration: Sendable {
@@ -13,6 +14,8 @@ public struct BeaconConfiguration: Sendable {
         "auth": .init(requests: 10, windowSeconds: 900),
     ]
     public var tenants: [TenantRegistry.Entry] = []
+    /// Where tenants' WALs live; nil keeps everything in memory only (nothing survives a restart).
+    public var storage: StorageSettings?
 
     public struct Invalid: Error, CustomStringConvertible {
         public var key: String
@@ -54,6 +57,23 @@ public struct BeaconConfiguration: Sendable {
                     requests: try int(requests, at: "\(key).requests", range: 1...Int(Int32.max)),
                     windowSeconds: try limit["window_seconds"].map { try int($0, at: "\(key).window_seconds", range: 1...86_400) } ?? 60)
             }
+        }
+        if let storage = root["storage"] {
+            let storage = try object(storage, at: "storage")
+            try checkKeys(storage, allowed: ["data_dir", "wal_fsync", "wal_fsync_interval_ms"], at: "storage")
+            guard let directory = storage["data_dir"] else { throw Invalid(key: "storage.data_dir", message: "is required") }
+            var settings = StorageSettings(dataDirectory: URL(fileURLWithPath: try string(directory, at: "storage.data_dir")))
+            if let fsync = storage["wal_fsync"] {
+                let text = try string(fsync, at: "storage.wal_fsync")
+                guard let policy = FsyncPolicy(rawValue: text) else {
+                    throw Invalid(key: "storage.wal_fsync", message: "must be always, interval or none, got '\(text)'")
+                }
+                settings.fsync = policy
+            }
+            if let interval = storage["wal_fsync_interval_ms"] {
+                settings.fsyncIntervalMs = try int(interval, at: "storage.wal_fsync_interval_ms", range: 1...60_000)
+            }
+            config.storage = settings
         }
         guard let tenants = root["tenants"] as? [Any], !tenants.isEmpty else {
             throw Invalid(key: "tenants", message: "must be a non-empty array of tenants")

@@ -1,4 +1,6 @@
+import Actors
 import Hummingbird
+import Snapshot
 import Logging
 import NIOCore
 
@@ -19,6 +21,16 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             default:
                 throw APIError(error.status, code: "http_error", message: error.body ?? error.status.reasonPhrase)
             }
+        } catch let error as TenantUnavailable {
+            var answer = APIError(.serviceUnavailable, code: "unavailable", message: error.reason)
+            answer.headers[.retryAfter] = "1"
+            throw answer
+        } catch let error as StorageFault {
+            // Nothing was logged or applied: the client may retry once storage recovers.
+            context.logger.error("storage fault", metadata: ["error": "\(error)"])
+            var answer = APIError(.serviceUnavailable, code: "storage_unavailable", message: "the write could not be stored (\(error)); it was not applied")
+            answer.headers[.retryAfter] = "1"
+            throw answer
         } catch is NIOTooManyBytesError {
             throw APIError(.contentTooLarge, code: "body_too_large", message: "body: larger than the server's body limit", field: "body")
         } catch {

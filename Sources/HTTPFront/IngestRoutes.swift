@@ -26,7 +26,7 @@ struct IngestRoutes {
             throw Self.apiError(index: error.index, field: error.field, message: error.message)
         }
         do {
-            let receipt = try await tenant.ingest(batch)
+            let receipt = try await tenant.ingest(batch, body: Array(body.readableBytesView))
             return try JSONResponse.make(IngestAnswer(accepted: receipt.accepted, anonymousId: receipt.anonymousID))
         } catch let error as IngestValidationError {
             throw Self.apiError(index: error.index, field: error.field, message: error.message)
@@ -46,7 +46,7 @@ struct IngestRoutes {
         let object = try await JSONBody.object(request, limit: bodyLimit)
         let anonymousID = try object.requiredString("anonymous_id")
         let user = try object.requiredString("user_email")
-        switch await tenant.merge(anonymousID: anonymousID, into: user) {
+        switch try await tenant.merge(anonymousID: anonymousID, into: user) {
         case .merged(let moved):
             return try JSONResponse.make(MergeAnswer(merged: true, movedEvents: moved, userEmail: user))
         case .alreadyMerged:

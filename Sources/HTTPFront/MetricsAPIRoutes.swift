@@ -33,7 +33,7 @@ struct MetricsAPIRoutes {
             throw APIError.badRequest(field: "granularity", "must be daily, weekly or monthly for active users, got '\(granularityText)'")
         }
         let buckets = Self.buckets(range, granularity)
-        let values: [Int] = await tenant.read { state in
+        let values: [Int] = try await tenant.read { state in
             if granularity == .daily || metric != .dau {
                 let daily = metric == .dau ? state.dailyActiveUsers(range) : state.trailingActiveUsers(range, window: metric.window)
                 return buckets.map { daily[Int($0.last - range.first)] }

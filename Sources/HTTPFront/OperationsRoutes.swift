@@ -12,17 +12,18 @@ struct OperationsRoutes {
         router.get("/metrics", use: metrics)
     }
 
-    struct TenantHealth: Encodable { var id: String; var name: String; var eventsIngested: Int; var eventsRetained: Int; var users: Int; var newestEvent: String?; var memoryBytes: Int }
+    struct TenantHealth: Encodable { var id: String; var name: String; var status: String; var eventsIngested: Int; var eventsRetained: Int; var users: Int; var newestEvent: String?; var memoryBytes: Int }
     struct HealthAnswer: Encodable { var status: String; var tenants: [TenantHealth] }
 
     @Sendable func health(_ request: Request, context: BeaconRequestContext) async throws -> Response {
         var tenants: [TenantHealth] = []
         for tenant in registry.tenants {
             let s = await tenant.status()
-            tenants.append(TenantHealth(id: s.id, name: s.name, eventsIngested: s.eventsIngested, eventsRetained: s.eventsRetained,
+            tenants.append(TenantHealth(id: s.id, name: s.name, status: s.phase.rawValue, eventsIngested: s.eventsIngested, eventsRetained: s.eventsRetained,
                                         users: s.users, newestEvent: s.newestTimestampMs.map(ISOText.timestamp), memoryBytes: s.memoryBytes))
         }
-        return try JSONResponse.make(HealthAnswer(status: "ok", tenants: tenants))
+        let recovering = tenants.contains { $0.status != TenantActor.Readiness.ready.rawValue }
+        return try JSONResponse.make(HealthAnswer(status: recovering ? "recovering" : "ok", tenants: tenants))
     }
 
     @Sendable func metrics(_ request: Request, context: BeaconRequestContext) async throws -> Response {

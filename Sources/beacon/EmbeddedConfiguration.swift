@@ -8,6 +8,11 @@ enum EmbeddedConfiguration {
     "port": 8080,
     "body_limit_bytes": 5242880
   },
+  "storage": {
+    "data_dir": "data",
+    "wal_fsync": "interval",
+    "wal_fsync_interval_ms": 100
+  },
   "rate_limits": {
     "ingest": { "requests": 500, "window_seconds": 60 },
     "api": { "requests": 100, "window_seconds": 60 },

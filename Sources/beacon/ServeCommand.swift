@@ -7,6 +7,7 @@ import Logging
 import Metrics
 import Prometheus
 import ServiceLifecycle
+import Snapshot
 
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "serve", abstract: "Serve the HTTP API.")
@@ -19,6 +20,12 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(help: "Port to listen on (overrides server.port; 0 picks a free port).")
     var port: Int?
+
+    @Option(name: .customLong("data-dir"), help: "Directory of the tenants' WALs (overrides storage.data_dir).")
+    var dataDir: String?
+
+    @Flag(name: .customLong("force-recover"), help: "Start even if a WAL is damaged in the middle, keeping what precedes the damage.")
+    var forceRecover = false
 
     func run() async throws {
         LoggingSystem.bootstrap { label in
@@ -39,10 +46,22 @@ struct ServeCommand: AsyncParsableCommand {
             guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
             configuration.port = port
         }
+        if let dataDir {
+            var storage = configuration.storage ?? StorageSettings(dataDirectory: URL(fileURLWithPath: dataDir))
+            storage.dataDirectory = URL(fileURLWithPath: dataDir)
+            configuration.storage = storage
+        }
+        configuration.storage?.forceRecover = forceRecover
         let prometheus = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: prometheus))
         let registry = TenantRegistry(configuration.tenants)
         logger.info("starting", metadata: ["tenants": "\(configuration.tenants.map(\.settings.id))"])
+        if let storage = configuration.storage {
+            for tenant in registry.tenants { tenant.markRecovering() }
+            Task { await Self.recover(registry, storage: storage, logger: logger) }
+        } else {
+            logger.warning("no storage configured: data lives in memory only and is lost on restart")
+        }
         let app = BeaconApplication.make(
             configuration: configuration, registry: registry, prometheus: prometheus, logger: logger,
             onListening: { host, port in
@@ -52,6 +71,20 @@ struct ServeCommand: AsyncParsableCommand {
         let services = ServiceGroup(configuration: .init(
             services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await services.run()
+        for tenant in registry.tenants { await tenant.close() }
         logger.info("stopped")
+    }
+
+    /// Replays every tenant's WAL; a damaged WAL stops the process with a clear message.
+    static func recover(_ registry: TenantRegistry, storage: StorageSettings, logger: Logger) async {
+        for tenant in registry.tenants {
+            do {
+                _ = try await tenant.recover(storage: storage, logger: logger)
+            } catch {
+                logger.critical("cannot recover tenant", metadata: ["tenant": "\(tenant.id)", "error": "\(error)"])
+                FileHandle.standardError.write(Data("beacon: cannot recover tenant '\(tenant.id)': \(error)\n(start with --force-recover to keep what precedes the damage)\n".utf8))
+                Foundation.exit(3)
+            }
+        }
     }
 }

@@ -72,3 +72,38 @@ import Testing
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
+
+/// `beacon serve` with no --config runs on the embedded default, the same as config.json.
+@Suite(.serialized) struct EmbeddedConfigurationTests {
+    @Test func servesTheDemoTenantWithoutAConfigFile() async throws {
+        let dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("beacon-embedded-\(UUID().uuidString)")
+        let server = try ServerProcess(arguments: ["serve", "--port", "0", "--data-dir", dataDirectory.path])
+        defer { _ = server.stop() }
+        let reply = try await server.request("POST", "/ingest", key: "demo-key", json: #"{"event_type":"login","user_email":"a@x.com"}"#)
+        #expect(reply.status == 200)
+        let health = try await server.request("GET", "/health")
+        #expect((health.json["tenants"] as? [[String: Any]])?.first?["id"] as? String == "demo")
+    }
+
+    @Test func embeddedTextEqualsConfigJSON() throws {
+        let shipped = try String(contentsOf: ServerProcess.packageRoot.appendingPathComponent("config.json"), encoding: .utf8)
+        let embedded = try String(contentsOf: ServerProcess.packageRoot.appendingPathComponent("Sources/beacon/EmbeddedConfiguration.swift"), encoding: .utf8)
+        #expect(embedded.contains(shipped), "Sources/beacon/EmbeddedConfiguration.swift must hold config.json verbatim")
+    }
+
+    @Test func aBadConfigStopsTheStartNamingTheKey() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("beacon-bad-\(UUID().uuidString).json")
+        try #"{"tenants":[{"id":"t","api_keys":["k"],"timezone":"Mars/Base"}]}"#.write(to: directory, atomically: true, encoding: .utf8)
+        let process = Process()
+        process.executableURL = ServerProcess.binary
+        process.arguments = ["serve", "--config", directory.path, "--port", "0"]
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
+        try process.run()
+        process.waitUntilExit()
+        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(process.terminationStatus != 0)
+        #expect(message.contains("tenants[0].timezone"))
+    }
+}

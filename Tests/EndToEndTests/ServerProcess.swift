@@ -19,16 +19,23 @@ final class ServerProcess: @unchecked Sendable {
     }
 
     /// Starts the server with `config` (JSON text) and waits for its "listening on" line.
-    init(config: String) throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("beacon-e2e-\(UUID().uuidString)")
+    convenience init(config: String) throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("beacon-e2e-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let configURL = directory.appendingPathComponent("config.json")
         try config.write(to: configURL, atomically: true, encoding: .utf8)
+        try self.init(arguments: ["serve", "--config", configURL.path, "--port", "0"], directory: directory)
+    }
+
+    /// Starts `beacon` with `arguments` and waits for its "listening on" line.
+    init(arguments: [String], directory: URL? = nil) throws {
+        self.directory = directory ?? FileManager.default.temporaryDirectory.appendingPathComponent("beacon-e2e-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: self.directory, withIntermediateDirectories: true)
         guard FileManager.default.isExecutableFile(atPath: Self.binary.path) else {
             throw ServerError("no beacon binary at \(Self.binary.path): run `swift build` first (make test does)")
         }
         process.executableURL = Self.binary
-        process.arguments = ["serve", "--config", configURL.path, "--port", "0"]
+        process.arguments = arguments
         let stdout = Pipe()
         process.standardOutput = stdout
         process.standardError = FileHandle(forWritingAtPath: "/dev/null")

@@ -53,3 +53,14 @@ import Testing
         #expect(state.accounts.users[Int(state.accountIndex("old")!.rawValue)].count == 1)
     }
 }
+
+@Suite struct ExternalIDTests {
+    @Test func theLatestExternalIDIsKeptPerUser() throws {
+        let parser = FastIngestParser()
+        var state = TenantState(settings: TenantSettings(id: "t", name: "t"))
+        let body = Array(#"{"events":[{"event_type":"a","user_email":"u@x.com","external_id":"crm-1"},{"event_type":"a","user_email":"v@x.com"}]}"#.utf8)
+        _ = try state.ingest(try parser.parse(body), nowMs: TenantStateIngestTests.now, anonymousID: "x")
+        #expect(state.externalID(of: try #require(state.userIndex("u@x.com"))) == "crm-1")
+        #expect(state.externalID(of: try #require(state.userIndex("v@x.com"))) == nil)
+    }
+}

@@ -9,6 +9,8 @@ public struct UserSummary: Sendable, Equatable {
     public var latestProperties: UInt32 = PropertySetIndex.empty.rawValue
     /// The property set of the event recorded last (in arrival order): the likeliest set of the next one.
     public var recentProperties: UInt32 = PropertySetIndex.empty.rawValue
+    /// The id, in the tenant's `externalIDs`, of the latest `external_id` sent for the user, or `UInt32.max`.
+    public var externalID: UInt32 = .max
     /// The user this one was merged into, or itself.
     public var mergedInto: UInt32
     public var isAnonymous: Bool
@@ -41,6 +43,8 @@ public struct UserTable: Sendable {
     }
 
     public func hasEvents(_ user: UInt32) -> Bool { summaries[Int(user)].eventCount > 0 }
+
+    mutating func setExternalID(_ id: UInt32, of user: UInt32) { summaries[Int(user)].externalID = id }
 
     /// Records one event; returns the user's first-seen time and account before it.
     @inline(__always)
@@ -77,6 +81,7 @@ public struct UserTable: Sendable {
             if f.latestProperties != PropertySetIndex.empty.rawValue { t.latestProperties = f.latestProperties }
         }
         if t.account == AccountIndex.none.rawValue { t.account = f.account }
+        if t.externalID == .max { t.externalID = f.externalID }
         t.eventCount &+= f.eventCount
         summaries[Int(to)] = t
         summaries[Int(from)] = UserSummary(mergedInto: to, isAnonymous: f.isAnonymous)

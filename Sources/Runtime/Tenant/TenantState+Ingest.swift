@@ -7,6 +7,12 @@ extension TenantState {
     ///   - nowMs: the server's clock; events without a timestamp get it, and it bounds late and future events.
     ///   - anonymousID: the id for events that name no user and no `anonymous_id`.
     public mutating func ingest(_ batch: ParsedBatch, nowMs: Int64, anonymousID: @autoclosure () -> String) throws(IngestValidationError) -> IngestReceipt {
+        let needsAnonymous = try validate(batch, nowMs: nowMs)
+        return applyValidated(batch, nowMs: nowMs, anonymousID: needsAnonymous ? anonymousID() : nil)
+    }
+
+    /// Checks a batch without changing anything; returns whether an event needs an anonymous id.
+    public func validate(_ batch: ParsedBatch, nowMs: Int64) throws(IngestValidationError) -> Bool {
         var needsAnonymous = false
         for (position, event) in batch.events.enumerated() {
             let i: Int? = batch.isBatch ? position : nil   // a single-event body names the bare field
@@ -21,7 +27,12 @@ extension TenantState {
             }
             if event.user.offset == CI_ABSENT && event.anonymous_id.offset == CI_ABSENT { needsAnonymous = true }
         }
-        let generated = needsAnonymous ? anonymousID() : nil
+        return needsAnonymous
+    }
+
+    /// Applies a batch that `validate` accepted at the same `nowMs`.
+    /// - Parameter anonymousID: the id for events without a user; required when `validate` said so.
+    public mutating func applyValidated(_ batch: ParsedBatch, nowMs: Int64, anonymousID generated: String?) -> IngestReceipt {
         var generatedUser: UInt32?
         batch.arena.withUnsafeBytes { arena in
             func bytes(_ span: ci_span) -> UnsafeRawBufferPointer {
@@ -37,6 +48,7 @@ extension TenantState {
                     if generatedUser == nil { generatedUser = internUser(generated!, anonymous: true) }
                     user = generatedUser!
                 }
+                if event.external_id.offset != CI_ABSENT { users.setExternalID(externalIDs.intern(bytes(event.external_id)), of: user) }
                 let account = event.account.offset == CI_ABSENT ? AccountIndex.none : internAccount(bytes(event.account))
                 let type = internEventType(bytes(event.event_type))
                 let page = event.page.offset == CI_ABSENT ? PageIndex.none : PageIndex(pageNames.intern(bytes(event.page)))
@@ -54,6 +66,12 @@ extension TenantState {
 
     /// Applies events given as strings (the slow path), with the same validation.
     public mutating func ingest(_ events: [EventInput], nowMs: Int64, anonymousID: @autoclosure () -> String) throws(IngestValidationError) -> IngestReceipt {
+        let needsAnonymous = try validate(events, nowMs: nowMs)
+        return applyValidated(events, nowMs: nowMs, anonymousID: needsAnonymous ? anonymousID() : nil)
+    }
+
+    /// Checks events without changing anything; returns whether one needs an anonymous id.
+    public func validate(_ events: [EventInput], nowMs: Int64) throws(IngestValidationError) -> Bool {
         if events.count > IngestLimits.maxBatchEvents {
             throw IngestValidationError(index: nil, field: "events", message: "holds \(events.count) events; at most \(IngestLimits.maxBatchEvents) are allowed")
         }
@@ -68,7 +86,11 @@ extension TenantState {
             }
             if event.user == nil { needsAnonymous = true }
         }
-        let generated = needsAnonymous ? anonymousID() : nil
+        return needsAnonymous
+    }
+
+    /// Applies events that `validate` accepted at the same `nowMs`.
+    public mutating func applyValidated(_ events: [EventInput], nowMs: Int64, anonymousID generated: String?) -> IngestReceipt {
         for event in events {
             let user = internUser(event.user ?? generated!, anonymous: event.user == nil)
             let account = event.account.map { name in

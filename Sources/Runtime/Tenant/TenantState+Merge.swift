@@ -41,4 +41,14 @@ extension TenantState {
         }
         return .merged(movedEvents: moved)
     }
+
+    /// What `merge` would answer without merging, or nil when it would merge: lets a caller log
+    /// the merge before applying it, and skip the log for merges that change nothing.
+    public func mergeRefusal(anonymousID: String, into userName: String) -> MergeOutcome? {
+        guard let from = userNames.lookup(anonymousID) else { return nil }
+        let to = userNames.lookup(userName).map { users.canonical($0) }
+        guard users[from].mergedInto != from || from == to else { return nil }
+        let owner = users.canonical(from)
+        return owner == to ? .alreadyMerged : .conflict(existingUser: userNames.string(owner))
+    }
 }

@@ -10,6 +10,8 @@ public struct TenantState: Sendable {
     public internal(set) var eventTypeNames = ByteInterner(capacity: 64)
     public internal(set) var pageNames = ByteInterner(capacity: 1 << 12)
     public internal(set) var propertySets = PropertySets()
+    /// Users' ids in the customer's own system (`external_id`).
+    public internal(set) var externalIDs = ByteInterner(capacity: 16)
 
     public internal(set) var log = EventLog()
     public internal(set) var days = DayIndexes()
@@ -39,6 +41,12 @@ public struct TenantState: Sendable {
 
     public func userIndex(_ name: String) -> UserIndex? {
         userNames.lookup(name).map { UserIndex(users.canonical($0)) }
+    }
+
+    /// The `external_id` last sent for a user, if any.
+    public func externalID(of user: UserIndex) -> String? {
+        let id = users[user.rawValue].externalID
+        return id == .max ? nil : externalIDs.string(id)
     }
 
     public func eventTypeIndex(_ name: String) -> EventTypeIndex? { eventTypeNames.lookup(name).map(EventTypeIndex.init) }

@@ -1,0 +1,40 @@
+/// Little-endian writing and bounds-checked reading of the WAL's and snapshots' fields.
+/// Reads that find too few bytes return nil; they never trap.
+public struct BinaryWriter {
+    public private(set) var bytes: [UInt8] = []
+    public init(capacity: Int = 0) { bytes.reserveCapacity(capacity) }
+
+    public mutating func write<T: FixedWidthInteger>(_ value: T) {
+        withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
+    }
+    public mutating func write(bytes other: some Collection<UInt8>) {
+        write(UInt32(other.count)); bytes.append(contentsOf: other)
+    }
+    public mutating func write(_ text: String) { write(bytes: Array(text.utf8)) }
+    public mutating func write(raw other: UnsafeRawBufferPointer) { bytes.append(contentsOf: other) }
+}
+
+public struct BinaryReader {
+    let bytes: UnsafeRawBufferPointer
+    public private(set) var offset = 0
+    public init(_ bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
+
+    public var remaining: Int { bytes.count - offset }
+
+    public mutating func read<T: FixedWidthInteger>(_: T.Type = T.self) -> T? {
+        guard remaining >= MemoryLayout<T>.size else { return nil }
+        defer { offset += MemoryLayout<T>.size }
+        return T(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: T.self))
+    }
+
+    /// A length-prefixed run of bytes.
+    public mutating func readBytes() -> UnsafeRawBufferPointer? {
+        guard let count = read(UInt32.self), remaining >= Int(count) else { return nil }
+        defer { offset += Int(count) }
+        return UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + Int(count))])
+    }
+
+    public mutating func readString() -> String? {
+        readBytes().map { String(decoding: $0, as: UTF8.self) }
+    }
+}

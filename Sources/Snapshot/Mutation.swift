@@ -1,0 +1,99 @@
+import Runtime
+
+/// Every accepted write of a tenant, as it is logged before it is answered. Replaying the
+/// mutations in order rebuilds the tenant exactly: each carries the clock and the anonymous id
+/// it was applied with.
+public enum Mutation: Sendable, Equatable {
+    /// An ingest body exactly as received (parsed again on replay).
+    case ingestBody(nowMs: Int64, anonymousID: String, body: [UInt8])
+    /// Events given field by field (client errors and other small writes).
+    case events(nowMs: Int64, anonymousID: String, events: [EventInput])
+    case merge(anonymousID: String, user: String)
+
+    /// The record type byte in the WAL.
+    public var typeCode: UInt8 {
+        switch self {
+        case .ingestBody: 1
+        case .events: 2
+        case .merge: 3
+        }
+    }
+
+    public func encodedPayload() -> [UInt8] {
+        var writer = BinaryWriter()
+        switch self {
+        case .ingestBody(let nowMs, let anonymousID, let body):
+            writer.write(nowMs); writer.write(anonymousID); writer.write(bytes: body)
+        case .events(let nowMs, let anonymousID, let events):
+            writer.write(nowMs); writer.write(anonymousID); writer.write(UInt32(events.count))
+            for event in events {
+                writer.write(event.eventType)
+                for optional in [event.user, event.account, event.page] {
+                    writer.write(UInt8(optional == nil ? 0 : 1)); writer.write(optional ?? "")
+                }
+                writer.write(UInt8(event.timestampMs == nil ? 0 : 1)); writer.write(event.timestampMs ?? 0)
+                writer.write(UInt32(event.properties.count))
+                for property in event.properties { writer.write(property.key); writer.write(property.value) }
+            }
+        case .merge(let anonymousID, let user):
+            writer.write(anonymousID); writer.write(user)
+        }
+        return writer.bytes
+    }
+
+    /// The mutation in a record, or nil when the payload does not decode (a damaged record).
+    public static func decode(type: UInt8, payload: [UInt8]) -> Mutation? {
+        payload.withUnsafeBytes { decode(type: type, payload: $0) }
+    }
+
+    public static func decode(type: UInt8, payload: UnsafeRawBufferPointer) -> Mutation? {
+        var reader = BinaryReader(payload)
+        switch type {
+        case 1:
+            guard let nowMs = reader.read(Int64.self), let anonymousID = reader.readString(), let body = reader.readBytes() else { return nil }
+            return .ingestBody(nowMs: nowMs, anonymousID: anonymousID, body: Array(body))
+        case 2:
+            guard let nowMs = reader.read(Int64.self), let anonymousID = reader.readString(), let count = reader.read(UInt32.self) else { return nil }
+            var events: [EventInput] = []
+            for _ in 0..<count {
+                guard let type = reader.readString() else { return nil }
+                var optionals: [String?] = []
+                for _ in 0..<3 {
+                    guard let present = reader.read(UInt8.self), let text = reader.readString() else { return nil }
+                    optionals.append(present == 1 ? text : nil)
+                }
+                guard let hasTimestamp = reader.read(UInt8.self), let timestamp = reader.read(Int64.self),
+                      let propertyCount = reader.read(UInt32.self) else { return nil }
+                var properties: [EventInput.Property] = []
+                for _ in 0..<propertyCount {
+                    guard let key = reader.readString(), let value = reader.readString() else { return nil }
+                    properties.append(.init(key, value))
+                }
+                events.append(EventInput(eventType: type, user: optionals[0], account: optionals[1], page: optionals[2],
+                                         timestampMs: hasTimestamp == 1 ? timestamp : nil, properties: properties))
+            }
+            return .events(nowMs: nowMs, anonymousID: anonymousID, events: events)
+        case 3:
+            guard let anonymousID = reader.readString(), let user = reader.readString() else { return nil }
+            return .merge(anonymousID: anonymousID, user: user)
+        default:
+            return nil
+        }
+    }
+}
+
+extension TenantState {
+    /// Applies a logged mutation again. A mutation that was valid when logged is valid now, since
+    /// it carries its own clock; one that is not (a damaged log) is reported, not applied.
+    public mutating func replay(_ mutation: Mutation, parser: FastIngestParser) throws {
+        switch mutation {
+        case .ingestBody(let nowMs, let anonymousID, let body):
+            let batch = try body.withUnsafeBytes { raw throws in try parser.parse(raw) }
+            _ = try ingest(batch, nowMs: nowMs, anonymousID: anonymousID)
+        case .events(let nowMs, let anonymousID, let events):
+            _ = try ingest(events, nowMs: nowMs, anonymousID: anonymousID)
+        case .merge(let anonymousID, let user):
+            _ = merge(anonymousID: anonymousID, into: user)
+        }
+    }
+}

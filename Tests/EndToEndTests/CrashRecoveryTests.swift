@@ -1,0 +1,117 @@
+import Foundation
+import Testing
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// kill -9 at random moments while clients ingest; after each restart every acknowledged event
+/// is there, and nothing that was never sent.
+@Suite(.serialized) struct CrashRecoveryTests {
+    static func config(dataDirectory: URL, fsync: String) -> String {
+        #"""
+        {"storage":{"data_dir":"\#(dataDirectory.path)","wal_fsync":"\#(fsync)","wal_fsync_interval_ms":50},
+         "rate_limits":{"ingest":{"requests":1000000,"window_seconds":60},"api":{"requests":1000000,"window_seconds":60}},
+         "tenants":[{"id":"crash","api_keys":["crash-key"]}]}
+        """#
+    }
+
+    /// Clients that send batches until stopped; counts what was acknowledged.
+    actor Tally {
+        var acknowledged = 0
+        var sent = 0
+        func send(_ n: Int) { sent += n }
+        func ack(_ n: Int) { acknowledged += n }
+    }
+
+    func round(server: ServerProcess, tally: Tally, seconds: Double) async {
+        let deadline = Date().addingTimeInterval(seconds)
+        await withTaskGroup(of: Void.self) { group in
+            for client in 0..<4 {
+                group.addTask {
+                    var n = 0
+                    while Date() < deadline {
+                        n += 1
+                        let events = (0..<25).map { i in #"{"event_type":"e\#(i % 3)","user_email":"c\#(client)-\#(n)-\#(i)@x.com"}"# }
+                        await tally.send(25)
+                        guard let reply = try? await server.request("POST", "/ingest", key: "crash-key", json: #"{"events":[\#(events.joined(separator: ","))]}"#) else { return }
+                        if reply.status == 200 { await tally.ack(25) }
+                    }
+                }
+            }
+            // The kill lands while requests are in flight.
+            try? await Task.sleep(for: .seconds(seconds * Double.random(in: 0.3...0.9)))
+            kill(server.pid, SIGKILL)
+        }
+    }
+
+    func eventsAfterRestart(_ config: String, dataDirectory: URL) async throws -> Int {
+        let server = try ServerProcess(config: config)
+        defer { _ = server.stop() }
+        for _ in 0..<200 {
+            let health = try await server.request("GET", "/health")
+            if health.json["status"] as? String == "ok" { break }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        return try await server.request("GET", "/api/data/stats", key: "crash-key").json["events"] as? Int ?? -1
+    }
+
+    @Test(arguments: ["always", "interval"])
+    func everyAcknowledgedEventSurvivesKill9(fsync: String) async throws {
+        let dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("beacon-crash-\(UUID().uuidString)")
+        let config = Self.config(dataDirectory: dataDirectory, fsync: fsync)
+        let tally = Tally()
+        for _ in 0..<6 {
+            let server = try ServerProcess(config: config)
+            await round(server: server, tally: tally, seconds: 0.6)
+            server.process.waitUntilExit()
+            let recovered = try await eventsAfterRestart(config, dataDirectory: dataDirectory)
+            let acknowledged = await tally.acknowledged, sent = await tally.sent
+            #expect(recovered >= acknowledged, "lost acknowledged events (\(fsync))")
+            #expect(recovered <= sent)
+        }
+        try? FileManager.default.removeItem(at: dataDirectory)
+    }
+
+    @Test func aDamagedWALStopsTheStartUnlessForced() async throws {
+        let dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("beacon-damage-\(UUID().uuidString)")
+        let config = Self.config(dataDirectory: dataDirectory, fsync: "always")
+        do {
+            let server = try ServerProcess(config: config)
+            for i in 0..<3 {
+                _ = try await server.request("POST", "/ingest", key: "crash-key", json: #"{"event_type":"a","user_email":"u\#(i)@x.com"}"#)
+            }
+            _ = server.stop()
+        }
+        let walDirectory = dataDirectory.appendingPathComponent("crash/wal")
+        let segment = try #require(try FileManager.default.contentsOfDirectory(atPath: walDirectory.path).filter { $0.hasSuffix(".log") }
+            .first { (try? FileManager.default.attributesOfItem(atPath: walDirectory.appendingPathComponent($0).path)[.size] as? Int ?? 0) ?? 0 > 0 })
+        let url = walDirectory.appendingPathComponent(segment)
+        var bytes = try Data(contentsOf: url)
+        bytes[20] ^= 0x01
+        try bytes.write(to: url)
+
+        let configURL = dataDirectory.appendingPathComponent("config.json")
+        try config.write(to: configURL, atomically: true, encoding: .utf8)
+        let process = Process()
+        process.executableURL = ServerProcess.binary
+        process.arguments = ["serve", "--config", configURL.path, "--port", "0"]
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
+        try process.run()
+        process.waitUntilExit()
+        #expect(process.terminationStatus != 0)
+        #expect(String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).contains("damaged"))
+
+        let forced = try ServerProcess(arguments: ["serve", "--config", configURL.path, "--port", "0", "--force-recover"])
+        defer { _ = forced.stop() }
+        var status = ""
+        for _ in 0..<100 {
+            status = try await forced.request("GET", "/health").json["status"] as? String ?? ""
+            if status == "ok" { break }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        #expect(status == "ok")
+        try? FileManager.default.removeItem(at: dataDirectory)
+    }
+}
