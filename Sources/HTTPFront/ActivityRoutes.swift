@@ -5,6 +5,7 @@ import Runtime
 /// Native reads answered from the indexes: live users, activity, monthly uniques, new against
 /// returning users, event types, pages and data totals.
 struct ActivityRoutes {
+    let liveCache = LiveCache()
     func add(to router: Router<BeaconRequestContext>) {
         router.get("/api/live", use: live)
         router.get("/api/activity", use: activity)
@@ -15,17 +16,22 @@ struct ActivityRoutes {
         router.get("/api/data/stats", use: stats)
     }
 
-    struct SparkPoint: Encodable { var minute: String; var users: Int }
-    struct LiveAnswer: Encodable { var activeUsers: Int; var windowMinutes: Int; var asOf: String; var sparkline: [SparkPoint] }
-
     /// Users active in the last 5 minutes and 60 per-minute points; `at` pins the clock for replays.
     @Sendable func live(_ request: Request, context: BeaconRequestContext) async throws -> Response {
         let tenant = try context.requireTenant()
         let now = try QueryParameters(request).instant("at") ?? tenant.now()
-        let live = try await tenant.read { $0.liveUsers(nowMs: now) }
-        return try JSONResponse.make(LiveAnswer(
-            activeUsers: live.activeUsers, windowMinutes: 5, asOf: ISOText.timestamp(now),
-            sparkline: live.sparkline.map { SparkPoint(minute: ISOText.timestamp($0.minuteStartMs), users: $0.users) }))
+        let cache = liveCache
+        let live = try await tenant.read { state in
+            cache.answer(tenant: tenant.id, version: state.version, minute: now / 60_000) { LiveCache.render(state.liveUsers(nowMs: now)) }
+        }
+        var json = JSONWriter()
+        json.object { json in
+            json.key("active_users"); json.value(live.activeUsers)
+            json.key("as_of"); json.timestamp(now)
+            json.key("sparkline"); json.raw(live.sparkline)
+            json.key("window_minutes"); json.value(5)
+        }
+        return json.response()
     }
 
     struct ActivityPoint: Encodable { var date: String; var activeUsers: Int; var events: Int; var newUsers: Int }

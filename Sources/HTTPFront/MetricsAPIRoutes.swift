@@ -17,10 +17,6 @@ struct MetricsAPIRoutes {
         }
     }
 
-    struct Point: Encodable { var date: String; var value: Int }
-    struct Span: Encodable { var from: String; var to: String }
-    struct Answer: Encodable { var metric: String; var range: Span; var granularity: String; var data: [Point] }
-
     /// Daily: one point a day. Weekly/monthly: one point a Monday-week or calendar month, dated by
     /// its first day inside the range; DAU counts distinct users of the bucket, WAU/MAU take the
     /// trailing value at the bucket's last day.
@@ -40,10 +36,26 @@ struct MetricsAPIRoutes {
             }
             return buckets.map { state.distinctActiveUsers($0) }
         }
-        return try JSONResponse.make(Answer(
-            metric: metric.rawValue, range: Span(from: TenantCalendar.isoDate(range.first), to: TenantCalendar.isoDate(range.last)),
-            granularity: granularity.rawValue,
-            data: zip(buckets, values).map { Point(date: TenantCalendar.isoDate($0.0.first), value: $0.1) }))
+        var json = JSONWriter()
+        json.object { json in
+            json.key("data")
+            json.array { json in
+                for (bucket, value) in zip(buckets, values) {
+                    json.object { json in
+                        json.key("date"); json.date(bucket.first)
+                        json.key("value"); json.value(value)
+                    }
+                }
+            }
+            json.key("granularity"); json.value(granularity.rawValue)
+            json.key("metric"); json.value(metric.rawValue)
+            json.key("range")
+            json.object { json in
+                json.key("from"); json.date(range.first)
+                json.key("to"); json.date(range.last)
+            }
+        }
+        return json.response()
     }
 
     /// `7d`, `30d`, `90d` (any `Nd` up to 3650) ending today, or `YYYY-MM-DD,YYYY-MM-DD`.

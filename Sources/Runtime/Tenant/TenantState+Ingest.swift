@@ -174,6 +174,7 @@ extension TenantState {
         log.append(event)
         typeTotals[Int(event.type.rawValue)] += 1
         eventsIngested += 1
+        version &+= 1
         if ts > (newestTimestampMs ?? .min) { newestTimestampMs = ts }
     }
 

@@ -25,8 +25,8 @@ public struct TenantState: Sendable {
     public internal(set) var eventsIngested = 0
     /// Timestamp of the newest event accepted, or nil before the first.
     public internal(set) var newestTimestampMs: Int64?
-    /// Sequence for anonymous ids handed out by this tenant.
-    var anonymousSequence: UInt64 = 0
+    /// Grows with every change, so answers derived from the state can be cached against it.
+    public internal(set) var version: UInt64 = 0
 
     public init(settings: TenantSettings) {
         self.settings = settings
