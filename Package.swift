@@ -59,8 +59,9 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "beacon-bench", dependencies: ["Runtime"], path: "bench/BeaconBench"),
-        .testTarget(name: "RuntimeTests", dependencies: ["Runtime"]),
-        .testTarget(name: "SnapshotTests", dependencies: ["Snapshot", "Runtime"]),
+        .target(name: "TestSupport", path: "Tests/Support"),
+        .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "TestSupport"]),
+        .testTarget(name: "SnapshotTests", dependencies: ["Snapshot", "Runtime", "TestSupport"]),
         .testTarget(name: "ActorsTests", dependencies: ["Actors", "Snapshot", "Runtime", .product(name: "Logging", package: "swift-log")]),
         .testTarget(
             name: "HTTPFrontTests",

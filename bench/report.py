@@ -100,6 +100,29 @@ for eng in ("duckdb", "chdb"):
     lines.append(f"| {eng} | {fmt(r.get('load_s'))} | " + " | ".join(fmt(r.get('median_ms', {}).get(f'Q{i}')) for i in range(1, 9)) + " |")
 lines.append("")
 lines.append("Beacon answers Q1–Q3 from its indexes (rows above); Q4–Q8 arrive with the analytics issue.\n")
+dur_path = os.path.join(data, "durability.json")
+if os.path.exists(dur_path):
+    d = json.load(open(dur_path))
+    ev = d["events"]
+    lines.append("## Durability (WAL and snapshots)\n")
+    lines.append(f"`bench/durability FILE` on the same {ev:,} events: `beacon import` over HTTP (batches of 1,000, 4 in flight) into a release server per WAL mode; "
+                 "a snapshot on demand after the load; a restart after `kill -9`; then an import with a snapshot requested every 2 s. One run each.\n")
+    pct = lambda x: f"{100 * x / d['ingest_wal_off']:.0f}%"
+    caps = d.get("capture_ms_during_ingest") or []
+    lines.append("| measure | target | Beacon | met |")
+    lines.append("|---|---|---|---|")
+    lines.append(f"| HTTP ingest, WAL off | | {fmt(d['ingest_wal_off'], ' ev/s')} | |")
+    lines.append(f"| HTTP ingest, `wal_fsync=interval` (100 ms) | ≥ 90% of WAL off | {fmt(d['ingest_wal_interval'], ' ev/s')} ({pct(d['ingest_wal_interval'])}) | {'yes' if d['ingest_wal_interval'] >= 0.9 * d['ingest_wal_off'] else 'no'} |")
+    lines.append(f"| HTTP ingest, `wal_fsync=always` (group commit) | report | {fmt(d['ingest_wal_always'], ' ev/s')} ({pct(d['ingest_wal_always'])}) | |")
+    lines.append(f"| HTTP ingest, `wal_fsync=none` | | {fmt(d['ingest_wal_none'], ' ev/s')} ({pct(d['ingest_wal_none'])}) | |")
+    lines.append(f"| HTTP ingest while snapshots are written (interval) | ≥ 80% of without | {fmt(d['ingest_during_snapshots'], ' ev/s')} ({100 * d['ingest_during_snapshots'] / d['ingest_wal_interval']:.0f}% of interval) | {'yes' if d['ingest_during_snapshots'] >= 0.8 * d['ingest_wal_interval'] else 'no'} |")
+    lines.append(f"| actor pause to capture a snapshot | ≤ 2 ms | {d['snapshot_capture_ms']:.3f} ms after the load; during ingest: max {max(caps) if caps else float('nan'):.3f} ms over {len(caps)} snapshots | {'yes' if d['snapshot_capture_ms'] <= 2 and (not caps or max(caps) <= 2) else 'no'} |")
+    lines.append(f"| snapshot size | ≤ 5 B/event | {d['snapshot_bytes'] / ev:.2f} B/event ({d['snapshot_bytes'] / 2**20:.0f} MiB) | {'yes' if d['snapshot_bytes'] / ev <= 5 else 'no'} |")
+    lines.append(f"| snapshot encode + compress + write (off the actor) | report | {d['snapshot_write_seconds']:.2f} s | |")
+    lines.append(f"| restart after kill -9 until /health is ok (snapshot load + WAL after it) | ≤ 2 s | {d['restore_seconds']:.2f} s ({d['restored_events']:,} events) | {'yes' if d['restore_seconds'] <= 2 else 'no'} |")
+    lines.append("")
+    lines.append(f"Restore log: `{d['restore_log']}`\n")
+
 lines.append("## Notes\n")
 lines.append("- In-process ingest is measured on pre-built 1,000-event bodies: simdjson parse, validation, interning and every index update, on one core.")
 lines.append("- HTTP ingest is `beacon import` against a release server on loopback; the client and server share the 2 cores.")

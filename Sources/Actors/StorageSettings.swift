@@ -8,9 +8,21 @@ public struct StorageSettings: Sendable {
     public var fsyncIntervalMs: Int
     /// Start even when a WAL is damaged in the middle, keeping what precedes the damage.
     public var forceRecover: Bool
+    /// A snapshot is taken this often (0: never by time)...
+    public var snapshotIntervalSeconds: Int
+    /// ...and after this many events since the last one (0: never by count).
+    public var snapshotEveryEvents: Int
+    /// Snapshot files kept per tenant (at least 2).
+    public var snapshotKeep: Int
 
-    public init(dataDirectory: URL, fsync: FsyncPolicy = .interval, fsyncIntervalMs: Int = 100, forceRecover: Bool = false) {
+    public init(dataDirectory: URL, fsync: FsyncPolicy = .interval, fsyncIntervalMs: Int = 100, forceRecover: Bool = false,
+                snapshotIntervalSeconds: Int = 300, snapshotEveryEvents: Int = 5_000_000, snapshotKeep: Int = 3) {
         self.dataDirectory = dataDirectory; self.fsync = fsync; self.fsyncIntervalMs = fsyncIntervalMs; self.forceRecover = forceRecover
+        self.snapshotIntervalSeconds = snapshotIntervalSeconds; self.snapshotEveryEvents = snapshotEveryEvents; self.snapshotKeep = snapshotKeep
+    }
+
+    func snapshotStore(tenant: String) -> SnapshotStore {
+        SnapshotStore(directory: dataDirectory.appendingPathComponent(tenant).appendingPathComponent("snapshots"), keep: snapshotKeep)
     }
 
     func walDirectory(tenant: String) -> URL {

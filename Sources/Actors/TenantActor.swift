@@ -16,6 +16,11 @@ public actor TenantActor {
     private let eventsCounter: Counter
     private var log: WriteAheadLog?
     private var syncer: WALSyncer?
+    private var storage: StorageSettings?
+    private var logger = Logger(label: "beacon.tenant")
+    private var snapshotSequence: UInt64 = 0
+    private var eventsAtLastSnapshot = 0
+    private var snapshotInFlight = false
     private let parser = FastIngestParser()
     /// Readable without waiting for the actor, so requests during a long recovery get a quick 503.
     private nonisolated let readiness = Mutex(Readiness.ready)
@@ -87,6 +92,10 @@ public actor TenantActor {
     private func afterIngest(_ receipt: IngestReceipt, now: Int64) {
         eventsCounter.increment(by: receipt.accepted)
         state.evictExpired(nowMs: now)
+        if let storage, storage.snapshotEveryEvents > 0, !snapshotInFlight,
+           state.eventsIngested - eventsAtLastSnapshot >= storage.snapshotEveryEvents {
+            Task { try? await self.snapshot() }
+        }
     }
 
     private func waitUntilDurable(_ sequence: UInt64?) async throws {
@@ -117,11 +126,28 @@ public actor TenantActor {
         readiness.withLock { $0 = .recovering }
         let directory = storage.walDirectory(tenant: settings.id)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        self.storage = storage
+        self.logger = logger
         let started = Date()
+        let store = storage.snapshotStore(tenant: settings.id)
+        let (loaded, skipped) = store.loadNewest(settings: settings)
+        for damage in skipped {
+            logger.error("skipped a damaged snapshot", metadata: ["tenant": "\(settings.id)", "reason": "\(damage)"])
+        }
+        var walPosition: UInt64 = 0
+        if let loaded {
+            state = loaded.state
+            walPosition = loaded.header.walPosition
+            eventsAtLastSnapshot = state.eventsIngested
+            logger.info("loaded snapshot", metadata: ["tenant": "\(settings.id)", "file": "\(loaded.file)", "mb": "\(loaded.bytes >> 20)",
+                                                      "events": "\(state.eventsIngested)", "wal_position": "\(walPosition)",
+                                                      "seconds": "\(String(format: "%.2f", Date().timeIntervalSince(started)))"])
+        }
+        snapshotSequence = store.files().first?.sequence ?? 0
         var lastProgress = started
         var replayed = 0
         var failedReplays = 0
-        let report = try WALReader.scan(directory, force: storage.forceRecover) { record in
+        let report = try WALReader.scan(directory, afterSequence: walPosition, force: storage.forceRecover) { record in
             guard let mutation = Mutation.decode(type: record.type, payload: record.payload) else {
                 failedReplays += 1
                 return
@@ -143,18 +169,62 @@ public actor TenantActor {
         let seconds = Date().timeIntervalSince(started)
         logger.info("recovered", metadata: ["tenant": "\(settings.id)", "records": "\(report.records)", "events": "\(state.eventsIngested)",
                                             "mb": "\(report.bytes >> 20)", "seconds": "\(String(format: "%.2f", seconds))"])
-        let log = try WriteAheadLog(directory: directory, policy: storage.fsync, lastSequence: report.lastSequence)
+        let log = try WriteAheadLog(directory: directory, policy: storage.fsync, lastSequence: max(report.lastSequence, walPosition))
         self.log = log
         syncer = WALSyncer(log: log, intervalMs: storage.fsyncIntervalMs)
         readiness.withLock { $0 = .ready }
         return report
     }
 
-    /// Flushes and closes the WAL (graceful shutdown).
-    public func close() {
+    /// Takes a final snapshot, then flushes and closes the WAL (graceful shutdown).
+    public func close() async {
+        if log != nil {
+            do { _ = try await snapshot() } catch { logger.error("snapshot at shutdown failed", metadata: ["tenant": "\(settings.id)", "error": "\(error)"]) }
+        }
         syncer?.stop()
         syncer = nil
         log = nil
+    }
+
+    public struct SnapshotReport: Sendable {
+        public var tenant: String
+        public var file: String
+        public var bytes: Int
+        public var events: Int
+        public var walPosition: UInt64
+        /// Time the actor was held to take the copy.
+        public var captureSeconds: Double
+        /// Time spent encoding, compressing and writing, off the actor.
+        public var writeSeconds: Double
+    }
+
+    /// Writes a snapshot: the state is copied on the actor (sealed chunks and untouched arrays are
+    /// shared, not copied), then encoded, compressed and written off it while writes go on.
+    /// WAL segments older than the second-newest snapshot are deleted afterwards.
+    public func snapshot() async throws -> SnapshotReport? {
+        guard let storage, let log, !snapshotInFlight else { return nil }
+        let captureStart = DispatchTime.now().uptimeNanoseconds
+        snapshotInFlight = true
+        let copy = state
+        let position = log.lastSequence
+        snapshotSequence += 1
+        let header = SnapshotFile.Header(tenant: settings.id, sequence: snapshotSequence, walPosition: position, createdMs: clock())
+        eventsAtLastSnapshot = copy.eventsIngested
+        let captureSeconds = Double(DispatchTime.now().uptimeNanoseconds - captureStart) / 1e9
+        defer { snapshotInFlight = false }
+        let store = storage.snapshotStore(tenant: settings.id)
+        let written = try await Task.detached(priority: .utility) { () throws -> (Int, Double) in
+            let start = DispatchTime.now().uptimeNanoseconds
+            let encoded = try SnapshotFile.encode(copy, header: header)
+            try store.write(encoded.bytes, sequence: header.sequence)
+            if let safe = store.safeWALTruncation() { log.deleteSegments(upTo: safe) }
+            return (encoded.bytes.count, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+        }.value
+        let report = SnapshotReport(tenant: settings.id, file: SnapshotStore.fileName(sequence: header.sequence), bytes: written.0,
+                                    events: copy.eventsIngested, walPosition: position, captureSeconds: captureSeconds, writeSeconds: written.1)
+        logger.info("snapshot written", metadata: ["tenant": "\(settings.id)", "file": "\(report.file)", "mb": "\(report.bytes >> 20)",
+                                                   "events": "\(report.events)", "seconds": "\(String(format: "%.2f", report.writeSeconds))"])
+        return report
     }
 }
 

@@ -11,12 +11,12 @@ public enum BeaconApplication {
         let router = Router(context: BeaconRequestContext.self)
         router.add(middleware: ErrorMiddleware())
         router.add(middleware: MetricsMiddleware())
-        router.add(middleware: AuthMiddleware(registry: registry, openPaths: ["/health", "/metrics"]))
+        router.add(middleware: AuthMiddleware(registry: registry, openPaths: ["/health", "/metrics", "/admin/snapshot"]))
         router.add(middleware: RateLimitMiddleware(limiter: RateLimiter(limits: configuration.rateLimits)))
         IngestRoutes(parsers: IngestParserPool(), bodyLimit: configuration.bodyLimitBytes).add(to: router)
         ActivityRoutes().add(to: router)
         MetricsAPIRoutes().add(to: router)
-        OperationsRoutes(registry: registry, prometheus: prometheus).add(to: router)
+        OperationsRoutes(registry: registry, prometheus: prometheus, adminKeys: Set(configuration.adminKeys)).add(to: router)
         return router
     }
 

@@ -8,6 +8,8 @@ public struct BeaconConfiguration: Sendable {
     public var host = "127.0.0.1"
     public var port = 8080
     public var bodyLimitBytes = 5 * 1024 * 1024
+    /// Keys for the operations routes under /admin (x-admin-key).
+    public var adminKeys: [String] = []
     public var rateLimits: [String: RateLimiter.Limit] = [
         "ingest": .init(requests: 500, windowSeconds: 60),
         "api": .init(requests: 100, windowSeconds: 60),
@@ -40,7 +42,11 @@ public struct BeaconConfiguration: Sendable {
         try checkKeys(root, allowed: ["server", "rate_limits", "tenants", "storage"], at: "")
         if let server = root["server"] {
             let server = try object(server, at: "server")
-            try checkKeys(server, allowed: ["host", "port", "body_limit_bytes"], at: "server")
+            try checkKeys(server, allowed: ["host", "port", "body_limit_bytes", "admin_keys"], at: "server")
+            if let keys = server["admin_keys"] {
+                guard let list = keys as? [Any] else { throw Invalid(key: "server.admin_keys", message: "must be an array of strings") }
+                config.adminKeys = try list.enumerated().map { try string($0.element, at: "server.admin_keys[\($0.offset)]") }
+            }
             if let host = server["host"] { config.host = try string(host, at: "server.host") }
             if let port = server["port"] { config.port = try int(port, at: "server.port", range: 0...65535) }
             if let limit = server["body_limit_bytes"] { config.bodyLimitBytes = try int(limit, at: "server.body_limit_bytes", range: 1024...(1 << 30)) }
@@ -60,7 +66,7 @@ public struct BeaconConfiguration: Sendable {
         }
         if let storage = root["storage"] {
             let storage = try object(storage, at: "storage")
-            try checkKeys(storage, allowed: ["data_dir", "wal_fsync", "wal_fsync_interval_ms"], at: "storage")
+            try checkKeys(storage, allowed: ["data_dir", "wal_fsync", "wal_fsync_interval_ms", "snapshot_interval_s", "snapshot_every_events", "snapshot_keep"], at: "storage")
             guard let directory = storage["data_dir"] else { throw Invalid(key: "storage.data_dir", message: "is required") }
             var settings = StorageSettings(dataDirectory: URL(fileURLWithPath: try string(directory, at: "storage.data_dir")))
             if let fsync = storage["wal_fsync"] {
@@ -73,6 +79,9 @@ public struct BeaconConfiguration: Sendable {
             if let interval = storage["wal_fsync_interval_ms"] {
                 settings.fsyncIntervalMs = try int(interval, at: "storage.wal_fsync_interval_ms", range: 1...60_000)
             }
+            if let value = storage["snapshot_interval_s"] { settings.snapshotIntervalSeconds = try int(value, at: "storage.snapshot_interval_s", range: 0...86_400) }
+            if let value = storage["snapshot_every_events"] { settings.snapshotEveryEvents = try int(value, at: "storage.snapshot_every_events", range: 0...Int(Int32.max)) }
+            if let value = storage["snapshot_keep"] { settings.snapshotKeep = try int(value, at: "storage.snapshot_keep", range: 2...100) }
             config.storage = settings
         }
         guard let tenants = root["tenants"] as? [Any], !tenants.isEmpty else {

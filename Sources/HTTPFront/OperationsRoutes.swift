@@ -6,10 +6,34 @@ import Prometheus
 struct OperationsRoutes {
     let registry: TenantRegistry
     let prometheus: PrometheusCollectorRegistry?
+    let adminKeys: Set<String>
 
     func add(to router: Router<BeaconRequestContext>) {
         router.get("/health", use: health)
         router.get("/metrics", use: metrics)
+        router.post("/admin/snapshot", use: snapshot)
+    }
+
+    struct SnapshotRow: Encodable { var tenant: String; var file: String; var bytes: Int; var events: Int; var walPosition: UInt64; var captureMs: Double; var writeSeconds: Double }
+    struct SnapshotAnswer: Encodable { var snapshots: [SnapshotRow] }
+
+    /// Takes a snapshot of every tenant now (or of `?tenant=ID`); needs an admin key.
+    @Sendable func snapshot(_ request: Request, context: BeaconRequestContext) async throws -> Response {
+        guard let key = request.headers[.init("x-admin-key")!], adminKeys.contains(key) else {
+            throw APIError.unauthorized("x-admin-key: missing or not an admin key")
+        }
+        let only = QueryParameters(request).string("tenant")
+        let tenants = registry.tenants.filter { only == nil || $0.id == only }
+        if let only, tenants.isEmpty { throw APIError.badRequest(field: "tenant", "no tenant '\(only)'") }
+        var rows: [SnapshotRow] = []
+        for tenant in tenants {
+            guard let report = try await tenant.snapshot() else {
+                throw APIError(.conflict, code: "unavailable", message: "tenant '\(tenant.id)' has no storage or a snapshot is already running")
+            }
+            rows.append(SnapshotRow(tenant: report.tenant, file: report.file, bytes: report.bytes, events: report.events,
+                                    walPosition: report.walPosition, captureMs: report.captureSeconds * 1000, writeSeconds: report.writeSeconds))
+        }
+        return try JSONResponse.make(SnapshotAnswer(snapshots: rows))
     }
 
     struct TenantHealth: Encodable { var id: String; var name: String; var status: String; var eventsIngested: Int; var eventsRetained: Int; var users: Int; var newestEvent: String?; var memoryBytes: Int }

@@ -1,3 +1,4 @@
+import Runtime
 /// The WAL record frame:
 ///
 ///     u32 payload length | u8 type | u64 sequence | u32 CRC-32C of (type, sequence, payload) | payload

@@ -1,4 +1,5 @@
 import Foundation
+import Runtime
 
 /// Reads a tenant's WAL segments in order, verifying every record's checksum.
 public enum WALReader {

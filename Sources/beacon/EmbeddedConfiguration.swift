@@ -6,12 +6,16 @@ enum EmbeddedConfiguration {
   "server": {
     "host": "127.0.0.1",
     "port": 8080,
-    "body_limit_bytes": 5242880
+    "body_limit_bytes": 5242880,
+    "admin_keys": ["admin-key"]
   },
   "storage": {
     "data_dir": "data",
     "wal_fsync": "interval",
-    "wal_fsync_interval_ms": 100
+    "wal_fsync_interval_ms": 100,
+    "snapshot_interval_s": 300,
+    "snapshot_every_events": 5000000,
+    "snapshot_keep": 3
   },
   "rate_limits": {
     "ingest": { "requests": 500, "window_seconds": 60 },

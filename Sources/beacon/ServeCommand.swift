@@ -58,7 +58,10 @@ struct ServeCommand: AsyncParsableCommand {
         logger.info("starting", metadata: ["tenants": "\(configuration.tenants.map(\.settings.id))"])
         if let storage = configuration.storage {
             for tenant in registry.tenants { tenant.markRecovering() }
-            Task { await Self.recover(registry, storage: storage, logger: logger) }
+            Task {
+                await Self.recover(registry, storage: storage, logger: logger)
+                await Self.snapshotPeriodically(registry, every: storage.snapshotIntervalSeconds, logger: logger)
+            }
         } else {
             logger.warning("no storage configured: data lives in memory only and is lost on restart")
         }
@@ -73,6 +76,17 @@ struct ServeCommand: AsyncParsableCommand {
         try await services.run()
         for tenant in registry.tenants { await tenant.close() }
         logger.info("stopped")
+    }
+
+    /// Snapshots every tenant each `seconds` (0: never by time).
+    static func snapshotPeriodically(_ registry: TenantRegistry, every seconds: Int, logger: Logger) async {
+        guard seconds > 0 else { return }
+        while !Task.isCancelled {
+            try? await Task.sleep(for: .seconds(seconds))
+            for tenant in registry.tenants {
+                do { _ = try await tenant.snapshot() } catch { logger.error("periodic snapshot failed", metadata: ["tenant": "\(tenant.id)", "error": "\(error)"]) }
+            }
+        }
     }
 
     /// Replays every tenant's WAL; a damaged WAL stops the process with a clear message.

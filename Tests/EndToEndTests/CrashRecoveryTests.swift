@@ -7,9 +7,10 @@ import FoundationNetworking
 /// kill -9 at random moments while clients ingest; after each restart every acknowledged event
 /// is there, and nothing that was never sent.
 @Suite(.serialized) struct CrashRecoveryTests {
-    static func config(dataDirectory: URL, fsync: String) -> String {
+    static func config(dataDirectory: URL, fsync: String, snapshotEvery: Int = 0) -> String {
         #"""
-        {"storage":{"data_dir":"\#(dataDirectory.path)","wal_fsync":"\#(fsync)","wal_fsync_interval_ms":50},
+        {"server":{"admin_keys":["admin"]},
+         "storage":{"data_dir":"\#(dataDirectory.path)","wal_fsync":"\#(fsync)","wal_fsync_interval_ms":50,"snapshot_every_events":\#(snapshotEvery),"snapshot_interval_s":0},
          "rate_limits":{"ingest":{"requests":1000000,"window_seconds":60},"api":{"requests":1000000,"window_seconds":60}},
          "tenants":[{"id":"crash","api_keys":["crash-key"]}]}
         """#
@@ -112,6 +113,57 @@ import FoundationNetworking
             try await Task.sleep(for: .milliseconds(50))
         }
         #expect(status == "ok")
+        try? FileManager.default.removeItem(at: dataDirectory)
+    }
+
+    @Test func snapshotsAndTheWALRecoverEverythingEvenPastADamagedSnapshot() async throws {
+        let dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("beacon-snapkill-\(UUID().uuidString)")
+        let config = Self.config(dataDirectory: dataDirectory, fsync: "always", snapshotEvery: 400)
+        let tally = Tally()
+        for _ in 0..<3 {
+            let server = try ServerProcess(config: config)
+            await round(server: server, tally: tally, seconds: 0.8)
+            server.process.waitUntilExit()
+        }
+        let snapshots = dataDirectory.appendingPathComponent("crash/snapshots")
+        let files = try FileManager.default.contentsOfDirectory(atPath: snapshots.path).filter { $0.hasSuffix(".bsnap") }.sorted()
+        #expect(files.count >= 2, "snapshots were taken while ingesting")
+        let acknowledged = await tally.acknowledged, sent = await tally.sent
+        let recovered = try await eventsAfterRestart(config, dataDirectory: dataDirectory)
+        #expect(recovered >= acknowledged && recovered <= sent)
+
+        // Damage the newest snapshot: the one before it plus the WAL still hold every event.
+        if let newest = try FileManager.default.contentsOfDirectory(atPath: snapshots.path).filter({ $0.hasSuffix(".bsnap") }).sorted().last {
+            let url = snapshots.appendingPathComponent(newest)
+            var bytes = try Data(contentsOf: url)
+            bytes[bytes.count / 2] ^= 0x10
+            try bytes.write(to: url)
+        }
+        let afterDamage = try await eventsAfterRestart(config, dataDirectory: dataDirectory)
+        #expect(afterDamage == recovered)
+
+        // On demand, with an admin key only.
+        let server = try ServerProcess(config: config)
+        defer { _ = server.stop() }
+        for _ in 0..<200 {
+            if try await server.request("GET", "/health").json["status"] as? String == "ok" { break }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        #expect(try await server.request("POST", "/admin/snapshot", key: "crash-key").status == 401)
+        let made = try await server.request("POST", "/admin/snapshot", headers: ["x-admin-key": "admin"])
+        #expect(made.status == 200)
+        #expect((made.json["snapshots"] as? [[String: Any]])?.first?["events"] as? Int == afterDamage)
+
+        let verify = Process()
+        verify.executableURL = ServerProcess.binary
+        verify.arguments = ["snapshot", "verify", dataDirectory.path]
+        let output = Pipe()
+        verify.standardOutput = output
+        try verify.run()
+        verify.waitUntilExit()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(verify.terminationStatus == 1, "the damaged snapshot is reported")
+        #expect(text.contains("DAMAGED"))
         try? FileManager.default.removeItem(at: dataDirectory)
     }
 }

@@ -1,6 +1,7 @@
 import CIngest
 import Foundation
 import Testing
+import TestSupport
 
 @testable import Runtime
 

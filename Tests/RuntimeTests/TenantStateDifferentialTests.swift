@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Runtime
 
 /// Random event streams (late events, several time zones, merges) fed both to the engine and to

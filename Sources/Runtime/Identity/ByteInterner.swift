@@ -1,19 +1,19 @@
 /// Interns byte strings to dense `UInt32` ids in arrival order without building a `String` on
 /// the hot path: an open-addressing hash table over one byte arena.
 public struct ByteInterner: Sendable {
-    private var arena: [UInt8] = []
-    private var starts: [UInt32] = [0]          // id i spans arena[starts[i] ..< starts[i + 1]]
-    private var hashes: [UInt32] = []
+    var arena: [UInt8] = []
+    var starts: [UInt32] = [0]          // id i spans arena[starts[i] ..< starts[i + 1]]
+    var hashes: [UInt32] = []
     /// A probe reads one slot and then the bytes: no detour through `hashes` or `starts`.
-    private var slots: [Slot]
+    var slots: [Slot]
 
-    private struct Slot {
+    struct Slot {
         /// `hash << 32 | (id + 1)`, 0 = empty.
         var hashAndID: UInt64 = 0
         var start: UInt32 = 0
         var length: UInt32 = 0
     }
-    private var mask: Int
+    var mask: Int
 
     public init(capacity: Int = 1024) {
         var size = 16
@@ -98,14 +98,14 @@ public struct ByteInterner: Sendable {
         return id
     }
 
-    private mutating func place(id: UInt32, hash: UInt32) {
+    mutating func place(id: UInt32, hash: UInt32) {
         var slot = Int(hash) & mask
         while slots[slot].hashAndID != 0 { slot = (slot + 1) & mask }
         let start = starts[Int(id)]
         slots[slot] = Slot(hashAndID: UInt64(hash) << 32 | UInt64(id + 1), start: start, length: starts[Int(id) + 1] - start)
     }
 
-    private mutating func grow() {
+    mutating func grow() {
         slots = [Slot](repeating: Slot(), count: slots.count * 2)
         mask = slots.count - 1
         for id in 0..<UInt32(count) { place(id: id, hash: hashes[Int(id)]) }

@@ -1,13 +1,13 @@
 /// Interns whole property objects: each distinct set of key/value pairs gets one id, so an event
 /// stores 4 bytes of properties. Keys and values are interned on their own, for queries.
 public struct PropertySets: Sendable {
-    public private(set) var keys = ByteInterner(capacity: 256)
-    public private(set) var values = ByteInterner(capacity: 4096)
-    private var sets = ByteInterner(capacity: 4096)
-    private var pairStarts: [UInt32] = [0]
-    private var pairKeys: [UInt32] = []
-    private var pairValues: [UInt32] = []
-    private var scratch: [UInt8] = []
+    public internal(set) var keys = ByteInterner(capacity: 256)
+    public internal(set) var values = ByteInterner(capacity: 4096)
+    var sets = ByteInterner(capacity: 4096)
+    var pairStarts: [UInt32] = [0]
+    var pairKeys: [UInt32] = []
+    var pairValues: [UInt32] = []
+    var scratch: [UInt8] = []
 
     public init() {
         _ = sets.intern(UnsafeRawBufferPointer(start: nil, count: 0))   // id 0: no properties

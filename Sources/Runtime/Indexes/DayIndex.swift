@@ -55,8 +55,8 @@ public struct DayIndex: Sendable {
 
 /// Day indexes for a contiguous range of days, extended in either direction as events arrive.
 public struct DayIndexes: Sendable {
-    public private(set) var firstDay: DayNumber = 0
-    public private(set) var days: [DayIndex] = []
+    public internal(set) var firstDay: DayNumber = 0
+    public internal(set) var days: [DayIndex] = []
 
     public init() {}
 

@@ -18,8 +18,8 @@ public struct UserSummary: Sendable, Equatable {
 
 /// Per-user summaries, indexed by user id: kept on ingest, never rebuilt.
 public struct UserTable: Sendable {
-    public private(set) var summaries: [UserSummary] = []
-    public private(set) var mergedCount = 0
+    public internal(set) var summaries: [UserSummary] = []
+    public internal(set) var mergedCount = 0
 
     public init() {}
 
@@ -100,9 +100,9 @@ public struct AccountSummary: Sendable, Equatable {
 
 /// Per-account summaries and members, indexed by `AccountIndex`.
 public struct AccountTable: Sendable {
-    public private(set) var summaries: [AccountSummary] = []
+    public internal(set) var summaries: [AccountSummary] = []
     /// Users who sent events for each account.
-    public private(set) var users: [Bitmap] = []
+    public internal(set) var users: [Bitmap] = []
 
     public init() {}
 

@@ -16,7 +16,7 @@ public struct BinaryWriter {
 
 public struct BinaryReader {
     let bytes: UnsafeRawBufferPointer
-    public private(set) var offset = 0
+    public internal(set) var offset = 0
     public init(_ bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
 
     public var remaining: Int { bytes.count - offset }
@@ -34,7 +34,44 @@ public struct BinaryReader {
         return UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + Int(count))])
     }
 
+    /// The next `count` bytes, without a length prefix.
+    public mutating func readRaw(count: Int) -> UnsafeRawBufferPointer? {
+        guard count >= 0, remaining >= count else { return nil }
+        defer { offset += count }
+        return UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + count)])
+    }
+
     public mutating func readString() -> String? {
         readBytes().map { String(decoding: $0, as: UTF8.self) }
+    }
+}
+
+extension BinaryWriter {
+    /// A count, then the elements' little-endian bytes in one copy.
+    public mutating func write<T: FixedWidthInteger>(array: [T]) {
+        write(UInt64(array.count))
+        #if _endian(little)
+        array.withUnsafeBytes { bytes.append(contentsOf: $0) }
+        #else
+        for value in array { write(value) }
+        #endif
+    }
+}
+
+extension BinaryReader {
+    public mutating func readArray<T: FixedWidthInteger>(_: T.Type = T.self) -> [T]? {
+        guard let count = read(UInt64.self), count <= UInt64(remaining / MemoryLayout<T>.size) else { return nil }
+        let n = Int(count)
+        let result = [T](unsafeUninitializedCapacity: n) { buffer, initialized in
+            let source = UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + n * MemoryLayout<T>.size)])
+            UnsafeMutableRawBufferPointer(buffer).copyMemory(from: source)
+            initialized = n
+        }
+        offset += n * MemoryLayout<T>.size
+        #if _endian(little)
+        return result
+        #else
+        return result.map { T(littleEndian: $0) }
+        #endif
     }
 }

@@ -1,0 +1,205 @@
+/// The tenant's whole state as sections of bytes, for snapshots: everything needed to answer
+/// every read exactly as before, without replaying events. Interners are stored as their strings
+/// and their hash tables rebuilt on load.
+extension TenantState {
+    public enum Section: UInt32, CaseIterable, Sendable {
+        case identities = 1, propertySets, eventLog, days, minutes, users, accounts, counters
+
+        public var name: String { String(describing: self) }
+    }
+
+    public struct DecodingError: Error, CustomStringConvertible {
+        public var section: Section
+        public var description: String { "snapshot section \(section.name) does not decode" }
+    }
+
+    public func encodedSection(_ section: Section) -> [UInt8] {
+        var w = BinaryWriter()
+        switch section {
+        case .identities:
+            for interner in [userNames, accountNames, eventTypeNames, pageNames, externalIDs] { interner.encode(into: &w) }
+        case .propertySets:
+            propertySets.keys.encode(into: &w); propertySets.values.encode(into: &w); propertySets.sets.encode(into: &w)
+            w.write(array: propertySets.pairStarts); w.write(array: propertySets.pairKeys); w.write(array: propertySets.pairValues)
+        case .eventLog:
+            w.write(UInt64(log.evictedEvents))
+            w.write(UInt32(log.sealed.count + 1))
+            for columns in log.sealed.map(\.columns) + [log.open] { columns.encode(into: &w) }
+        case .days:
+            w.write(days.firstDay); w.write(UInt32(days.days.count))
+            for day in days.days {
+                w.write(bitmap: day.active); w.write(bitmap: day.newUsers); w.write(UInt64(day.eventCount))
+                w.write(UInt32(day.typeUsers.count)); for bitmap in day.typeUsers { w.write(bitmap: bitmap) }
+                w.write(array: day.typeCounts.map { UInt64($0) }); w.write(array: day.pageCounts.map { UInt64($0) })
+            }
+        case .minutes:
+            w.write(array: minutes.minutes); for bitmap in minutes.users { w.write(bitmap: bitmap) }
+        case .users:
+            let s = users.summaries
+            w.write(array: s.map(\.firstSeen)); w.write(array: s.map(\.lastSeen)); w.write(array: s.map(\.eventCount))
+            w.write(array: s.map(\.account)); w.write(array: s.map(\.latestProperties)); w.write(array: s.map(\.recentProperties))
+            w.write(array: s.map(\.externalID)); w.write(array: s.map(\.mergedInto)); w.write(array: s.map { UInt8($0.isAnonymous ? 1 : 0) })
+            w.write(UInt64(users.mergedCount))
+        case .accounts:
+            let s = accounts.summaries
+            w.write(array: s.map(\.firstSeen)); w.write(array: s.map(\.lastSeen)); w.write(array: s.map(\.eventCount))
+            for bitmap in accounts.users { w.write(bitmap: bitmap) }
+        case .counters:
+            w.write(array: typeTotals.map { UInt64($0) })
+            w.write(UInt64(eventsIngested)); w.write(newestTimestampMs ?? .min); w.write(version)
+        }
+        return w.bytes
+    }
+
+    /// Rebuilds a state from every section's bytes.
+    public init(settings: TenantSettings, sections: [Section: [UInt8]]) throws {
+        self.init(settings: settings)
+        for section in Section.allCases {
+            guard let bytes = sections[section] else { throw DecodingError(section: section) }
+            let ok = bytes.withUnsafeBytes { raw in
+                var r = BinaryReader(raw)
+                return decode(section, from: &r) && r.remaining == 0
+            }
+            guard ok else { throw DecodingError(section: section) }
+        }
+        guard users.count == userNames.count, accounts.count == accountNames.count, typeTotals.count == eventTypeNames.count,
+              users.summaries.allSatisfy({ Int($0.mergedInto) < users.count }) else { throw DecodingError(section: .users) }
+    }
+
+    private mutating func decode(_ section: Section, from r: inout BinaryReader) -> Bool {
+        switch section {
+        case .identities:
+            guard let u = ByteInterner.decode(from: &r), let a = ByteInterner.decode(from: &r), let t = ByteInterner.decode(from: &r),
+                  let p = ByteInterner.decode(from: &r), let x = ByteInterner.decode(from: &r) else { return false }
+            userNames = u; accountNames = a; eventTypeNames = t; pageNames = p; externalIDs = x
+        case .propertySets:
+            guard let keys = ByteInterner.decode(from: &r), let values = ByteInterner.decode(from: &r), let sets = ByteInterner.decode(from: &r),
+                  let starts = r.readArray(UInt32.self), let pairKeys = r.readArray(UInt32.self), let pairValues = r.readArray(UInt32.self),
+                  starts.count == sets.count + 1, pairKeys.count == pairValues.count, starts.last.map({ Int($0) == pairKeys.count }) ?? false
+            else { return false }
+            propertySets.keys = keys; propertySets.values = values; propertySets.sets = sets
+            propertySets.pairStarts = starts; propertySets.pairKeys = pairKeys; propertySets.pairValues = pairValues
+        case .eventLog:
+            guard let evicted = r.read(UInt64.self), let count = r.read(UInt32.self), count >= 1 else { return false }
+            var chunks: [EventColumns] = []
+            for _ in 0..<count {
+                guard let columns = EventColumns.decode(from: &r) else { return false }
+                chunks.append(columns)
+            }
+            let open = chunks.removeLast()
+            guard chunks.allSatisfy({ $0.count == EventLog.chunkCapacity }), open.count < EventLog.chunkCapacity else { return false }
+            log.evictedEvents = Int(evicted)
+            log.sealed = chunks.map(SealedChunk.init)
+            log.open = open
+            log.open.reserve(EventLog.chunkCapacity)
+        case .days:
+            guard let first = r.read(DayNumber.self), let count = r.read(UInt32.self) else { return false }
+            var all: [DayIndex] = []
+            for _ in 0..<count {
+                var day = DayIndex()
+                guard let active = r.readBitmap(), let newUsers = r.readBitmap(), let events = r.read(UInt64.self),
+                      let typeCount = r.read(UInt32.self) else { return false }
+                day.active = active; day.newUsers = newUsers; day.eventCount = Int(events)
+                for _ in 0..<typeCount {
+                    guard let bitmap = r.readBitmap() else { return false }
+                    day.typeUsers.append(bitmap)
+                }
+                guard let typeCounts = r.readArray(UInt64.self), let pageCounts = r.readArray(UInt64.self),
+                      typeCounts.count == day.typeUsers.count else { return false }
+                day.typeCounts = typeCounts.map { Int($0) }; day.pageCounts = pageCounts.map { Int($0) }
+                all.append(day)
+            }
+            days.firstDay = first; days.days = all
+        case .minutes:
+            guard let minuteNumbers = r.readArray(Int64.self), minuteNumbers.count == MinuteRing.size else { return false }
+            var bitmaps: [Bitmap] = []
+            for _ in 0..<MinuteRing.size {
+                guard let bitmap = r.readBitmap() else { return false }
+                bitmaps.append(bitmap)
+            }
+            minutes.minutes = minuteNumbers; minutes.users = bitmaps
+        case .users:
+            guard let first = r.readArray(Int64.self), let last = r.readArray(Int64.self), let counts = r.readArray(UInt32.self),
+                  let accountIDs = r.readArray(UInt32.self), let latest = r.readArray(UInt32.self), let recent = r.readArray(UInt32.self),
+                  let external = r.readArray(UInt32.self), let merged = r.readArray(UInt32.self), let anonymous = r.readArray(UInt8.self),
+                  let mergedCount = r.read(UInt64.self),
+                  Set([first.count, last.count, counts.count, accountIDs.count, latest.count, recent.count, external.count, merged.count, anonymous.count]).count == 1
+            else { return false }
+            users.summaries = (0..<first.count).map { i in
+                UserSummary(firstSeen: first[i], lastSeen: last[i], eventCount: counts[i], account: accountIDs[i], latestProperties: latest[i],
+                            recentProperties: recent[i], externalID: external[i], mergedInto: merged[i], isAnonymous: anonymous[i] != 0)
+            }
+            users.mergedCount = Int(mergedCount)
+        case .accounts:
+            guard let first = r.readArray(Int64.self), let last = r.readArray(Int64.self), let counts = r.readArray(UInt32.self),
+                  first.count == last.count, first.count == counts.count else { return false }
+            var bitmaps: [Bitmap] = []
+            for _ in 0..<first.count {
+                guard let bitmap = r.readBitmap() else { return false }
+                bitmaps.append(bitmap)
+            }
+            accounts.summaries = (0..<first.count).map { AccountSummary(firstSeen: first[$0], lastSeen: last[$0], eventCount: counts[$0]) }
+            accounts.users = bitmaps
+        case .counters:
+            guard let totals = r.readArray(UInt64.self), let ingested = r.read(UInt64.self), let newest = r.read(Int64.self),
+                  let version = r.read(UInt64.self) else { return false }
+            typeTotals = totals.map { Int($0) }; eventsIngested = Int(ingested)
+            newestTimestampMs = newest == .min ? nil : newest; self.version = version
+        }
+        return true
+    }
+}
+
+extension ByteInterner {
+    func encode(into w: inout BinaryWriter) {
+        w.write(array: starts); w.write(array: arena)
+    }
+
+    /// The interner holding the same strings with the same ids; the hash table is rebuilt.
+    static func decode(from r: inout BinaryReader) -> ByteInterner? {
+        guard let starts = r.readArray(UInt32.self), let arena = r.readArray(UInt8.self), starts.first == 0,
+              Int(starts.last ?? 1) == arena.count, zip(starts, starts.dropFirst()).allSatisfy({ $0 <= $1 }) else { return nil }
+        var interner = ByteInterner(capacity: starts.count)
+        interner.arena = arena
+        interner.starts = starts
+        interner.hashes = []
+        interner.hashes.reserveCapacity(starts.count - 1)
+        arena.withUnsafeBytes { bytes in
+            for id in 0..<(starts.count - 1) {
+                let hash = ByteInterner.hash(UnsafeRawBufferPointer(rebasing: bytes[Int(starts[id])..<Int(starts[id + 1])]))
+                interner.hashes.append(hash)
+            }
+        }
+        for id in 0..<UInt32(starts.count - 1) { interner.place(id: id, hash: interner.hashes[Int(id)]) }
+        return interner
+    }
+}
+
+extension EventColumns {
+    func encode(into w: inout BinaryWriter) {
+        // Timestamps as deltas from the previous event: mostly small numbers, which compress well.
+        var deltas = [Int64](repeating: 0, count: timestamps.count)
+        var previous: Int64 = 0
+        for (i, t) in timestamps.enumerated() { deltas[i] = t &- previous; previous = t }
+        w.write(array: deltas)
+        w.write(array: users); w.write(array: accounts); w.write(array: types); w.write(array: pages); w.write(array: propertySets)
+    }
+
+    static func decode(from r: inout BinaryReader) -> EventColumns? {
+        guard let deltas = r.readArray(Int64.self), let users = r.readArray(UInt32.self), let accounts = r.readArray(UInt32.self),
+              let types = r.readArray(UInt32.self), let pages = r.readArray(UInt32.self), let sets = r.readArray(UInt32.self),
+              Set([deltas.count, users.count, accounts.count, types.count, pages.count, sets.count]).count == 1 else { return nil }
+        var columns = EventColumns()
+        var t: Int64 = 0
+        columns.timestamps = deltas.map { t = t &+ $0; return t }
+        columns.users = users; columns.accounts = accounts; columns.types = types; columns.pages = pages; columns.propertySets = sets
+        columns.minTimestamp = columns.timestamps.min() ?? .max
+        columns.maxTimestamp = columns.timestamps.max() ?? .min
+        return columns
+    }
+
+    mutating func reserve(_ capacity: Int) {
+        timestamps.reserveCapacity(capacity); users.reserveCapacity(capacity); accounts.reserveCapacity(capacity)
+        types.reserveCapacity(capacity); pages.reserveCapacity(capacity); propertySets.reserveCapacity(capacity)
+    }
+}

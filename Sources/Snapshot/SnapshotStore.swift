@@ -1,0 +1,93 @@
+import Foundation
+import Runtime
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A tenant's snapshot files: written atomically (temporary name, fsync, rename, fsync of the
+/// directory), the newest `keep` kept, loaded newest first with fallback past damaged ones.
+public struct SnapshotStore: Sendable {
+    public let directory: URL
+    public let keep: Int
+
+    public init(directory: URL, keep: Int = 3) {
+        self.directory = directory
+        self.keep = max(2, keep)
+    }
+
+    public static func fileName(sequence: UInt64) -> String {
+        let digits = String(sequence)
+        return "snapshot-" + String(repeating: "0", count: max(0, 20 - digits.count)) + digits + ".bsnap"
+    }
+
+    /// Snapshot files with their sequence numbers, newest first.
+    public func files() -> [(name: String, sequence: UInt64)] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+        return names.compactMap { name -> (String, UInt64)? in
+            guard name.hasPrefix("snapshot-"), name.hasSuffix(".bsnap"), let sequence = UInt64(name.dropFirst(9).dropLast(6)) else { return nil }
+            return (name, sequence)
+        }.sorted { $0.1 > $1.1 }
+    }
+
+    /// Writes a snapshot atomically and prunes all but the newest `keep`.
+    public func write(_ bytes: [UInt8], sequence: UInt64) throws {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let final = directory.appendingPathComponent(Self.fileName(sequence: sequence))
+        let temporary = directory.appendingPathComponent("tmp-\(sequence)-\(getpid()).bsnap")
+        let fd = open(temporary.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw StorageFault(operation: "create \(temporary.lastPathComponent)", errno: errno) }
+        let written = bytes.withUnsafeBytes { writeAll(fd, $0) }
+        let code = errno
+        if written != bytes.count || fsync(fd) != 0 {
+            close(fd); unlink(temporary.path)
+            throw StorageFault(operation: "write \(temporary.lastPathComponent)", errno: code == 0 ? EIO : code)
+        }
+        close(fd)
+        guard rename(temporary.path, final.path) == 0 else {
+            let code = errno
+            unlink(temporary.path)
+            throw StorageFault(operation: "rename snapshot", errno: code)
+        }
+        FileSync.directory(directory)
+        let all = files()
+        for old in all.dropFirst(keep) { try? FileManager.default.removeItem(at: directory.appendingPathComponent(old.name)) }
+    }
+
+    /// The WAL position of the second-newest snapshot that verifies: WAL records up to it are
+    /// covered twice over and may be deleted.
+    public func safeWALTruncation() -> UInt64? {
+        var verified = 0
+        for file in files() {
+            guard let data = try? Data(contentsOf: directory.appendingPathComponent(file.name), options: .alwaysMapped),
+                  let read = try? SnapshotFile.read(data, name: file.name, settings: nil, decode: false) else { continue }
+            verified += 1
+            if verified == 2 { return read.header.walPosition }
+        }
+        return nil
+    }
+
+    public struct Loaded {
+        public var state: TenantState
+        public var header: SnapshotFile.Header
+        public var file: String
+        public var bytes: Int
+    }
+
+    /// The newest snapshot that verifies and decodes, and the damage met on the way to it.
+    public func loadNewest(settings: TenantSettings) -> (loaded: Loaded?, skipped: [SnapshotFile.Damage]) {
+        var skipped: [SnapshotFile.Damage] = []
+        for file in files() {
+            let url = directory.appendingPathComponent(file.name)
+            do {
+                let data = try Data(contentsOf: url, options: .alwaysMapped)
+                let read = try SnapshotFile.read(data, name: file.name, settings: settings, decode: true)
+                return (Loaded(state: read.state!, header: read.header, file: file.name, bytes: data.count), skipped)
+            } catch let damage as SnapshotFile.Damage {
+                skipped.append(damage)
+            } catch {
+                skipped.append(SnapshotFile.Damage(file: file.name, reason: "\(error)"))
+            }
+        }
+        return (nil, skipped)
+    }
+}
