@@ -123,6 +123,23 @@ if os.path.exists(dur_path):
     lines.append("")
     lines.append(f"Restore log: `{d['restore_log']}`\n")
 
+redis_path = os.path.join(data, "redis.json")
+if os.path.exists(redis_path) and os.path.exists(dur_path):
+    r = json.load(open(redis_path))
+    lines.append("## Redis doing the same job (`bench/redis_compare.py`, same file)\n")
+    lines.append(f"{r['version']}. The per-day and per-day-and-event-type user sets that Beacon's day indexes hold, loaded as "
+                 f"{r['sets']:,} Redis sets ({r['members']:,} members), then SAVE and a restart; and the first {r['aof_events']:,} events "
+                 "as single SADDs (pipelines of 1,000) under each AOF mode. Beacon's snapshot holds more (the whole event log as well).\n")
+    lines.append("| measure | Redis | Beacon |")
+    lines.append("|---|---|---|")
+    lines.append(f"| snapshot write (RDB SAVE / Beacon snapshot, off the actor) | {r['rdb_save_s']:.2f} s | {d['snapshot_write_seconds']:.2f} s |")
+    lines.append(f"| snapshot size | {r['rdb_bytes'] / 2**20:.1f} MiB (sets only) | {d['snapshot_bytes'] / 2**20:.1f} MiB (sets, counts and all {ev:,} events) |")
+    lines.append(f"| restart: load the snapshot | {r['rdb_load_s']:.2f} s | {d['restore_seconds']:.2f} s until /health is ok |")
+    lines.append(f"| writes with the log off | {fmt(r['aof_off_events_per_s'], ' ev/s')} | {fmt(d['ingest_wal_off'], ' ev/s')} |")
+    lines.append(f"| writes with AOF everysec / WAL interval | {fmt(r['aof_everysec_events_per_s'], ' ev/s')} | {fmt(d['ingest_wal_interval'], ' ev/s')} |")
+    lines.append(f"| writes with AOF always / WAL always | {fmt(r['aof_always_events_per_s'], ' ev/s')} | {fmt(d['ingest_wal_always'], ' ev/s')} |")
+    lines.append("")
+
 lines.append("## Notes\n")
 lines.append("- In-process ingest is measured on pre-built 1,000-event bodies: simdjson parse, validation, interning and every index update, on one core.")
 lines.append("- HTTP ingest is `beacon import` against a release server on loopback; the client and server share the 2 cores.")

@@ -45,7 +45,10 @@ public actor TenantActor {
     public nonisolated var phase: Readiness { readiness.withLock { $0 } }
 
     /// Refuses requests until `recover` has run (called before the server starts listening).
-    public nonisolated func markRecovering() { readiness.withLock { $0 = .recovering } }
+    public nonisolated func markRecovering() {
+        readiness.withLock { $0 = .recovering }
+        writesLogged.withLock { $0 = true }
+    }
 
     private func requireReady() throws {
         if phase != .ready { throw TenantUnavailable(reason: "tenant '\(settings.id)' is recovering its data; retry shortly") }
@@ -53,13 +56,22 @@ public actor TenantActor {
 
     // MARK: - Writes
 
+    /// Whether writes go to a WAL: callers then pack bodies for it on their own task.
+    public nonisolated var logsWrites: Bool { writesLogged.withLock { $0 } }
+    private nonisolated let writesLogged = Mutex(false)
+
     /// Checks a parsed batch, logs its body, applies it whole; nothing changes when an event is invalid.
-    public func ingest(_ batch: ParsedBatch, body: [UInt8]) async throws -> IngestReceipt {
+    /// - Parameter body: the request body, packed for the WAL when `logsWrites` (nil otherwise).
+    public func ingest(_ batch: ParsedBatch, body: PackedBody?) async throws -> IngestReceipt {
         try requireReady()
         let now = clock()
         let needsAnonymous = try state.validate(batch, nowMs: now)
         let anonymousID = needsAnonymous ? AnonymousID.make() : ""
-        let sequence = try log?.append(.ingestBody(nowMs: now, anonymousID: anonymousID, body: body))
+        var sequence: UInt64?
+        if let log {
+            guard let body else { throw TenantUnavailable(reason: "the write reached the tenant without its logged form; retry") }
+            sequence = try log.append(.packedIngestBody(nowMs: now, anonymousID: anonymousID, body: body))
+        }
         let receipt = state.applyValidated(batch, nowMs: now, anonymousID: needsAnonymous ? anonymousID : nil)
         afterIngest(receipt, now: now)
         try await waitUntilDurable(sequence)
@@ -94,6 +106,7 @@ public actor TenantActor {
         state.evictExpired(nowMs: now)
         if let storage, storage.snapshotEveryEvents > 0, !snapshotInFlight,
            state.eventsIngested - eventsAtLastSnapshot >= storage.snapshotEveryEvents {
+            eventsAtLastSnapshot = state.eventsIngested   // one request per threshold, however many writes follow
             Task { try? await self.snapshot() }
         }
     }
@@ -124,6 +137,7 @@ public actor TenantActor {
     /// tenant answers requests with `TenantUnavailable`.
     public func recover(storage: StorageSettings, logger: Logger) throws -> WALReader.Report {
         readiness.withLock { $0 = .recovering }
+        writesLogged.withLock { $0 = true }
         let directory = storage.walDirectory(tenant: settings.id)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         self.storage = storage

@@ -2,6 +2,7 @@ import Actors
 import Foundation
 import Hummingbird
 import Runtime
+import Snapshot
 
 /// Native ingestion: `POST /ingest`, `POST /ingest/merge`, `POST /ingest/error`.
 struct IngestRoutes {
@@ -26,7 +27,9 @@ struct IngestRoutes {
             throw Self.apiError(index: error.index, field: error.field, message: error.message)
         }
         do {
-            let receipt = try await tenant.ingest(batch, body: Array(body.readableBytesView))
+            // Compressed here, on the request's task, so the actor only appends the result.
+            let packed = tenant.logsWrites ? try PackedBody.pack(Array(body.readableBytesView)) : nil
+            let receipt = try await tenant.ingest(batch, body: packed)
             return try JSONResponse.make(IngestAnswer(accepted: receipt.accepted, anonymousId: receipt.anonymousID))
         } catch let error as IngestValidationError {
             throw Self.apiError(index: error.index, field: error.field, message: error.message)

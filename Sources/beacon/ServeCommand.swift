@@ -28,6 +28,8 @@ struct ServeCommand: AsyncParsableCommand {
     var forceRecover = false
 
     func run() async throws {
+        // A file-size limit must fail the write (EFBIG, answered 503), not kill the server.
+        signal(SIGXFSZ, SIG_IGN)
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info

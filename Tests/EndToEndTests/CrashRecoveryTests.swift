@@ -61,9 +61,10 @@ import FoundationNetworking
         let dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("beacon-crash-\(UUID().uuidString)")
         let config = Self.config(dataDirectory: dataDirectory, fsync: fsync)
         let tally = Tally()
-        for _ in 0..<6 {
+        // 10 rounds per mode, 20 in all, each killed at a random moment.
+        for _ in 0..<10 {
             let server = try ServerProcess(config: config)
-            await round(server: server, tally: tally, seconds: 0.6)
+            await round(server: server, tally: tally, seconds: 0.5)
             server.process.waitUntilExit()
             let recovered = try await eventsAfterRestart(config, dataDirectory: dataDirectory)
             let acknowledged = await tally.acknowledged, sent = await tally.sent

@@ -75,3 +75,40 @@ extension BinaryReader {
         #endif
     }
 }
+
+/// Byte planes: an array of integers stored as all first bytes, then all second bytes, and so on.
+/// Small and similar numbers leave whole planes of zeros, which zstd shrinks to almost nothing.
+extension BinaryWriter {
+    public mutating func write<T: FixedWidthInteger>(shuffled array: [T]) {
+        let width = MemoryLayout<T>.size
+        write(UInt64(array.count))
+        let start = bytes.count
+        bytes.append(contentsOf: repeatElement(0, count: array.count * width))
+        bytes.withUnsafeMutableBufferPointer { out in
+            array.withUnsafeBytes { raw in
+                for plane in 0..<width {
+                    let base = start + plane * array.count
+                    for i in 0..<array.count { out[base + i] = raw[i * width + plane] }
+                }
+            }
+        }
+    }
+}
+
+extension BinaryReader {
+    public mutating func readShuffled<T: FixedWidthInteger>(_: T.Type = T.self) -> [T]? {
+        let width = MemoryLayout<T>.size
+        guard let count = read(UInt64.self), count <= UInt64(remaining / width) else { return nil }
+        let n = Int(count)
+        let planes = UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + n * width)])
+        offset += n * width
+        return [T](unsafeUninitializedCapacity: n) { buffer, initialized in
+            let out = UnsafeMutableRawBufferPointer(buffer)
+            for plane in 0..<width {
+                let base = plane * n
+                for i in 0..<n { out[i * width + plane] = planes[base + i] }
+            }
+            initialized = n
+        }
+    }
+}

@@ -24,7 +24,7 @@ extension TenantState {
         case .eventLog:
             w.write(UInt64(log.evictedEvents))
             w.write(UInt32(log.sealed.count + 1))
-            for columns in log.sealed.map(\.columns) + [log.open] { columns.encode(into: &w) }
+            for columns in log.sealed.map(\.columns) + [log.open] { columns.encode(into: &w, users: users) }
         case .days:
             w.write(days.firstDay); w.write(UInt32(days.days.count))
             for day in days.days {
@@ -54,7 +54,8 @@ extension TenantState {
     /// Rebuilds a state from every section's bytes.
     public init(settings: TenantSettings, sections: [Section: [UInt8]]) throws {
         self.init(settings: settings)
-        for section in Section.allCases {
+        // Users first: the event log is encoded relative to them.
+        for section in [Section.users] + Section.allCases.filter({ $0 != .users }) {
             guard let bytes = sections[section] else { throw DecodingError(section: section) }
             let ok = bytes.withUnsafeBytes { raw in
                 var r = BinaryReader(raw)
@@ -83,7 +84,7 @@ extension TenantState {
             guard let evicted = r.read(UInt64.self), let count = r.read(UInt32.self), count >= 1 else { return false }
             var chunks: [EventColumns] = []
             for _ in 0..<count {
-                guard let columns = EventColumns.decode(from: &r) else { return false }
+                guard let columns = EventColumns.decode(from: &r, users: users) else { return false }
                 chunks.append(columns)
             }
             let open = chunks.removeLast()
@@ -176,23 +177,32 @@ extension ByteInterner {
 }
 
 extension EventColumns {
-    func encode(into w: inout BinaryWriter) {
-        // Timestamps as deltas from the previous event: mostly small numbers, which compress well.
+    /// Columns in byte planes, with the predictable parts taken out first: timestamps as deltas
+    /// from the previous event, accounts and property sets as XOR with the user's latest (mostly 0).
+    /// The users section must be decoded before this one.
+    func encode(into w: inout BinaryWriter, users table: UserTable) {
         var deltas = [Int64](repeating: 0, count: timestamps.count)
         var previous: Int64 = 0
         for (i, t) in timestamps.enumerated() { deltas[i] = t &- previous; previous = t }
-        w.write(array: deltas)
-        w.write(array: users); w.write(array: accounts); w.write(array: types); w.write(array: pages); w.write(array: propertySets)
+        w.write(shuffled: deltas)
+        w.write(shuffled: users)
+        w.write(shuffled: zip(users, accounts).map { $1 ^ table.summaries[Int($0)].account })
+        w.write(shuffled: types); w.write(shuffled: pages)
+        w.write(shuffled: zip(users, propertySets).map { $1 ^ table.summaries[Int($0)].latestProperties })
     }
 
-    static func decode(from r: inout BinaryReader) -> EventColumns? {
-        guard let deltas = r.readArray(Int64.self), let users = r.readArray(UInt32.self), let accounts = r.readArray(UInt32.self),
-              let types = r.readArray(UInt32.self), let pages = r.readArray(UInt32.self), let sets = r.readArray(UInt32.self),
-              Set([deltas.count, users.count, accounts.count, types.count, pages.count, sets.count]).count == 1 else { return nil }
+    static func decode(from r: inout BinaryReader, users table: UserTable) -> EventColumns? {
+        guard let deltas = r.readShuffled(Int64.self), let users = r.readShuffled(UInt32.self), let accounts = r.readShuffled(UInt32.self),
+              let types = r.readShuffled(UInt32.self), let pages = r.readShuffled(UInt32.self), let sets = r.readShuffled(UInt32.self),
+              Set([deltas.count, users.count, accounts.count, types.count, pages.count, sets.count]).count == 1,
+              users.allSatisfy({ Int($0) < table.count }) else { return nil }
         var columns = EventColumns()
         var t: Int64 = 0
         columns.timestamps = deltas.map { t = t &+ $0; return t }
-        columns.users = users; columns.accounts = accounts; columns.types = types; columns.pages = pages; columns.propertySets = sets
+        columns.users = users
+        columns.accounts = zip(users, accounts).map { $1 ^ table.summaries[Int($0)].account }
+        columns.types = types; columns.pages = pages
+        columns.propertySets = zip(users, sets).map { $1 ^ table.summaries[Int($0)].latestProperties }
         columns.minTimestamp = columns.timestamps.min() ?? .max
         columns.maxTimestamp = columns.timestamps.max() ?? .min
         return columns
