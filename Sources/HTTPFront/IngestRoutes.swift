@@ -28,7 +28,7 @@ struct IngestRoutes {
         }
         do {
             // Compressed here, on the request's task, so the actor only appends the result.
-            let packed = tenant.logsWrites ? try PackedBody.pack(Array(body.readableBytesView)) : nil
+            let packed = tenant.logsWrites ? try body.withUnsafeReadableBytes { try PackedBody.pack($0) } : nil
             let receipt = try await tenant.ingest(batch, body: packed)
             return try JSONResponse.make(IngestAnswer(accepted: receipt.accepted, anonymousId: receipt.anonymousID))
         } catch let error as IngestValidationError {

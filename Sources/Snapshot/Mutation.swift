@@ -120,8 +120,12 @@ public struct PackedBody: Sendable, Equatable {
     public init(rawSize: Int, compressed: [UInt8]) { self.rawSize = rawSize; self.compressed = compressed }
 
     /// zstd at its fastest level: the point is fewer bytes to write, not the smallest file.
-    public static func pack(_ body: [UInt8]) throws -> PackedBody {
+    public static func pack(_ body: UnsafeRawBufferPointer) throws -> PackedBody {
         PackedBody(rawSize: body.count, compressed: try Zstd.compress(body, level: 1))
+    }
+
+    public static func pack(_ body: [UInt8]) throws -> PackedBody {
+        try body.withUnsafeBytes { try pack($0) }
     }
 
     public func unpacked() throws -> [UInt8] {

@@ -1,4 +1,5 @@
 import CZstd
+import Synchronization
 
 /// zstd compression of snapshot sections.
 public enum Zstd {
@@ -6,17 +7,31 @@ public enum Zstd {
         public var description: String
     }
 
-    public static func compress(_ input: [UInt8], level: Int32 = 3) throws -> [UInt8] {
+    /// Compression contexts kept for reuse: a fresh context per call would clear its tables
+    /// (hundreds of KB) every time, which costs more than compressing a request body.
+    private static let idleContexts = Mutex<[CompressionContext]>([])
+
+    /// Owns one ZSTD_CCtx; used by one thread at a time (handed out by the pool).
+    private final class CompressionContext: @unchecked Sendable {
+        let pointer = ZSTD_createCCtx()!
+        deinit { ZSTD_freeCCtx(pointer) }
+    }
+
+    public static func compress(_ input: UnsafeRawBufferPointer, level: Int32 = 3) throws -> [UInt8] {
+        let context = idleContexts.withLock { $0.popLast() } ?? CompressionContext()
+        defer { idleContexts.withLock { if $0.count < 8 { $0.append(context) } } }
         let bound = ZSTD_compressBound(input.count)
         var output = [UInt8](repeating: 0, count: bound)
-        let written = input.withUnsafeBytes { source in
-            output.withUnsafeMutableBytes { destination in
-                ZSTD_compress(destination.baseAddress, bound, source.baseAddress, input.count, level)
-            }
+        let written = output.withUnsafeMutableBytes { destination in
+            ZSTD_compressCCtx(context.pointer, destination.baseAddress, bound, input.baseAddress, input.count, level)
         }
         if ZSTD_isError(written) != 0 { throw Failure(description: String(cString: ZSTD_getErrorName(written))) }
         output.removeSubrange(written...)
         return output
+    }
+
+    public static func compress(_ input: [UInt8], level: Int32 = 3) throws -> [UInt8] {
+        try input.withUnsafeBytes { try compress($0, level: level) }
     }
 
     /// Decompresses into exactly `size` bytes; anything else is damage.
