@@ -16,6 +16,7 @@ public enum BeaconApplication {
         IngestRoutes(parsers: IngestParserPool(), bodyLimit: configuration.bodyLimitBytes).add(to: router)
         ActivityRoutes().add(to: router)
         MetricsAPIRoutes().add(to: router)
+        AnalyticsRoutes().add(to: router)
         OperationsRoutes(registry: registry, prometheus: prometheus, adminKeys: Set(configuration.adminKeys)).add(to: router)
         return router
     }

@@ -61,3 +61,23 @@ import Testing
         }
     }
 }
+
+@Suite struct FunnelRouteTests {
+    @Test func funnelAnswersAndRefusesBadSteps() async throws {
+        try await TestServer.make().test(.router) { client in
+            try await client.send(.post, "/ingest", json: ReadRoutesTests.events)
+            let answer = try await client.send(.get, "/api/funnels?steps=login,page_view&days=7")
+            let steps = answer.json["steps"] as? [[String: Any]] ?? []
+            #expect(steps.map { $0["users"] as? Int } == [3, 1])
+            #expect(answer.json["window_days"] as? Int == 7)
+            for (uri, field) in [("/api/funnels?steps=login", "steps"), ("/api/funnels?steps=login,nope", "steps"),
+                                 ("/api/funnels", "steps"), ("/api/funnels?steps=login,page_view&days=0", "days"),
+                                 ("/api/funnels?steps=\(Array(repeating: "login", count: 21).joined(separator: ","))", "steps"),
+                                 ("/api/funnels?steps=login,,page_view", "steps"), ("/api/funnels?steps=login,page_view&window_days=x", "window_days")] {
+                let bad = try await client.send(.get, uri)
+                #expect(bad.status == .badRequest, "\(uri)")
+                #expect(bad.json.errorField == field, "\(uri)")
+            }
+        }
+    }
+}
