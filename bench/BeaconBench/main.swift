@@ -110,6 +110,12 @@ var liveTimes: [Double] = []
 var live = state.liveUsers(nowMs: maxTs)
 for _ in 0..<1001 { liveTimes.append(seconds { live = state.liveUsers(nowMs: maxTs) }) }
 
+// The anchor funnel (Q6): 4 steps, 7-day window, step 1 anywhere in the 30 days.
+let funnelSteps = ["signup", "onboarding_started", "onboarding_completed", "first_report_created"]
+var funnelTimes: [Double] = []
+var funnel = state.funnel(steps: funnelSteps, range: range, windowMs: 7 * TenantCalendar.dayMs)
+for _ in 0..<11 { funnelTimes.append(seconds { funnel = state.funnel(steps: funnelSteps, range: range, windowMs: 7 * TenantCalendar.dayMs) }) }
+
 // Agreement with the DuckDB/chDB answers for the same file.
 var agreement: [String: Bool] = [:]
 if let path = option("--expected"), let data = FileManager.default.contents(atPath: path),
@@ -120,6 +126,7 @@ if let path = option("--expected"), let data = FileManager.default.contents(atPa
         let ours = range.all.map { (TenantCalendar.isoDate($0), dau[Int($0 - range.first)]) }
         agreement["Q1_dau"] = expectedDAU.elementsEqual(ours) { $0.0 == $1.0 && $0.1 == $1.1 }
     }
+    if let q6 = answers["Q6"] as? [Int] { agreement["Q6_funnel"] = q6 == funnel.steps.map(\.users) }
     if let q2 = answers["Q2"] as? [String: Int] {
         agreement["Q2_wau"] = q2["wau"] == wau.last
         agreement["Q2_mau"] = q2["mau"] == mau.last
@@ -137,6 +144,8 @@ let result: [String: Any] = [
     "state_bytes_per_event": Double(state.memoryBytes) / Double(eventsInFile),
     "series_median_ms": median(seriesTimes) * 1000,
     "live_median_ms": median(liveTimes) * 1000,
+    "funnel_median_ms": median(funnelTimes) * 1000,
+    "funnel_users": funnel.steps.map(\.users),
     "live_active_users": live.activeUsers,
     "live_sparkline": live.sparkline.map(\.users),
     "dau": dau, "wau": wau, "mau": mau,

@@ -24,22 +24,28 @@ extension TenantState {
     ///   - windowMs: the conversion window from the step-1 event.
     public func funnel(steps: [String], range: DayRange, windowMs: Int64) -> Funnel {
         // A type may appear at several steps (a → b → a): keep every step it stands for.
-        var stepsOfType: [UInt32: [Int]] = [:]
-        for (i, name) in steps.enumerated() { if let t = eventTypeNames.lookup(name) { stepsOfType[t, default: []].append(i) } }
+        // Indexed by event type id: a flat array, so the scan's per-event test is one load.
+        var stepsOfType = [[Int]](repeating: [], count: eventTypeNames.count)
+        for (i, name) in steps.enumerated() { if let t = eventTypeNames.lookup(name) { stepsOfType[Int(t)].append(i) } }
+        let isStep = stepsOfType.map { !$0.isEmpty }
         let startMs = calendar.startMs(of: range.first)
         let endMs = calendar.startMs(of: range.last + 1)
-        var matches: [(user: UInt32, ts: Int64, type: UInt32)] = []
+        var matchUsers: [UInt32] = [], matchTimes: [Int64] = [], matchTypes: [UInt32] = []
         log.forEachChunk { chunk in
             guard chunk.maxTimestamp >= startMs, chunk.minTimestamp < endMs + windowMs else { return }
-            for row in 0..<chunk.count {
-                let type = chunk.types[row]
-                guard stepsOfType[type] != nil else { continue }
-                let ts = chunk.timestamps[row]
-                guard ts >= startMs, ts < endMs + windowMs else { continue }
-                matches.append((users.canonical(chunk.users[row]), ts, type))
+            chunk.types.withUnsafeBufferPointer { types in
+                chunk.timestamps.withUnsafeBufferPointer { timestamps in
+                    isStep.withUnsafeBufferPointer { isStep in
+                        for row in 0..<types.count where isStep[Int(types[row])] {
+                            let ts = timestamps[row]
+                            guard ts >= startMs, ts < endMs + windowMs else { continue }
+                            matchUsers.append(users.canonical(chunk.users[row])); matchTimes.append(ts); matchTypes.append(types[row])
+                        }
+                    }
+                }
             }
         }
-        matches.sort { ($0.user, $0.ts) < ($1.user, $1.ts) }
+        let matches = Self.groupedByUserInTimeOrder(users: matchUsers, times: matchTimes, types: matchTypes, userCount: users.count)
 
         let n = steps.count
         var reached = [Bitmap](repeating: Bitmap(), count: n)
@@ -47,23 +53,24 @@ extension TenantState {
         var i = 0
         // Per user: latestStart[k] is the start of the chain reaching step k with the latest
         // start (the most window left); stepTime[k] when that chain reached step k.
+        // Allocated once and reset per user: the loop below runs per event and must not allocate.
         var latestStart = [Int64](repeating: .min, count: n)
         var stepTime = [Int64](repeating: 0, count: n)
+        var before = latestStart, beforeTime = stepTime
+        var firstReach = [Int64](repeating: .min, count: n)   // when the user first reached each step
         while i < matches.count {
             let user = matches[i].user
-            for k in 0..<n { latestStart[k] = .min }
+            for k in 0..<n { latestStart[k] = .min; firstReach[k] = .min }
             var level = 0
-            var firstReach = [Int64](repeating: .min, count: n)   // time each step was first reached
             var j = i
             while j < matches.count, matches[j].user == user {
                 // Events at the same instant extend only chains from strictly earlier events.
                 let ts = matches[j].ts
                 var groupEnd = j
                 while groupEnd < matches.count, matches[groupEnd].user == user, matches[groupEnd].ts == ts { groupEnd += 1 }
-                let before = latestStart
-                let beforeTime = stepTime
+                for k in 0..<n { before[k] = latestStart[k]; beforeTime[k] = stepTime[k] }
                 for m in j..<groupEnd {
-                    for k in stepsOfType[matches[m].type] ?? [] {
+                    for k in stepsOfType[Int(matches[m].type)] {
                         if k == 0 {
                             guard ts >= startMs, ts < endMs else { continue }
                             if ts > latestStart[0] { latestStart[0] = ts; stepTime[0] = ts }
@@ -87,5 +94,31 @@ extension TenantState {
                               medianMsFromPrevious: k == 0 || sorted.isEmpty ? nil : sorted[sorted.count / 2])
         }
         return Funnel(steps: result, usersAtStep: reached)
+    }
+
+    /// The matched events ordered by user, then time: a counting sort by user (stable, so each
+    /// user's events keep the log's order, which is nearly chronological), then an insertion sort
+    /// of each user's few events by time. Linear in practice, where a comparison sort is not.
+    static func groupedByUserInTimeOrder(users: [UInt32], times: [Int64], types: [UInt32], userCount: Int)
+        -> [(user: UInt32, ts: Int64, type: UInt32)] {
+        var starts = [Int](repeating: 0, count: userCount + 1)
+        for u in users { starts[Int(u) + 1] += 1 }
+        for i in 0..<userCount { starts[i + 1] += starts[i] }
+        var next = starts
+        var sorted = [(user: UInt32, ts: Int64, type: UInt32)](repeating: (0, 0, 0), count: users.count)
+        for i in users.indices {
+            let u = Int(users[i])
+            sorted[next[u]] = (users[i], times[i], types[i])
+            next[u] += 1
+        }
+        for u in 0..<userCount where starts[u + 1] - starts[u] > 1 {
+            for i in (starts[u] + 1)..<starts[u + 1] {
+                let item = sorted[i]
+                var j = i - 1
+                while j >= starts[u] && sorted[j].ts > item.ts { sorted[j + 1] = sorted[j]; j -= 1 }
+                sorted[j + 1] = item
+            }
+        }
+        return sorted
     }
 }
