@@ -92,6 +92,14 @@ ch_q6 = anchor.get("chdb", {}).get("median_ms", {}).get("Q6")
 if funnel_ms is not None:
     lines.append(f"| 4-step funnel, 7-day window (anchor Q6; chDB's windowFunnel), in process | ≤ 100 ms, faster than chDB | {fmt(funnel_ms, ' ms')} | {fmt(duck_q6, ' ms')} | {fmt(ch_q6, ' ms')} | "
                  f"{ratio(duck_q6, funnel_ms)} | {ratio(ch_q6, funnel_ms)} | {'yes' if funnel_ms <= 100 and ch_q6 and funnel_ms < ch_q6 else 'no'} |")
+adoption_ms = med([r.get("adoption_median_ms") for r in inproc])
+counts_ms = med([r.get("event_counts_median_ms") for r in inproc])
+duck_q4 = anchor.get("duckdb", {}).get("median_ms", {}).get("Q4")
+ch_q4 = anchor.get("chdb", {}).get("median_ms", {}).get("Q4")
+if counts_ms is not None:
+    lines.append(f"| event counts and distinct users per type, 30 days (anchor Q4), in process | ≤ 5 ms | {fmt(counts_ms, ' ms', 3)} | {fmt(duck_q4, ' ms')} | {fmt(ch_q4, ' ms')} | "
+                 f"{ratio(duck_q4, counts_ms)} | {ratio(ch_q4, counts_ms)} | {'yes' if counts_ms <= 5 else 'no'} |")
+    lines.append(f"| adoption of every event type, 30 days, in process | ≤ 5 ms | {fmt(adoption_ms, ' ms', 3)} | | | | | {'yes' if adoption_ms <= 5 else 'no'} |")
 lines.append(f"| `GET /api/live` over HTTP (wrk, 2 threads, 32 connections, 10 s) | ≥ 20,000 req/s | {fmt(wrk_rps, ' req/s')} | | | | | {'yes' if wrk_rps and wrk_rps >= 20000 else 'no'} |")
 lines.append(f"| server resident memory after loading (RSS growth / events) | ≤ 40 B/event | {fmt(bytes_per_event, ' B/event', 1)} | "
              f"{fmt(anchor.get('duckdb', {}).get('rss_after_load_mb'), ' MB')} RSS | {fmt(anchor.get('chdb', {}).get('rss_after_load_mb'), ' MB')} RSS | | | {'yes' if bytes_per_event and bytes_per_event <= 40 else 'no'} |")

@@ -81,3 +81,25 @@ import Testing
         }
     }
 }
+
+@Suite struct AdoptionRouteTests {
+    @Test func adoptionRoutesAnswerFromTheIndexes() async throws {
+        try await TestServer.make().test(.router) { client in
+            try await client.send(.post, "/ingest", json: ReadRoutesTests.events)
+            let all = try await client.send(.get, "/api/adoption?days=3&end=2026-10-31")
+            let rows = all.json["event_types"] as? [[String: Any]] ?? []
+            #expect(rows.first?["event_type"] as? String == "login")
+            #expect(rows.first?["users"] as? Int == 3)
+            #expect(all.json["active_users"] as? Int == 3)
+            let one = try await client.send(.get, "/api/adoption/page_view?days=3&end=2026-10-31")
+            #expect((one.json["daily"] as? [[String: Any]])?.map { $0["cumulative_users"] as? Int } == [0, 1, 1])
+            #expect((one.json["adoption"] as? [String: Any])?["users"] as? Int == 1)
+            let compare = try await client.send(.get, "/api/adoption/compare?features=login,page_view&days=3&end=2026-10-31")
+            #expect((compare.json["features"] as? [Any])?.count == 2)
+            #expect(try await client.send(.get, "/api/adoption/nothing").status == .notFound)
+            #expect(try await client.send(.get, "/api/adoption/compare?features=login,nope").json.errorField == "features")
+            #expect(try await client.send(.get, "/api/adoption/compare?features=a,b,c,d,e").json.errorField == "features")
+            #expect(try await client.send(.get, "/api/adoption?days=-1").json.errorField == "days")
+        }
+    }
+}

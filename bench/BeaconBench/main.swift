@@ -116,6 +116,14 @@ var funnelTimes: [Double] = []
 var funnel = state.funnel(steps: funnelSteps, range: range, windowMs: 7 * TenantCalendar.dayMs)
 for _ in 0..<11 { funnelTimes.append(seconds { funnel = state.funnel(steps: funnelSteps, range: range, windowMs: 7 * TenantCalendar.dayMs) }) }
 
+// Index-backed answers of the analytics issue: adoption of every event type, and event counts (Q4).
+var adoptionTimes: [Double] = [], eventCountTimes: [Double] = []
+var eventUsage = state.eventTypeUsage(range)
+for _ in 0..<31 {
+    adoptionTimes.append(seconds { _ = state.adoption(range) })
+    eventCountTimes.append(seconds { eventUsage = state.eventTypeUsage(range) })
+}
+
 // Agreement with the DuckDB/chDB answers for the same file.
 var agreement: [String: Bool] = [:]
 if let path = option("--expected"), let data = FileManager.default.contents(atPath: path),
@@ -125,6 +133,10 @@ if let path = option("--expected"), let data = FileManager.default.contents(atPa
         let expectedDAU = q1.map { ($0[0] as! String, $0[1] as! Int) }
         let ours = range.all.map { (TenantCalendar.isoDate($0), dau[Int($0 - range.first)]) }
         agreement["Q1_dau"] = expectedDAU.elementsEqual(ours) { $0.0 == $1.0 && $0.1 == $1.1 }
+    }
+    if let q4 = answers["Q4"] as? [[Any]] {
+        let expected = Set(q4.map { "\($0[0]) \($0[1]) \($0[2])" })
+        agreement["Q4_event_counts"] = expected == Set(eventUsage.map { "\($0.name) \($0.count) \($0.users)" })
     }
     if let q6 = answers["Q6"] as? [Int] { agreement["Q6_funnel"] = q6 == funnel.steps.map(\.users) }
     if let q2 = answers["Q2"] as? [String: Int] {
@@ -145,6 +157,8 @@ let result: [String: Any] = [
     "series_median_ms": median(seriesTimes) * 1000,
     "live_median_ms": median(liveTimes) * 1000,
     "funnel_median_ms": median(funnelTimes) * 1000,
+    "adoption_median_ms": median(adoptionTimes) * 1000,
+    "event_counts_median_ms": median(eventCountTimes) * 1000,
     "funnel_users": funnel.steps.map(\.users),
     "live_active_users": live.activeUsers,
     "live_sparkline": live.sparkline.map(\.users),
