@@ -12,6 +12,38 @@ struct AnalyticsRoutes {
         router.get("/api/adoption", use: adoption)
         router.get("/api/adoption/compare", use: compareAdoption)
         router.get("/api/adoption/:eventType", use: featureAdoption)
+        router.get("/api/retention", use: retention)
+    }
+
+    struct CohortRow: Encodable { var cohort: String; var users: Int; var retained: [Int]; var rates: [Double] }
+    struct RetentionAnswer: Encodable { var eventA: String; var eventB: String; var period: String; var periods: Int; var cohorts: [CohortRow] }
+
+    /// Cohorts by the period of each user's first `event_a`, retained by `event_b` in each later
+    /// period (`any` for any event); cohorts starting within `days`/`end` (default 90 days).
+    @Sendable func retention(_ request: Request, context: BeaconRequestContext) async throws -> Response {
+        let tenant = try context.requireTenant()
+        let query = QueryParameters(request)
+        let eventA = try query.requiredString("event_a"), eventB = try query.requiredString("event_b")
+        let periodText = query.string("period") ?? "week"
+        guard let period = TenantState.RetentionPeriod(rawValue: periodText) else {
+            throw APIError.badRequest(field: "period", "must be week or month, got '\(periodText)'")
+        }
+        let periods = try query.int("periods", default: 4, range: 1...52)
+        let range = try query.dayRange(defaultDays: 90, tenant: tenant)
+        let cohorts = try await tenant.read { state -> Result<[TenantState.Cohort], APIError> in
+            func type(_ name: String, _ field: String) -> Result<EventTypeIndex?, APIError> {
+                if name == "any" { return .success(nil) }
+                guard let index = state.eventTypeIndex(name) else { return .failure(.badRequest(field: field, "unknown event type '\(name)'")) }
+                return .success(index)
+            }
+            return type(eventA, "event_a").flatMap { a in
+                type(eventB, "event_b").map { b in state.retention(entry: a, returning: b, period: period, cohortRange: range, periods: periods) }
+            }
+        }.get()
+        return try JSONResponse.make(RetentionAnswer(eventA: eventA, eventB: eventB, period: period.rawValue, periods: periods, cohorts: cohorts.map { cohort in
+            CohortRow(cohort: TenantCalendar.isoDate(cohort.start), users: cohort.users, retained: cohort.retained,
+                      rates: cohort.retained.map { cohort.users == 0 ? 0 : Double($0) / Double(cohort.users) })
+        }))
     }
 
     struct AdoptionRow: Encodable { var eventType: String; var users: Int; var activeUsers: Int; var events: Int; var adoptionRate: Double }

@@ -103,3 +103,24 @@ import Testing
         }
     }
 }
+
+@Suite struct RetentionRouteTests {
+    @Test func retentionCohortsAndErrors() async throws {
+        try await TestServer.make().test(.router) { client in
+            try await client.send(.post, "/ingest", json: ReadRoutesTests.events)
+            // 2026-10-26 is the Monday of the week holding every event.
+            let answer = try await client.send(.get, "/api/retention?event_a=login&event_b=page_view&period=week&periods=2")
+            let cohorts = answer.json["cohorts"] as? [[String: Any]] ?? []
+            #expect(cohorts.first?["cohort"] as? String == "2026-10-26")
+            #expect(cohorts.first?["users"] as? Int == 3)
+            #expect(cohorts.first?["retained"] as? [Int] == [1, 0, 0])
+            let any = try await client.send(.get, "/api/retention?event_a=any&event_b=any&period=month")
+            #expect((any.json["cohorts"] as? [[String: Any]])?.first?["retained"] as? [Int] == [3, 0, 0, 0, 0])
+            for (uri, field) in [("/api/retention?event_b=login", "event_a"), ("/api/retention?event_a=login", "event_b"),
+                                 ("/api/retention?event_a=nope&event_b=login", "event_a"), ("/api/retention?event_a=login&event_b=login&period=day", "period"),
+                                 ("/api/retention?event_a=login&event_b=login&periods=0", "periods")] {
+                #expect(try await client.send(.get, uri).json.errorField == field, "\(uri)")
+            }
+        }
+    }
+}
