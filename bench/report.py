@@ -100,6 +100,15 @@ if counts_ms is not None:
     lines.append(f"| event counts and distinct users per type, 30 days (anchor Q4), in process | ≤ 5 ms | {fmt(counts_ms, ' ms', 3)} | {fmt(duck_q4, ' ms')} | {fmt(ch_q4, ' ms')} | "
                  f"{ratio(duck_q4, counts_ms)} | {ratio(ch_q4, counts_ms)} | {'yes' if counts_ms <= 5 else 'no'} |")
     lines.append(f"| adoption of every event type, 30 days, in process | ≤ 5 ms | {fmt(adoption_ms, ' ms', 3)} | | | | | {'yes' if adoption_ms <= 5 else 'no'} |")
+retention_ms = med([r.get("retention_median_ms") for r in inproc])
+duck_q7 = anchor.get("duckdb", {}).get("median_ms", {}).get("Q7")
+ch_q7 = anchor.get("chdb", {}).get("median_ms", {}).get("Q7")
+if retention_ms is not None:
+    lines.append(f"| weekly retention, cohorts by first event, weeks 0–4 (anchor Q7), in process | ≤ 100 ms | {fmt(retention_ms, ' ms', 3)} | {fmt(duck_q7, ' ms')} | {fmt(ch_q7, ' ms')} | "
+                 f"{ratio(duck_q7, retention_ms)} | {ratio(ch_q7, retention_ms)} | {'yes' if retention_ms <= 100 else 'no'} |")
+    theirs = anchor.get("duckdb", {}).get("answers", {}).get("Q7", [[]])[0]
+    q7_agrees = sorted([str(a)[:10], str(b), str(c)] for a, b, c in theirs) == sorted(inproc[0].get("retention_rows", []))
+    agreement = dict(agreement, Q7_retention=q7_agrees)
 lines.append(f"| `GET /api/live` over HTTP (wrk, 2 threads, 32 connections, 10 s) | ≥ 20,000 req/s | {fmt(wrk_rps, ' req/s')} | | | | | {'yes' if wrk_rps and wrk_rps >= 20000 else 'no'} |")
 lines.append(f"| server resident memory after loading (RSS growth / events) | ≤ 40 B/event | {fmt(bytes_per_event, ' B/event', 1)} | "
              f"{fmt(anchor.get('duckdb', {}).get('rss_after_load_mb'), ' MB')} RSS | {fmt(anchor.get('chdb', {}).get('rss_after_load_mb'), ' MB')} RSS | | | {'yes' if bytes_per_event and bytes_per_event <= 40 else 'no'} |")
@@ -114,7 +123,7 @@ for eng in ("duckdb", "chdb"):
     r = anchor.get(eng, {})
     lines.append(f"| {eng} | {fmt(r.get('load_s'))} | " + " | ".join(fmt(r.get('median_ms', {}).get(f'Q{i}')) for i in range(1, 9)) + " |")
 lines.append("")
-lines.append("Beacon answers Q1–Q3 from its indexes and Q6 (the funnel) from one scan of the event log (rows above); the other questions arrive with the analytics issue.\n")
+lines.append("Beacon answers Q1–Q4 and Q7 from its indexes and Q6 (the funnel) from one scan of the event log (rows above); Q5 (segments) and Q8 (paths) arrive with later issues.\n")
 dur_path = os.path.join(data, "durability.json")
 if os.path.exists(dur_path):
     d = json.load(open(dur_path))

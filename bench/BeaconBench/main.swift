@@ -124,6 +124,12 @@ for _ in 0..<31 {
     eventCountTimes.append(seconds { eventUsage = state.eventTypeUsage(range) })
 }
 
+// Weekly retention, cohorts by first event (anchor Q7): every cohort week of the data, weeks 0…4.
+let cohortRange = DayRange(first: TenantState.periodStart(of: state.days.firstDay, .week), last: endDay - 1)
+var retentionTimes: [Double] = []
+var cohorts = state.retention(entry: nil, returning: nil, period: .week, cohortRange: cohortRange, periods: 4)
+for _ in 0..<11 { retentionTimes.append(seconds { cohorts = state.retention(entry: nil, returning: nil, period: .week, cohortRange: cohortRange, periods: 4) }) }
+
 // Agreement with the DuckDB/chDB answers for the same file.
 var agreement: [String: Bool] = [:]
 if let path = option("--expected"), let data = FileManager.default.contents(atPath: path),
@@ -157,6 +163,8 @@ let result: [String: Any] = [
     "series_median_ms": median(seriesTimes) * 1000,
     "live_median_ms": median(liveTimes) * 1000,
     "funnel_median_ms": median(funnelTimes) * 1000,
+    "retention_median_ms": median(retentionTimes) * 1000,
+    "retention_rows": cohorts.flatMap { cohort in cohort.retained.enumerated().filter { $0.element > 0 }.map { [TenantCalendar.isoDate(cohort.start), "\($0.offset)", "\($0.element)"] } },
     "adoption_median_ms": median(adoptionTimes) * 1000,
     "event_counts_median_ms": median(eventCountTimes) * 1000,
     "funnel_users": funnel.steps.map(\.users),
