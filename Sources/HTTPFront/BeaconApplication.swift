@@ -17,6 +17,7 @@ public enum BeaconApplication {
         ActivityRoutes().add(to: router)
         MetricsAPIRoutes().add(to: router)
         AnalyticsRoutes().add(to: router)
+        EventRoutes().add(to: router)
         OperationsRoutes(registry: registry, prometheus: prometheus, adminKeys: Set(configuration.adminKeys)).add(to: router)
         return router
     }

@@ -124,3 +124,23 @@ import Testing
         }
     }
 }
+
+@Suite struct EventQuestionRouteTests {
+    @Test func correlationPropertiesAndTrends() async throws {
+        try await TestServer.make().test(.router) { client in
+            try await client.send(.post, "/ingest", json: #"{"events":[{"event_type":"a","user_email":"u1","properties":{"plan":"pro"}},{"event_type":"b","user_email":"u1"},{"event_type":"a","user_email":"u2","properties":{"plan":"free"}},{"event_type":"c","user_email":"u3"}]}"#)
+            let c = try await client.send(.get, "/api/events/correlation?event_a=a&event_b=b&days=7")
+            #expect(c.json["users_both"] as? Int == 1)
+            #expect(c.json["rate_with_a"] as? Double == 0.5)
+            let p = try await client.send(.get, "/api/events/a/properties")
+            #expect((p.json["properties"] as? [[String: Any]])?.first?["key"] as? String == "plan")
+            let t = try await client.send(.get, "/api/trends?event=a&group_by=plan&days=3")
+            #expect((t.json["series"] as? [[String: Any]])?.map { $0["value"] as? String } == ["free", "pro"])
+            #expect((t.json["dates"] as? [String])?.count == 3)
+            for (uri, field) in [("/api/events/correlation?event_a=a", "event_b"), ("/api/events/correlation?event_a=zz&event_b=a", "event_a"),
+                                 ("/api/events/zz/properties", "eventType"), ("/api/trends", "event"), ("/api/trends?event=zz", "event")] {
+                #expect(try await client.send(.get, uri).json.errorField == field, "\(uri)")
+            }
+        }
+    }
+}

@@ -1,0 +1,119 @@
+/// Event-level questions: correlation between two event types (from the day indexes), property
+/// keys of an event type and trends split by a property (one pass over that type's events).
+extension TenantState {
+    public struct Correlation: Sendable, Equatable {
+        public var activeUsers: Int
+        public var usersA: Int
+        public var usersB: Int
+        public var usersBoth: Int
+        /// P(B | did A) and P(B | did not A), among users active in the range.
+        public var rateWithA: Double
+        public var rateWithoutA: Double
+        /// How much likelier doers of A are to do B than the other active users (0 when no one else did B… or no one did A).
+        public var lift: Double
+    }
+
+    public func correlation(_ a: EventTypeIndex, _ b: EventTypeIndex, _ range: DayRange) -> Correlation {
+        let active = Bitmap.union(of: range.all.compactMap { days[$0]?.active })
+        let doersA = typeUsers(a, in: range), doersB = typeUsers(b, in: range)
+        let both = doersA.intersectionCount(doersB)
+        let others = active.count - doersA.count
+        let rateWithA = doersA.isEmpty ? 0 : Double(both) / Double(doersA.count)
+        let rateWithoutA = others <= 0 ? 0 : Double(doersB.count - both) / Double(others)
+        return Correlation(activeUsers: active.count, usersA: doersA.count, usersB: doersB.count, usersBoth: both,
+                           rateWithA: rateWithA, rateWithoutA: rateWithoutA, lift: rateWithoutA == 0 ? 0 : rateWithA / rateWithoutA)
+    }
+
+    /// Calls `body` with the property set of every event of `type` in `range`, and its day.
+    func forEachEvent(of type: EventTypeIndex, in range: DayRange, _ body: (_ day: DayNumber, _ user: UInt32, _ properties: PropertySetIndex) -> Void) {
+        let startMs = calendar.startMs(of: range.first), endMs = calendar.startMs(of: range.last + 1)
+        var calendar = self.calendar
+        log.forEachChunk { chunk in
+            guard chunk.maxTimestamp >= startMs, chunk.minTimestamp < endMs else { return }
+            for row in 0..<chunk.count where chunk.types[row] == type.rawValue {
+                let ts = chunk.timestamps[row]
+                guard ts >= startMs, ts < endMs else { continue }
+                body(calendar.day(of: ts), chunk.users[row], PropertySetIndex(chunk.propertySets[row]))
+            }
+        }
+    }
+
+    public struct PropertyKey: Sendable, Equatable {
+        public var key: String
+        /// Events of the type that carried the key.
+        public var events: Int
+        /// The most frequent values, with their event counts.
+        public var topValues: [(value: String, events: Int)]
+        public static func == (a: PropertyKey, b: PropertyKey) -> Bool {
+            a.key == b.key && a.events == b.events && a.topValues.elementsEqual(b.topValues) { $0 == $1 }
+        }
+    }
+
+    /// The property keys sent with `type` in `range`, most frequent first, with example values.
+    public func propertyKeys(of type: EventTypeIndex, _ range: DayRange, examples: Int = 5) -> [PropertyKey] {
+        var setCounts: [UInt32: Int] = [:]
+        forEachEvent(of: type, in: range) { _, _, set in setCounts[set.rawValue, default: 0] += 1 }
+        var valueCounts: [UInt32: [UInt32: Int]] = [:]
+        for (set, n) in setCounts {
+            for (key, value) in propertySets.pairs(PropertySetIndex(set)) { valueCounts[key, default: [:]][value, default: 0] += n }
+        }
+        return valueCounts.map { key, values in
+            let top = values.sorted { ($0.value, propertySets.values.string($1.key)) > ($1.value, propertySets.values.string($0.key)) }.prefix(examples)
+            return PropertyKey(key: propertySets.keys.string(key), events: values.values.reduce(0, +),
+                               topValues: top.map { (propertySets.values.string($0.key), $0.value) })
+        }.sorted { ($0.events, $1.key) > ($1.events, $0.key) }
+    }
+
+    public struct TrendSeries: Sendable, Equatable {
+        /// The property value, "(none)" for events without the key, "(other)" for values past the top ones.
+        public var value: String
+        public var total: Int
+        /// Events per day of the range.
+        public var daily: [Int]
+    }
+
+    /// Events of `type` per day of `range`, split by the value of `groupBy` (top `limit` values
+    /// by events, the rest as "(other)"); one series for all events when `groupBy` is nil.
+    public func trend(of type: EventTypeIndex, _ range: DayRange, groupBy: String?, limit: Int = 10) -> [TrendSeries] {
+        guard let groupBy else {
+            let daily = range.all.map { days[$0]?.count(ofType: type) ?? 0 }
+            return [TrendSeries(value: "(all)", total: daily.reduce(0, +), daily: daily)]
+        }
+        let key = propertySets.keys.lookup(groupBy)
+        // Per event: property set → series slot through a flat array (worked out once per set),
+        // then one increment in a flat slots × days table.
+        let width = range.count
+        var slotOfSet = [Int32](repeating: -1, count: propertySets.count)
+        var slotOfValue: [UInt32: Int32] = [:]
+        var valueOfSlot: [UInt32] = []
+        var table: [Int] = []
+        let none = UInt32.max
+        forEachEvent(of: type, in: range) { day, _, set in
+            var slot = slotOfSet[Int(set.rawValue)]
+            if slot < 0 {
+                let value = key.flatMap { propertySets.value(of: $0, in: set) } ?? none
+                if let known = slotOfValue[value] { slot = known } else {
+                    slot = Int32(valueOfSlot.count)
+                    slotOfValue[value] = slot
+                    valueOfSlot.append(value)
+                    table.append(contentsOf: repeatElement(0, count: width))
+                }
+                slotOfSet[Int(set.rawValue)] = slot
+            }
+            table[Int(slot) * width + Int(day - range.first)] += 1
+        }
+        func name(_ value: UInt32) -> String { value == none ? "(none)" : propertySets.values.string(value) }
+        let ranked = valueOfSlot.enumerated().map { slot, value in
+            let daily = Array(table[(slot * width)..<((slot + 1) * width)])
+            return (value: value, total: daily.reduce(0, +), daily: daily)
+        }.sorted { ($0.total, name($1.value)) > ($1.total, name($0.value)) }
+        var series = ranked.prefix(limit).map { TrendSeries(value: name($0.value), total: $0.total, daily: $0.daily) }
+        let rest = ranked.dropFirst(limit)
+        if !rest.isEmpty {
+            var daily = [Int](repeating: 0, count: range.count)
+            for r in rest { for i in daily.indices { daily[i] += r.daily[i] } }
+            series.append(TrendSeries(value: "(other)", total: daily.reduce(0, +), daily: daily))
+        }
+        return series
+    }
+}
