@@ -109,6 +109,11 @@ if retention_ms is not None:
     theirs = anchor.get("duckdb", {}).get("answers", {}).get("Q7", [[]])[0]
     q7_agrees = sorted([str(a)[:10], str(b), str(c)] for a, b, c in theirs) == sorted(inproc[0].get("retention_rows", []))
     agreement = dict(agreement, Q7_retention=q7_agrees)
+trend_ms = med([r.get("trend_median_ms") for r in inproc])
+correlation_ms = med([r.get("correlation_median_ms") for r in inproc])
+if trend_ms is not None:
+    lines.append(f"| trend of page_view over 30 days grouped by country (top 10 + other), in process | ≤ 50 ms | {fmt(trend_ms, ' ms')} | | | | | {'yes' if trend_ms <= 50 else 'no'} |")
+    lines.append(f"| correlation report_viewed → report_exported over 30 days, in process | ≤ 20 ms | {fmt(correlation_ms, ' ms', 3)} | | | | | {'yes' if correlation_ms <= 20 else 'no'} |")
 lines.append(f"| `GET /api/live` over HTTP (wrk, 2 threads, 32 connections, 10 s) | ≥ 20,000 req/s | {fmt(wrk_rps, ' req/s')} | | | | | {'yes' if wrk_rps and wrk_rps >= 20000 else 'no'} |")
 lines.append(f"| server resident memory after loading (RSS growth / events) | ≤ 40 B/event | {fmt(bytes_per_event, ' B/event', 1)} | "
              f"{fmt(anchor.get('duckdb', {}).get('rss_after_load_mb'), ' MB')} RSS | {fmt(anchor.get('chdb', {}).get('rss_after_load_mb'), ' MB')} RSS | | | {'yes' if bytes_per_event and bytes_per_event <= 40 else 'no'} |")

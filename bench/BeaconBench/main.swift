@@ -130,6 +130,14 @@ var retentionTimes: [Double] = []
 var cohorts = state.retention(entry: nil, returning: nil, period: .week, cohortRange: cohortRange, periods: 4)
 for _ in 0..<11 { retentionTimes.append(seconds { cohorts = state.retention(entry: nil, returning: nil, period: .week, cohortRange: cohortRange, periods: 4) }) }
 
+// Trend of page views split by country, and the correlation of two event types, over 30 days.
+var trendTimes: [Double] = [], correlationTimes: [Double] = []
+let pageView = state.eventTypeIndex("page_view")!, exported = state.eventTypeIndex("report_exported")!, viewed = state.eventTypeIndex("report_viewed")!
+for _ in 0..<11 {
+    trendTimes.append(seconds { _ = state.trend(of: pageView, range, groupBy: "country") })
+    correlationTimes.append(seconds { _ = state.correlation(viewed, exported, range) })
+}
+
 // Agreement with the DuckDB/chDB answers for the same file.
 var agreement: [String: Bool] = [:]
 if let path = option("--expected"), let data = FileManager.default.contents(atPath: path),
@@ -163,6 +171,8 @@ let result: [String: Any] = [
     "series_median_ms": median(seriesTimes) * 1000,
     "live_median_ms": median(liveTimes) * 1000,
     "funnel_median_ms": median(funnelTimes) * 1000,
+    "trend_median_ms": median(trendTimes) * 1000,
+    "correlation_median_ms": median(correlationTimes) * 1000,
     "retention_median_ms": median(retentionTimes) * 1000,
     "retention_rows": cohorts.flatMap { cohort in cohort.retained.enumerated().filter { $0.element > 0 }.map { [TenantCalendar.isoDate(cohort.start), "\($0.offset)", "\($0.element)"] } },
     "adoption_median_ms": median(adoptionTimes) * 1000,

@@ -24,16 +24,28 @@ extension TenantState {
                            rateWithA: rateWithA, rateWithoutA: rateWithoutA, lift: rateWithoutA == 0 ? 0 : rateWithA / rateWithoutA)
     }
 
-    /// Calls `body` with the property set of every event of `type` in `range`, and its day.
+    /// Calls `body` with the day, user and property set of every event of `type` in `range`.
+    /// The log is nearly in time order, so the day is found by comparing against the current
+    /// day's bounds, falling back to the calendar only when an event leaves them.
     func forEachEvent(of type: EventTypeIndex, in range: DayRange, _ body: (_ day: DayNumber, _ user: UInt32, _ properties: PropertySetIndex) -> Void) {
         let startMs = calendar.startMs(of: range.first), endMs = calendar.startMs(of: range.last + 1)
         var calendar = self.calendar
+        var day = range.first, dayStart = startMs, dayEnd = calendar.startMs(of: range.first + 1)
         log.forEachChunk { chunk in
             guard chunk.maxTimestamp >= startMs, chunk.minTimestamp < endMs else { return }
-            for row in 0..<chunk.count where chunk.types[row] == type.rawValue {
-                let ts = chunk.timestamps[row]
-                guard ts >= startMs, ts < endMs else { continue }
-                body(calendar.day(of: ts), chunk.users[row], PropertySetIndex(chunk.propertySets[row]))
+            chunk.types.withUnsafeBufferPointer { types in
+                chunk.timestamps.withUnsafeBufferPointer { timestamps in
+                    for row in 0..<types.count where types[row] == type.rawValue {
+                        let ts = timestamps[row]
+                        guard ts >= startMs, ts < endMs else { continue }
+                        if ts < dayStart || ts >= dayEnd {
+                            day = calendar.day(of: ts)
+                            dayStart = calendar.startMs(of: day)
+                            dayEnd = calendar.startMs(of: day + 1)
+                        }
+                        body(day, chunk.users[row], PropertySetIndex(chunk.propertySets[row]))
+                    }
+                }
             }
         }
     }
@@ -88,6 +100,8 @@ extension TenantState {
         var valueOfSlot: [UInt32] = []
         var table: [Int] = []
         let none = UInt32.max
+        slotOfSet.withUnsafeMutableBufferPointer { slotOfSet in
+        table.reserveCapacity(width * 16)
         forEachEvent(of: type, in: range) { day, _, set in
             var slot = slotOfSet[Int(set.rawValue)]
             if slot < 0 {
@@ -101,6 +115,7 @@ extension TenantState {
                 slotOfSet[Int(set.rawValue)] = slot
             }
             table[Int(slot) * width + Int(day - range.first)] += 1
+        }
         }
         func name(_ value: UInt32) -> String { value == none ? "(none)" : propertySets.values.string(value) }
         let ranked = valueOfSlot.enumerated().map { slot, value in
