@@ -18,6 +18,7 @@ public enum BeaconApplication {
         MetricsAPIRoutes().add(to: router)
         AnalyticsRoutes().add(to: router)
         EventRoutes().add(to: router)
+        UserRoutes().add(to: router)
         OperationsRoutes(registry: registry, prometheus: prometheus, adminKeys: Set(configuration.adminKeys)).add(to: router)
         return router
     }

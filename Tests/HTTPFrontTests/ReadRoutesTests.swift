@@ -144,3 +144,22 @@ import Testing
         }
     }
 }
+
+@Suite struct UserRouteTests {
+    @Test func topUsersAndDetail() async throws {
+        try await TestServer.make().test(.router) { client in
+            try await client.send(.post, "/ingest", json: ReadRoutesTests.events)
+            let top = try await client.send(.get, "/api/users/top?days=7")
+            #expect((top.json["users"] as? [[String: Any]])?.first?["user_email"] as? String == "a@x.com")
+            #expect((top.json["users"] as? [[String: Any]])?.first?["events"] as? Int == 3)
+            let detail = try await client.send(.get, "/api/users/a%40x.com?events_limit=2")
+            #expect(detail.json["events"] as? Int == 3)
+            #expect((detail.json["latest_events"] as? [[String: Any]])?.count == 2)
+            #expect((detail.json["latest_events"] as? [[String: Any]])?.first?["timestamp"] as? String == "2026-10-31T11:00:00.000Z")
+            #expect(try await client.send(.get, "/api/users/nobody").status == .notFound)
+            #expect(try await client.send(.get, "/api/users/a%40x.com?events_limit=501").json.errorField == "events_limit")
+            // The constant routes still win over :id.
+            #expect(try await client.send(.get, "/api/users/monthly").json["months"] != nil)
+        }
+    }
+}

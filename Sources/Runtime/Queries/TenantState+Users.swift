@@ -1,0 +1,89 @@
+/// Per-user questions: the most active users and one user's detail with their latest events.
+extension TenantState {
+    public struct UserActivity: Sendable, Equatable {
+        public var user: String
+        public var events: Int
+        public var account: String?
+        public var lastSeenMs: Int64
+    }
+
+    /// The users with the most events in `range` (ties by name), from one pass over the log.
+    public func topUsers(_ range: DayRange, limit: Int = 10) -> [UserActivity] {
+        let startMs = calendar.startMs(of: range.first), endMs = calendar.startMs(of: range.last + 1)
+        var counts = [Int32](repeating: 0, count: users.count)
+        log.forEachChunk { chunk in
+            guard chunk.maxTimestamp >= startMs, chunk.minTimestamp < endMs else { return }
+            chunk.timestamps.withUnsafeBufferPointer { timestamps in
+                chunk.users.withUnsafeBufferPointer { rowUsers in
+                    for row in 0..<timestamps.count where timestamps[row] >= startMs && timestamps[row] < endMs {
+                        counts[Int(rowUsers[row])] += 1
+                    }
+                }
+            }
+        }
+        // Merged users' events count for the user they were folded into.
+        for u in 0..<counts.count where counts[u] > 0 && users[UInt32(u)].mergedInto != UInt32(u) {
+            counts[Int(users.canonical(UInt32(u)))] += counts[u]
+            counts[u] = 0
+        }
+        let top = counts.indices.filter { counts[$0] > 0 }
+            .sorted { (counts[$0], userNames.string(UInt32($1))) > (counts[$1], userNames.string(UInt32($0))) }
+            .prefix(limit)
+        return top.map { u in
+            let summary = users[UInt32(u)]
+            return UserActivity(user: userNames.string(UInt32(u)), events: Int(counts[u]),
+                                account: summary.account == AccountIndex.none.rawValue ? nil : accountNames.string(summary.account),
+                                lastSeenMs: summary.lastSeen)
+        }
+    }
+
+    public struct EventRecord: Sendable, Equatable {
+        public var eventType: String
+        public var timestampMs: Int64
+        public var page: String?
+        public var account: String?
+        public var properties: [String: String]
+    }
+
+    public struct UserDetail: Sendable, Equatable {
+        public var user: String
+        public var isAnonymous: Bool
+        public var firstSeenMs: Int64
+        public var lastSeenMs: Int64
+        public var events: Int
+        public var account: String?
+        public var externalID: String?
+        /// Properties of the user's latest event.
+        public var properties: [String: String]
+        /// The latest events (merged history included), newest first.
+        public var latestEvents: [EventRecord]
+    }
+
+    /// One user's summary and latest `eventsLimit` events; nil for an unknown user.
+    public func userDetail(_ name: String, eventsLimit: Int) -> UserDetail? {
+        guard let index = userIndex(name), users.hasEvents(index.rawValue) else { return nil }
+        let u = index.rawValue
+        let summary = users[u]
+        // Newest events: scan chunks from the newest, keep the latest `eventsLimit` by time.
+        var found: [StoredEvent] = []
+        var chunks: [EventColumns] = log.sealed.map(\.columns)
+        chunks.append(log.open)
+        for chunk in chunks.reversed() {
+            for row in stride(from: chunk.count - 1, through: 0, by: -1) where users.canonical(chunk.users[row]) == u {
+                found.append(chunk[row])
+            }
+        }
+        found.sort { $0.timestampMs > $1.timestampMs }
+        let records = found.prefix(eventsLimit).map { event in
+            EventRecord(eventType: eventTypeNames.string(event.type.rawValue), timestampMs: event.timestampMs,
+                        page: event.page == .none ? nil : pageNames.string(event.page.rawValue),
+                        account: event.account == .none ? nil : accountNames.string(event.account.rawValue),
+                        properties: propertySets.decoded(event.properties))
+        }
+        return UserDetail(user: userNames.string(u), isAnonymous: summary.isAnonymous, firstSeenMs: summary.firstSeen,
+                          lastSeenMs: summary.lastSeen, events: Int(summary.eventCount),
+                          account: summary.account == AccountIndex.none.rawValue ? nil : accountNames.string(summary.account),
+                          externalID: externalID(of: index), properties: propertySets.decoded(PropertySetIndex(summary.latestProperties)),
+                          latestEvents: Array(records))
+    }
+}
