@@ -48,11 +48,7 @@ import FoundationNetworking
     func eventsAfterRestart(_ config: String, dataDirectory: URL) async throws -> Int {
         let server = try ServerProcess(config: config)
         defer { _ = server.stop() }
-        for _ in 0..<200 {
-            let health = try await server.request("GET", "/health")
-            if health.json["status"] as? String == "ok" { break }
-            try await Task.sleep(for: .milliseconds(50))
-        }
+        try await server.waitUntilReady()
         return try await server.request("GET", "/api/data/stats", key: "crash-key").json["events"] as? Int ?? -1
     }
 
@@ -94,26 +90,13 @@ import FoundationNetworking
 
         let configURL = dataDirectory.appendingPathComponent("config.json")
         try config.write(to: configURL, atomically: true, encoding: .utf8)
-        let process = Process()
-        process.executableURL = ServerProcess.binary
-        process.arguments = ["serve", "--config", configURL.path, "--port", "0"]
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
-        try process.run()
-        process.waitUntilExit()
-        #expect(process.terminationStatus != 0)
-        #expect(String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).contains("damaged"))
+        let refused = try ServerProcess.runToExit(["serve", "--config", configURL.path, "--port", "0"])
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains("damaged"))
 
         let forced = try ServerProcess(arguments: ["serve", "--config", configURL.path, "--port", "0", "--force-recover"])
         defer { _ = forced.stop() }
-        var status = ""
-        for _ in 0..<100 {
-            status = try await forced.request("GET", "/health").json["status"] as? String ?? ""
-            if status == "ok" { break }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        #expect(status == "ok")
+        #expect(try await forced.waitUntilReady() == "ok")
         try? FileManager.default.removeItem(at: dataDirectory)
     }
 
@@ -146,10 +129,7 @@ import FoundationNetworking
         // On demand, with an admin key only.
         let server = try ServerProcess(config: config)
         defer { _ = server.stop() }
-        for _ in 0..<200 {
-            if try await server.request("GET", "/health").json["status"] as? String == "ok" { break }
-            try await Task.sleep(for: .milliseconds(50))
-        }
+        try await server.waitUntilReady()
         #expect(try await server.request("POST", "/admin/snapshot", key: "crash-key").status == 401)
         let made = try await server.request("POST", "/admin/snapshot", headers: ["x-admin-key": "admin"])
         #expect(made.status == 200)

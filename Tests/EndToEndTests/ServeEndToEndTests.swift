@@ -94,16 +94,8 @@ import FoundationNetworking
     @Test func aBadConfigStopsTheStartNamingTheKey() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("beacon-bad-\(UUID().uuidString).json")
         try #"{"tenants":[{"id":"t","api_keys":["k"],"timezone":"Mars/Base"}]}"#.write(to: directory, atomically: true, encoding: .utf8)
-        let process = Process()
-        process.executableURL = ServerProcess.binary
-        process.arguments = ["serve", "--config", directory.path, "--port", "0"]
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
-        try process.run()
-        process.waitUntilExit()
-        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        #expect(process.terminationStatus != 0)
-        #expect(message.contains("tenants[0].timezone"))
+        let refused = try ServerProcess.runToExit(["serve", "--config", directory.path, "--port", "0"])
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains("tenants[0].timezone"))
     }
 }

@@ -62,6 +62,32 @@ final class ServerProcess: @unchecked Sendable {
         return process.terminationStatus
     }
 
+    /// Runs `beacon` with `arguments` to its exit (a start that must fail, a CLI command).
+    static func runToExit(_ arguments: [String]) throws -> (status: Int32, stderr: String) {
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
+        try process.run()
+        let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return (process.terminationStatus, text)
+    }
+
+    /// Waits until /health says "ok" (recovery done); returns the last status seen.
+    @discardableResult
+    func waitUntilReady() async throws -> String {
+        var status = ""
+        for _ in 0..<200 {
+            status = try await request("GET", "/health").json["status"] as? String ?? ""
+            if status == "ok" { break }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        return status
+    }
+
     struct Reply {
         var status: Int
         var json: [String: Any]

@@ -22,10 +22,7 @@ import Glibc
         let dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("beacon-fault-\(UUID().uuidString)")
         let config = CrashRecoveryTests.config(dataDirectory: dataDirectory, fsync: "always")
         let server = try ServerProcess(config: config)
-        for _ in 0..<200 {
-            if try await server.request("GET", "/health").json["status"] as? String == "ok" { break }
-            try await Task.sleep(for: .milliseconds(50))
-        }
+        try await server.waitUntilReady()
         let event = #"{"events":[{"event_type":"a","user_email":"u@x.com"},{"event_type":"b","user_email":"v@x.com"}]}"#
         #expect(try await server.request("POST", "/ingest", key: "crash-key", json: event).status == 200)
 
@@ -48,12 +45,8 @@ import Glibc
 
         let restarted = try ServerProcess(config: config)
         defer { _ = restarted.stop() }
-        var events = -1
-        for _ in 0..<200 {
-            let reply = try await restarted.request("GET", "/api/data/stats", key: "crash-key")
-            if reply.status == 200 { events = reply.json["events"] as? Int ?? -1; break }
-            try await Task.sleep(for: .milliseconds(50))
-        }
+        try await restarted.waitUntilReady()
+        let events = try await restarted.request("GET", "/api/data/stats", key: "crash-key").json["events"] as? Int
         #expect(events == 4, "both acknowledged writes, and not the refused one")
         try? FileManager.default.removeItem(at: dataDirectory)
     }
