@@ -144,6 +144,7 @@ public actor TenantActor {
         self.logger = logger
         let started = Date()
         let store = storage.snapshotStore(tenant: settings.id)
+        store.removeTemporaryFiles()
         let (loaded, skipped) = store.loadNewest(settings: settings)
         for damage in skipped {
             logger.error("skipped a damaged snapshot", metadata: ["tenant": "\(settings.id)", "reason": "\(damage)"])

@@ -66,6 +66,14 @@ public struct SnapshotStore: Sendable {
         return nil
     }
 
+    /// Deletes temporary files left by a snapshot that a crash interrupted.
+    public func removeTemporaryFiles() {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+        for name in names where name.hasPrefix("tmp-") && name.hasSuffix(".bsnap") {
+            try? FileManager.default.removeItem(at: directory.appendingPathComponent(name))
+        }
+    }
+
     public struct Loaded {
         public var state: TenantState
         public var header: SnapshotFile.Header

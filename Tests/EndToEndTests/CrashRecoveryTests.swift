@@ -110,14 +110,14 @@ import FoundationNetworking
             server.process.waitUntilExit()
         }
         let snapshots = dataDirectory.appendingPathComponent("crash/snapshots")
-        let files = try FileManager.default.contentsOfDirectory(atPath: snapshots.path).filter { $0.hasSuffix(".bsnap") }.sorted()
+        let files = try FileManager.default.contentsOfDirectory(atPath: snapshots.path).filter { $0.hasPrefix("snapshot-") }.sorted()
         #expect(files.count >= 2, "snapshots were taken while ingesting")
         let acknowledged = await tally.acknowledged, sent = await tally.sent
         let recovered = try await eventsAfterRestart(config, dataDirectory: dataDirectory)
         #expect(recovered >= acknowledged && recovered <= sent)
 
         // Damage the newest snapshot: the one before it plus the WAL still hold every event.
-        if let newest = try FileManager.default.contentsOfDirectory(atPath: snapshots.path).filter({ $0.hasSuffix(".bsnap") }).sorted().last {
+        if let newest = try FileManager.default.contentsOfDirectory(atPath: snapshots.path).filter({ $0.hasPrefix("snapshot-") }).sorted().last {
             let url = snapshots.appendingPathComponent(newest)
             var bytes = try Data(contentsOf: url)
             bytes[bytes.count / 2] ^= 0x10
