@@ -32,9 +32,7 @@ struct AnalyticsRoutes {
         let range = try query.dayRange(defaultDays: 90, tenant: tenant)
         let cohorts = try await tenant.read { state -> Result<[TenantState.Cohort], APIError> in
             func type(_ name: String, _ field: String) -> Result<EventTypeIndex?, APIError> {
-                if name == "any" { return .success(nil) }
-                guard let index = state.eventTypeIndex(name) else { return .failure(.badRequest(field: field, "unknown event type '\(name)'")) }
-                return .success(index)
+                name == "any" ? .success(nil) : EventRoutes.type(name, state, field: field).map { $0 }
             }
             return type(eventA, "event_a").flatMap { a in
                 type(eventB, "event_b").map { b in state.retention(entry: a, returning: b, period: period, cohortRange: range, periods: periods) }
@@ -73,9 +71,13 @@ struct AnalyticsRoutes {
         guard let (total, daily) = try await tenant.read({ $0.adoption(of: eventType, range) }) else {
             throw APIError(.notFound, code: "not_found", message: "eventType: no events of type '\(eventType)'", field: "eventType")
         }
-        return try JSONResponse.make(FeatureAnswer(days: range.count, adoption: Self.row(total), daily: daily.map {
+        return try JSONResponse.make(Self.featureAnswer(range, total, daily))
+    }
+
+    static func featureAnswer(_ range: DayRange, _ total: TenantState.Adoption, _ daily: [TenantState.AdoptionDay]) -> FeatureAnswer {
+        FeatureAnswer(days: range.count, adoption: row(total), daily: daily.map {
             TrendPoint(date: TenantCalendar.isoDate($0.day), users: $0.users, activeUsers: $0.activeUsers, cumulativeUsers: $0.cumulativeUsers)
-        }))
+        })
     }
 
     struct CompareAnswer: Encodable { var days: Int; var features: [FeatureAnswer] }
@@ -93,9 +95,7 @@ struct AnalyticsRoutes {
         var answers: [FeatureAnswer] = []
         for (name, result) in zip(features, results) {
             guard let (total, daily) = result else { throw APIError.badRequest(field: "features", "unknown event type '\(name)'") }
-            answers.append(FeatureAnswer(days: range.count, adoption: Self.row(total), daily: daily.map {
-                TrendPoint(date: TenantCalendar.isoDate($0.day), users: $0.users, activeUsers: $0.activeUsers, cumulativeUsers: $0.cumulativeUsers)
-            }))
+            answers.append(Self.featureAnswer(range, total, daily))
         }
         return try JSONResponse.make(CompareAnswer(days: range.count, features: answers))
     }

@@ -78,13 +78,10 @@ struct MetricsAPIRoutes {
         case .weekly, .monthly:
             var result: [DayRange] = []
             for d in range.all {
-                let startsBucket = granularity == .weekly ? Self.isMonday(d) : TenantCalendar.date(of: d).day == 1
+                let startsBucket = TenantState.periodStart(of: d, granularity == .weekly ? .week : .month) == d
                 if result.isEmpty || startsBucket { result.append(DayRange(first: d, last: d)) } else { result[result.count - 1].last = d }
             }
             return result
         }
     }
-
-    /// 1970-01-01 was a Thursday.
-    static func isMonday(_ day: DayNumber) -> Bool { ((Int(day) + 3) % 7 + 7) % 7 == 0 }
 }

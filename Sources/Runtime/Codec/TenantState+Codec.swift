@@ -207,9 +207,4 @@ extension EventColumns {
         columns.maxTimestamp = columns.timestamps.max() ?? .min
         return columns
     }
-
-    mutating func reserve(_ capacity: Int) {
-        timestamps.reserveCapacity(capacity); users.reserveCapacity(capacity); accounts.reserveCapacity(capacity)
-        types.reserveCapacity(capacity); pages.reserveCapacity(capacity); propertySets.reserveCapacity(capacity)
-    }
 }

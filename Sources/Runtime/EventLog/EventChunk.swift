@@ -11,11 +11,13 @@ public struct EventColumns: Sendable {
     public var maxTimestamp: Int64 = .min
 
     public init(reserving capacity: Int = 0) {
-        if capacity > 0 {
-            timestamps.reserveCapacity(capacity); users.reserveCapacity(capacity)
-            accounts.reserveCapacity(capacity); types.reserveCapacity(capacity)
-            pages.reserveCapacity(capacity); propertySets.reserveCapacity(capacity)
-        }
+        if capacity > 0 { reserve(capacity) }
+    }
+
+    mutating func reserve(_ capacity: Int) {
+        timestamps.reserveCapacity(capacity); users.reserveCapacity(capacity)
+        accounts.reserveCapacity(capacity); types.reserveCapacity(capacity)
+        pages.reserveCapacity(capacity); propertySets.reserveCapacity(capacity)
     }
 
     public var count: Int { timestamps.count }

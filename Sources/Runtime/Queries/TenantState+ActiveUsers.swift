@@ -42,10 +42,4 @@ extension TenantState {
         let recent = (0..<Int64(5)).compactMap { minutes.users(inMinute: current - $0) }
         return LiveUsers(activeUsers: Bitmap.union(of: recent).count, sparkline: sparkline)
     }
-
-    /// Users (canonical ids) active in the 5 minutes ending with the minute of `nowMs`.
-    public func liveUserSet(nowMs: Int64) -> Bitmap {
-        let current = MinuteRing.minute(of: nowMs)
-        return Bitmap.union(of: (0..<Int64(5)).compactMap { minutes.users(inMinute: current - $0) })
-    }
 }
