@@ -101,6 +101,18 @@ public actor TenantActor {
         return outcome
     }
 
+    /// Checks, logs and applies a profile edit. `makeEdit` receives the next note id and the
+    /// clock, so an added note's id and time are fixed before it is logged.
+    public func edit(_ makeEdit: @Sendable (_ nextNoteID: UInt64, _ nowMs: Int64) -> ProfileEdit) async throws -> ProfileEdit {
+        try requireReady()
+        let edit = makeEdit(state.nextNoteID, clock())
+        if let refusal = state.refusal(of: edit) { throw refusal }
+        let sequence = try log?.append(.profileEdit(edit))
+        try state.apply(edit)
+        try await waitUntilDurable(sequence)
+        return edit
+    }
+
     private func afterIngest(_ receipt: IngestReceipt, now: Int64) {
         eventsCounter.increment(by: receipt.accepted)
         state.evictExpired(nowMs: now)

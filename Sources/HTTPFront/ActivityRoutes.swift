@@ -40,9 +40,9 @@ struct ActivityRoutes {
     @Sendable func activity(_ request: Request, context: BeaconRequestContext) async throws -> Response {
         let tenant = try context.requireTenant()
         let query = QueryParameters(request)
-        try query.rejectUnsupportedFilters()
+        let filter = try query.accountFilter()
         let range = try query.dayRange(defaultDays: 30, tenant: tenant)
-        let series = try await tenant.read { $0.activity(range) }
+        let series = try await tenant.read { state in state.activity(range, filter: state.resolve(filter)) }
         return try JSONResponse.make(ActivityAnswer(
             days: range.count, start: TenantCalendar.isoDate(range.first), end: TenantCalendar.isoDate(range.last),
             series: series.map { ActivityPoint(date: TenantCalendar.isoDate($0.day), activeUsers: $0.activeUsers, events: $0.events, newUsers: $0.newUsers) }))

@@ -19,6 +19,7 @@ public enum BeaconApplication {
         AnalyticsRoutes().add(to: router)
         EventRoutes().add(to: router)
         UserRoutes().add(to: router)
+        AccountRoutes().add(to: router)
         OperationsRoutes(registry: registry, prometheus: prometheus, adminKeys: Set(configuration.adminKeys)).add(to: router)
         return router
     }

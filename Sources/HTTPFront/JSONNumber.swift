@@ -14,4 +14,14 @@ enum JSONNumber {
               abs(number.doubleValue) < 9.0e18 else { return nil }
         return number.intValue
     }
+
+    /// A scalar as property text: strings as they are, booleans as true/false, numbers in their
+    /// shortest form; nil for arrays, objects and null.
+    static func text(_ value: Any) -> String? {
+        if let text = value as? String { return text }
+        if isBoolean(value) { return (value as! NSNumber).boolValue ? "true" : "false" }
+        if let whole = integer(value) { return String(whole) }
+        if let number = value as? NSNumber { return "\(number.doubleValue)" }
+        return nil
+    }
 }

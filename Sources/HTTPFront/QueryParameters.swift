@@ -50,6 +50,19 @@ struct QueryParameters {
         }
     }
 
+    /// The global account filters (`industry`, `company_size`, `owner_email`); `segment_id`
+    /// arrives with segments and is refused until then rather than ignored.
+    func accountFilter() throws -> AccountFilter {
+        if string("segment_id") != nil { throw APIError.badRequest(field: "segment_id", "filtering by segment_id is not supported yet") }
+        return AccountFilter(industry: string("industry"), companySize: string("company_size"), owner: string("owner_email"))
+    }
+
+    /// A path parameter, percent-decoded.
+    static func pathParameter(_ name: String, _ context: BeaconRequestContext) -> String {
+        let raw = context.parameters.get(name) ?? ""
+        return raw.removingPercentEncoding ?? raw
+    }
+
     static func today(_ tenant: TenantActor) -> DayNumber {
         var calendar = TenantCalendar(timeZone: tenant.settings.timeZone)
         return calendar.day(of: tenant.now())

@@ -12,6 +12,8 @@ public enum Mutation: Sendable, Equatable {
     /// Events given field by field (client errors and other small writes).
     case events(nowMs: Int64, anonymousID: String, events: [EventInput])
     case merge(anonymousID: String, user: String)
+    /// Properties, owners and notes set through the API.
+    case profileEdit(ProfileEdit)
 
     /// The record type byte in the WAL.
     public var typeCode: UInt8 {
@@ -20,6 +22,7 @@ public enum Mutation: Sendable, Equatable {
         case .events: 2
         case .merge: 3
         case .packedIngestBody: 4
+        case .profileEdit: 5
         }
     }
 
@@ -43,6 +46,8 @@ public enum Mutation: Sendable, Equatable {
             writer.write(anonymousID); writer.write(user)
         case .packedIngestBody(let nowMs, let anonymousID, let body):
             writer.write(nowMs); writer.write(anonymousID); writer.write(UInt32(body.rawSize)); writer.write(bytes: body.compressed)
+        case .profileEdit(let edit):
+            edit.encode(into: &writer)
         }
         return writer.bytes
     }
@@ -86,6 +91,9 @@ public enum Mutation: Sendable, Equatable {
             guard let nowMs = reader.read(Int64.self), let anonymousID = reader.readString(), let rawSize = reader.read(UInt32.self),
                   let compressed = reader.readBytes() else { return nil }
             return .packedIngestBody(nowMs: nowMs, anonymousID: anonymousID, body: PackedBody(rawSize: Int(rawSize), compressed: Array(compressed)))
+        case 5:
+            guard let edit = ProfileEdit.decode(from: &reader), reader.remaining == 0 else { return nil }
+            return .profileEdit(edit)
         default:
             return nil
         }
@@ -108,6 +116,8 @@ extension TenantState {
             _ = try ingest(events, nowMs: nowMs, anonymousID: anonymousID)
         case .merge(let anonymousID, let user):
             _ = merge(anonymousID: anonymousID, into: user)
+        case .profileEdit(let edit):
+            try apply(edit)
         }
     }
 }

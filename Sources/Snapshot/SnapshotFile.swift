@@ -88,7 +88,7 @@ public struct SnapshotFile: Sendable {
                     }
                 }
             }
-            guard Set(infos.map(\.section)) == Set(TenantState.Section.allCases) else { throw Damage(file: name, reason: "sections missing") }
+            guard Set(TenantState.Section.required).isSubset(of: Set(infos.map(\.section))) else { throw Damage(file: name, reason: "sections missing") }
             guard decode, let settings else { return (header, infos, nil) }
             guard tenant == settings.id else { throw Damage(file: name, reason: "belongs to tenant '\(tenant)', not '\(settings.id)'") }
             do { return (header, infos, try TenantState(settings: settings, sections: decoded)) } catch {

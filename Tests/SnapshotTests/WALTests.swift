@@ -17,6 +17,13 @@ import Testing
         .merge(anonymousID: "anon-1", user: "b@x.com"),
         .packedIngestBody(nowMs: 1_793_448_000_002, anonymousID: "",
                           body: try! PackedBody.pack(Array(#"{"events":[{"event_type":"e","user_email":"c@x.com"}]}"#.utf8))),
+        .profileEdit(.setAccountProperties(account: "acme", properties: [.init("industry", "Retail"), .init("segment", nil)])),
+        .profileEdit(.setAccountOwner(account: "acme", owner: "cs@x.com")),
+        .profileEdit(.addAccountNote(account: "acme", note: Note(id: 1, content: "renewal in May ✓", createdMs: 1_793_448_000_003))),
+        .profileEdit(.deleteAccountNote(account: "acme", noteID: 1)),
+        .profileEdit(.setUserProperties(user: "b@x.com", properties: [.init("first_name", "Bo"), .init("external_id", "crm-9")])),
+        .profileEdit(.addUserNote(user: "b@x.com", note: Note(id: 2, content: "asked for SSO", createdMs: 1_793_448_000_004))),
+        .profileEdit(.deleteUserNote(user: "b@x.com", noteID: 2)),
     ]
 
     @Test func crc32cMatchesTheStandardCheckValue() {
@@ -34,11 +41,12 @@ import Testing
             seen.append(try #require(Mutation.decode(type: record.type, payload: record.payload)))
         }
         #expect(seen == Array(repeating: Self.mutations, count: 5).flatMap { $0 })
-        #expect(report.lastSequence == 20)
+        let total = UInt64(5 * Self.mutations.count)
+        #expect(report.lastSequence == total)
         #expect(report.tornTail == nil)
         var after: [UInt64] = []
-        try WALReader.scan(directory, afterSequence: 17) { after.append($0.sequence) }
-        #expect(after == [18, 19, 20])
+        try WALReader.scan(directory, afterSequence: total - 3) { after.append($0.sequence) }
+        #expect(after == [total - 2, total - 1, total])
     }
 
     @Test func aTornLastRecordIsDroppedAndCutOff() throws {
@@ -86,6 +94,15 @@ import Testing
         for i in 0..<300 {
             let mutation: Mutation
             switch Int.random(in: 0..<10, using: &rng) {
+            case 9 where direct.userIndex("u1@x.com") != nil:
+                let notes = direct.profiles.user(direct.userIndex("u1@x.com")!.rawValue).notes
+                let edits: [ProfileEdit] = [
+                    .setAccountProperties(account: "acct\(i % 4)", properties: [.init("industry", ["Retail", "SaaS"][i % 2])]),
+                    .setAccountOwner(account: "acct\(i % 3)", owner: "owner\(i % 2)@x.com"),
+                    .addUserNote(user: "u1@x.com", note: Note(id: direct.nextNoteID, content: "note \(i)", createdMs: now + Int64(i))),
+                    .setUserProperties(user: "u1@x.com", properties: [.init("external_id", "crm-\(i)"), .init("tier", "\(i % 3)")]),
+                ] + (notes.first.map { [ProfileEdit.deleteUserNote(user: "u1@x.com", noteID: $0.id)] } ?? [])
+                mutation = .profileEdit(edits.randomElement(using: &rng)!)
             case 0:
                 mutation = .merge(anonymousID: "anon-\(Int.random(in: 0..<20, using: &rng))", user: "u\(Int.random(in: 0..<30, using: &rng))@x.com")
             case 1:
@@ -113,5 +130,7 @@ import Testing
         #expect(recovered.trailingActiveUsers(range, window: 7) == direct.trailingActiveUsers(range, window: 7))
         #expect(recovered.eventTypeUsage(range) == direct.eventTypeUsage(range))
         #expect(recovered.activity(range) == direct.activity(range))
+        #expect(recovered.profiles == direct.profiles)
+        #expect(recovered.userIndex("u1@x.com").map { recovered.externalID(of: $0) } == direct.userIndex("u1@x.com").map { direct.externalID(of: $0) })
     }
 }

@@ -3,9 +3,13 @@
 /// and their hash tables rebuilt on load.
 extension TenantState {
     public enum Section: UInt32, CaseIterable, Sendable {
-        case identities = 1, propertySets, eventLog, days, minutes, users, accounts, counters
+        case identities = 1, propertySets, eventLog, days, minutes, users, accounts, counters, profiles, accountDays
 
         public var name: String { String(describing: self) }
+
+        /// Sections added after the first release: a snapshot written before them still loads.
+        public var isOptional: Bool { self == .profiles || self == .accountDays }
+        public static var required: [Section] { allCases.filter { !$0.isOptional } }
     }
 
     public struct DecodingError: Error, CustomStringConvertible {
@@ -47,6 +51,11 @@ extension TenantState {
         case .counters:
             w.write(array: typeTotals.map { UInt64($0) })
             w.write(UInt64(eventsIngested)); w.write(newestTimestampMs ?? .min); w.write(version)
+        case .profiles:
+            profiles.encode(into: &w)
+        case .accountDays:
+            w.write(UInt32(days.days.count))
+            for day in days.days { w.write(array: day.accountCounts) }
         }
         return w.bytes
     }
@@ -56,7 +65,10 @@ extension TenantState {
         self.init(settings: settings)
         // Users first: the event log is encoded relative to them.
         for section in [Section.users] + Section.allCases.filter({ $0 != .users }) {
-            guard let bytes = sections[section] else { throw DecodingError(section: section) }
+            guard let bytes = sections[section] else {
+                if section.isOptional { continue }
+                throw DecodingError(section: section)
+            }
             let ok = bytes.withUnsafeBytes { raw in
                 var r = BinaryReader(raw)
                 return decode(section, from: &r) && r.remaining == 0
@@ -65,6 +77,22 @@ extension TenantState {
         }
         guard users.count == userNames.count, accounts.count == accountNames.count, typeTotals.count == eventTypeNames.count,
               users.summaries.allSatisfy({ Int($0.mergedInto) < users.count }) else { throw DecodingError(section: .users) }
+        guard profiles.accounts.keys.allSatisfy({ Int($0) < accounts.count }), profiles.users.keys.allSatisfy({ Int($0) < users.count })
+        else { throw DecodingError(section: .profiles) }
+        if sections[.accountDays] == nil { rebuildAccountDayCounts() }
+    }
+
+    /// Per-day account counts from the retained events (for snapshots written before they were kept).
+    mutating func rebuildAccountDayCounts() {
+        var calendar = self.calendar
+        for chunk in log.sealed.map(\.columns) + [log.open] {
+            for row in 0..<chunk.count where chunk.accounts[row] != AccountIndex.none.rawValue {
+                let slot = days.slot(for: calendar.day(of: chunk.timestamps[row]))
+                let a = Int(chunk.accounts[row])
+                if a >= days[slot: slot].accountCounts.count { days[slot: slot].growAccounts(to: a + 1) }
+                days[slot: slot].accountCounts[a] &+= 1
+            }
+        }
     }
 
     private mutating func decode(_ section: Section, from r: inout BinaryReader) -> Bool {
@@ -146,6 +174,15 @@ extension TenantState {
                   let version = r.read(UInt64.self) else { return false }
             typeTotals = totals.map { Int($0) }; eventsIngested = Int(ingested)
             newestTimestampMs = newest == .min ? nil : newest; self.version = version
+        case .profiles:
+            guard let decoded = Profiles.decode(from: &r) else { return false }
+            profiles = decoded
+        case .accountDays:
+            guard let count = r.read(UInt32.self), Int(count) == days.days.count else { return false }
+            for i in 0..<Int(count) {
+                guard let counts = r.readArray(UInt32.self) else { return false }
+                days.days[i].accountCounts = counts
+            }
         }
         return true
     }

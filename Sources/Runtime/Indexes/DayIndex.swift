@@ -8,13 +8,20 @@ public struct DayIndex: Sendable {
     public var typeUsers: [Bitmap] = []
     public var typeCounts: [Int] = []
     public var pageCounts: [Int] = []
+    /// Events per account (by `AccountIndex`); the account list and trends sum these.
+    public var accountCounts: [UInt32] = []
 
     public init() {}
 
     @inline(__always)
-    mutating func record(user: UInt32, type: Int, page: PageIndex) {
+    mutating func record(user: UInt32, type: Int, page: PageIndex, account: AccountIndex) {
         active.insert(user)
         eventCount += 1
+        if account != .none {
+            let a = Int(account.rawValue)
+            if a >= accountCounts.count { growAccounts(to: a + 1) }
+            accountCounts[a] &+= 1
+        }
         if type >= typeCounts.count { growTypes(to: type + 1) }
         typeUsers[type].insert(user)
         typeCounts[type] += 1
@@ -23,6 +30,15 @@ public struct DayIndex: Sendable {
             if p >= pageCounts.count { pageCounts.append(contentsOf: repeatElement(0, count: p + 1 - pageCounts.count)) }
             pageCounts[p] += 1
         }
+    }
+
+    @inline(never)
+    mutating func growAccounts(to count: Int) {
+        accountCounts.append(contentsOf: repeatElement(0, count: max(count, accountCounts.count * 2) - accountCounts.count))
+    }
+
+    public func count(ofAccount account: AccountIndex) -> Int {
+        Int(account.rawValue) < accountCounts.count ? Int(accountCounts[Int(account.rawValue)]) : 0
     }
 
     @inline(never)
@@ -49,7 +65,7 @@ public struct DayIndex: Sendable {
     }
 
     var memoryBytes: Int {
-        active.sizeBytes + newUsers.sizeBytes + typeUsers.reduce(0) { $0 + $1.sizeBytes } + (typeCounts.count + pageCounts.count) * 8
+        active.sizeBytes + newUsers.sizeBytes + typeUsers.reduce(0) { $0 + $1.sizeBytes } + (typeCounts.count + pageCounts.count) * 8 + accountCounts.count * 4
     }
 }
 

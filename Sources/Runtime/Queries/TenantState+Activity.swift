@@ -7,10 +7,16 @@ extension TenantState {
         public var newUsers: Int
     }
 
-    public func activity(_ range: DayRange) -> [DayActivity] {
+    /// - Parameter filter: counts only the filtered accounts' members and events.
+    public func activity(_ range: DayRange, filter: ResolvedAccountFilter? = nil) -> [DayActivity] {
         range.all.map { d in
             guard let index = days[d] else { return DayActivity(day: d, activeUsers: 0, events: 0, newUsers: 0) }
-            return DayActivity(day: d, activeUsers: index.active.count, events: index.eventCount, newUsers: index.newUsers.count)
+            guard let filter else {
+                return DayActivity(day: d, activeUsers: index.active.count, events: index.eventCount, newUsers: index.newUsers.count)
+            }
+            return DayActivity(day: d, activeUsers: index.active.intersectionCount(filter.users),
+                               events: filter.accounts.reduce(0) { $0 + index.count(ofAccount: $1) },
+                               newUsers: index.newUsers.intersectionCount(filter.users))
         }
     }
 

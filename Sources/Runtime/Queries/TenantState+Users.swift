@@ -8,7 +8,8 @@ extension TenantState {
     }
 
     /// The users with the most events in `range` (ties by name), from one pass over the log.
-    public func topUsers(_ range: DayRange, limit: Int = 10) -> [UserActivity] {
+    /// - Parameter filter: keeps only these users (members of the filtered accounts).
+    public func topUsers(_ range: DayRange, limit: Int = 10, among filter: Bitmap? = nil) -> [UserActivity] {
         let startMs = calendar.startMs(of: range.first), endMs = calendar.startMs(of: range.last + 1)
         var counts = [Int32](repeating: 0, count: users.count)
         log.forEachChunk { chunk in
@@ -25,6 +26,9 @@ extension TenantState {
         for u in 0..<counts.count where counts[u] > 0 && users[UInt32(u)].mergedInto != UInt32(u) {
             counts[Int(users.canonical(UInt32(u)))] += counts[u]
             counts[u] = 0
+        }
+        if let filter {
+            for u in 0..<counts.count where counts[u] > 0 && !filter.contains(UInt32(u)) { counts[u] = 0 }
         }
         let top = counts.indices.filter { counts[$0] > 0 }
             .sorted { (counts[$0], userNames.string(UInt32($1))) > (counts[$1], userNames.string(UInt32($0))) }
@@ -53,8 +57,9 @@ extension TenantState {
         public var events: Int
         public var account: String?
         public var externalID: String?
-        /// Properties of the user's latest event.
+        /// Properties of the user's latest event, overlaid with those set through the API.
         public var properties: [String: String]
+        public var notes: [Note]
         /// The latest events (merged history included), newest first.
         public var latestEvents: [EventRecord]
     }
@@ -83,7 +88,47 @@ extension TenantState {
         return UserDetail(user: userNames.string(u), isAnonymous: summary.isAnonymous, firstSeenMs: summary.firstSeen,
                           lastSeenMs: summary.lastSeen, events: Int(summary.eventCount),
                           account: summary.account == AccountIndex.none.rawValue ? nil : accountNames.string(summary.account),
-                          externalID: externalID(of: index), properties: propertySets.decoded(PropertySetIndex(summary.latestProperties)),
-                          latestEvents: Array(records))
+                          externalID: externalID(of: index), properties: userProperties(u),
+                          notes: profiles.user(u).notes, latestEvents: Array(records))
+    }
+
+    /// A user's properties: the latest event's, with those set through the API taking precedence.
+    public func userProperties(_ user: UInt32) -> [String: String] {
+        propertySets.decoded(PropertySetIndex(users[user].latestProperties)).merging(profiles.user(user).properties) { _, set in set }
+    }
+
+    public func userNotes(_ name: String) -> [Note]? {
+        knownUser(name).map { profiles.user($0).notes }
+    }
+
+    public struct UserDay: Sendable, Equatable {
+        public var day: DayNumber
+        public var events: Int
+        public var eventTypes: Int
+    }
+
+    /// One user's events and distinct event types per day (merged history included); nil for an unknown user.
+    public func userTrend(_ name: String, range: DayRange) -> [UserDay]? {
+        guard let u = knownUser(name) else { return nil }
+        // Ids folded into this user, so rows need no merge-chasing.
+        var mine = Bitmap()
+        for id in 0..<UInt32(users.count) where users[id].mergedInto != id || id == u {
+            if users.canonical(id) == u { mine.insert(id) }
+        }
+        let startMs = calendar.startMs(of: range.first), endMs = calendar.startMs(of: range.last + 1)
+        var events = [Int](repeating: 0, count: range.count)
+        var types = [Set<UInt32>](repeating: [], count: range.count)
+        var calendar = self.calendar
+        log.forEachChunk { chunk in
+            guard chunk.maxTimestamp >= startMs, chunk.minTimestamp < endMs else { return }
+            for row in 0..<chunk.count where mine.contains(chunk.users[row]) {
+                let ts = chunk.timestamps[row]
+                guard ts >= startMs, ts < endMs else { continue }
+                let slot = Int(calendar.day(of: ts) - range.first)
+                events[slot] += 1
+                types[slot].insert(chunk.types[row])
+            }
+        }
+        return range.all.enumerated().map { UserDay(day: $1, events: events[$0], eventTypes: types[$0].count) }
     }
 }

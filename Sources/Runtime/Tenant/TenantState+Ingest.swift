@@ -154,7 +154,7 @@ extension TenantState {
         let day = calendar.day(of: ts)
         let slot = days.slot(for: day)
         let (previousFirst, previousAccount) = users.record(user: u, timestampMs: ts, account: event.account, properties: event.properties)
-        days[slot: slot].record(user: u, type: Int(event.type.rawValue), page: event.page)
+        days[slot: slot].record(user: u, type: Int(event.type.rawValue), page: event.page, account: event.account)
         if ts < previousFirst {
             if previousFirst != .max {
                 let oldDay = calendar.day(of: previousFirst)

@@ -18,6 +18,8 @@ public struct TenantState: Sendable {
     public internal(set) var minutes = MinuteRing()
     public internal(set) var users = UserTable()
     public internal(set) var accounts = AccountTable()
+    /// Properties, owners and notes set through the API.
+    public internal(set) var profiles = Profiles()
     /// Events per event type since the start (never evicted).
     public internal(set) var typeTotals: [Int] = []
 
