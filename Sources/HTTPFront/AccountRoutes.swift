@@ -39,7 +39,7 @@ struct AccountRoutes {
         let query = QueryParameters(request)
         let filter = try query.accountFilter()
         let range = try query.dayRange(defaultDays: 30, tenant: tenant)
-        let order = try Self.order(query)
+        let order = try query.choice("sort", default: TenantState.AccountOrder.events)
         let limit = try query.int("limit", default: 100, range: 1...10_000)
         let offset = try query.int("offset", default: 0, range: 0...Int(Int32.max))
         let (total, page) = try await tenant.read { state in
@@ -48,14 +48,6 @@ struct AccountRoutes {
         }
         return try JSONResponse.make(ListAnswer(days: range.count, start: TenantCalendar.isoDate(range.first), end: TenantCalendar.isoDate(range.last),
                                                 total: total, offset: offset, accounts: page.map(Self.row)))
-    }
-
-    static func order(_ query: QueryParameters) throws -> TenantState.AccountOrder {
-        guard let text = query.string("sort") else { return .events }
-        guard let order = TenantState.AccountOrder(rawValue: text) else {
-            throw APIError.badRequest(field: "sort", "must be one of \(TenantState.AccountOrder.allCases.map(\.rawValue).joined(separator: ", ")), got '\(text)'")
-        }
-        return order
     }
 
     struct DetailAnswer: Encodable {

@@ -20,6 +20,7 @@ public enum BeaconApplication {
         EventRoutes().add(to: router)
         UserRoutes().add(to: router)
         AccountRoutes().add(to: router)
+        PathRoutes().add(to: router)
         OperationsRoutes(registry: registry, prometheus: prometheus, adminKeys: Set(configuration.adminKeys)).add(to: router)
         return router
     }

@@ -57,6 +57,15 @@ struct QueryParameters {
         return AccountFilter(industry: string("industry"), companySize: string("company_size"), owner: string("owner_email"))
     }
 
+    /// One of an enumeration's raw values.
+    func choice<Choice: RawRepresentable & CaseIterable>(_ name: String, default defaultValue: Choice) throws -> Choice where Choice.RawValue == String {
+        guard let text = string(name) else { return defaultValue }
+        guard let value = Choice(rawValue: text) else {
+            throw APIError.badRequest(field: name, "must be one of \(Choice.allCases.map(\.rawValue).joined(separator: ", ")), got '\(text)'")
+        }
+        return value
+    }
+
     /// A path parameter, percent-decoded.
     static func pathParameter(_ name: String, _ context: BeaconRequestContext) -> String {
         let raw = context.parameters.get(name) ?? ""
