@@ -60,7 +60,7 @@ import TestSupport
         let range = DayRange(days: 5, endingOn: state.day(of: now))
         let startMs = state.calendar.startMs(of: range.first), endMs = state.calendar.startMs(of: range.last + 1)
         for direction in TenantState.PathDirection.allCases {
-            for (depth, byPage) in [(1, false), (3, false), (4, true)] {
+            for (depth, byPage) in [(1, false), (3, false), (4, true), (6, false), (5, true)] {
                 let expected = Self.reference(events, anchor: "login", depth: depth, direction: direction, byPage: byPage,
                                               canonical: { merged[$0] ?? $0 }, inRange: { $0 >= startMs && $0 < endMs })
                 let got = state.paths(from: state.eventTypeIndex("login")!, range: range, depth: depth, direction: direction,

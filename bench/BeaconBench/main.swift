@@ -96,6 +96,15 @@ log(String(format: "ingest %.2f s (%.0f events/s), parse alone %.2f s", ingestSe
 
 // DAU, WAU and MAU: 30 points each, for the 30 days before the window end.
 let range = DayRange(days: 30, endingOn: endDay - 1)
+// BENCH_PROFILE=paths: only time the paths after loading (for a profiler).
+if ProcessInfo.processInfo.environment["BENCH_PROFILE"] == "paths", let viewed = state.eventTypeIndex("report_viewed") {
+    for direction in [TenantState.PathDirection.forward, .backward] {
+        var times: [Double] = []
+        for _ in 0..<9 { times.append(seconds { _ = state.paths(from: viewed, range: range, depth: 4, direction: direction) }) }
+        print(direction, median(times) * 1000, "ms")
+    }
+    exit(0)
+}
 var dau: [Int] = [], wau: [Int] = [], mau: [Int] = []
 var seriesTimes: [Double] = []
 for _ in 0..<31 {
@@ -138,6 +147,17 @@ for _ in 0..<11 {
     correlationTimes.append(seconds { _ = state.correlation(viewed, exported, range) })
 }
 
+// The account list (every account, users, active users and events in 30 days) and paths of
+// depth 4 forward from report_viewed, as bench/analytics_sql.py asks DuckDB and chDB.
+var accountTimes: [Double] = [], pathTimes: [Double] = [], backwardPathTimes: [Double] = []
+var accountRows = state.accountList(range)
+var pathResult = state.paths(from: viewed, range: range, depth: 4, direction: .forward)
+for _ in 0..<11 {
+    accountTimes.append(seconds { accountRows = state.accountList(range) })
+    pathTimes.append(seconds { pathResult = state.paths(from: viewed, range: range, depth: 4, direction: .forward) })
+    backwardPathTimes.append(seconds { _ = state.paths(from: viewed, range: range, depth: 4, direction: .backward) })
+}
+
 // Agreement with the DuckDB/chDB answers for the same file.
 var agreement: [String: Bool] = [:]
 if let path = option("--expected"), let data = FileManager.default.contents(atPath: path),
@@ -178,6 +198,13 @@ let result: [String: Any] = [
     "adoption_median_ms": median(adoptionTimes) * 1000,
     "event_counts_median_ms": median(eventCountTimes) * 1000,
     "funnel_users": funnel.steps.map(\.users),
+    "account_list_median_ms": median(accountTimes) * 1000,
+    "account_list_count": accountRows.count,
+    "account_list_rows": accountRows.prefix(20).map { [$0.account, $0.users, $0.activeUsers, $0.events] as [Any] },
+    "paths_median_ms": median(pathTimes) * 1000,
+    "paths_backward_median_ms": median(backwardPathTimes) * 1000,
+    "paths_sessions": pathResult.sessions,
+    "paths_rows": pathResult.paths.prefix(20).map { [$0.labels, $0.sessions] as [Any] },
     "live_active_users": live.activeUsers,
     "live_sparkline": live.sparkline.map(\.users),
     "dau": dau, "wau": wau, "mau": mau,

@@ -6,8 +6,6 @@ struct PathTrie {
     private(set) var parent: [UInt32] = [0]
     private(set) var label: [UInt32] = [0]
     private(set) var depth: [UInt8] = [0]
-    /// Sessions whose path passes through the node.
-    var through: [Int32] = [0]
     /// Sessions whose path stops at the node (the window was full, or the session ran out).
     var ends: [Int32] = [0]
     private var slots: [UInt64]
@@ -33,7 +31,7 @@ struct PathTrie {
         }
         let id = UInt32(parent.count)
         slots[i] = key; slotNodes[i] = id
-        parent.append(node); self.label.append(label); depth.append(depth[Int(node)] + 1); through.append(0); ends.append(0)
+        parent.append(node); self.label.append(label); depth.append(depth[Int(node)] + 1); ends.append(0)
         if parent.count * 2 > slots.count { grow() }
         return id
     }
@@ -47,6 +45,14 @@ struct PathTrie {
             while slots[i] != .max { i = (i + 1) & mask }
             slots[i] = key; slotNodes[i] = node
         }
+    }
+
+    /// Sessions whose path passes through each node: the paths ending in its subtree. Children
+    /// have larger ids than their parents, so one backward sweep adds them up.
+    func through() -> [Int] {
+        var through = ends.map(Int.init)
+        for node in stride(from: count - 1, to: 0, by: -1) { through[Int(parent[node])] += through[node] }
+        return through
     }
 
     /// The labels from the root to `node`.

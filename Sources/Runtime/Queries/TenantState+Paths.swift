@@ -16,6 +16,7 @@ extension TenantState {
     public enum PathLabel: String, Sendable, CaseIterable { case event, page }
 
     public static let sessionGapMs: Int64 = 30 * 60_000
+    static let prefetchDistance = 12
 
     public struct PathStepSummary: Sendable, Equatable {
         /// 1 is the event next to the anchor.
@@ -61,46 +62,86 @@ extension TenantState {
                       label labelKind: PathLabel = .event, limit: Int = 20) -> PathAnalysis {
         let startMs = calendar.startMs(of: range.first), endMs = calendar.startMs(of: range.last + 1)
         let typeCount = UInt32(eventTypeNames.count)
-        var canonicalOf = [UInt32](repeating: 0, count: users.count)
-        for u in 0..<users.count { canonicalOf[u] = users.canonical(UInt32(u)) }
+        // Merged ids map to their user; without merges the ids are their own (and the table is skipped).
+        let merges = users.mergedCount > 0
+        var canonicalOf = [UInt32](repeating: 0, count: merges ? users.count : 0)
+        for u in 0..<canonicalOf.count { canonicalOf[u] = users.canonical(UInt32(u)) }
 
-        // Pass 1: users whose events do not arrive in time order.
-        var lastSeen = [Int64](repeating: .min, count: users.count)
-        var disordered = [Bool](repeating: false, count: users.count)
-        var anyDisordered = false
-        forEachRow(startMs, endMs) { user, ts, _, _ in
-            let u = Int(canonicalOf[Int(user)])
-            if ts < lastSeen[u] { disordered[u] = true; anyDisordered = true } else { lastSeen[u] = ts }
+        // Only users who did the anchor in the range can have a path: the others' events are
+        // skipped on a bit test, before their state is touched.
+        var anchorUsers = [UInt64](repeating: 0, count: users.count / 64 + 1)
+        for d in range.all {
+            for u in days[d]?.users(ofType: anchor)?.members ?? [] { anchorUsers[Int(u >> 6)] |= 1 << UInt64(u & 63) }
         }
-
-        var walker = PathWalker(userCount: users.count, depth: depth, direction: direction, anchor: anchor.rawValue)
-        var late: [(user: UInt32, ts: Int64, label: UInt32, type: UInt32, order: Int)] = []
-        var order = 0
-        forEachRow(startMs, endMs) { user, ts, type, page in
-            let u = canonicalOf[Int(user)]
-            let label = labelKind == .page && page != PageIndex.none.rawValue ? typeCount + page : type
-            if anyDisordered && disordered[Int(u)] {
-                late.append((u, ts, label, type, order)); order += 1
-            } else {
-                walker.observe(user: u, ts: ts, label: label, isAnchor: type == anchor.rawValue)
+        func label(_ type: UInt32, _ page: UInt32) -> UInt32 {
+            labelKind == .page && page != PageIndex.none.rawValue ? typeCount + page : type
+        }
+        // Pass 1: events that arrive after a later event of the same user (late ones), set aside.
+        var lastSeen = [Int64](repeating: .min, count: users.count)
+        var lateUsers: [UInt32] = [], lateTimes: [Int64] = [], lateLabels: [UInt32] = []
+        canonicalOf.withUnsafeBufferPointer { canonicalOf in
+            lastSeen.withUnsafeMutableBufferPointer { lastSeen in
+                forEachRow(startMs, endMs) { user, ts, type, page in
+                    let u = merges ? Int(canonicalOf[Int(user)]) : Int(user)
+                    guard anchorUsers[u >> 6] & (1 << UInt64(u & 63)) != 0 else { return }
+                    if ts < lastSeen[u] {
+                        lateUsers.append(UInt32(u)); lateTimes.append(ts)
+                        lateLabels.append(label(type, page) | (type == anchor.rawValue ? PathWalker<PackedPathRecorder>.anchorBit : 0))
+                    } else {
+                        lastSeen[u] = ts
+                    }
+                }
             }
         }
-        late.sort { ($0.user, $0.ts, $0.order) < ($1.user, $1.ts, $1.order) }
-        for e in late { walker.observe(user: e.user, ts: e.ts, label: e.label, isAnchor: e.type == anchor.rawValue) }
-        walker.finish()
-        return summarize(walker, depth: depth, typeCount: typeCount, limit: limit)
+        let late = Self.groupedByUserInTimeOrder(users: lateUsers, times: lateTimes, types: lateLabels, userCount: users.count)
+
+        // Pass 2: every user's events in time order: the others as they come, each late one
+        // slipped in before the first on-time event later than it.
+        func walk<Recorder: PathRecorder>(_ recorder: Recorder) -> (trie: PathTrie, sessions: Int, users: Int) {
+            var walker = PathWalker(recorder: recorder, userCount: users.count, depth: depth, direction: direction, late: late)
+            defer { walker.deallocate() }
+            canonicalOf.withUnsafeBufferPointer { canonicalOf in
+                anchorUsers.withUnsafeBufferPointer { anchorUsers in
+                    func wanted(_ u: UInt32) -> Bool { anchorUsers[Int(u >> 6)] & (1 << UInt64(u & 63)) != 0 }
+                    forEachRow(startMs, endMs, prefetch: { user in
+                        let u = merges ? canonicalOf[Int(user)] : user
+                        if wanted(u) { walker.prefetch(user: u) }
+                    }) { user, ts, type, page in
+                        let u = merges ? canonicalOf[Int(user)] : user
+                        guard wanted(u) else { return }
+                        walker.observeInLogOrder(user: u, ts: ts, label: label(type, page), isAnchor: type == anchor.rawValue)
+                    }
+                }
+            }
+            walker.finish()
+            return (walker.recorder.trie(), walker.sessions, walker.users)
+        }
+        let labelBound = labelKind == .page ? typeCount + UInt32(pageNames.count) : typeCount
+        let walked: (trie: PathTrie, sessions: Int, users: Int)
+        if depth <= PackedPathRecorder.maxDepth && labelBound < PackedPathRecorder.labelLimit {
+            walked = walk(PackedPathRecorder(depth: depth))
+        } else {
+            let recorder = TriePathRecorder(depth: depth, userCount: users.count, backward: direction == .backward)
+            defer { recorder.deallocate() }
+            walked = walk(recorder)
+        }
+        return summarize(walked.trie, sessions: walked.sessions, users: walked.users, depth: depth, typeCount: typeCount, limit: limit)
     }
 
     /// Every event in [startMs, endMs) in log order: user, time, type, page.
-    private func forEachRow(_ startMs: Int64, _ endMs: Int64, _ body: (UInt32, Int64, UInt32, UInt32) -> Void) {
+    @inline(__always)
+    /// - Parameter prefetch: called with the user of the row `prefetchDistance` ahead.
+    private func forEachRow(_ startMs: Int64, _ endMs: Int64, prefetch: (UInt32) -> Void = { _ in }, _ body: (UInt32, Int64, UInt32, UInt32) -> Void) {
         log.forEachChunk { chunk in
             guard chunk.maxTimestamp >= startMs, chunk.minTimestamp < endMs else { return }
             chunk.timestamps.withUnsafeBufferPointer { timestamps in
                 chunk.users.withUnsafeBufferPointer { users in
                     chunk.types.withUnsafeBufferPointer { types in
                         chunk.pages.withUnsafeBufferPointer { pages in
-                            for row in 0..<timestamps.count where timestamps[row] >= startMs && timestamps[row] < endMs {
-                                body(users[row], timestamps[row], types[row], pages[row])
+                            let n = timestamps.count
+                            for row in 0..<n {
+                                if row + Self.prefetchDistance < n { prefetch(users[row + Self.prefetchDistance]) }
+                                if timestamps[row] >= startMs && timestamps[row] < endMs { body(users[row], timestamps[row], types[row], pages[row]) }
                             }
                         }
                     }
@@ -109,8 +150,8 @@ extension TenantState {
         }
     }
 
-    private func summarize(_ walker: PathWalker, depth: Int, typeCount: UInt32, limit: Int) -> PathAnalysis {
-        let trie = walker.trie
+    private func summarize(_ trie: PathTrie, sessions: Int, users: Int, depth: Int, typeCount: UInt32, limit: Int) -> PathAnalysis {
+        let through = trie.through()
         func name(_ label: UInt32) -> String {
             label < typeCount ? eventTypeNames.string(label) : pageNames.string(label - typeCount)
         }
@@ -123,7 +164,7 @@ extension TenantState {
             let d = Int(trie.depth[node])
             endedAt[d] += Int(trie.ends[node])
             guard node != Int(PathTrie.root) else { continue }
-            let n = Int(trie.through[node])
+            let n = through[node]
             reached[d] += n
             byLabel[d][trie.label[node], default: 0] += n
             let parent = Int(trie.parent[node])
@@ -132,7 +173,7 @@ extension TenantState {
                 links[key, default: 0] += n; linkStep[key] = d
             }
         }
-        reached[0] = walker.sessions
+        reached[0] = sessions
         let steps = (1...max(1, depth)).map { k in
             PathStepSummary(step: k, sessions: reached[k], dropOffs: endedAt[k - 1],
                             top: byLabel[k].sorted { ($0.value, name($1.key)) > ($1.value, name($0.key)) }.prefix(10).map { (name($0.key), $0.value) })
@@ -140,94 +181,15 @@ extension TenantState {
         let linkRows = links.map { key, n in
             PathLink(step: linkStep[key]!, from: name(UInt32((key >> 28) & 0xFFF_FFFF)), to: name(UInt32(key & 0xFFF_FFFF)), sessions: n)
         }.sorted { ($0.sessions, $1.step, $1.from, $1.to) > ($1.sessions, $0.step, $0.from, $0.to) }
-        let ending = (0..<trie.count).filter { trie.ends[$0] > 0 }
-            .sorted { a, b in trie.ends[a] != trie.ends[b] ? trie.ends[a] > trie.ends[b] : trie.labels(of: UInt32(a)).map(name).lexicographicallyPrecedes(trie.labels(of: UInt32(b)).map(name)) }
+        // Rank by sessions; only the paths tied at the cut need their names compared.
+        let byCount = (0..<trie.count).filter { trie.ends[$0] > 0 }.sorted { trie.ends[$0] > trie.ends[$1] }
+        let cut = byCount.count > limit ? trie.ends[byCount[limit - 1]] : 0
+        let ending = byCount.prefix { trie.ends[$0] >= cut }.map { ($0, trie.labels(of: UInt32($0)).map(name)) }
+            .sorted { a, b in trie.ends[a.0] != trie.ends[b.0] ? trie.ends[a.0] > trie.ends[b.0] : a.1.lexicographicallyPrecedes(b.1) }
+            .map(\.0)
         let full = ending.prefix(limit).map { node in
             FullPath(labels: trie.labels(of: UInt32(node)).map(name), sessions: Int(trie.ends[node]), ranOut: Int(trie.depth[node]) < depth)
         }
-        return PathAnalysis(sessions: walker.sessions, users: walker.users, steps: steps, links: Array(linkRows.prefix(limit * 3)), paths: full)
-    }
-}
-
-/// Per-user session state for the path pass. Forward: the trie node the anchored session has
-/// reached. Backward: a ring of the session's latest labels, walked into the trie at the anchor.
-struct PathWalker {
-    let depth: Int
-    let direction: TenantState.PathDirection
-    let anchor: UInt32
-    var trie = PathTrie()
-    var sessions = 0
-    var users = 0
-    private var lastTs: [Int64]
-    /// 0: no anchor yet in this session; 1: anchored, collecting (forward); 2: done for this session.
-    private var phase: [UInt8]
-    private var node: [UInt32]
-    private var collected: [UInt8]
-    private var ring: [UInt32]
-    private var counted: [Bool]
-
-    init(userCount: Int, depth: Int, direction: TenantState.PathDirection, anchor: UInt32) {
-        self.depth = depth; self.direction = direction; self.anchor = anchor
-        lastTs = [Int64](repeating: .min, count: userCount)
-        phase = [UInt8](repeating: 0, count: userCount)
-        node = [UInt32](repeating: PathTrie.root, count: direction == .forward ? userCount : 0)
-        collected = [UInt8](repeating: 0, count: userCount)
-        ring = [UInt32](repeating: 0, count: direction == .backward ? userCount * depth : 0)
-        counted = [Bool](repeating: false, count: userCount)
-    }
-
-    @inline(__always)
-    mutating func observe(user: UInt32, ts: Int64, label: UInt32, isAnchor: Bool) {
-        let u = Int(user)
-        if lastTs[u] == .min || ts - lastTs[u] > TenantState.sessionGapMs { endSession(u) }
-        lastTs[u] = ts
-        switch direction {
-        case .forward:
-            if phase[u] == 1 {
-                let next = trie.child(node[u], label)
-                trie.through[Int(next)] += 1
-                node[u] = next
-                collected[u] += 1
-                if Int(collected[u]) == depth { trie.ends[Int(next)] += 1; phase[u] = 2 }
-            } else if phase[u] == 0 && isAnchor {
-                startAnchor(u)
-                node[u] = PathTrie.root
-                if depth == 0 { trie.ends[0] += 1; phase[u] = 2 } else { phase[u] = 1 }
-            }
-        case .backward:
-            guard phase[u] == 0 else { return }
-            if isAnchor {
-                startAnchor(u)
-                var n = PathTrie.root
-                let have = Int(collected[u])
-                for back in 0..<min(have, depth) {
-                    n = trie.child(n, ring[u * depth + (have - 1 - back) % depth])
-                    trie.through[Int(n)] += 1
-                }
-                trie.ends[Int(n)] += 1
-                phase[u] = 2
-            } else if depth > 0 {
-                ring[u * depth + Int(collected[u]) % depth] = label
-                // Counts up to 2·depth, then folds back by depth: the position modulo depth stays right.
-                collected[u] = collected[u] + 1 == UInt8(2 * depth) ? UInt8(depth) : collected[u] + 1
-            }
-        }
-    }
-
-    private mutating func startAnchor(_ u: Int) {
-        sessions += 1
-        if !counted[u] { counted[u] = true; users += 1 }
-    }
-
-    private mutating func endSession(_ u: Int) {
-        if direction == .forward && phase[u] == 1 { trie.ends[Int(node[u])] += 1 }
-        phase[u] = 0
-        collected[u] = 0
-    }
-
-    /// Sessions still open at the end of the range end there.
-    mutating func finish() {
-        guard direction == .forward else { return }
-        for u in 0..<phase.count where phase[u] == 1 { trie.ends[Int(node[u])] += 1; phase[u] = 2 }
+        return PathAnalysis(sessions: sessions, users: users, steps: steps, links: Array(linkRows.prefix(limit * 3)), paths: full)
     }
 }

@@ -1,0 +1,64 @@
+/// A test on one property of an event (or of a user or account): `{"property":K,"op":..,"value":..}`.
+/// Comparisons are numeric when both sides read as numbers, text otherwise; a missing property
+/// passes only `neq` (and fails every other op).
+public struct PropertyFilter: Sendable, Equatable {
+    public enum Op: String, Sendable, CaseIterable {
+        case eq, neq, contains, gt, gte, lt, lte, `in`
+    }
+
+    public var property: String
+    public var op: Op
+    /// One value; for `in`, any of several.
+    public var values: [String]
+
+    public init(property: String, op: Op, values: [String]) {
+        self.property = property; self.op = op; self.values = values
+    }
+
+    public func matches(_ actual: String?) -> Bool {
+        guard let actual else { return op == .neq }
+        switch op {
+        case .eq: return actual == values.first
+        case .neq: return actual != values.first
+        case .in: return values.contains(actual)
+        case .contains: return values.first.map { actual.contains($0) } ?? false
+        case .gt, .gte, .lt, .lte:
+            guard let wanted = values.first else { return false }
+            let order: Int
+            if let a = Double(actual), let b = Double(wanted) { order = a < b ? -1 : (a > b ? 1 : 0) } else { order = actual < wanted ? -1 : (actual > wanted ? 1 : 0) }
+            switch op {
+            case .gt: return order > 0
+            case .gte: return order >= 0
+            case .lt: return order < 0
+            default: return order <= 0
+            }
+        }
+    }
+}
+
+/// Filters on events' property sets, evaluated once per distinct set: events share a few
+/// thousand sets, so a scan pays one table lookup per event.
+struct PropertySetMatcher {
+    private let filters: [(key: UInt32?, filter: PropertyFilter)]
+    private var verdicts: [UInt8]   // 0 unknown, 1 no, 2 yes
+
+    init(_ filters: [PropertyFilter], sets: PropertySets) {
+        self.filters = filters.map { (sets.keys.lookup($0.property), $0) }
+        verdicts = [UInt8](repeating: 0, count: sets.count)
+    }
+
+    var isTrivial: Bool { filters.isEmpty }
+
+    @inline(__always)
+    mutating func matches(_ set: UInt32, in sets: PropertySets) -> Bool {
+        if filters.isEmpty { return true }
+        let i = Int(set)
+        if i < verdicts.count, verdicts[i] != 0 { return verdicts[i] == 2 }
+        let verdict = filters.allSatisfy { key, filter in
+            let value = key.flatMap { sets.value(of: $0, in: PropertySetIndex(set)) }.map { sets.values.string($0) }
+            return filter.matches(value)
+        }
+        if i < verdicts.count { verdicts[i] = verdict ? 2 : 1 }
+        return verdict
+    }
+}
