@@ -12,21 +12,11 @@ Questions (30 days [END-30d, END), UTC):
   correlation   users active, users of report_viewed, of report_exported, of both
 """
 import json
-import statistics
 import sys
-import time
+
+from sql_common import chdb_session, timed
 
 ANCHOR, DEPTH = "report_viewed", 4
-
-
-def timed(fn, runs):
-    out, times = None, []
-    for i in range(runs + 1):
-        t = time.perf_counter()
-        out = fn()
-        if i:
-            times.append((time.perf_counter() - t) * 1000)
-    return out, statistics.median(times)
 
 
 def duckdb_run(path, end, runs, threads):
@@ -65,7 +55,7 @@ def duckdb_run(path, end, runs, threads):
     }
     out = {"engine": "duckdb", "version": duckdb.__version__}
     for name, sql in q.items():
-        rows, ms = timed(lambda: con.execute(sql).fetchall(), runs)
+        rows, ms, _ = timed(lambda: con.execute(sql).fetchall(), runs)
         out[f"{name}_ms"] = ms
         out[f"{name}_rows"] = [list(r) for r in rows[:20]] if name != "trend" else len(rows)
         if name == "account_list":
@@ -74,15 +64,7 @@ def duckdb_run(path, end, runs, threads):
 
 
 def chdb_run(path, end, runs, threads):
-    from chdb import session
-    sess = session.Session()
-
-    def q(sql):
-        r = sess.query(sql + f" SETTINGS max_threads={threads}", "JSONCompact")
-        s = r.bytes() if hasattr(r, "bytes") else bytes(r)
-        return json.loads(s)["data"] if s.strip() else []
-
-    sess.query("CREATE DATABASE IF NOT EXISTS b")
+    sess, q = chdb_session(threads)
     sess.query("""CREATE TABLE b.events (seq UInt64, ts DateTime64(3, 'UTC'), user_id String, account_id Nullable(String),
         event LowCardinality(String), country LowCardinality(Nullable(String))) ENGINE = MergeTree ORDER BY (event, ts)""")
     sess.query(f"""INSERT INTO b.events SELECT rowNumberInAllBlocks(), parseDateTime64BestEffort(timestamp, 3, 'UTC'), user_id,
@@ -118,7 +100,7 @@ def chdb_run(path, end, runs, threads):
     import chdb
     out = {"engine": "chdb", "version": getattr(chdb, "__version__", "?")}
     for name, sql in queries.items():
-        rows, ms = timed(lambda: q(sql), runs)
+        rows, ms, _ = timed(lambda: q(sql), runs)
         out[f"{name}_ms"] = ms
         out[f"{name}_rows"] = rows[:20] if name != "trend" else len(rows)
         if name == "account_list":

@@ -6,19 +6,9 @@ usage: series_sql.py FILE.ndjson ENGINE(duckdb|chdb) END(YYYY-MM-DD) [--runs 5] 
 The 30 days are [END-30d, END); WAU and MAU count distinct users over the trailing 7 and 30 days.
 """
 import json
-import statistics
 import sys
-import time
 
-
-def timed(fn, runs):
-    out, times = None, []
-    for i in range(runs + 1):
-        t = time.perf_counter()
-        out = fn()
-        if i:
-            times.append((time.perf_counter() - t) * 1000)
-    return out, statistics.median(times), times
+from sql_common import chdb_session, timed
 
 
 def duckdb_series(path, end, runs, threads):
@@ -47,15 +37,7 @@ def duckdb_series(path, end, runs, threads):
 
 
 def chdb_series(path, end, runs, threads):
-    from chdb import session
-    sess = session.Session()
-
-    def q(sql):
-        r = sess.query(sql + f" SETTINGS max_threads={threads}", "JSONCompact")
-        s = r.bytes() if hasattr(r, "bytes") else bytes(r)
-        return json.loads(s)["data"] if s.strip() else []
-
-    sess.query("CREATE DATABASE IF NOT EXISTS b")
+    sess, q = chdb_session(threads)
     sess.query("""CREATE TABLE b.events (ts DateTime64(3, 'UTC'), user_id String, event LowCardinality(String))
         ENGINE = MergeTree ORDER BY (event, ts)""")
     sess.query(f"""INSERT INTO b.events SELECT parseDateTime64BestEffort(timestamp, 3, 'UTC'), user_id, event
