@@ -42,12 +42,9 @@ struct AccountRoutes {
         let order = try query.choice("sort", default: TenantState.AccountOrder.events)
         let limit = try query.int("limit", default: 100, range: 1...10_000)
         let offset = try query.int("offset", default: 0, range: 0...Int(Int32.max))
-        let (total, page) = try await tenant.read { state in
-            let all = state.accountList(range, filter: filter, order: order)
-            return (all.count, Array(all.dropFirst(offset).prefix(limit)))
-        }
+        let page = try await tenant.read { $0.accountList(range, filter: filter, order: order, offset: offset, limit: limit) }
         return try JSONResponse.make(ListAnswer(days: range.count, start: TenantCalendar.isoDate(range.first), end: TenantCalendar.isoDate(range.last),
-                                                total: total, offset: offset, accounts: page.map(Self.row)))
+                                                total: page.total, offset: offset, accounts: page.rows.map(Self.row)))
     }
 
     struct DetailAnswer: Encodable {

@@ -62,7 +62,7 @@ import TestSupport
         let s = f.state
         for range in [f.range, DayRange(days: 1, endingOn: f.range.last), DayRange(days: 60, endingOn: f.range.last)] {
             let active = f.active(range)
-            let list = s.accountList(range)
+            let list = s.accountList(range).rows
             for row in list {
                 let members = f.members(row.account)
                 #expect(row.users == members.count, "users of \(row.account)")
@@ -70,6 +70,20 @@ import TestSupport
                 #expect(row.events == f.events.filter { $0.account == row.account && f.inRange($0, range) }.count)
             }
             #expect(list.map(\.events) == list.map(\.events).sorted(by: >))
+            for order in TenantState.AccountOrder.allCases {
+                let all = s.accountList(range, order: order).rows
+                let key: (TenantState.AccountUsage) -> Int64 = {
+                    switch order {
+                    case .events: Int64($0.events)
+                    case .activeUsers: Int64($0.activeUsers)
+                    case .users: Int64($0.users)
+                    case .lastSeen: $0.lastSeenMs ?? .min
+                    case .name: 0
+                    }
+                }
+                #expect(zip(all, all.dropFirst()).allSatisfy { key($0) > key($1) || (key($0) == key($1) && $0.account < $1.account) }, "\(order)")
+                #expect(s.accountList(range, order: order, offset: 2, limit: 3).rows == Array(all.dropFirst(2).prefix(3)))
+            }
             let a = try #require(s.accountIndex("acct1"))
             let trend = s.accountTrend(a, range: range)
             #expect(trend.map(\.events) == range.all.map { d in f.events.filter { $0.account == "acct1" && f.day($0) == d }.count })
@@ -93,7 +107,7 @@ import TestSupport
         let s = f.state, range = f.range
         let filter = AccountFilter(industry: "SAAS")
         let kept = Set(f.industry.filter { $0.value == "SaaS" }.keys)
-        #expect(Set(s.accountList(range, filter: filter).map(\.account)) == kept.intersection(Set(f.events.compactMap(\.account))))
+        #expect(Set(s.accountList(range, filter: filter).rows.map(\.account)) == kept.intersection(Set(f.events.compactMap(\.account))))
         let keptUsers = kept.reduce(into: Set<String>()) { $0.formUnion(f.members($1)) }
         let activity = s.activity(range, filter: s.resolve(filter))
         #expect(activity.map(\.activeUsers) == range.all.map { f.active(DayRange(first: $0, last: $0)).intersection(keptUsers).count })
@@ -145,6 +159,6 @@ import TestSupport
         #expect(state.userProperties(a.rawValue)["first_name"] == "Ann")
         try state.apply(.setUserProperties(user: "a@x.com", properties: [.init("first_name", nil)]))
         #expect(state.userProperties(a.rawValue)["first_name"] == nil)
-        #expect(state.accountList(DayRange(days: 1, endingOn: state.day(of: now))).map(\.account).sorted() == ["acme", "new-co"])
+        #expect(state.accountList(DayRange(days: 1, endingOn: state.day(of: now))).rows.map(\.account).sorted() == ["acme", "new-co"])
     }
 }

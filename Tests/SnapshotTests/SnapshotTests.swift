@@ -130,7 +130,7 @@ typealias SeededRNG = SeededGenerator
         for section in TenantState.Section.required { sections[section] = state.encodedSection(section) }
         let restored = try TenantState(settings: state.settings, sections: sections)
         let range = DayRange(days: 45, endingOn: state.day(of: SnapshotTests.now))
-        #expect(restored.accountList(range).map(\.events) == state.accountList(range).map(\.events))
+        #expect(restored.accountList(range).rows.map(\.events) == state.accountList(range).rows.map(\.events))
         #expect(restored.profiles == Profiles())
     }
 }

@@ -18,20 +18,38 @@ extension TenantState {
         case events, activeUsers = "active_users", users, lastSeen = "last_seen", name
     }
 
-    /// Every account (those the filter keeps) with its usage in `range`, in `order`.
-    public func accountList(_ range: DayRange, filter: AccountFilter = AccountFilter(), order: AccountOrder = .events) -> [AccountUsage] {
-        let kept: [AccountIndex] = resolve(filter)?.accounts ?? (0..<UInt32(accounts.count)).map(AccountIndex.init)
+    public struct AccountPage: Sendable, Equatable {
+        /// Accounts the filter keeps.
+        public var total: Int
+        public var rows: [AccountUsage]
+    }
+
+    /// The accounts the filter keeps, in `order` (ties by name), with their usage in `range`;
+    /// `limit` rows from `offset`. Sorting needs only numbers, so names, profiles and active
+    /// users are worked out for the rows returned (active users for all when sorting by them).
+    public func accountList(_ range: DayRange, filter: AccountFilter = AccountFilter(), order: AccountOrder = .events,
+                            offset: Int = 0, limit: Int = .max) -> AccountPage {
+        let kept: [UInt32] = resolve(filter)?.accounts.map(\.rawValue) ?? Array(0..<UInt32(accounts.count))
         let active = activeUsers(in: range)
         let events = accountEvents(in: range)
-        var rows = kept.map { a in usage(of: a, active: active, events: events[Int(a.rawValue)]) }
+        func name(_ a: UInt32) -> String { accountNames.string(a) }
+        let sorted: [UInt32]
         switch order {
-        case .events: rows.sort { ($0.events, $1.account) > ($1.events, $0.account) }
-        case .activeUsers: rows.sort { ($0.activeUsers, $1.account) > ($1.activeUsers, $0.account) }
-        case .users: rows.sort { ($0.users, $1.account) > ($1.users, $0.account) }
-        case .lastSeen: rows.sort { ($0.lastSeenMs ?? .min, $1.account) > ($1.lastSeenMs ?? .min, $0.account) }
-        case .name: rows.sort { $0.account < $1.account }
+        case .name:
+            sorted = kept.map { ($0, name($0)) }.sorted { $0.1 < $1.1 }.map(\.0)
+        default:
+            let key: [Int64] = kept.map { a in
+                switch order {
+                case .events: Int64(events[Int(a)])
+                case .activeUsers: Int64(accounts.users[Int(a)].intersectionCount(active))
+                case .users: Int64(accounts.users[Int(a)].count)
+                default: accounts.summaries[Int(a)].eventCount > 0 ? accounts.summaries[Int(a)].lastSeen : .min
+                }
+            }
+            sorted = kept.indices.sorted { i, j in key[i] != key[j] ? key[i] > key[j] : name(kept[i]) < name(kept[j]) }.map { kept[$0] }
         }
-        return rows
+        let page = sorted.dropFirst(offset).prefix(limit)
+        return AccountPage(total: kept.count, rows: page.map { usage(of: AccountIndex($0), active: active, events: events[Int($0)]) })
     }
 
     private func usage(of a: AccountIndex, active: Bitmap, events: Int) -> AccountUsage {
@@ -43,12 +61,12 @@ extension TenantState {
     }
 
     /// Users active on any day of `range`.
-    func activeUsers(in range: DayRange) -> Bitmap {
+    public func activeUsers(in range: DayRange) -> Bitmap {
         Bitmap.union(of: range.all.compactMap { days[$0]?.active })
     }
 
     /// Events per account in `range`, indexed by account.
-    func accountEvents(in range: DayRange) -> [Int] {
+    public func accountEvents(in range: DayRange) -> [Int] {
         var totals = [Int](repeating: 0, count: accounts.count)
         for d in range.all {
             guard let index = days[d] else { continue }
