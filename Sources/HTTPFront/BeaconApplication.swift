@@ -21,6 +21,7 @@ public enum BeaconApplication {
         UserRoutes().add(to: router)
         AccountRoutes().add(to: router)
         PathRoutes().add(to: router)
+        EventQueryRoutes().add(to: router)
         OperationsRoutes(registry: registry, prometheus: prometheus, adminKeys: Set(configuration.adminKeys)).add(to: router)
         return router
     }
