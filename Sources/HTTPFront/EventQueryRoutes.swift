@@ -32,15 +32,8 @@ struct EventQueryRoutes {
         let body = try await JSONBody.object(request, limit: 1 << 20)
         let includes = try Self.conditions(body.fields["includes"], name: "includes", required: true, max: Self.maxIncludes)
         let excludes = try Self.conditions(body.fields["excludes"], name: "excludes", required: false, max: Self.maxExcludes)
-        let days = try body.optionalInt("days") ?? 30
-        guard (1...3650).contains(days) else { throw APIError.badRequest(field: "days", "must be between 1 and 3650, got \(days)") }
-        let end: DayNumber
-        if let text = try body.optionalString("end") {
-            guard let day = TenantCalendar.parseISODate(text) else { throw APIError.badRequest(field: "end", "must be a date YYYY-MM-DD, got '\(text)'") }
-            end = day
-        } else {
-            end = QueryParameters.today(tenant)
-        }
+        let range = try body.dayRange(defaultDays: 30, tenant: tenant)
+        let days = range.count, end = range.last
         for condition in includes + excludes {
             if let within = condition.withinDays, within > days {
                 throw APIError.badRequest(field: "\(condition.path).within_days", "must not exceed days (\(days)), got \(within)")
@@ -50,7 +43,6 @@ struct EventQueryRoutes {
         guard (0...10_000).contains(limit) else { throw APIError.badRequest(field: "limit", "must be between 0 and 10000") }
         let offset = try body.optionalInt("offset") ?? 0
         guard offset >= 0 else { throw APIError.badRequest(field: "offset", "must not be negative") }
-        let range = DayRange(days: days, endingOn: end)
 
         let answer = try await tenant.read { state -> Result<Answer, APIError> in
             func resolve(_ input: ConditionInput) -> Result<TenantState.EventCondition, APIError> {

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Actors
 import Runtime
 
 /// Small, rare JSON bodies (merges, errors): decoded with Foundation, checked field by field.
@@ -47,5 +48,14 @@ struct JSONBody {
         }
         if let number = JSONNumber.integer(value) { return Int64(number) }
         throw APIError.badRequest(field: name, "must be an ISO-8601 time or epoch milliseconds")
+    }
+
+    /// `days` (default `defaultDays`) ending with `end` (a date, default today), as in the query string.
+    func dayRange(defaultDays: Int, tenant: TenantActor) throws -> DayRange {
+        let days = try optionalInt("days") ?? defaultDays
+        guard (1...3650).contains(days) else { throw APIError.badRequest(field: "days", "must be between 1 and 3650, got \(days)") }
+        guard let text = try optionalString("end") else { return DayRange(days: days, endingOn: QueryParameters.today(tenant)) }
+        guard let day = TenantCalendar.parseISODate(text) else { throw APIError.badRequest(field: "end", "must be a date YYYY-MM-DD, got '\(text)'") }
+        return DayRange(days: days, endingOn: day)
     }
 }

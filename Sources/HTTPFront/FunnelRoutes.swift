@@ -1,0 +1,148 @@
+import Actors
+import Foundation
+import Hummingbird
+import Runtime
+
+/// Ordered funnels: `GET /api/funnels` (event types in the query) and `POST /api/funnels` (steps
+/// with property filters and their own windows, exclusions, and the users at a step).
+struct FunnelRoutes {
+    static let maxSteps = 20
+
+    func add(to router: Router<BeaconRequestContext>) {
+        router.get("/api/funnels", use: funnel)
+        router.post("/api/funnels", use: richFunnel)
+    }
+
+    struct StepRow: Encodable {
+        var step: Int; var eventType: String; var users: Int
+        var conversionFromPrevious: Double; var conversionFromFirst: Double; var medianSecondsFromPrevious: Double?
+    }
+    struct UserList: Encodable { var step: Int; var status: String; var total: Int; var offset: Int; var users: [String] }
+    struct FunnelAnswer: Encodable {
+        var days: Int; var start: String; var end: String; var windowDays: Int; var steps: [StepRow]; var overallConversion: Double
+        var userList: UserList?
+    }
+
+    /// `steps` (comma-separated event types, 2 to 20), `days`/`end` for the first step, `window_days` (default 7).
+    @Sendable func funnel(_ request: Request, context: BeaconRequestContext) async throws -> Response {
+        let tenant = try context.requireTenant()
+        let query = QueryParameters(request)
+        let steps = try query.requiredString("steps").split(separator: ",", omittingEmptySubsequences: false)
+            .map { $0.trimmingCharacters(in: .whitespaces) }
+        guard steps.count >= 2, steps.count <= Self.maxSteps else {
+            throw APIError.badRequest(field: "steps", "needs 2 to \(Self.maxSteps) event types, got \(steps.count)")
+        }
+        if let empty = steps.firstIndex(where: \.isEmpty) { throw APIError.badRequest(field: "steps", "step \(empty + 1) is empty") }
+        let range = try query.dayRange(defaultDays: 30, tenant: tenant)
+        let windowDays = try query.int("window_days", default: 7, range: 1...365)
+        let result = try await tenant.read { state -> Result<TenantState.Funnel, APIError> in
+            if let unknown = steps.first(where: { state.eventTypeIndex($0) == nil }) {
+                return .failure(APIError.badRequest(field: "steps", "unknown event type '\(unknown)'"))
+            }
+            return .success(state.funnel(steps: steps, range: range, windowMs: Int64(windowDays) * TenantCalendar.dayMs))
+        }.get()
+        return try JSONResponse.make(Self.answer(result, range: range, windowDays: windowDays, userList: nil))
+    }
+
+    static func answer(_ result: TenantState.Funnel, range: DayRange, windowDays: Int, userList: UserList?) -> FunnelAnswer {
+        let first = max(1, result.steps.first?.users ?? 0)
+        let rows = result.steps.enumerated().map { i, step in
+            let previous = i == 0 ? step.users : result.steps[i - 1].users
+            return StepRow(step: i + 1, eventType: step.eventType, users: step.users,
+                           conversionFromPrevious: previous == 0 ? 0 : Double(step.users) / Double(previous),
+                           conversionFromFirst: Double(step.users) / Double(first),
+                           medianSecondsFromPrevious: step.medianMsFromPrevious.map { Double($0) / 1000 })
+        }
+        return FunnelAnswer(days: range.count, start: TenantCalendar.isoDate(range.first), end: TenantCalendar.isoDate(range.last), windowDays: windowDays,
+                            steps: rows, overallConversion: (result.steps.first?.users ?? 0) == 0 ? 0 : Double(result.steps.last?.users ?? 0) / Double(first),
+                            userList: userList)
+    }
+
+    struct StepInput { var path: String; var event: String; var filters: [PropertyFilter]; var withinMinutes: Int? }
+    struct ExclusionInput { var path: String; var event: String; var filters: [PropertyFilter]; var afterStep: Int? }
+    struct UsersRequest { var step: Int; var dropped: Bool; var limit: Int; var offset: Int }
+
+    /// The JSON form: `steps` (2–20; each an event type, or `{"event","where","within_minutes"}`),
+    /// `window_days` (default 7), `exclusions` (`{"event","where","after_step"}`), `days`/`end`,
+    /// and `users` (`{"step","status":"converted"|"dropped","limit","offset"}`) to list who.
+    @Sendable func richFunnel(_ request: Request, context: BeaconRequestContext) async throws -> Response {
+        let tenant = try context.requireTenant()
+        let body = try await JSONBody.object(request, limit: 1 << 20)
+        let steps = try Self.steps(body.fields["steps"])
+        let exclusions = try Self.exclusions(body.fields["exclusions"], stepCount: steps.count)
+        let windowDays = try body.optionalInt("window_days") ?? 7
+        guard (1...365).contains(windowDays) else { throw APIError.badRequest(field: "window_days", "must be between 1 and 365, got \(windowDays)") }
+        let range = try body.dayRange(defaultDays: 30, tenant: tenant)
+        let usersRequest = try Self.usersRequest(body.fields["users"], stepCount: steps.count)
+        let (result, userList) = try await tenant.read { state -> Result<(TenantState.Funnel, UserList?), APIError> in
+            var definition = TenantState.FunnelDefinition(steps: [], windowMs: Int64(windowDays) * TenantCalendar.dayMs)
+            for step in steps {
+                guard let type = state.eventTypeIndex(step.event) else { return .failure(.badRequest(field: "\(step.path).event", "unknown event type '\(step.event)'")) }
+                definition.steps.append(.init(eventType: type, filters: step.filters, withinMs: step.withinMinutes.map { Int64($0) * 60_000 }))
+            }
+            for exclusion in exclusions {
+                guard let type = state.eventTypeIndex(exclusion.event) else {
+                    return .failure(.badRequest(field: "\(exclusion.path).event", "unknown event type '\(exclusion.event)'"))
+                }
+                definition.exclusions.append(.init(eventType: type, filters: exclusion.filters, afterStep: exclusion.afterStep))
+            }
+            let funnel = state.funnel(definition, range: range)
+            let list = usersRequest.map { wanted -> UserList in
+                let k = wanted.step - 1
+                let who = wanted.dropped ? funnel.usersAtStep[k - 1].subtracting(funnel.usersAtStep[k]) : funnel.usersAtStep[k]
+                return UserList(step: wanted.step, status: wanted.dropped ? "dropped" : "converted", total: who.count, offset: wanted.offset,
+                                users: who.members(offset: wanted.offset, limit: wanted.limit).map { state.userNames.string($0) })
+            }
+            return .success((funnel, list))
+        }.get()
+        return try JSONResponse.make(Self.answer(result, range: range, windowDays: windowDays, userList: userList))
+    }
+
+    static func steps(_ value: Any?) throws -> [StepInput] {
+        guard let list = value as? [Any] else { throw APIError.badRequest(field: "steps", "is required (an array of 2 to \(maxSteps) steps)") }
+        guard (2...maxSteps).contains(list.count) else { throw APIError.badRequest(field: "steps", "needs 2 to \(maxSteps) steps, got \(list.count)") }
+        return try list.enumerated().map { i, item in
+            let path = "steps[\(i)]"
+            if let event = item as? String {
+                guard !event.isEmpty else { throw APIError.badRequest(field: path, "is empty") }
+                return StepInput(path: path, event: event, filters: [], withinMinutes: nil)
+            }
+            guard let object = item as? [String: Any] else { throw APIError.badRequest(field: path, "must be an event type or an object") }
+            guard let event = object["event"] as? String, !event.isEmpty else { throw APIError.badRequest(field: "\(path).event", "is required (an event type)") }
+            let within = try EventQueryRoutes.positiveInt(object["within_minutes"], at: "\(path).within_minutes")
+            if i == 0, within != nil { throw APIError.badRequest(field: "\(path).within_minutes", "has no previous step to count from") }
+            return StepInput(path: path, event: event, filters: try FilterParsing.filters(object["where"], at: "\(path).where"), withinMinutes: within)
+        }
+    }
+
+    static func exclusions(_ value: Any?, stepCount: Int) throws -> [ExclusionInput] {
+        guard let value, !(value is NSNull) else { return [] }
+        guard let list = value as? [Any], list.count <= 10 else { throw APIError.badRequest(field: "exclusions", "must be an array of at most 10 exclusions") }
+        return try list.enumerated().map { i, item in
+            let path = "exclusions[\(i)]"
+            guard let object = item as? [String: Any] else { throw APIError.badRequest(field: path, "must be an object") }
+            guard let event = object["event"] as? String, !event.isEmpty else { throw APIError.badRequest(field: "\(path).event", "is required (an event type)") }
+            let after = try EventQueryRoutes.positiveInt(object["after_step"], at: "\(path).after_step")
+            if let after, after >= stepCount {
+                throw APIError.badRequest(field: "\(path).after_step", "must be between 1 and \(stepCount - 1) (the exclusion sits between that step and the next)")
+            }
+            return ExclusionInput(path: path, event: event, filters: try FilterParsing.filters(object["where"], at: "\(path).where"), afterStep: after)
+        }
+    }
+
+    static func usersRequest(_ value: Any?, stepCount: Int) throws -> UsersRequest? {
+        guard let value, !(value is NSNull) else { return nil }
+        guard let object = value as? [String: Any] else { throw APIError.badRequest(field: "users", "must be an object") }
+        guard let step = object["step"].flatMap(JSONNumber.integer), (1...stepCount).contains(step) else {
+            throw APIError.badRequest(field: "users.step", "must be a step number between 1 and \(stepCount)")
+        }
+        let status = (object["status"] as? String) ?? "converted"
+        guard status == "converted" || status == "dropped" else { throw APIError.badRequest(field: "users.status", "must be converted or dropped, got '\(status)'") }
+        if status == "dropped" && step == 1 { throw APIError.badRequest(field: "users.step", "nobody drops at step 1; ask for step 2 or later") }
+        let limit = object["limit"].map { JSONNumber.integer($0) ?? -1 } ?? 100
+        guard (1...10_000).contains(limit) else { throw APIError.badRequest(field: "users.limit", "must be between 1 and 10000") }
+        let offset = object["offset"].map { JSONNumber.integer($0) ?? -1 } ?? 0
+        guard offset >= 0 else { throw APIError.badRequest(field: "users.offset", "must be a non-negative integer") }
+        return UsersRequest(step: step, dropped: status == "dropped", limit: limit, offset: offset)
+    }
+}
