@@ -92,6 +92,9 @@ ch_q6 = anchor.get("chdb", {}).get("median_ms", {}).get("Q6")
 if funnel_ms is not None:
     lines.append(f"| 4-step funnel, 7-day window (anchor Q6; chDB's windowFunnel), in process | ≤ 100 ms, faster than chDB | {fmt(funnel_ms, ' ms')} | {fmt(duck_q6, ' ms')} | {fmt(ch_q6, ' ms')} | "
                  f"{ratio(duck_q6, funnel_ms)} | {ratio(ch_q6, funnel_ms)} | {'yes' if funnel_ms <= 100 and ch_q6 and funnel_ms < ch_q6 else 'no'} |")
+rich_ms = med([r.get("rich_funnel_median_ms") for r in inproc])
+if rich_ms is not None:
+    lines.append(f"| the same funnel with a filter on step 1, a 2-day window on step 4 and logouts excluded between steps 2 and 3 (`POST /api/funnels`), in process | report | {fmt(rich_ms, ' ms')} | | | | | |")
 adoption_ms = med([r.get("adoption_median_ms") for r in inproc])
 counts_ms = med([r.get("event_counts_median_ms") for r in inproc])
 duck_q4 = anchor.get("duckdb", {}).get("median_ms", {}).get("Q4")
