@@ -113,9 +113,43 @@ public actor TenantActor {
         return edit
     }
 
+    /// Checks, logs and applies a segment edit; `makeEdit` receives the next segment id and the clock.
+    public func editSegments(_ makeEdit: @Sendable (_ nextID: Int, _ nowMs: Int64) -> SegmentEdit) async throws -> SegmentEdit {
+        try requireReady()
+        refreshSegments()
+        let edit = makeEdit(state.nextSegmentID, clock())
+        if let refusal = state.refusal(of: edit) { throw refusal }
+        let sequence = try log?.append(.segmentEdit(edit))
+        try state.apply(edit)
+        try await waitUntilDurable(sequence)
+        return edit
+    }
+
+    /// A read that sees dynamic segments current as of now (brought up to date first).
+    public func readWithSegments<Result: Sendable>(_ body: (TenantState) throws -> Result) throws -> Result {
+        try requireReady()
+        refreshSegments()
+        return try body(state)
+    }
+
+    private var lastSegmentRefresh = DispatchTime.now()
+
+    /// Re-judges the users touched since the last refresh; entries and exits are returned for
+    /// whoever follows segments (nudge audiences).
+    @discardableResult
+    private func refreshSegments() -> [SegmentChange] {
+        lastSegmentRefresh = DispatchTime.now()
+        guard !state.segments.isEmpty else { return [] }
+        return state.refreshSegments(nowMs: clock())
+    }
+
     private func afterIngest(_ receipt: IngestReceipt, now: Int64) {
         eventsCounter.increment(by: receipt.accepted)
         state.evictExpired(nowMs: now)
+        // Dynamic segments follow the data within a quarter second even when nobody reads them.
+        if !state.segments.isEmpty, DispatchTime.now().uptimeNanoseconds - lastSegmentRefresh.uptimeNanoseconds > 250_000_000 {
+            refreshSegments()
+        }
         if let storage, storage.snapshotEveryEvents > 0, !snapshotInFlight,
            state.eventsIngested - eventsAtLastSnapshot >= storage.snapshotEveryEvents {
             eventsAtLastSnapshot = state.eventsIngested   // one request per threshold, however many writes follow

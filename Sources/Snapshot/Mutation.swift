@@ -14,6 +14,7 @@ public enum Mutation: Sendable, Equatable {
     case merge(anonymousID: String, user: String)
     /// Properties, owners and notes set through the API.
     case profileEdit(ProfileEdit)
+    case segmentEdit(SegmentEdit)
 
     /// The record type byte in the WAL.
     public var typeCode: UInt8 {
@@ -23,6 +24,7 @@ public enum Mutation: Sendable, Equatable {
         case .merge: 3
         case .packedIngestBody: 4
         case .profileEdit: 5
+        case .segmentEdit: 6
         }
     }
 
@@ -47,6 +49,8 @@ public enum Mutation: Sendable, Equatable {
         case .packedIngestBody(let nowMs, let anonymousID, let body):
             writer.write(nowMs); writer.write(anonymousID); writer.write(UInt32(body.rawSize)); writer.write(bytes: body.compressed)
         case .profileEdit(let edit):
+            edit.encode(into: &writer)
+        case .segmentEdit(let edit):
             edit.encode(into: &writer)
         }
         return writer.bytes
@@ -94,6 +98,9 @@ public enum Mutation: Sendable, Equatable {
         case 5:
             guard let edit = ProfileEdit.decode(from: &reader), reader.remaining == 0 else { return nil }
             return .profileEdit(edit)
+        case 6:
+            guard let edit = SegmentEdit.decode(from: &reader), reader.remaining == 0 else { return nil }
+            return .segmentEdit(edit)
         default:
             return nil
         }
@@ -117,6 +124,8 @@ extension TenantState {
         case .merge(let anonymousID, let user):
             _ = merge(anonymousID: anonymousID, into: user)
         case .profileEdit(let edit):
+            try apply(edit)
+        case .segmentEdit(let edit):
             try apply(edit)
         }
     }

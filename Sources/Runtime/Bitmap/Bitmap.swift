@@ -29,6 +29,11 @@ public struct Bitmap: @unchecked Sendable {
         roaring_bitmap_add(mutablePointer(), id)
     }
 
+    /// Inserts `id`; false when it was already there.
+    @inlinable @discardableResult public mutating func insertIfAbsent(_ id: UInt32) -> Bool {
+        roaring_bitmap_add_checked(mutablePointer(), id)
+    }
+
     public mutating func remove(_ id: UInt32) {
         roaring_bitmap_remove(mutablePointer(), id)
     }

@@ -3,12 +3,12 @@
 /// and their hash tables rebuilt on load.
 extension TenantState {
     public enum Section: UInt32, CaseIterable, Sendable {
-        case identities = 1, propertySets, eventLog, days, minutes, users, accounts, counters, profiles, accountDays
+        case identities = 1, propertySets, eventLog, days, minutes, users, accounts, counters, profiles, accountDays, typeRepeats, segments
 
         public var name: String { String(describing: self) }
 
         /// Sections added after the first release: a snapshot written before them still loads.
-        public var isOptional: Bool { self == .profiles || self == .accountDays }
+        public var isOptional: Bool { self.rawValue >= Section.profiles.rawValue }
         public static var required: [Section] { allCases.filter { !$0.isOptional } }
     }
 
@@ -56,6 +56,17 @@ extension TenantState {
         case .accountDays:
             w.write(UInt32(days.days.count))
             for day in days.days { w.write(array: day.accountCounts) }
+        case .segments:
+            segments.encode(into: &w)
+        case .typeRepeats:
+            w.write(UInt32(days.days.count))
+            for day in days.days {
+                w.write(UInt32(day.typeExtraCounts.count))
+                for extra in day.typeExtraCounts {
+                    let sorted = extra.sorted { $0.key < $1.key }
+                    w.write(array: sorted.map(\.key)); w.write(array: sorted.map(\.value))
+                }
+            }
         }
         return w.bytes
     }
@@ -80,6 +91,27 @@ extension TenantState {
         guard profiles.accounts.keys.allSatisfy({ Int($0) < accounts.count }), profiles.users.keys.allSatisfy({ Int($0) < users.count })
         else { throw DecodingError(section: .profiles) }
         if sections[.accountDays] == nil { rebuildAccountDayCounts() }
+        if sections[.typeRepeats] == nil { rebuildTypeExtraCounts() }
+    }
+
+    /// Per-day repeat counts from the retained events (for snapshots written before they were kept).
+    mutating func rebuildTypeExtraCounts() {
+        var calendar = self.calendar
+        var seen: [DayNumber: [UInt64: UInt32]] = [:]
+        for chunk in log.sealed.map(\.columns) + [log.open] {
+            for row in 0..<chunk.count {
+                let key = UInt64(chunk.types[row]) << 32 | UInt64(users.canonical(chunk.users[row]))
+                seen[calendar.day(of: chunk.timestamps[row]), default: [:]][key, default: 0] += 1
+            }
+        }
+        for (day, counts) in seen {
+            guard let slot = days.days.indices.first(where: { days.firstDay + DayNumber($0) == day }) else { continue }
+            for (key, n) in counts where n > 1 {
+                let t = Int(key >> 32)
+                if t >= days.days[slot].typeExtraCounts.count { days.days[slot].growTypes(to: t + 1) }
+                days.days[slot].typeExtraCounts[t][UInt32(truncatingIfNeeded: key)] = n - 1
+            }
+        }
     }
 
     /// Per-day account counts from the retained events (for snapshots written before they were kept).
@@ -136,6 +168,7 @@ extension TenantState {
                 guard let typeCounts = r.readArray(UInt64.self), let pageCounts = r.readArray(UInt64.self),
                       typeCounts.count == day.typeUsers.count else { return false }
                 day.typeCounts = typeCounts.map { Int($0) }; day.pageCounts = pageCounts.map { Int($0) }
+                day.typeExtraCounts = Array(repeating: [:], count: day.typeUsers.count)
                 all.append(day)
             }
             days.firstDay = first; days.days = all
@@ -182,6 +215,18 @@ extension TenantState {
             for i in 0..<Int(count) {
                 guard let counts = r.readArray(UInt32.self) else { return false }
                 days.days[i].accountCounts = counts
+            }
+        case .segments:
+            guard let decoded = Segments.decode(from: &r) else { return false }
+            segments = decoded   // dynamic memberships are worked out whole at the first refresh
+        case .typeRepeats:
+            guard let count = r.read(UInt32.self), Int(count) == days.days.count else { return false }
+            for i in 0..<Int(count) {
+                guard let types = r.read(UInt32.self), Int(types) == days.days[i].typeUsers.count else { return false }
+                for t in 0..<Int(types) {
+                    guard let keys = r.readArray(UInt32.self), let values = r.readArray(UInt32.self), keys.count == values.count else { return false }
+                    days.days[i].typeExtraCounts[t] = Dictionary(zip(keys, values), uniquingKeysWith: { first, _ in first })
+                }
             }
         }
         return true

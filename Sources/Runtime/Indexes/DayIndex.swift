@@ -7,6 +7,9 @@ public struct DayIndex: Sendable {
     public var eventCount = 0
     public var typeUsers: [Bitmap] = []
     public var typeCounts: [Int] = []
+    /// Per event type, users with more than one event of it that day, and how many more (count − 1):
+    /// with `typeUsers` this gives every user's count, for event-count segment rules.
+    public var typeExtraCounts: [[UInt32: UInt32]] = []
     public var pageCounts: [Int] = []
     /// Events per account (by `AccountIndex`); the account list and trends sum these.
     public var accountCounts: [UInt32] = []
@@ -23,7 +26,7 @@ public struct DayIndex: Sendable {
             accountCounts[a] &+= 1
         }
         if type >= typeCounts.count { growTypes(to: type + 1) }
-        typeUsers[type].insert(user)
+        if !typeUsers[type].insertIfAbsent(user) { typeExtraCounts[type][user, default: 0] += 1 }
         typeCounts[type] += 1
         if page != .none {
             let p = Int(page.rawValue)
@@ -44,6 +47,7 @@ public struct DayIndex: Sendable {
     @inline(never)
     mutating func growTypes(to count: Int) {
         typeUsers.append(contentsOf: (typeCounts.count..<count).map { _ in Bitmap() })
+        typeExtraCounts.append(contentsOf: repeatElement([:], count: count - typeCounts.count))
         typeCounts.append(contentsOf: repeatElement(0, count: count - typeCounts.count))
     }
 
@@ -55,17 +59,28 @@ public struct DayIndex: Sendable {
         Int(type.rawValue) < typeCounts.count ? typeCounts[Int(type.rawValue)] : 0
     }
 
+    /// Events of `type` by `user` that day.
+    public func count(ofType type: EventTypeIndex, user: UInt32) -> Int {
+        let t = Int(type.rawValue)
+        guard t < typeUsers.count, typeUsers[t].contains(user) else { return 0 }
+        return 1 + Int(typeExtraCounts[t][user] ?? 0)
+    }
+
     /// Moves `from`'s membership to `to` in every set of the day (user merge).
     mutating func reassign(_ from: UInt32, to: UInt32) {
         guard active.contains(from) else { return }
         active.remove(from); active.insert(to)
         for t in typeUsers.indices where typeUsers[t].contains(from) {
+            // Counts add up: both had events of the type that day, so `to` gains all of `from`'s.
+            let moved = (typeExtraCounts[t].removeValue(forKey: from) ?? 0) + (typeUsers[t].contains(to) ? 1 : 0)
+            if moved > 0 { typeExtraCounts[t][to, default: 0] += moved }
             typeUsers[t].remove(from); typeUsers[t].insert(to)
         }
     }
 
     var memoryBytes: Int {
         active.sizeBytes + newUsers.sizeBytes + typeUsers.reduce(0) { $0 + $1.sizeBytes } + (typeCounts.count + pageCounts.count) * 8 + accountCounts.count * 4
+            + typeExtraCounts.reduce(0) { $0 + $1.capacity * 12 }
     }
 }
 

@@ -83,6 +83,7 @@ extension TenantState {
         case .deleteUserNote(let user, let noteID):
             profiles.users[knownUser(user)!]?.notes.removeAll { $0.id == noteID }
         }
+        segments.refreshedDay = nil   // property rules may answer differently now
         version &+= 1
     }
 

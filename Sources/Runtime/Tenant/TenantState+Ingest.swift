@@ -171,6 +171,7 @@ extension TenantState {
         }
         // Events ahead of the clock stay out of the live ring, so they cannot push the present out of it.
         if ts <= nowMs + 60_000 { minutes.record(user: u, timestampMs: ts) }
+        if segments.isWatching { segments.touch(user: u, type: event.type.rawValue) }
         log.append(event)
         typeTotals[Int(event.type.rawValue)] += 1
         eventsIngested += 1

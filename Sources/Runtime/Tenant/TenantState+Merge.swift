@@ -35,6 +35,7 @@ extension TenantState {
             accounts.reassign(from, to: to, in: AccountIndex(users[from].account))
         }
         users.merge(from, into: to)
+        segments.refreshedDay = nil   // ids moved: dynamic segments are worked out whole next time
         version &+= 1
         if moved > 0 {
             let firstDay = calendar.day(of: users[to].firstSeen)

@@ -20,6 +20,7 @@ public struct TenantState: Sendable {
     public internal(set) var accounts = AccountTable()
     /// Properties, owners and notes set through the API.
     public internal(set) var profiles = Profiles()
+    public internal(set) var segments = Segments()
     /// Events per event type since the start (never evicted).
     public internal(set) var typeTotals: [Int] = []
 

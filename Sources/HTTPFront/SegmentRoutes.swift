@@ -1,0 +1,219 @@
+import Actors
+import Foundation
+import Hummingbird
+import Runtime
+
+/// Segments: estimate while editing, create (dynamic or static), list and search, folders,
+/// one segment with its users, edit, delete, compare two.
+struct SegmentRoutes {
+    func add(to router: Router<BeaconRequestContext>) {
+        router.get("/api/segments", use: list)
+        router.post("/api/segments", use: create)
+        router.post("/api/segments/estimate", use: estimate)
+        router.get("/api/segments/compare", use: compare)
+        router.get("/api/segments/folders", use: folders)
+        router.post("/api/segments/folders", use: createFolder)
+        router.get("/api/segments/:id", use: detail)
+        router.put("/api/segments/:id", use: update)
+        router.delete("/api/segments/:id", use: delete)
+    }
+
+    struct SegmentRow: Encodable {
+        var id: Int; var name: String; var folder: String?; var segmentType: String; var size: Int
+        var createdAt: String; var updatedAt: String; var rules: [RuleDocument]
+    }
+
+    static func row(_ s: Segment) -> SegmentRow {
+        SegmentRow(id: s.id, name: s.name, folder: s.folder, segmentType: s.isStatic ? "static" : "dynamic", size: s.members.count,
+                   createdAt: ISOText.timestamp(s.createdMs), updatedAt: ISOText.timestamp(s.updatedMs), rules: s.rules.map(RuleDocument.init))
+    }
+
+    struct EstimateAnswer: Encodable { var size: Int; var totalUsers: Int; var share: Double; var sample: [String] }
+
+    /// `rules`: compiled and counted without saving; the size, the share of all users and a sample.
+    @Sendable func estimate(_ request: Request, context: BeaconRequestContext) async throws -> Response {
+        let tenant = try context.requireTenant()
+        let body = try await JSONBody.object(request, limit: 1 << 20)
+        let rules = try SegmentRuleParsing.rules(body.fields["rules"])
+        let sampleSize = try body.optionalInt("sample_size") ?? 10
+        guard (0...100).contains(sampleSize) else { throw APIError.badRequest(field: "sample_size", "must be between 0 and 100") }
+        let now = tenant.now()
+        let answer = try await tenant.readWithSegments { state -> Result<EstimateAnswer, APIError> in
+            if let missing = rules.flatMap(\.segmentReferences).first(where: { state.segments.byID[$0] == nil }) {
+                return .failure(.badRequest(field: "rules", "in_segment names segment \(missing), which does not exist"))
+            }
+            let members = state.members(of: rules, today: state.day(of: now)) { state.segments.byID[$0]?.members }
+            let total = state.knownUserCount
+            return .success(EstimateAnswer(size: members.count, totalUsers: total, share: total == 0 ? 0 : (Double(members.count) / Double(total) * 10_000).rounded() / 10_000,
+                                           sample: members.members(offset: 0, limit: sampleSize).map { state.userNames.string($0) }))
+        }.get()
+        return try JSONResponse.make(answer)
+    }
+
+    struct ListAnswer: Encodable { var total: Int; var segments: [SegmentRow] }
+
+    /// `search` (in names, event types and property keys of the rules), `folder`.
+    @Sendable func list(_ request: Request, context: BeaconRequestContext) async throws -> Response {
+        let tenant = try context.requireTenant()
+        let query = QueryParameters(request)
+        let search = query.string("search")?.lowercased()
+        let folder = query.string("folder")
+        let rows = try await tenant.readWithSegments { state in
+            state.segments.byID.values.filter { s in
+                (folder == nil || s.folder == folder) && (search.map { Self.text(of: s).contains($0) } ?? true)
+            }.sorted { $0.id < $1.id }.map(Self.row)
+        }
+        return try JSONResponse.make(ListAnswer(total: rows.count, segments: rows))
+    }
+
+    /// What a search looks in: the name and the rules' event types and property keys.
+    static func text(of segment: Segment) -> String {
+        func words(_ rule: SegmentRule) -> [String] {
+            switch rule {
+            case .didEvent(let e, _, let filters): [e] + filters.map(\.property)
+            case .didNotEvent(let e, _), .eventCount(let e, _, _, _): [e]
+            case .userProperty(let f), .accountProperty(let f): [f.property]
+            case .all(let rules), .any(let rules): rules.flatMap(words)
+            case .not(let r): words(r)
+            default: []
+            }
+        }
+        return ([segment.name] + segment.rules.flatMap(words)).joined(separator: " ").lowercased()
+    }
+
+    @Sendable func create(_ request: Request, context: BeaconRequestContext) async throws -> Response {
+        let tenant = try context.requireTenant()
+        let body = try await JSONBody.object(request, limit: 1 << 20)
+        let name = try Self.name(body)
+        let rules = try SegmentRuleParsing.rules(body.fields["rules"])
+        let folder = try body.optionalString("folder")
+        let type = try body.optionalString("segment_type") ?? "dynamic"
+        guard type == "dynamic" || type == "static" else { throw APIError.badRequest(field: "segment_type", "must be dynamic or static, got '\(type)'") }
+        let edit = try await Self.apply(tenant) { id, now in .create(id: id, name: name, folder: folder, isStatic: type == "static", rules: rules, nowMs: now) }
+        guard case .create(let id, _, _, _, _, _) = edit else { preconditionFailure("the edit made above") }
+        return try await detailAnswer(tenant, id: id, offset: 0, limit: 100, status: .created)
+    }
+
+    static func name(_ body: JSONBody) throws -> String {
+        let name = try body.requiredString("name")
+        guard name.count <= 200 else { throw APIError.badRequest(field: "name", "is longer than 200 characters") }
+        return name
+    }
+
+    @Sendable func update(_ request: Request, context: BeaconRequestContext) async throws -> Response {
+        let tenant = try context.requireTenant()
+        let id = try Self.segmentID(context)
+        let body = try await JSONBody.object(request, limit: 1 << 20)
+        let name = body.fields["name"] == nil ? nil : try Self.name(body)
+        let rules = body.fields["rules"] == nil ? nil : try SegmentRuleParsing.rules(body.fields["rules"])
+        let folder: String?? = body.fields.keys.contains("folder") ? .some(try body.optionalString("folder")) : nil
+        guard name != nil || rules != nil || folder != nil else { throw APIError.badRequest(field: "body", "changes nothing: give name, rules or folder") }
+        _ = try await Self.apply(tenant) { _, now in .update(id: id, name: name, folder: folder, rules: rules, nowMs: now) }
+        return try await detailAnswer(tenant, id: id, offset: 0, limit: 100, status: .ok)
+    }
+
+    @Sendable func delete(_ request: Request, context: BeaconRequestContext) async throws -> Response {
+        let tenant = try context.requireTenant()
+        let id = try Self.segmentID(context)
+        _ = try await Self.apply(tenant) { _, _ in .delete(id: id) }
+        return try JSONResponse.make(ProfileEditing.DeletedAnswer(deleted: true, id: UInt64(id)))
+    }
+
+    struct DetailAnswer: Encodable { var segment: SegmentRow; var offset: Int; var users: [String] }
+
+    /// The definition and its users, `limit` (default 100) from `offset`.
+    @Sendable func detail(_ request: Request, context: BeaconRequestContext) async throws -> Response {
+        let tenant = try context.requireTenant()
+        let id = try Self.segmentID(context)
+        let query = QueryParameters(request)
+        return try await detailAnswer(tenant, id: id, offset: try query.int("offset", default: 0, range: 0...Int(Int32.max)),
+                                      limit: try query.int("limit", default: 100, range: 0...10_000), status: .ok)
+    }
+
+    private func detailAnswer(_ tenant: TenantActor, id: Int, offset: Int, limit: Int, status: HTTPResponse.Status) async throws -> Response {
+        guard let answer = try await tenant.readWithSegments({ state -> DetailAnswer? in
+            state.segments.byID[id].map { s in
+                DetailAnswer(segment: Self.row(s), offset: offset, users: s.members.members(offset: offset, limit: limit).map { state.userNames.string($0) })
+            }
+        }) else { throw Self.unknown(id) }
+        return try JSONResponse.make(answer, status: status)
+    }
+
+    static func segmentID(_ context: BeaconRequestContext, name: String = "id") throws -> Int {
+        let text = QueryParameters.pathParameter(name, context)
+        guard let id = Int(text), id > 0 else { throw APIError.badRequest(field: name, "must be a segment id (a positive integer), got '\(text)'") }
+        return id
+    }
+
+    static func unknown(_ id: Int, field: String = "id") -> APIError {
+        APIError(.notFound, code: "not_found", message: "\(field): no segment \(id)", field: field)
+    }
+
+    /// Applies an edit, turning a refusal into the answer that names the field at fault.
+    static func apply(_ tenant: TenantActor, _ makeEdit: @escaping @Sendable (Int, Int64) -> SegmentEdit) async throws -> SegmentEdit {
+        do {
+            return try await tenant.editSegments(makeEdit)
+        } catch let refusal as SegmentEditRefusal {
+            switch refusal {
+            case .unknownSegment(let id): throw unknown(id)
+            case .unknownReference(let id): throw APIError.badRequest(field: "rules", "in_segment names segment \(id), which does not exist")
+            case .cycle(let id): throw APIError.badRequest(field: "rules", "segment \(id) would read itself through in_segment")
+            case .duplicateName(let name): throw APIError(.conflict, code: "conflict", message: "name: a segment named '\(name)' exists", field: "name")
+            case .duplicateFolder(let name): throw APIError(.conflict, code: "conflict", message: "name: a folder named '\(name)' exists", field: "name")
+            case .inUse(let readers):
+                throw APIError(.conflict, code: "conflict", message: "id: segments \(readers.map(String.init).joined(separator: ", ")) read this one through in_segment", field: "id")
+            }
+        }
+    }
+
+    struct Side: Encodable { var id: Int; var name: String; var size: Int }
+    struct Difference: Encodable { var eventType: String; var shareA: Double; var shareB: Double; var difference: Double }
+    struct CompareAnswer: Encodable {
+        var a: Side; var b: Side; var overlap: Int; var onlyA: Int; var onlyB: Int; var jaccard: Double; var days: Int; var eventDifferences: [Difference]
+    }
+
+    /// `a`, `b` (segment ids), `days`/`end` for the usage comparison.
+    @Sendable func compare(_ request: Request, context: BeaconRequestContext) async throws -> Response {
+        let tenant = try context.requireTenant()
+        let query = QueryParameters(request)
+        func id(_ name: String) throws -> Int {
+            let text = try query.requiredString(name)
+            guard let id = Int(text), id > 0 else { throw APIError.badRequest(field: name, "must be a segment id, got '\(text)'") }
+            return id
+        }
+        let a = try id("a"), b = try id("b")
+        let range = try query.dayRange(defaultDays: 30, tenant: tenant)
+        let answer = try await tenant.readWithSegments { state -> Result<CompareAnswer, APIError> in
+            guard let sa = state.segments.byID[a] else { return .failure(Self.unknown(a, field: "a")) }
+            guard let sb = state.segments.byID[b] else { return .failure(Self.unknown(b, field: "b")) }
+            let overlap = sa.members.intersectionCount(sb.members), union = sa.members.unionCount(sb.members)
+            return .success(CompareAnswer(
+                a: Side(id: a, name: sa.name, size: sa.members.count), b: Side(id: b, name: sb.name, size: sb.members.count), overlap: overlap,
+                onlyA: sa.members.count - overlap, onlyB: sb.members.count - overlap,
+                jaccard: union == 0 ? 0 : (Double(overlap) / Double(union) * 10_000).rounded() / 10_000, days: range.count,
+                eventDifferences: state.usageDifferences(sa.members, sb.members, range: range).map {
+                    Difference(eventType: $0.eventType, shareA: ($0.shareA * 10_000).rounded() / 10_000, shareB: ($0.shareB * 10_000).rounded() / 10_000,
+                               difference: ($0.difference * 10_000).rounded() / 10_000)
+                }))
+        }.get()
+        return try JSONResponse.make(answer)
+    }
+
+    struct FolderRow: Encodable { var name: String; var segments: Int }
+    struct FoldersAnswer: Encodable { var folders: [FolderRow] }
+
+    @Sendable func folders(_ request: Request, context: BeaconRequestContext) async throws -> Response {
+        let tenant = try context.requireTenant()
+        let rows = try await tenant.read { state in
+            state.segments.folders.map { f in FolderRow(name: f, segments: state.segments.byID.values.filter { $0.folder == f }.count) }
+        }
+        return try JSONResponse.make(FoldersAnswer(folders: rows))
+    }
+
+    @Sendable func createFolder(_ request: Request, context: BeaconRequestContext) async throws -> Response {
+        let tenant = try context.requireTenant()
+        let name = try Self.name(try await JSONBody.object(request, limit: 1 << 16))
+        _ = try await Self.apply(tenant) { _, _ in .createFolder(name: name) }
+        return try JSONResponse.make(FolderRow(name: name, segments: 0), status: .created)
+    }
+}

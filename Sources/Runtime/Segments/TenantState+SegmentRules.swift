@@ -1,0 +1,146 @@
+/// Rules compiled to bitmap algebra over the day indexes: each node becomes a set of users, and
+/// `all`/`any`/`not` become intersection, union and difference from the known users. Only
+/// `did_event` with property filters reads events (one scan of its type in its window).
+extension TenantState {
+    /// Users who stand on their own (not merged into another) and have events: the universe
+    /// that `not`, `did_not_event` and `last_seen` subtract from.
+    public func knownUsers() -> Bitmap {
+        var ids: [UInt32] = []
+        ids.reserveCapacity(users.count)
+        users.summaries.withUnsafeBufferPointer { all in
+            for u in 0..<all.count where all[u].eventCount > 0 && all[u].mergedInto == UInt32(u) { ids.append(UInt32(u)) }
+        }
+        return Bitmap(ids)
+    }
+
+    /// How many users `knownUsers()` holds.
+    public var knownUserCount: Int {
+        users.summaries.withUnsafeBufferPointer { all in
+            var n = 0
+            for u in 0..<all.count where all[u].eventCount > 0 && all[u].mergedInto == UInt32(u) { n += 1 }
+            return n
+        }
+    }
+
+    /// The days a rule's window covers: the last `withinDays` days ending `today`, or every day kept.
+    func ruleDays(_ withinDays: Int?, today: DayNumber) -> ClosedRange<DayNumber> {
+        if let withinDays { return (today - DayNumber(withinDays) + 1)...today }
+        guard !days.isEmpty else { return today...today }
+        return min(days.firstDay, today)...max(days.lastDay, today)
+    }
+
+    /// The users `rules` (all of which must hold) select today.
+    /// - Parameter segment: another segment's current members, for `in_segment`.
+    public func members(of rules: [SegmentRule], today: DayNumber, segment: (Int) -> Bitmap?) -> Bitmap {
+        withoutActuallyEscaping(segment) { segment in
+            var evaluation = RuleEvaluation(state: self, today: today, segment: segment)
+            return evaluation.members(SegmentRule.all(rules))
+        }
+    }
+
+    /// Users of one type in a window, from the day bitmaps.
+    func usersWhoDid(_ type: EventTypeIndex, in window: ClosedRange<DayNumber>) -> Bitmap {
+        Bitmap.union(of: window.compactMap { days[$0]?.users(ofType: type) })
+    }
+
+    /// Users with an event of `type` passing `filters` in the window: one scan of the window's events.
+    func usersWhoDid(_ type: EventTypeIndex, filters: [PropertyFilter], in window: ClosedRange<DayNumber>) -> Bitmap {
+        var matcher = PropertySetMatcher(filters, sets: propertySets)
+        let startMs = calendar.startMs(of: window.lowerBound), endMs = calendar.startMs(of: window.upperBound + 1)
+        var found = Bitmap()
+        log.forEachChunk { chunk in
+            guard chunk.maxTimestamp >= startMs, chunk.minTimestamp < endMs else { return }
+            for row in 0..<chunk.count where chunk.types[row] == type.rawValue {
+                let ts = chunk.timestamps[row]
+                if ts >= startMs, ts < endMs, matcher.matches(chunk.propertySets[row], in: propertySets) { found.insert(users.canonical(chunk.users[row])) }
+            }
+        }
+        return found
+    }
+
+    /// Each user's events of `type` in the window (users with none are absent), from the day
+    /// bitmaps and their repeat counts.
+    func eventCounts(of type: EventTypeIndex, in window: ClosedRange<DayNumber>) -> (users: [UInt32], counts: [Int32]) {
+        var counts = [Int32](repeating: 0, count: users.count)
+        var seen: [UInt32] = []
+        for d in window {
+            guard let index = days[d], let bitmap = index.users(ofType: type) else { continue }
+            for u in bitmap.members {
+                if counts[Int(u)] == 0 { seen.append(u) }
+                counts[Int(u)] += 1
+            }
+            for (u, extra) in index.typeExtraCounts[Int(type.rawValue)] { counts[Int(u)] += Int32(extra) }
+        }
+        return (seen, counts)
+    }
+}
+
+/// One evaluation of a rule tree, with the universe worked out at most once.
+struct RuleEvaluation {
+    let state: TenantState
+    let today: DayNumber
+    let segment: (Int) -> Bitmap?
+    private var universeCache: Bitmap?
+
+    init(state: TenantState, today: DayNumber, segment: @escaping (Int) -> Bitmap?) {
+        self.state = state; self.today = today; self.segment = segment
+    }
+
+    mutating func universe() -> Bitmap {
+        if let universeCache { return universeCache }
+        let all = state.knownUsers()
+        universeCache = all
+        return all
+    }
+
+    mutating func members(_ rule: SegmentRule) -> Bitmap {
+        switch rule {
+        case .all(let rules):
+            guard var result = rules.first.map({ members($0) }) else { return universe() }
+            for r in rules.dropFirst() where !result.isEmpty { result.formIntersection(members(r)) }
+            return result
+        case .any(let rules):
+            return Bitmap.union(of: rules.map { members($0) })
+        case .not(let rule):
+            return universe().subtracting(members(rule))
+        case .didEvent(let event, let within, let filters):
+            guard let type = state.eventTypeIndex(event) else { return Bitmap() }
+            let window = state.ruleDays(within, today: today)
+            return filters.isEmpty ? state.usersWhoDid(type, in: window) : state.usersWhoDid(type, filters: filters, in: window)
+        case .didNotEvent(let event, let within):
+            guard let type = state.eventTypeIndex(event) else { return universe() }
+            return universe().subtracting(state.usersWhoDid(type, in: state.ruleDays(within, today: today)))
+        case .eventCount(let event, let comparison, let value, let within):
+            let zeroHolds = comparison.holds(0, value)
+            guard let type = state.eventTypeIndex(event) else { return zeroHolds ? universe() : Bitmap() }
+            let (doers, counts) = state.eventCounts(of: type, in: state.ruleDays(within, today: today))
+            let holding = Bitmap(doers.filter { comparison.holds(Int(counts[Int($0)]), value) }.sorted())
+            return zeroHolds ? universe().subtracting(Bitmap(doers.sorted())).union(holding) : holding
+        case .userProperty(let filter):
+            return userPropertyMatches(filter)
+        case .accountProperty(let filter):
+            let kept = (0..<state.accounts.count).filter { filter.matches(state.profiles.account(AccountIndex(UInt32($0))).properties[filter.property]) }
+            return Bitmap.union(of: kept.map { state.accounts.users[$0] }).intersection(universe())
+        case .firstSeen(let within):
+            return Bitmap.union(of: state.ruleDays(within, today: today).compactMap { state.days[$0]?.newUsers })
+        case .lastSeen(let before):
+            return universe().subtracting(Bitmap.union(of: state.ruleDays(before, today: today).compactMap { state.days[$0]?.active }))
+        case .inSegment(let id):
+            return segment(id) ?? Bitmap()
+        }
+    }
+
+    /// The API-set value wins; otherwise the latest event's, judged once per property set.
+    private mutating func userPropertyMatches(_ filter: PropertyFilter) -> Bitmap {
+        var matcher = PropertySetMatcher([filter], sets: state.propertySets)
+        var ids: [UInt32] = []
+        for u in universe().members {
+            if let set = state.profiles.users[u]?.properties[filter.property] {
+                if filter.matches(set) { ids.append(u) }
+            } else if matcher.matches(state.users[u].latestProperties, in: state.propertySets) {
+                ids.append(u)
+            }
+        }
+        return Bitmap(ids)
+    }
+}

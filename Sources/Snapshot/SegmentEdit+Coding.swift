@@ -1,0 +1,45 @@
+import Runtime
+
+/// The WAL payload of a segment edit: a kind byte, then the kind's fields.
+extension SegmentEdit {
+    func encode(into w: inout BinaryWriter) {
+        func optional(_ text: String?) { w.write(UInt8(text == nil ? 0 : 1)); w.write(text ?? "") }
+        switch self {
+        case .create(let id, let name, let folder, let isStatic, let rules, let nowMs):
+            w.write(UInt8(1)); w.write(Int64(id)); w.write(name); optional(folder); w.write(UInt8(isStatic ? 1 : 0))
+            SegmentRule.encode(rules, into: &w); w.write(nowMs)
+        case .update(let id, let name, let folder, let rules, let nowMs):
+            w.write(UInt8(2)); w.write(Int64(id)); optional(name)
+            w.write(UInt8(folder == nil ? 0 : 1)); optional(folder ?? nil)
+            w.write(UInt8(rules == nil ? 0 : 1)); SegmentRule.encode(rules ?? [], into: &w); w.write(nowMs)
+        case .delete(let id):
+            w.write(UInt8(3)); w.write(Int64(id))
+        case .createFolder(let name):
+            w.write(UInt8(4)); w.write(name)
+        }
+    }
+
+    static func decode(from r: inout BinaryReader) -> SegmentEdit? {
+        func optional() -> String?? {
+            guard let present = r.read(UInt8.self), let text = r.readString() else { return nil }
+            return .some(present == 1 ? text : nil)
+        }
+        guard let kind = r.read(UInt8.self) else { return nil }
+        switch kind {
+        case 1:
+            guard let id = r.read(Int64.self), let name = r.readString(), let folder = optional(), let isStatic = r.read(UInt8.self),
+                  let rules = SegmentRule.decodeList(from: &r), let nowMs = r.read(Int64.self) else { return nil }
+            return .create(id: Int(id), name: name, folder: folder, isStatic: isStatic == 1, rules: rules, nowMs: nowMs)
+        case 2:
+            guard let id = r.read(Int64.self), let name = optional(), let hasFolder = r.read(UInt8.self), let folder = optional(),
+                  let hasRules = r.read(UInt8.self), let rules = SegmentRule.decodeList(from: &r), let nowMs = r.read(Int64.self) else { return nil }
+            return .update(id: Int(id), name: name, folder: hasFolder == 1 ? .some(folder) : nil, rules: hasRules == 1 ? rules : nil, nowMs: nowMs)
+        case 3:
+            return r.read(Int64.self).map { .delete(id: Int($0)) }
+        case 4:
+            return r.readString().map { .createFolder(name: $0) }
+        default:
+            return nil
+        }
+    }
+}
