@@ -80,7 +80,7 @@ public struct SnapshotFile: Sendable {
                 }
                 guard let section = TenantState.Section(rawValue: id) else { throw Damage(file: name, reason: "unknown section \(id)") }
                 guard CRC32C.checksum(compressed) == crc else { throw Damage(file: name, reason: "section \(section.name) checksum mismatch") }
-                infos.append(SectionInfo(section: section, rawBytes: Int(rawSize), compressedBytes: Int(size)))
+                infos.append(SectionInfo(section: section, rawBytes: Int(clamping: rawSize), compressedBytes: Int(clamping: size)))
                 if decode {
                     guard rawSize <= 1 << 36 else { throw Damage(file: name, reason: "section \(section.name) is implausibly large") }
                     do { decoded[section] = try Zstd.decompress(compressed, size: Int(rawSize)) } catch {

@@ -26,6 +26,8 @@ import TestSupport
         try state.apply(.setAccountOwner(account: "acct2", owner: "cs@x.com"))
         try state.apply(.addAccountNote(account: "no-events-yet", note: Note(id: state.nextNoteID, content: "from the CRM", createdMs: now)))
         let someone = state.userNames.string(state.users.canonical(0))
+        try state.apply(.create(id: 1, name: "busy", folder: "f", isStatic: false, rules: [.eventCount(event: "e1", comparison: .gte, value: 2, withinDays: 30)], nowMs: now))
+        try state.apply(.create(id: 2, name: "frozen", folder: nil, isStatic: true, rules: [.inSegment(id: 1), .didNotEvent(event: "e2", withinDays: 7)], nowMs: now))
         try state.apply(.addUserNote(user: someone, note: Note(id: state.nextNoteID, content: "asked for SSO", createdMs: now)))
         return state
     }
@@ -45,6 +47,8 @@ import TestSupport
             #expect(a.decliningAccounts(range) == b.decliningAccounts(range))
         }
         #expect(a.profiles == b.profiles)
+        #expect(a.segments.byID == b.segments.byID)
+        #expect(a.segments.folders == b.segments.folders && a.segments.nextID == b.segments.nextID)
         #expect(a.monthlyUniques() == b.monthlyUniques())
         #expect(a.dataStats == b.dataStats)
         #expect(a.liveUsers(nowMs: now) == b.liveUsers(nowMs: now))

@@ -24,6 +24,15 @@ import Testing
         .profileEdit(.setUserProperties(user: "b@x.com", properties: [.init("first_name", "Bo"), .init("external_id", "crm-9")])),
         .profileEdit(.addUserNote(user: "b@x.com", note: Note(id: 2, content: "asked for SSO", createdMs: 1_793_448_000_004))),
         .profileEdit(.deleteUserNote(user: "b@x.com", noteID: 2)),
+        .segmentEdit(.create(id: 1, name: "Power users", folder: "Growth", isStatic: false, rules: [
+            .eventCount(event: "e", comparison: .gte, value: 3, withinDays: 14),
+            .any([.userProperty(PropertyFilter(property: "plan", op: .in, values: ["pro", "team"])), .not(.lastSeen(beforeDays: 7))]),
+            .didEvent(event: "export", withinDays: nil, filters: [PropertyFilter(property: "n", op: .gt, values: ["2"])]),
+        ], nowMs: 1_793_448_000_005)),
+        .segmentEdit(.update(id: 1, name: nil, folder: .some(nil), rules: [.inSegment(id: 2), .accountProperty(PropertyFilter(property: "industry", op: .eq, values: ["Retail"]))], nowMs: 7)),
+        .segmentEdit(.update(id: 1, name: "Renamed", folder: nil, rules: nil, nowMs: 8)),
+        .segmentEdit(.delete(id: 1)),
+        .segmentEdit(.createFolder(name: "Churn")),
     ]
 
     @Test func crc32cMatchesTheStandardCheckValue() {
