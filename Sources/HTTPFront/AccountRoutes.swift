@@ -42,7 +42,7 @@ struct AccountRoutes {
         let order = try query.choice("sort", default: TenantState.AccountOrder.events)
         let limit = try query.int("limit", default: 100, range: 1...10_000)
         let offset = try query.int("offset", default: 0, range: 0...Int(Int32.max))
-        let page = try await tenant.read { $0.accountList(range, filter: filter, order: order, offset: offset, limit: limit) }
+        let page = try await tenant.filtered(filter) { $0.accountList(range, filter: filter, order: order, offset: offset, limit: limit) }
         return try JSONResponse.make(ListAnswer(days: range.count, start: TenantCalendar.isoDate(range.first), end: TenantCalendar.isoDate(range.last),
                                                 total: page.total, offset: offset, accounts: page.rows.map(Self.row)))
     }
@@ -151,7 +151,7 @@ struct AccountRoutes {
         let filter = try query.accountFilter()
         let range = try query.dayRange(defaultDays: 30, tenant: tenant)
         let limit = try query.int("limit", default: 100, range: 1...10_000)
-        let rows = try await tenant.read { $0.decliningAccounts(range, filter: filter) }
+        let rows = try await tenant.filtered(filter) { $0.decliningAccounts(range, filter: filter) }
         return try JSONResponse.make(DecliningAnswer(
             days: range.count, start: TenantCalendar.isoDate(range.first), end: TenantCalendar.isoDate(range.last),
             previousStart: TenantCalendar.isoDate(range.first - DayNumber(range.count)), total: rows.count,
@@ -177,7 +177,7 @@ struct AccountRoutes {
         let filter = try query.accountFilter()
         let range = try query.dayRange(defaultDays: 30, tenant: tenant)
         let limit = try query.int("limit", default: 100, range: 1...10_000)
-        let rows = try await tenant.read { state -> Result<[TenantState.AccountFeatureUsage], APIError> in
+        let rows = try await tenant.filtered(filter) { state -> Result<[TenantState.AccountFeatureUsage], APIError> in
             var types: [EventTypeIndex] = []
             for name in features {
                 guard let t = state.eventTypeIndex(name) else { return .failure(.badRequest(field: "features", "unknown event type '\(name)'")) }

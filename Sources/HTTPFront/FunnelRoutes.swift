@@ -11,6 +11,56 @@ struct FunnelRoutes {
     func add(to router: Router<BeaconRequestContext>) {
         router.get("/api/funnels", use: funnel)
         router.post("/api/funnels", use: richFunnel)
+        router.get("/api/funnels/compare", use: compare)
+    }
+
+    struct CompareRow: Encodable { var segmentId: Int?; var name: String; var size: Int; var funnel: FunnelAnswer }
+    struct CompareAnswer: Encodable { var steps: [String]; var segments: [CompareRow] }
+
+    /// The GET funnel's parameters plus `segments` (1 to 4 comma-separated segment ids): the funnel
+    /// for all users, then for each segment's users.
+    @Sendable func compare(_ request: Request, context: BeaconRequestContext) async throws -> Response {
+        let tenant = try context.requireTenant()
+        let query = QueryParameters(request)
+        let steps = try Self.stepNames(query)
+        let ids = try query.requiredString("segments").split(separator: ",", omittingEmptySubsequences: false).map { part -> Int in
+            guard let id = Int(part.trimmingCharacters(in: .whitespaces)), id > 0 else { throw APIError.badRequest(field: "segments", "must be segment ids, got '\(part)'") }
+            return id
+        }
+        guard (1...4).contains(ids.count) else { throw APIError.badRequest(field: "segments", "takes 1 to 4 segment ids, got \(ids.count)") }
+        let range = try query.dayRange(defaultDays: 30, tenant: tenant)
+        let windowDays = try query.int("window_days", default: 7, range: 1...365)
+        let windowMs = Int64(windowDays) * TenantCalendar.dayMs
+        let rows = try await tenant.readWithSegments { state -> Result<[CompareRow], APIError> in
+            if let unknown = steps.first(where: { state.eventTypeIndex($0) == nil }) {
+                return .failure(APIError.badRequest(field: "steps", "unknown event type '\(unknown)'"))
+            }
+            if let missing = ids.first(where: { state.segments.byID[$0] == nil }) {
+                return .failure(APIError(.notFound, code: "not_found", message: "segments: no segment \(missing)", field: "segments"))
+            }
+            let everyone = state.funnel(steps: steps, range: range, windowMs: windowMs)
+            var rows = [CompareRow(segmentId: nil, name: "All users", size: state.knownUserCount,
+                                   funnel: Self.answer(everyone, range: range, windowDays: windowDays, userList: nil))]
+            for id in ids {
+                let segment = state.segments.byID[id]!
+                let funnel = state.funnel(steps: steps, range: range, windowMs: windowMs, among: segment.members)
+                rows.append(CompareRow(segmentId: id, name: segment.name, size: segment.members.count,
+                                       funnel: Self.answer(funnel, range: range, windowDays: windowDays, userList: nil)))
+            }
+            return .success(rows)
+        }.get()
+        return try JSONResponse.make(CompareAnswer(steps: steps, segments: rows))
+    }
+
+    /// `steps`: 2 to 20 comma-separated event types.
+    static func stepNames(_ query: QueryParameters) throws -> [String] {
+        let steps = try query.requiredString("steps").split(separator: ",", omittingEmptySubsequences: false)
+            .map { $0.trimmingCharacters(in: .whitespaces) }
+        guard steps.count >= 2, steps.count <= Self.maxSteps else {
+            throw APIError.badRequest(field: "steps", "needs 2 to \(Self.maxSteps) event types, got \(steps.count)")
+        }
+        if let empty = steps.firstIndex(where: \.isEmpty) { throw APIError.badRequest(field: "steps", "step \(empty + 1) is empty") }
+        return steps
     }
 
     struct StepRow: Encodable {
@@ -27,12 +77,7 @@ struct FunnelRoutes {
     @Sendable func funnel(_ request: Request, context: BeaconRequestContext) async throws -> Response {
         let tenant = try context.requireTenant()
         let query = QueryParameters(request)
-        let steps = try query.requiredString("steps").split(separator: ",", omittingEmptySubsequences: false)
-            .map { $0.trimmingCharacters(in: .whitespaces) }
-        guard steps.count >= 2, steps.count <= Self.maxSteps else {
-            throw APIError.badRequest(field: "steps", "needs 2 to \(Self.maxSteps) event types, got \(steps.count)")
-        }
-        if let empty = steps.firstIndex(where: \.isEmpty) { throw APIError.badRequest(field: "steps", "step \(empty + 1) is empty") }
+        let steps = try Self.stepNames(query)
         let range = try query.dayRange(defaultDays: 30, tenant: tenant)
         let windowDays = try query.int("window_days", default: 7, range: 1...365)
         let result = try await tenant.read { state -> Result<TenantState.Funnel, APIError> in

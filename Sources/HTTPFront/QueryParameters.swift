@@ -43,18 +43,20 @@ struct QueryParameters {
         return day
     }
 
-    /// Filters that arrive with accounts and segments; refused until then rather than ignored.
-    func rejectUnsupportedFilters() throws {
-        for name in ["segment_id", "industry", "company_size", "owner_email"] where string(name) != nil {
-            throw APIError.badRequest(field: name, "filtering by \(name) is not supported by this endpoint yet")
+    /// The global filters: `industry`, `company_size`, `owner_email` and `segment_id`.
+    func accountFilter() throws -> AccountFilter {
+        var segment: Int?
+        if let text = string("segment_id") {
+            guard let id = Int(text), id > 0 else { throw APIError.badRequest(field: "segment_id", "must be a segment id, got '\(text)'") }
+            segment = id
         }
+        return AccountFilter(industry: string("industry"), companySize: string("company_size"), owner: string("owner_email"), segment: segment)
     }
 
-    /// The global account filters (`industry`, `company_size`, `owner_email`); `segment_id`
-    /// arrives with segments and is refused until then rather than ignored.
-    func accountFilter() throws -> AccountFilter {
-        if string("segment_id") != nil { throw APIError.badRequest(field: "segment_id", "filtering by segment_id is not supported yet") }
-        return AccountFilter(industry: string("industry"), companySize: string("company_size"), owner: string("owner_email"))
+    /// A 404 naming `segment_id` when the filter's segment does not exist.
+    static func checkSegment(_ filter: AccountFilter, in state: TenantState) -> APIError? {
+        guard let id = filter.segment, state.segments.byID[id] == nil else { return nil }
+        return APIError(.notFound, code: "not_found", message: "segment_id: no segment \(id)", field: "segment_id")
     }
 
     /// One of an enumeration's raw values.
@@ -85,5 +87,18 @@ struct QueryParameters {
             throw APIError.badRequest(field: name, "must be an ISO-8601 time or epoch milliseconds, got '\(text)'")
         }
         return ms
+    }
+}
+
+extension TenantActor {
+    /// A read under the global filters: segments brought up to date when one is named, and a 404
+    /// naming `segment_id` when it does not exist.
+    func filtered<Answer: Sendable>(_ filter: AccountFilter, _ body: @escaping @Sendable (TenantState) -> Answer) async throws -> Answer {
+        let guarded = { @Sendable (state: TenantState) -> Result<Answer, APIError> in
+            if let problem = QueryParameters.checkSegment(filter, in: state) { return .failure(problem) }
+            return .success(body(state))
+        }
+        let result = filter.segment == nil ? try await read(guarded) : try await readWithSegments(guarded)
+        return try result.get()
     }
 }

@@ -28,7 +28,7 @@ struct UserRoutes {
         let filter = try query.accountFilter()
         let range = try query.dayRange(defaultDays: 30, tenant: tenant)
         let limit = try query.int("limit", default: 10, range: 1...1000)
-        let rows = try await tenant.read { state in state.topUsers(range, limit: limit, among: state.resolve(filter)?.users) }
+        let rows = try await tenant.filtered(filter) { state in state.topUsers(range, limit: limit, among: state.resolve(filter)?.users) }
         return try JSONResponse.make(TopAnswer(days: range.count, users: rows.map(Self.row)))
     }
 

@@ -109,7 +109,7 @@ import Testing
             let cases: [(HTTPRequest.Method, String, String?, HTTPResponse.Status, String)] = [
                 (.get, "/api/accounts?sort=size", nil, .badRequest, "sort"),
                 (.get, "/api/accounts?days=0", nil, .badRequest, "days"),
-                (.get, "/api/accounts?segment_id=3", nil, .badRequest, "segment_id"),
+                (.get, "/api/accounts?segment_id=3", nil, .notFound, "segment_id"),
                 (.get, "/api/accounts/nope", nil, .notFound, "id"),
                 (.get, "/api/accounts/nope/trend", nil, .notFound, "id"),
                 (.get, "/api/accounts/feature-usage", nil, .badRequest, "features"),

@@ -100,5 +100,29 @@ import Testing
             #expect((try await client.send(.post, "/api/segments", json: #"{"name":"dup","rules":[{"type":"first_seen","within_days":3}]}"#)).status == .conflict)
         }
     }
-}
 
+    @Test func segmentFilterOnReadsAndFunnelCompare() async throws {
+        try await TestServer.make().test(.router) { client in
+            try await client.send(.post, "/ingest", json: Self.events)
+            try await client.send(.post, "/ingest", json: #"{"event_type":"login","user_email":"a@x.com","timestamp":"2026-10-31T11:00:00Z"}"#)
+            let created = try await client.send(.post, "/api/segments", json: #"{"name":"Pro","rules":[{"type":"user_property","property":"plan","op":"eq","value":"pro"}]}"#)
+            let id = try #require((created.json["segment"] as? [String: Any])?["id"] as? Int)
+            let top = try await client.send(.get, "/api/users/top?days=7&end=2026-10-31&segment_id=\(id)")
+            #expect((top.json["users"] as? [[String: Any]])?.map { $0["user_email"] as? String } == ["a@x.com"])
+            let activity = try await client.send(.get, "/api/activity?days=1&end=2026-10-31&segment_id=\(id)")
+            #expect((activity.json["series"] as? [[String: Any]])?.first?["events"] as? Int == 2)
+            #expect((activity.json["series"] as? [[String: Any]])?.first?["active_users"] as? Int == 1)
+            let missing = try await client.send(.get, "/api/activity?segment_id=77")
+            #expect(missing.status == .notFound && missing.json.errorField == "segment_id")
+            #expect((try await client.send(.get, "/api/accounts?segment_id=x")).json.errorField == "segment_id")
+
+            let compare = try await client.send(.get, "/api/funnels/compare?steps=export,login&segments=\(id)&days=7&end=2026-10-31")
+            let rows = compare.json["segments"] as? [[String: Any]] ?? []
+            #expect(rows.map { $0["name"] as? String } == ["All users", "Pro"])
+            let proSteps = (rows.last?["funnel"] as? [String: Any])?["steps"] as? [[String: Any]]
+            #expect(proSteps?.map { $0["users"] as? Int } == [1, 1])
+            #expect((try await client.send(.get, "/api/funnels/compare?steps=export,login&segments=9")).status == .notFound)
+            #expect((try await client.send(.get, "/api/funnels/compare?steps=export,login&segments=1,2,3,4,5")).json.errorField == "segments")
+        }
+    }
+}

@@ -185,4 +185,24 @@ import TestSupport
         try w.state.apply(.delete(id: 1))
         #expect(w.state.segments.isEmpty)
     }
+
+    /// The segment filter on reads: funnels, activity and top users over the segment's users only.
+    @Test(arguments: Array(0..<4))
+    func readsFilteredBySegment(seed: Int) throws {
+        var w = try Self.world(seed: seed + 90)
+        try w.state.apply(.create(id: 1, name: "a-doers", folder: nil, isStatic: false, rules: [.didEvent(event: "a", withinDays: 20, filters: [])], nowMs: w.now))
+        let members = w.state.segments.byID[1]!.members
+        let names = Set(members.members.map { w.state.userNames.string($0) })
+        let range = DayRange(days: 30, endingOn: w.today)
+        let all = w.state.funnel(steps: ["a", "b", "c"], range: range, windowMs: 3 * TenantCalendar.dayMs)
+        let some = w.state.funnel(steps: ["a", "b", "c"], range: range, windowMs: 3 * TenantCalendar.dayMs, among: members)
+        #expect(some.usersAtStep == all.usersAtStep.map { $0.intersection(members) })
+        let filter = try #require(w.state.resolve(AccountFilter(segment: 1)))
+        let activity = w.state.activity(range, filter: filter)
+        #expect(activity.map(\.events) == range.all.map { d in w.events.filter { names.contains($0.user) && w.day($0.ts) == d }.count })
+        #expect(activity.map(\.activeUsers) == range.all.map { d in Set(w.events.filter { names.contains($0.user) && w.day($0.ts) == d }.map(\.user)).count })
+        let top = w.state.topUsers(range, limit: 1000, among: filter.users)
+        #expect(Set(top.map(\.user)).isSubset(of: names))
+        #expect(w.state.accountList(range, filter: AccountFilter(segment: 1)).rows.allSatisfy { w.state.accounts.users[Int(w.state.accountIndex($0.account)!.rawValue)].intersectionCount(members) > 0 })
+    }
 }

@@ -9,15 +9,34 @@ extension TenantState {
 
     /// - Parameter filter: counts only the filtered accounts' members and events.
     public func activity(_ range: DayRange, filter: ResolvedAccountFilter? = nil) -> [DayActivity] {
-        range.all.map { d in
+        let eventsByUser = filter.flatMap { $0.countsEventsByUser ? eventsPerDay(range, by: $0.users) : nil }
+        return range.all.map { d in
             guard let index = days[d] else { return DayActivity(day: d, activeUsers: 0, events: 0, newUsers: 0) }
             guard let filter else {
                 return DayActivity(day: d, activeUsers: index.active.count, events: index.eventCount, newUsers: index.newUsers.count)
             }
             return DayActivity(day: d, activeUsers: index.active.intersectionCount(filter.users),
-                               events: filter.accounts.reduce(0) { $0 + index.count(ofAccount: $1) },
+                               events: eventsByUser?[Int(d - range.first)] ?? filter.accounts.reduce(0) { $0 + index.count(ofAccount: $1) },
                                newUsers: index.newUsers.intersectionCount(filter.users))
         }
+    }
+
+    /// Events per day of `range` sent by `who` (one scan of the range's events).
+    func eventsPerDay(_ range: DayRange, by who: Bitmap) -> [Int] {
+        var wanted = [Bool](repeating: false, count: users.count)
+        for u in who.members { wanted[Int(u)] = true }
+        for u in 0..<users.count where users[UInt32(u)].mergedInto != UInt32(u) { wanted[u] = wanted[Int(users.canonical(UInt32(u)))] }
+        let startMs = calendar.startMs(of: range.first), endMs = calendar.startMs(of: range.last + 1)
+        var calendar = self.calendar
+        var counts = [Int](repeating: 0, count: range.count)
+        log.forEachChunk { chunk in
+            guard chunk.maxTimestamp >= startMs, chunk.minTimestamp < endMs else { return }
+            for row in 0..<chunk.count where wanted[Int(chunk.users[row])] {
+                let ts = chunk.timestamps[row]
+                if ts >= startMs && ts < endMs { counts[Int(calendar.day(of: ts) - range.first)] += 1 }
+            }
+        }
+        return counts
     }
 
     public struct MonthlyUniques: Sendable, Equatable {

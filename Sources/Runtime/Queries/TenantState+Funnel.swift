@@ -22,7 +22,8 @@ extension TenantState {
     ///   - steps: event types in order (an unknown type reaches no one).
     ///   - range: days (tenant time zone) in which the step-1 event must fall; later steps may run past its end by up to the window.
     ///   - windowMs: the conversion window from the step-1 event.
-    public func funnel(steps: [String], range: DayRange, windowMs: Int64) -> Funnel {
+    /// - Parameter among: only these users' events count (a segment's members); nil: everyone's.
+    public func funnel(steps: [String], range: DayRange, windowMs: Int64, among: Bitmap? = nil) -> Funnel {
         // A type may appear at several steps (a → b → a): keep every step it stands for.
         // Indexed by event type id: a flat array, so the scan's per-event test is one load.
         var stepsOfType = [[Int]](repeating: [], count: eventTypeNames.count)
@@ -39,7 +40,9 @@ extension TenantState {
                         for row in 0..<types.count where isStep[Int(types[row])] {
                             let ts = timestamps[row]
                             guard ts >= startMs, ts < endMs + windowMs else { continue }
-                            matchUsers.append(users.canonical(chunk.users[row])); matchTimes.append(ts); matchTypes.append(types[row])
+                            let user = users.canonical(chunk.users[row])
+                            if let among, !among.contains(user) { continue }
+                            matchUsers.append(user); matchTimes.append(ts); matchTypes.append(types[row])
                         }
                     }
                 }
