@@ -10,6 +10,8 @@ Questions (30 days [END-30d, END), UTC):
                 the 20 most frequent paths (the same definition as GET /api/paths)
   trend         page_view per day and country
   correlation   users active, users of report_viewed, of report_exported, of both
+  segment       users with report_viewed >= 3 times in 14 days, latest plan = pro, and no
+                report_exported in 14 days (the same rules as POST /api/segments/estimate)
 """
 import json
 import sys
@@ -24,11 +26,12 @@ def duckdb_run(path, end, runs, threads):
     con = duckdb.connect(":memory:")
     con.execute(f"SET threads={threads}")
     con.execute(f"""CREATE TABLE events AS SELECT row_number() OVER () AS seq, "timestamp"::TIMESTAMP AS ts, user_id, account_id,
-        event, properties.country AS country
+        event, properties.country AS country, properties.plan AS plan
         FROM read_json('{path}', format='newline_delimited',
              columns={{'event':'VARCHAR','user_id':'VARCHAR','account_id':'VARCHAR','timestamp':'VARCHAR',
-                       'properties':'STRUCT(country VARCHAR)'}}) WHERE event IS NOT NULL""")
+                       'properties':'STRUCT(country VARCHAR, plan VARCHAR)'}}) WHERE event IS NOT NULL""")
     win = f"ts >= TIMESTAMP '{end}' - INTERVAL 30 DAY AND ts < TIMESTAMP '{end}'"
+    win14 = f"ts >= TIMESTAMP '{end}' - INTERVAL 14 DAY AND ts < TIMESTAMP '{end}'"
     q = {
         "account_list": f"""WITH members AS (SELECT DISTINCT account_id, user_id FROM events WHERE account_id IS NOT NULL),
               active AS (SELECT DISTINCT user_id FROM events WHERE {win}),
@@ -48,6 +51,11 @@ def duckdb_run(path, end, runs, threads):
             SELECT path, count(*) AS c FROM p GROUP BY path ORDER BY c DESC, path LIMIT 20""",
         "trend": f"""SELECT ts::DATE AS d, coalesce(country, '(none)') AS c, count(*) FROM events
             WHERE event = 'page_view' AND {win} GROUP BY 1, 2""",
+        "segment": f"""WITH latest AS (SELECT user_id, arg_max(plan, (ts, seq)) AS plan FROM events GROUP BY user_id),
+              cnt AS (SELECT user_id, count(*) AS c FROM events WHERE event = 'report_viewed' AND {win14} GROUP BY user_id),
+              ex AS (SELECT DISTINCT user_id FROM events WHERE event = 'report_exported' AND {win14})
+            SELECT count(*) FROM latest JOIN cnt USING (user_id)
+            WHERE c >= 3 AND plan = 'pro' AND user_id NOT IN (SELECT user_id FROM ex)""",
         "correlation": f"""SELECT count(*), sum(a), sum(b), sum(a * b) FROM (
             SELECT user_id, max(CASE WHEN event = 'report_viewed' THEN 1 ELSE 0 END) AS a,
                    max(CASE WHEN event = 'report_exported' THEN 1 ELSE 0 END) AS b
@@ -66,13 +74,15 @@ def duckdb_run(path, end, runs, threads):
 def chdb_run(path, end, runs, threads):
     sess, q = chdb_session(threads)
     sess.query("""CREATE TABLE b.events (seq UInt64, ts DateTime64(3, 'UTC'), user_id String, account_id Nullable(String),
-        event LowCardinality(String), country LowCardinality(Nullable(String))) ENGINE = MergeTree ORDER BY (event, ts)""")
+        event LowCardinality(String), country LowCardinality(Nullable(String)), plan LowCardinality(Nullable(String)))
+        ENGINE = MergeTree ORDER BY (event, ts)""")
     sess.query(f"""INSERT INTO b.events SELECT rowNumberInAllBlocks(), parseDateTime64BestEffort(timestamp, 3, 'UTC'), user_id,
-        account_id, event, properties.country
+        account_id, event, properties.country, properties.plan
         FROM file('{path}', 'JSONEachRow', 'event Nullable(String), user_id String, account_id Nullable(String), timestamp String,
-                  properties Tuple(country Nullable(String))')
+                  properties Tuple(country Nullable(String), plan Nullable(String))')
         WHERE event IS NOT NULL SETTINGS input_format_skip_unknown_fields = 1, max_threads = 1""")
     win = f"ts >= toDateTime64('{end}', 3, 'UTC') - INTERVAL 30 DAY AND ts < toDateTime64('{end}', 3, 'UTC')"
+    win14 = f"ts >= toDateTime64('{end}', 3, 'UTC') - INTERVAL 14 DAY AND ts < toDateTime64('{end}', 3, 'UTC')"
     queries = {
         "account_list": f"""SELECT account_id, count() AS users, countIf(active) AS active_users, any(n) AS events FROM (
               SELECT m.account_id AS account_id, m.user_id AS user_id, a.user_id != '' AS active, ev.n AS n FROM
@@ -93,6 +103,11 @@ def chdb_run(path, end, runs, threads):
             GROUP BY path ORDER BY c DESC, path LIMIT 20""",
         "trend": f"""SELECT toDate(ts) AS d, ifNull(country, '(none)') AS c, count() FROM b.events
             WHERE event = 'page_view' AND {win} GROUP BY d, c""",
+        "segment": f"""SELECT count() FROM
+              (SELECT user_id, argMax(plan, (ts, seq)) AS plan FROM b.events GROUP BY user_id) latest
+              JOIN (SELECT user_id, count() AS c FROM b.events WHERE event = 'report_viewed' AND {win14} GROUP BY user_id) cnt ON cnt.user_id = latest.user_id
+            WHERE c >= 3 AND plan = 'pro'
+              AND latest.user_id NOT IN (SELECT user_id FROM b.events WHERE event = 'report_exported' AND {win14})""",
         "correlation": f"""SELECT count(), sum(a), sum(b), sum(a * b) FROM (
             SELECT user_id, max(event = 'report_viewed') AS a, max(event = 'report_exported') AS b
             FROM b.events WHERE {win} GROUP BY user_id)""",

@@ -135,6 +135,17 @@ if accounts_ms is not None:
     sql_row("paths of depth 4 forward from report_viewed (30-minute sessions, first anchor per session), in process", "≤ 200 ms",
             paths_ms, "paths", paths_ms <= 200)
     lines.append(f"| the same paths backward (to report_viewed), in process | ≤ 200 ms | {fmt(paths_back_ms, ' ms')} | | | | | {'yes' if paths_back_ms <= 200 else 'no'} |")
+estimate_ms = med([r.get("segment_estimate_median_ms") for r in inproc])
+if estimate_ms is not None:
+    d = an["duckdb"].get("segment_ms")
+    sql_row("segment estimate, 3 rules (report_viewed ≥ 3 in 14 days, plan = pro, no report_exported in 14 days), in process", "≤ 5 ms, ≥ 50x DuckDB",
+            estimate_ms, "segment", estimate_ms <= 5 and d is not None and d / estimate_ms >= 50, 3)
+    for eng in ("duckdb", "chdb"):
+        if an[eng].get("segment_rows"):
+            agreement[f"segment_estimate_{eng}"] = int(an[eng]["segment_rows"][0][0]) == inproc[0]["segment_estimate_size"]
+    plain = med([r["ingest_events_per_second"] for r in inproc])
+    seg = med([r.get("segment_ingest_events_per_second") for r in inproc])
+    lines.append(f"| in-process ingest with 50 dynamic segments kept current (refresh every 300 batches) | ≥ 70% of without | {fmt(seg, ' ev/s')} ({100 * seg / plain:.0f}%; refresh median {fmt(med([r.get('segment_refresh_median_ms') for r in inproc]), ' ms')}) | | | | | {'yes' if seg >= 0.7 * plain else 'no'} |")
     for eng in ("duckdb", "chdb"):
         if an[eng]:
             theirs = [[list(p), int(c)] for p, c in an[eng]["paths_rows"]]

@@ -134,13 +134,39 @@ public actor TenantActor {
 
     private var lastSegmentRefresh = DispatchTime.now()
 
-    /// Re-judges the users touched since the last refresh; entries and exits are returned for
-    /// whoever follows segments (nudge audiences).
-    @discardableResult
-    private func refreshSegments() -> [SegmentChange] {
+    /// Re-judges the users touched since the last refresh, then moves the audiences of the nudges
+    /// that target a changed segment (the audience refresh trigger), logging each move.
+    private func refreshSegments() {
         lastSegmentRefresh = DispatchTime.now()
-        guard !state.segments.isEmpty else { return [] }
-        return state.refreshSegments(nowMs: clock())
+        guard !state.segments.isEmpty else { return }
+        let now = clock()
+        let changes = state.refreshSegments(nowMs: now)
+        for edit in state.audienceEdits(for: changes, nowMs: now) {
+            // A derived record: written like any other, not waited for (a lost one is found again
+            // by the refresh after recovery).
+            do { _ = try log?.append(.nudgeEdit(edit)) } catch { logger.error("could not log an audience change", metadata: ["error": "\(error)"]) }
+            try? state.apply(edit)
+        }
+    }
+
+    /// Checks, logs and applies a nudge edit; `makeEdit` receives the next nudge id and the clock.
+    public func editNudges(_ makeEdit: @Sendable (_ nextID: Int, _ nowMs: Int64) -> NudgeEdit) async throws -> NudgeEdit {
+        try requireReady()
+        refreshSegments()
+        let edit = makeEdit(state.nextNudgeID, clock())
+        if let refusal = state.refusal(of: edit) { throw refusal }
+        let sequence = try log?.append(.nudgeEdit(edit))
+        try state.apply(edit)
+        try await waitUntilDurable(sequence)
+        return edit
+    }
+
+    /// Recomputes every dynamic segment whole and moves the nudge audiences.
+    public func refreshAudiences() throws -> Int {
+        try requireReady()
+        state.forgetSegmentRefresh()
+        refreshSegments()
+        return state.nudges.byID.count
     }
 
     private func afterIngest(_ receipt: IngestReceipt, now: Int64) {

@@ -24,6 +24,7 @@ public enum BeaconApplication {
         EventQueryRoutes().add(to: router)
         FunnelRoutes().add(to: router)
         SegmentRoutes().add(to: router)
+        NudgeRoutes(adminKeys: Set(configuration.adminKeys)).add(to: router)
         OperationsRoutes(registry: registry, prometheus: prometheus, adminKeys: Set(configuration.adminKeys)).add(to: router)
         return router
     }

@@ -160,6 +160,8 @@ struct SegmentRoutes {
             case .cycle(let id): throw APIError.badRequest(field: "rules", "segment \(id) would read itself through in_segment")
             case .duplicateName(let name): throw APIError(.conflict, code: "conflict", message: "name: a segment named '\(name)' exists", field: "name")
             case .duplicateFolder(let name): throw APIError(.conflict, code: "conflict", message: "name: a folder named '\(name)' exists", field: "name")
+            case .targeted(let nudges):
+                throw APIError(.conflict, code: "conflict", message: "id: nudges \(nudges.map(String.init).joined(separator: ", ")) target this segment", field: "id")
             case .inUse(let readers):
                 throw APIError(.conflict, code: "conflict", message: "id: segments \(readers.map(String.init).joined(separator: ", ")) read this one through in_segment", field: "id")
             }

@@ -15,6 +15,7 @@ public enum Mutation: Sendable, Equatable {
     /// Properties, owners and notes set through the API.
     case profileEdit(ProfileEdit)
     case segmentEdit(SegmentEdit)
+    case nudgeEdit(NudgeEdit)
 
     /// The record type byte in the WAL.
     public var typeCode: UInt8 {
@@ -25,6 +26,7 @@ public enum Mutation: Sendable, Equatable {
         case .packedIngestBody: 4
         case .profileEdit: 5
         case .segmentEdit: 6
+        case .nudgeEdit: 7
         }
     }
 
@@ -51,6 +53,8 @@ public enum Mutation: Sendable, Equatable {
         case .profileEdit(let edit):
             edit.encode(into: &writer)
         case .segmentEdit(let edit):
+            edit.encode(into: &writer)
+        case .nudgeEdit(let edit):
             edit.encode(into: &writer)
         }
         return writer.bytes
@@ -101,6 +105,9 @@ public enum Mutation: Sendable, Equatable {
         case 6:
             guard let edit = SegmentEdit.decode(from: &reader), reader.remaining == 0 else { return nil }
             return .segmentEdit(edit)
+        case 7:
+            guard let edit = NudgeEdit.decode(from: &reader), reader.remaining == 0 else { return nil }
+            return .nudgeEdit(edit)
         default:
             return nil
         }
@@ -126,6 +133,8 @@ extension TenantState {
         case .profileEdit(let edit):
             try apply(edit)
         case .segmentEdit(let edit):
+            try apply(edit)
+        case .nudgeEdit(let edit):
             try apply(edit)
         }
     }

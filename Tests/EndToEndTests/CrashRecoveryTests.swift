@@ -162,6 +162,13 @@ import FoundationNetworking
         let note = try await server.request("POST", "/api/accounts/acme/notes", key: "crash-key", json: #"{"content":"renewal"}"#)
         #expect(note.status == 201)
         #expect(try await server.request("PUT", "/api/users/a@x.com/properties", key: "crash-key", json: #"{"properties":{"first_name":"Ann"}}"#).status == 200)
+        let segment = try await server.request("POST", "/api/segments", key: "crash-key",
+                                               json: #"{"name":"Logged in","segment_type":"static","rules":[{"type":"did_event","event":"login"}]}"#)
+        #expect(segment.status == 201)
+        let nudge = try await server.request("POST", "/api/nudges", key: "crash-key", json: #"{"title":"Hi","target_page_url":"/home","target_segment_id":1}"#)
+        #expect(nudge.status == 201)
+        #expect(try await server.request("POST", "/api/nudges/1/activate", key: "crash-key", json: "{}").status == 200)
+        #expect(try await server.request("POST", "/api/nudges/1/track", key: "crash-key", json: #"{"event_type":"impression","user_email":"a@x.com"}"#).status == 200)
         kill(server.pid, SIGKILL)
         _ = server.stop()
 
@@ -174,6 +181,12 @@ import FoundationNetworking
             #expect((account.json["notes"] as? [[String: Any]])?.first?["id"] as? Int == note.json["id"] as? Int, "round \(round)")
             let user = try await server.request("GET", "/api/users/a@x.com", key: "crash-key")
             #expect((user.json["properties"] as? [String: String])?["first_name"] == "Ann", "round \(round)")
+            let frozen = try await server.request("GET", "/api/segments/1", key: "crash-key")
+            #expect(frozen.json["users"] as? [String] == ["a@x.com"], "round \(round)")
+            let eligible = try await server.request("GET", "/api/nudges/eligible?user_email=a@x.com&page_url=/home", key: "crash-key")
+            #expect((eligible.json["nudges"] as? [[String: Any]])?.count == 1, "round \(round)")
+            let audience = try await server.request("GET", "/api/nudges/1/audience", key: "crash-key")
+            #expect((audience.json["stats"] as? [String: Any])?["shown"] as? Int == 1, "round \(round)")
             if round == 0 {
                 #expect(try await server.request("POST", "/admin/snapshot", headers: ["x-admin-key": "admin"]).status == 200)
             }

@@ -178,11 +178,11 @@ import TestSupport
         #expect(w.state.refusal(of: .create(id: 2, name: "two", folder: nil, isStatic: false, rules: [.inSegment(id: 9)], nowMs: w.now)) == .unknownReference(9))
         try w.state.apply(.create(id: 2, name: "two", folder: nil, isStatic: false, rules: [.inSegment(id: 1)], nowMs: w.now))
         #expect(w.state.refusal(of: .update(id: 1, name: nil, folder: nil, rules: [.inSegment(id: 2)], nowMs: w.now)) == .cycle(1))
-        #expect(w.state.refusal(of: .delete(id: 1)) == .inUse(by: [2]))
-        #expect(w.state.refusal(of: .delete(id: 7)) == .unknownSegment(7))
+        #expect(w.state.refusal(of: SegmentEdit.delete(id: 1)) == .inUse(by: [2]))
+        #expect(w.state.refusal(of: SegmentEdit.delete(id: 7)) == .unknownSegment(7))
         #expect(w.state.segments.folders == ["f"])
-        try w.state.apply(.delete(id: 2))
-        try w.state.apply(.delete(id: 1))
+        try w.state.apply(SegmentEdit.delete(id: 2))
+        try w.state.apply(SegmentEdit.delete(id: 1))
         #expect(w.state.segments.isEmpty)
     }
 

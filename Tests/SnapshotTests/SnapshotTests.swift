@@ -28,6 +28,9 @@ import TestSupport
         let someone = state.userNames.string(state.users.canonical(0))
         try state.apply(.create(id: 1, name: "busy", folder: "f", isStatic: false, rules: [.eventCount(event: "e1", comparison: .gte, value: 2, withinDays: 30)], nowMs: now))
         try state.apply(.create(id: 2, name: "frozen", folder: nil, isStatic: true, rules: [.inSegment(id: 1), .didNotEvent(event: "e2", withinDays: 7)], nowMs: now))
+        try state.apply(.create(NudgeDefinition(title: "hi", targetPage: "/p*", targetSegment: 1, goalEvent: "e3"), id: 1, nowMs: now))
+        try state.apply(.setStatus(id: 1, status: .active, nowMs: now))
+        try state.apply(.track(id: 1, user: someone, action: .impression, atMs: now))
         try state.apply(.addUserNote(user: someone, note: Note(id: state.nextNoteID, content: "asked for SSO", createdMs: now)))
         return state
     }
@@ -48,6 +51,7 @@ import TestSupport
         }
         #expect(a.profiles == b.profiles)
         #expect(a.segments.byID == b.segments.byID)
+        #expect(a.nudges == b.nudges)
         #expect(a.segments.folders == b.segments.folders && a.segments.nextID == b.segments.nextID)
         #expect(a.monthlyUniques() == b.monthlyUniques())
         #expect(a.dataStats == b.dataStats)

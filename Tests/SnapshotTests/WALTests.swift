@@ -33,6 +33,13 @@ import Testing
         .segmentEdit(.update(id: 1, name: "Renamed", folder: nil, rules: nil, nowMs: 8)),
         .segmentEdit(.delete(id: 1)),
         .segmentEdit(.createFolder(name: "Churn")),
+        .nudgeEdit(.create(NudgeDefinition(title: "Try exports", body: "One click", buttonText: "Show me", kind: .banner, targetPage: "/reports/*",
+                                           targetSegment: 1, goalEvent: "export"), id: 1, nowMs: 9)),
+        .nudgeEdit(.update(NudgeDefinition(title: "t", targetPage: "/x"), id: 1, nowMs: 10)),
+        .nudgeEdit(.setStatus(id: 1, status: .active, nowMs: 11)),
+        .nudgeEdit(.track(id: 1, user: "b@x.com", action: .dismiss, atMs: 12)),
+        .nudgeEdit(.audience(id: 1, entered: [1, 5], exited: [2], atMs: 13)),
+        .nudgeEdit(.delete(id: 1)),
     ]
 
     @Test func crc32cMatchesTheStandardCheckValue() {

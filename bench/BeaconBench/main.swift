@@ -182,6 +182,45 @@ for _ in 0..<11 {
     backwardPathTimes.append(seconds { _ = state.paths(from: viewed, range: range, depth: 4, direction: .backward) })
 }
 
+// A 3-rule segment estimate (as bench/analytics_sql.py asks DuckDB and chDB): report_viewed at
+// least 3 times in 14 days, plan = pro (latest event), no report_exported in 14 days; "today" is
+// the data's last day.
+let segmentRules: [SegmentRule] = [
+    .eventCount(event: "report_viewed", comparison: .gte, value: 3, withinDays: 14),
+    .userProperty(PropertyFilter(property: "plan", op: .eq, values: ["pro"])),
+    .didNotEvent(event: "report_exported", withinDays: 14),
+]
+var estimateTimes: [Double] = []
+var estimateSize = 0
+for _ in 0..<31 { estimateTimes.append(seconds { estimateSize = state.members(of: segmentRules, today: endDay - 1) { _ in nil }.count }) }
+
+// Ingest again with 50 dynamic segments kept current (a refresh every 300 batches, about the
+// server's 250 ms at this rate), against the plain ingest above.
+let segmentTypes = ["report_viewed", "dashboard_viewed", "search_performed", "login", "filter_applied", "feature_x_used", "report_exported",
+                    "comment_added", "feature_y_used", "invite_sent"]
+var withSegments = TenantState(settings: TenantSettings(id: "bench", name: "bench", retentionDays: 0))
+for i in 0..<50 {
+    let a = segmentTypes[i % segmentTypes.count], b = segmentTypes[(i + 3) % segmentTypes.count]
+    let rules: [SegmentRule]
+    switch i % 5 {
+    case 0: rules = [.eventCount(event: a, comparison: .gte, value: 2 + i % 3, withinDays: 14)]
+    case 1: rules = [.didEvent(event: a, withinDays: 7, filters: []), .didNotEvent(event: b, withinDays: 7)]
+    case 2: rules = [.userProperty(PropertyFilter(property: "plan", op: .eq, values: ["pro"])), .didEvent(event: a, withinDays: 30, filters: [])]
+    case 3: rules = [.any([.didEvent(event: a, withinDays: 7, filters: []), .didEvent(event: b, withinDays: 7, filters: [])])]
+    default: rules = [.lastSeen(beforeDays: 3 + i % 4)]
+    }
+    try withSegments.apply(.create(id: i + 1, name: "s\(i)", folder: nil, isStatic: false, rules: rules, nowMs: nowMs))
+}
+var refreshTimes: [Double] = []
+let segmentIngestSeconds = try seconds {
+    for (i, body) in bodies.enumerated() {
+        let batch = try body.withUnsafeBytes { try parser.parse($0) }
+        _ = try withSegments.ingest(batch, nowMs: nowMs, anonymousID: "anon-bench")
+        if i % 300 == 299 { refreshTimes.append(seconds { withSegments.refreshSegments(nowMs: nowMs) }) }
+    }
+}
+log(String(format: "ingest with 50 dynamic segments %.2f s (%.0f events/s)", segmentIngestSeconds, Double(eventsInFile) / segmentIngestSeconds))
+
 // Agreement with the DuckDB/chDB answers for the same file.
 var agreement: [String: Bool] = [:]
 if let path = option("--expected"), let data = FileManager.default.contents(atPath: path),
@@ -225,6 +264,11 @@ let result: [String: Any] = [
     "rich_funnel_median_ms": median(richFunnelTimes) * 1000,
     "rich_funnel_users": richFunnel.steps.map(\.users),
     "account_list_median_ms": median(accountTimes) * 1000,
+    "segment_estimate_median_ms": median(estimateTimes) * 1000,
+    "segment_estimate_size": estimateSize,
+    "segment_ingest_events_per_second": Double(eventsInFile) / segmentIngestSeconds,
+    "segment_refresh_median_ms": median(refreshTimes) * 1000,
+    "segment_refresh_max_ms": (refreshTimes.max() ?? 0) * 1000,
     "account_list_count": accountRows.total,
     "account_list_rows": accountRows.rows.prefix(20).map { [$0.account, $0.users, $0.activeUsers, $0.events] as [Any] },
     "paths_median_ms": median(pathTimes) * 1000,

@@ -3,7 +3,7 @@
 /// and their hash tables rebuilt on load.
 extension TenantState {
     public enum Section: UInt32, CaseIterable, Sendable {
-        case identities = 1, propertySets, eventLog, days, minutes, users, accounts, counters, profiles, accountDays, typeRepeats, segments
+        case identities = 1, propertySets, eventLog, days, minutes, users, accounts, counters, profiles, accountDays, typeRepeats, segments, nudges
 
         public var name: String { String(describing: self) }
 
@@ -58,6 +58,8 @@ extension TenantState {
             for day in days.days { w.write(array: day.accountCounts) }
         case .segments:
             segments.encode(into: &w)
+        case .nudges:
+            nudges.encode(into: &w)
         case .typeRepeats:
             w.write(UInt32(days.days.count))
             for day in days.days {
@@ -216,6 +218,9 @@ extension TenantState {
                 guard let counts = r.readArray(UInt32.self) else { return false }
                 days.days[i].accountCounts = counts
             }
+        case .nudges:
+            guard let decoded = Nudges.decode(from: &r) else { return false }
+            nudges = decoded
         case .segments:
             guard let decoded = Segments.decode(from: &r) else { return false }
             segments = decoded   // dynamic memberships are worked out whole at the first refresh

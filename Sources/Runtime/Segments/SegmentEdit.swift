@@ -18,6 +18,8 @@ public enum SegmentEditRefusal: Error, Sendable, Equatable {
     case duplicateFolder(String)
     /// Other segments read this one.
     case inUse(by: [Int])
+    /// Nudges target this one.
+    case targeted(by: [Int])
 }
 
 extension TenantState {
@@ -33,7 +35,9 @@ extension TenantState {
         case .delete(let id):
             guard segments.byID[id] != nil else { return .unknownSegment(id) }
             let readers = segments.byID.values.filter { $0.rules.flatMap(\.segmentReferences).contains(id) }.map(\.id).sorted()
-            return readers.isEmpty ? nil : .inUse(by: readers)
+            if !readers.isEmpty { return .inUse(by: readers) }
+            let targeting = nudges.byID.values.filter { $0.targetSegment == id }.map(\.id).sorted()
+            return targeting.isEmpty ? nil : .targeted(by: targeting)
         case .createFolder(let name):
             return segments.folders.contains(name) ? .duplicateFolder(name) : nil
         }

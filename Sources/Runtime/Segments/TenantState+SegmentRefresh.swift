@@ -35,6 +35,9 @@ extension TenantState {
         return changes
     }
 
+    /// Makes the next refresh work every dynamic segment out whole.
+    public mutating func forgetSegmentRefresh() { segments.refreshedDay = nil }
+
     /// Whether one user meets every rule: the per-user form of the bitmap algebra.
     func matches(user u: UInt32, _ rules: [SegmentRule], today: DayNumber, segments: [Int: Segment]) -> Bool {
         rules.allSatisfy { matches(user: u, $0, today: today, segments: segments) }

@@ -21,6 +21,7 @@ public struct TenantState: Sendable {
     /// Properties, owners and notes set through the API.
     public internal(set) var profiles = Profiles()
     public internal(set) var segments = Segments()
+    public internal(set) var nudges = Nudges()
     /// Events per event type since the start (never evicted).
     public internal(set) var typeTotals: [Int] = []
 

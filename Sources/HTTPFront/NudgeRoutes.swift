@@ -1,0 +1,253 @@
+import Actors
+import Foundation
+import Hummingbird
+import Runtime
+
+/// Nudges: create and edit, activate (with a warning about other nudges on the page), pause,
+/// delete, tracking, audiences that follow their segment, impact, and what a page should show.
+struct NudgeRoutes {
+    let adminKeys: Set<String>
+
+    func add(to router: Router<BeaconRequestContext>) {
+        router.get("/api/nudges", use: list)
+        router.post("/api/nudges", use: create)
+        router.get("/api/nudges/eligible", use: eligible)
+        router.get("/api/nudges/impact", use: impact)
+        router.post("/api/nudges/refresh-audiences", use: refreshAudiences)
+        router.get("/api/nudges/:id", use: detail)
+        router.put("/api/nudges/:id", use: update)
+        router.delete("/api/nudges/:id", use: delete)
+        router.post("/api/nudges/:id/activate", use: activate)
+        router.post("/api/nudges/:id/pause", use: pause)
+        router.post("/api/nudges/:id/track", use: track)
+        router.get("/api/nudges/:id/audience", use: audience)
+    }
+
+    struct Stats: Encodable { var entered: Int; var audience: Int; var shown: Int; var clicked: Int; var dismissed: Int; var progressed: Int?; var impressions: Int; var clicks: Int }
+    struct NudgeRow: Encodable {
+        var id: Int; var title: String; var body: String?; var buttonText: String?; var nudgeType: String; var targetPageUrl: String
+        var targetSegmentId: Int?; var goalEvent: String?; var status: String; var audienceType: String; var createdAt: String; var updatedAt: String; var stats: Stats
+    }
+
+    static func row(_ n: Nudge, _ state: TenantState) -> NudgeRow {
+        let f = state.audienceFunnel(n)
+        return NudgeRow(id: n.id, title: n.title, body: n.body, buttonText: n.buttonText, nudgeType: n.kind.rawValue, targetPageUrl: n.targetPage,
+                        targetSegmentId: n.targetSegment, goalEvent: n.goalEvent, status: n.status.rawValue,
+                        audienceType: n.targetSegment == nil ? "everyone" : "segment", createdAt: ISOText.timestamp(n.createdMs), updatedAt: ISOText.timestamp(n.updatedMs),
+                        stats: Stats(entered: f.entered, audience: f.current, shown: f.shown, clicked: f.clicked, dismissed: f.dismissed,
+                                     progressed: f.progressed, impressions: f.impressions, clicks: f.clicks))
+    }
+
+    struct ListAnswer: Encodable { var nudges: [NudgeRow] }
+
+    @Sendable func list(_ request: Request, context: BeaconRequestContext) async throws -> Response {
+        let tenant = try context.requireTenant()
+        let rows = try await tenant.readWithSegments { state in state.nudges.byID.values.sorted { $0.id < $1.id }.map { Self.row($0, state) } }
+        return try JSONResponse.make(ListAnswer(nudges: rows))
+    }
+
+    /// The fields of a nudge from a body; for an edit, missing fields keep `existing`'s values.
+    static func definition(_ body: JSONBody, existing: NudgeDefinition?) throws -> NudgeDefinition {
+        var d = existing ?? NudgeDefinition(title: "", targetPage: "")
+        if existing == nil || body.fields["title"] != nil {
+            d.title = try body.requiredString("title")
+            guard d.title.count <= 200 else { throw APIError.badRequest(field: "title", "is longer than 200 characters") }
+        }
+        if existing == nil || body.fields["target_page_url"] != nil {
+            d.targetPage = try body.requiredString("target_page_url")
+            guard d.targetPage.hasPrefix("/") || d.targetPage.contains("://") else {
+                throw APIError.badRequest(field: "target_page_url", "must be a path (/pricing, /docs/*) or a URL")
+            }
+        }
+        if body.fields["nudge_type"] != nil {
+            let name = try body.requiredString("nudge_type")
+            guard let kind = Nudge.Kind(rawValue: name) else { throw APIError.badRequest(field: "nudge_type", "must be floating or banner, got '\(name)'") }
+            d.kind = kind
+        }
+        if body.fields.keys.contains("body") { d.body = try body.optionalString("body") }
+        if body.fields.keys.contains("button_text") { d.buttonText = try body.optionalString("button_text") }
+        if body.fields.keys.contains("goal_event") { d.goalEvent = try body.optionalString("goal_event") }
+        if body.fields.keys.contains("target_segment_id") {
+            let id = try body.optionalInt("target_segment_id")
+            if let id, id <= 0 { throw APIError.badRequest(field: "target_segment_id", "must be a segment id") }
+            d.targetSegment = id
+        }
+        return d
+    }
+
+    @Sendable func create(_ request: Request, context: BeaconRequestContext) async throws -> Response {
+        let tenant = try context.requireTenant()
+        let d = try Self.definition(try await JSONBody.object(request, limit: 1 << 16), existing: nil)
+        let edit = try await Self.apply(tenant) { id, now in .create(d, id: id, nowMs: now) }
+        guard case .create(_, let id, _) = edit else { preconditionFailure("the edit made above") }
+        return try await detailAnswer(tenant, id, status: .created)
+    }
+
+    @Sendable func update(_ request: Request, context: BeaconRequestContext) async throws -> Response {
+        let tenant = try context.requireTenant()
+        let id = try Self.nudgeID(context)
+        let body = try await JSONBody.object(request, limit: 1 << 16)
+        guard let existing = try await tenant.read({ state in state.nudges.byID[id].map {
+            NudgeDefinition(title: $0.title, body: $0.body, buttonText: $0.buttonText, kind: $0.kind, targetPage: $0.targetPage,
+                            targetSegment: $0.targetSegment, goalEvent: $0.goalEvent)
+        } }) else { throw Self.unknown(id) }
+        let d = try Self.definition(body, existing: existing)
+        _ = try await Self.apply(tenant) { _, now in .update(d, id: id, nowMs: now) }
+        return try await detailAnswer(tenant, id, status: .ok)
+    }
+
+    struct DetailAnswer: Encodable { var nudge: NudgeRow; var audienceSample: [String] }
+
+    @Sendable func detail(_ request: Request, context: BeaconRequestContext) async throws -> Response {
+        try await detailAnswer(try context.requireTenant(), try Self.nudgeID(context), status: .ok)
+    }
+
+    private func detailAnswer(_ tenant: TenantActor, _ id: Int, status: HTTPResponse.Status) async throws -> Response {
+        guard let answer = try await tenant.readWithSegments({ state in
+            state.nudges.byID[id].map { DetailAnswer(nudge: Self.row($0, state), audienceSample: $0.audience.members(offset: 0, limit: 100).map { state.userNames.string($0) }) }
+        }) else { throw Self.unknown(id) }
+        return try JSONResponse.make(answer, status: status)
+    }
+
+    struct ActivateAnswer: Encodable { var nudge: NudgeRow; var warning: String?; var otherActiveOnPage: [Int] }
+
+    /// Turns the nudge on; warns when other active nudges show on the same page.
+    @Sendable func activate(_ request: Request, context: BeaconRequestContext) async throws -> Response {
+        let tenant = try context.requireTenant()
+        let id = try Self.nudgeID(context)
+        _ = try await Self.apply(tenant) { _, now in .setStatus(id: id, status: .active, nowMs: now) }
+        let answer = try await tenant.readWithSegments { state -> ActivateAnswer in
+            let nudge = state.nudges.byID[id]!
+            let others = state.nudges.byID.values.filter {
+                $0.id != id && $0.status == .active && ($0.shows(onPage: nudge.targetPage) || nudge.shows(onPage: $0.targetPage) || $0.targetPage == nudge.targetPage)
+            }.map(\.id).sorted()
+            return ActivateAnswer(nudge: Self.row(nudge, state),
+                                  warning: others.isEmpty ? nil : "other active nudges show on \(nudge.targetPage): \(others.map(String.init).joined(separator: ", "))",
+                                  otherActiveOnPage: others)
+        }
+        return try JSONResponse.make(answer)
+    }
+
+    @Sendable func pause(_ request: Request, context: BeaconRequestContext) async throws -> Response {
+        let tenant = try context.requireTenant()
+        let id = try Self.nudgeID(context)
+        _ = try await Self.apply(tenant) { _, now in .setStatus(id: id, status: .paused, nowMs: now) }
+        return try await detailAnswer(tenant, id, status: .ok)
+    }
+
+    @Sendable func delete(_ request: Request, context: BeaconRequestContext) async throws -> Response {
+        let tenant = try context.requireTenant()
+        let id = try Self.nudgeID(context)
+        _ = try await Self.apply(tenant) { _, _ in .delete(id: id) }
+        return try JSONResponse.make(ProfileEditing.DeletedAnswer(deleted: true, id: UInt64(id)))
+    }
+
+    struct TrackAnswer: Encodable { var recorded: Bool; var eventType: String }
+
+    /// `event_type` (impression, click or dismiss) and `user_email`, from the in-page tracker.
+    @Sendable func track(_ request: Request, context: BeaconRequestContext) async throws -> Response {
+        let tenant = try context.requireTenant()
+        let id = try Self.nudgeID(context)
+        let body = try await JSONBody.object(request, limit: 1 << 16)
+        let name = try body.requiredString("event_type")
+        guard let action = NudgeEdit.TrackedAction(rawValue: name) else { throw APIError.badRequest(field: "event_type", "must be impression, click or dismiss, got '\(name)'") }
+        let user = try body.requiredString("user_email")
+        _ = try await Self.apply(tenant) { _, now in .track(id: id, user: user, action: action, atMs: now) }
+        return try JSONResponse.make(TrackAnswer(recorded: true, eventType: name))
+    }
+
+    struct LogRow: Encodable { var userEmail: String; var at: String; var change: String }
+    struct AudienceAnswer: Encodable { var nudgeId: Int; var stats: Stats; var recentChanges: [LogRow] }
+
+    /// The audience funnel (entered, shown, clicked, dismissed, progressed) and the latest entries and exits.
+    @Sendable func audience(_ request: Request, context: BeaconRequestContext) async throws -> Response {
+        let tenant = try context.requireTenant()
+        let id = try Self.nudgeID(context)
+        let limit = try QueryParameters(request).int("limit", default: 50, range: 0...10_000)
+        guard let answer = try await tenant.readWithSegments({ state -> AudienceAnswer? in
+            guard let n = state.nudges.byID[id] else { return nil }
+            let row = Self.row(n, state)
+            return AudienceAnswer(nudgeId: id, stats: row.stats, recentChanges: n.audienceLog.suffix(limit).reversed().map {
+                LogRow(userEmail: state.userNames.string($0.user), at: ISOText.timestamp($0.atMs), change: $0.entered ? "entered" : "exited")
+            })
+        }) else { throw Self.unknown(id) }
+        return try JSONResponse.make(answer)
+    }
+
+    struct ImpactRow: Encodable { var id: Int; var title: String; var shown: Int; var clicked: Int; var dismissed: Int; var progressed: Int?; var clickRate: Double; var progressRate: Double? }
+    struct ImpactAnswer: Encodable { var nudges: Int; var active: Int; var shown: Int; var clicked: Int; var dismissed: Int; var progressed: Int; var clickRate: Double; var rows: [ImpactRow] }
+
+    @Sendable func impact(_ request: Request, context: BeaconRequestContext) async throws -> Response {
+        let tenant = try context.requireTenant()
+        let answer = try await tenant.readWithSegments { state -> ImpactAnswer in
+            let rows = state.nudges.byID.values.sorted { $0.id < $1.id }.map { n -> ImpactRow in
+                let f = state.audienceFunnel(n)
+                func rate(_ a: Int, _ b: Int) -> Double { b == 0 ? 0 : (Double(a) / Double(b) * 10_000).rounded() / 10_000 }
+                return ImpactRow(id: n.id, title: n.title, shown: f.shown, clicked: f.clicked, dismissed: f.dismissed, progressed: f.progressed,
+                                 clickRate: rate(f.clicked, f.shown), progressRate: f.progressed.map { rate($0, f.shown) })
+            }
+            let shown = rows.reduce(0) { $0 + $1.shown }, clicked = rows.reduce(0) { $0 + $1.clicked }
+            return ImpactAnswer(nudges: rows.count, active: state.nudges.byID.values.filter { $0.status == .active }.count, shown: shown, clicked: clicked,
+                                dismissed: rows.reduce(0) { $0 + $1.dismissed }, progressed: rows.reduce(0) { $0 + ($1.progressed ?? 0) },
+                                clickRate: shown == 0 ? 0 : (Double(clicked) / Double(shown) * 10_000).rounded() / 10_000, rows: rows)
+        }
+        return try JSONResponse.make(answer)
+    }
+
+    /// `user_email`, `page_url`: the active nudges this user should see on this page now.
+    @Sendable func eligible(_ request: Request, context: BeaconRequestContext) async throws -> Response {
+        let tenant = try context.requireTenant()
+        let query = QueryParameters(request)
+        let user = try query.requiredString("user_email")
+        let page = try query.requiredString("page_url")
+        let nudges = try await tenant.readWithSegments { $0.eligibleNudges(user: user, page: page) }
+        var json = JSONWriter(capacity: 256)
+        json.object { json in
+            json.key("user_email"); json.value(user)
+            json.key("page_url"); json.value(page)
+            json.key("nudges"); json.array { json in
+                for n in nudges {
+                    json.object { json in
+                        json.key("id"); json.value(n.id)
+                        json.key("title"); json.value(n.title)
+                        if let body = n.body { json.key("body"); json.value(body) }
+                        if let button = n.buttonText { json.key("button_text"); json.value(button) }
+                        json.key("nudge_type"); json.value(n.kind.rawValue)
+                    }
+                }
+            }
+        }
+        return json.response()
+    }
+
+    struct RefreshAnswer: Encodable { var refreshed: Bool; var nudges: Int }
+
+    /// Recomputes every dynamic segment whole and the audiences that follow them (needs `x-admin-key`).
+    @Sendable func refreshAudiences(_ request: Request, context: BeaconRequestContext) async throws -> Response {
+        let tenant = try context.requireTenant()
+        guard let key = request.headers[.init("x-admin-key")!], adminKeys.contains(key) else {
+            throw APIError(.forbidden, code: "forbidden", message: "x-admin-key: refreshing audiences needs an admin key", field: "x-admin-key")
+        }
+        return try JSONResponse.make(RefreshAnswer(refreshed: true, nudges: try await tenant.refreshAudiences()))
+    }
+
+    static func nudgeID(_ context: BeaconRequestContext) throws -> Int {
+        let text = QueryParameters.pathParameter("id", context)
+        guard let id = Int(text), id > 0 else { throw APIError.badRequest(field: "id", "must be a nudge id (a positive integer), got '\(text)'") }
+        return id
+    }
+
+    static func unknown(_ id: Int) -> APIError { APIError(.notFound, code: "not_found", message: "id: no nudge \(id)", field: "id") }
+
+    static func apply(_ tenant: TenantActor, _ makeEdit: @escaping @Sendable (Int, Int64) -> NudgeEdit) async throws -> NudgeEdit {
+        do {
+            return try await tenant.editNudges(makeEdit)
+        } catch let refusal as NudgeEditRefusal {
+            switch refusal {
+            case .unknownNudge(let id): throw unknown(id)
+            case .unknownSegment(let id): throw APIError(.notFound, code: "not_found", message: "target_segment_id: no segment \(id)", field: "target_segment_id")
+            case .unknownUser(let name): throw APIError(.notFound, code: "not_found", message: "user_email: no user '\(name)'", field: "user_email")
+            }
+        }
+    }
+}

@@ -1,0 +1,58 @@
+/// Nudges as bytes, for the WAL and snapshots.
+extension NudgeDefinition {
+    public func encode(into w: inout BinaryWriter) {
+        func optional(_ text: String?) { w.write(UInt8(text == nil ? 0 : 1)); w.write(text ?? "") }
+        w.write(title); optional(body); optional(buttonText); w.write(kind.rawValue); w.write(targetPage)
+        w.write(Int64(targetSegment ?? -1)); optional(goalEvent)
+    }
+
+    public static func decode(from r: inout BinaryReader) -> NudgeDefinition? {
+        func optional() -> String?? {
+            guard let present = r.read(UInt8.self), let text = r.readString() else { return nil }
+            return .some(present == 1 ? text : nil)
+        }
+        guard let title = r.readString(), let body = optional(), let button = optional(), let kindName = r.readString(),
+              let kind = Nudge.Kind(rawValue: kindName), let page = r.readString(), let segment = r.read(Int64.self), let goal = optional() else { return nil }
+        return NudgeDefinition(title: title, body: body, buttonText: button, kind: kind, targetPage: page,
+                               targetSegment: segment < 0 ? nil : Int(segment), goalEvent: goal)
+    }
+}
+
+extension Nudges {
+    func encode(into w: inout BinaryWriter) {
+        w.write(Int64(nextID)); w.write(UInt32(byID.count))
+        for (id, n) in byID.sorted(by: { $0.key < $1.key }) {
+            w.write(Int64(id))
+            NudgeDefinition(title: n.title, body: n.body, buttonText: n.buttonText, kind: n.kind, targetPage: n.targetPage,
+                            targetSegment: n.targetSegment, goalEvent: n.goalEvent).encode(into: &w)
+            w.write(n.status.rawValue); w.write(n.createdMs); w.write(n.updatedMs); w.write(bitmap: n.audience)
+            w.write(array: n.audienceLog.map(\.user)); w.write(array: n.audienceLog.map(\.atMs)); w.write(array: n.audienceLog.map { UInt8($0.entered ? 1 : 0) })
+            let shown = n.shownAt.sorted { $0.key < $1.key }
+            w.write(array: shown.map(\.key)); w.write(array: shown.map(\.value))
+            w.write(bitmap: n.clicked); w.write(bitmap: n.dismissed); w.write(Int64(n.impressions)); w.write(Int64(n.clicks))
+        }
+    }
+
+    static func decode(from r: inout BinaryReader) -> Nudges? {
+        var nudges = Nudges()
+        guard let next = r.read(Int64.self), let count = r.read(UInt32.self), Int(count) <= r.remaining else { return nil }
+        nudges.nextID = Int(next)
+        for _ in 0..<count {
+            guard let id = r.read(Int64.self), let d = NudgeDefinition.decode(from: &r), let statusName = r.readString(),
+                  let status = Nudge.Status(rawValue: statusName), let created = r.read(Int64.self), let updated = r.read(Int64.self),
+                  let audience = r.readBitmap(), let logUsers = r.readArray(UInt32.self), let logTimes = r.readArray(Int64.self),
+                  let logEntered = r.readArray(UInt8.self), logUsers.count == logTimes.count, logUsers.count == logEntered.count,
+                  let shownUsers = r.readArray(UInt32.self), let shownTimes = r.readArray(Int64.self), shownUsers.count == shownTimes.count,
+                  let clicked = r.readBitmap(), let dismissed = r.readBitmap(), let impressions = r.read(Int64.self), let clicks = r.read(Int64.self)
+            else { return nil }
+            var n = Nudge(id: Int(id), title: d.title, body: d.body, buttonText: d.buttonText, kind: d.kind, targetPage: d.targetPage,
+                          targetSegment: d.targetSegment, goalEvent: d.goalEvent, status: status, createdMs: created, updatedMs: updated)
+            n.audience = audience
+            n.audienceLog = logUsers.indices.map { AudienceEntry(user: logUsers[$0], atMs: logTimes[$0], entered: logEntered[$0] == 1) }
+            n.shownAt = Dictionary(zip(shownUsers, shownTimes), uniquingKeysWith: { first, _ in first })
+            n.clicked = clicked; n.dismissed = dismissed; n.impressions = Int(impressions); n.clicks = Int(clicks)
+            nudges.byID[Int(id)] = n
+        }
+        return nudges
+    }
+}
