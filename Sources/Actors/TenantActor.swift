@@ -106,9 +106,14 @@ public actor TenantActor {
     public func edit(_ makeEdit: @Sendable (_ nextNoteID: UInt64, _ nowMs: Int64) -> ProfileEdit) async throws -> ProfileEdit {
         try requireReady()
         let edit = makeEdit(state.nextNoteID, clock())
-        if let refusal = state.refusal(of: edit) { throw refusal }
-        let sequence = try log?.append(.profileEdit(edit))
-        try state.apply(edit)
+        return try await commit(edit, refusal: state.refusal(of: edit), as: .profileEdit(edit)) { try $0.apply(edit) }
+    }
+
+    /// Logs a checked edit, applies it, and answers once it is as durable as the policy asks.
+    private func commit<Edit>(_ edit: Edit, refusal: (any Error)?, as mutation: Mutation, apply: (inout TenantState) throws -> Void) async throws -> Edit {
+        if let refusal { throw refusal }
+        let sequence = try log?.append(mutation)
+        try apply(&state)
         try await waitUntilDurable(sequence)
         return edit
     }
@@ -118,11 +123,7 @@ public actor TenantActor {
         try requireReady()
         refreshSegments()
         let edit = makeEdit(state.nextSegmentID, clock())
-        if let refusal = state.refusal(of: edit) { throw refusal }
-        let sequence = try log?.append(.segmentEdit(edit))
-        try state.apply(edit)
-        try await waitUntilDurable(sequence)
-        return edit
+        return try await commit(edit, refusal: state.refusal(of: edit), as: .segmentEdit(edit)) { try $0.apply(edit) }
     }
 
     /// A read that sees dynamic segments current as of now (brought up to date first).
@@ -154,11 +155,7 @@ public actor TenantActor {
         try requireReady()
         refreshSegments()
         let edit = makeEdit(state.nextNudgeID, clock())
-        if let refusal = state.refusal(of: edit) { throw refusal }
-        let sequence = try log?.append(.nudgeEdit(edit))
-        try state.apply(edit)
-        try await waitUntilDurable(sequence)
-        return edit
+        return try await commit(edit, refusal: state.refusal(of: edit), as: .nudgeEdit(edit)) { try $0.apply(edit) }
     }
 
     /// Recomputes every dynamic segment whole and moves the nudge audiences.
