@@ -158,6 +158,32 @@ public actor TenantActor {
         return try await commit(edit, refusal: state.refusal(of: edit), as: .nudgeEdit(edit)) { try $0.apply(edit) }
     }
 
+    /// Checks, logs and applies a journey edit; `makeEdit` receives the next journey id and the clock.
+    public func editJourneys(_ makeEdit: @Sendable (_ nextID: Int, _ nowMs: Int64) -> JourneyEdit) async throws -> JourneyEdit {
+        try requireReady()
+        takeDueJourneySnapshots()
+        let edit = makeEdit(state.nextJourneyID, clock())
+        return try await commit(edit, refusal: state.refusal(of: edit), as: .journeyEdit(edit)) { try $0.apply(edit) }
+    }
+
+    /// A read that sees journeys' daily snapshots taken (the first activity after the tenant's
+    /// midnight takes them) and segments current.
+    public func readWithJourneys<Result: Sendable>(_ body: (TenantState) throws -> Result) throws -> Result {
+        try requireReady()
+        refreshSegments()
+        takeDueJourneySnapshots()
+        return try body(state)
+    }
+
+    /// Records each journey's funnel for the day that last ended, once (logged, like any write).
+    private func takeDueJourneySnapshots() {
+        guard !state.journeys.byID.isEmpty else { return }
+        for edit in state.dueJourneySnapshots(nowMs: clock()) {
+            do { _ = try log?.append(.journeyEdit(edit)) } catch { logger.error("could not log a journey snapshot", metadata: ["error": "\(error)"]) }
+            try? state.apply(edit)
+        }
+    }
+
     /// Recomputes every dynamic segment whole and moves the nudge audiences.
     public func refreshAudiences() throws -> Int {
         try requireReady()
@@ -170,8 +196,10 @@ public actor TenantActor {
         eventsCounter.increment(by: receipt.accepted)
         state.evictExpired(nowMs: now)
         // Dynamic segments follow the data within a quarter second even when nobody reads them.
-        if !state.segments.isEmpty, DispatchTime.now().uptimeNanoseconds - lastSegmentRefresh.uptimeNanoseconds > 250_000_000 {
+        if !(state.segments.isEmpty && state.journeys.byID.isEmpty),
+           DispatchTime.now().uptimeNanoseconds - lastSegmentRefresh.uptimeNanoseconds > 250_000_000 {
             refreshSegments()
+            takeDueJourneySnapshots()
         }
         if let storage, storage.snapshotEveryEvents > 0, !snapshotInFlight,
            state.eventsIngested - eventsAtLastSnapshot >= storage.snapshotEveryEvents {

@@ -25,6 +25,7 @@ public enum BeaconApplication {
         FunnelRoutes().add(to: router)
         SegmentRoutes().add(to: router)
         NudgeRoutes(adminKeys: Set(configuration.adminKeys)).add(to: router)
+        JourneyRoutes(adminKeys: Set(configuration.adminKeys)).add(to: router)
         OperationsRoutes(registry: registry, prometheus: prometheus, adminKeys: Set(configuration.adminKeys)).add(to: router)
         return router
     }

@@ -16,6 +16,7 @@ public enum Mutation: Sendable, Equatable {
     case profileEdit(ProfileEdit)
     case segmentEdit(SegmentEdit)
     case nudgeEdit(NudgeEdit)
+    case journeyEdit(JourneyEdit)
 
     /// The record type byte in the WAL.
     public var typeCode: UInt8 {
@@ -27,6 +28,7 @@ public enum Mutation: Sendable, Equatable {
         case .profileEdit: 5
         case .segmentEdit: 6
         case .nudgeEdit: 7
+        case .journeyEdit: 8
         }
     }
 
@@ -55,6 +57,8 @@ public enum Mutation: Sendable, Equatable {
         case .segmentEdit(let edit):
             edit.encode(into: &writer)
         case .nudgeEdit(let edit):
+            edit.encode(into: &writer)
+        case .journeyEdit(let edit):
             edit.encode(into: &writer)
         }
         return writer.bytes
@@ -108,6 +112,9 @@ public enum Mutation: Sendable, Equatable {
         case 7:
             guard let edit = NudgeEdit.decode(from: &reader), reader.remaining == 0 else { return nil }
             return .nudgeEdit(edit)
+        case 8:
+            guard let edit = JourneyEdit.decode(from: &reader), reader.remaining == 0 else { return nil }
+            return .journeyEdit(edit)
         default:
             return nil
         }
@@ -135,6 +142,8 @@ extension TenantState {
         case .segmentEdit(let edit):
             try apply(edit)
         case .nudgeEdit(let edit):
+            try apply(edit)
+        case .journeyEdit(let edit):
             try apply(edit)
         }
     }

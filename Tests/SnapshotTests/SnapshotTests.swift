@@ -30,6 +30,9 @@ import TestSupport
         try state.apply(.create(id: 2, name: "frozen", folder: nil, isStatic: true, rules: [.inSegment(id: 1), .didNotEvent(event: "e2", withinDays: 7)], nowMs: now))
         try state.apply(.create(NudgeDefinition(title: "hi", targetPage: "/p*", targetSegment: 1, goalEvent: "e3"), id: 1, nowMs: now))
         try state.apply(.setStatus(id: 1, status: .active, nowMs: now))
+        try state.apply(.create(JourneyDefinition(name: "j", steps: [JourneyStep(eventType: "e1", label: "one"), JourneyStep(eventType: "e2", label: "two")]),
+                                id: 1, nowMs: now - 3 * 86_400_000))
+        for edit in state.dueJourneySnapshots(nowMs: now) { try state.apply(edit) }
         try state.apply(.track(id: 1, user: someone, action: .impression, atMs: now))
         try state.apply(.addUserNote(user: someone, note: Note(id: state.nextNoteID, content: "asked for SSO", createdMs: now)))
         return state
@@ -52,6 +55,7 @@ import TestSupport
         #expect(a.profiles == b.profiles)
         #expect(a.segments.byID == b.segments.byID)
         #expect(a.nudges == b.nudges)
+        #expect(a.journeys == b.journeys)
         #expect(a.segments.folders == b.segments.folders && a.segments.nextID == b.segments.nextID)
         #expect(a.monthlyUniques() == b.monthlyUniques())
         #expect(a.dataStats == b.dataStats)

@@ -40,6 +40,13 @@ import Testing
         .nudgeEdit(.track(id: 1, user: "b@x.com", action: .dismiss, atMs: 12)),
         .nudgeEdit(.audience(id: 1, entered: [1, 5], exited: [2], atMs: 13)),
         .nudgeEdit(.delete(id: 1)),
+        .journeyEdit(.create(JourneyDefinition(name: "Activation", steps: [JourneyStep(eventType: "signup", label: "Sign up"),
+                                                                           JourneyStep(eventType: "e", label: "Use it")], windowDays: 5), id: 1, nowMs: 14)),
+        .journeyEdit(.update(JourneyDefinition(name: "A", steps: [JourneyStep(eventType: "a", label: "a"), JourneyStep(eventType: "b", label: "b")],
+                                               windowDays: 3, status: .paused), id: 1, nowMs: 15)),
+        .journeyEdit(.snapshot(id: 1, day: 20_000, users: [5, 2])),
+        .journeyEdit(.decide(id: 1, recommendation: "drop-1", action: .act, atMs: 16)),
+        .journeyEdit(.delete(id: 1)),
     ]
 
     @Test func crc32cMatchesTheStandardCheckValue() {

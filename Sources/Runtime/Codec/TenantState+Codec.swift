@@ -3,7 +3,7 @@
 /// and their hash tables rebuilt on load.
 extension TenantState {
     public enum Section: UInt32, CaseIterable, Sendable {
-        case identities = 1, propertySets, eventLog, days, minutes, users, accounts, counters, profiles, accountDays, typeRepeats, segments, nudges
+        case identities = 1, propertySets, eventLog, days, minutes, users, accounts, counters, profiles, accountDays, typeRepeats, segments, nudges, journeys
 
         public var name: String { String(describing: self) }
 
@@ -60,6 +60,8 @@ extension TenantState {
             segments.encode(into: &w)
         case .nudges:
             nudges.encode(into: &w)
+        case .journeys:
+            journeys.encode(into: &w)
         case .typeRepeats:
             w.write(UInt32(days.days.count))
             for day in days.days {
@@ -221,6 +223,9 @@ extension TenantState {
         case .nudges:
             guard let decoded = Nudges.decode(from: &r) else { return false }
             nudges = decoded
+        case .journeys:
+            guard let decoded = Journeys.decode(from: &r) else { return false }
+            journeys = decoded
         case .segments:
             guard let decoded = Segments.decode(from: &r) else { return false }
             segments = decoded   // dynamic memberships are worked out whole at the first refresh

@@ -22,6 +22,7 @@ public struct TenantState: Sendable {
     public internal(set) var profiles = Profiles()
     public internal(set) var segments = Segments()
     public internal(set) var nudges = Nudges()
+    public internal(set) var journeys = Journeys()
     /// Events per event type since the start (never evicted).
     public internal(set) var typeTotals: [Int] = []
 

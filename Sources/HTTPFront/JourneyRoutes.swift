@@ -1,0 +1,229 @@
+import Actors
+import Foundation
+import Hummingbird
+import Runtime
+
+/// Journeys: 2–8 steps with a completion window; the live funnel, stuck users, a daily snapshot
+/// kept 30 days, and recommendations to act on or dismiss. Nudge copy for a step is written here too.
+struct JourneyRoutes {
+    let adminKeys: Set<String>
+
+    func add(to router: Router<BeaconRequestContext>) {
+        router.get("/api/journeys", use: list)
+        router.post("/api/journeys", use: create)
+        router.get("/api/journeys/:id", use: detail)
+        router.put("/api/journeys/:id", use: update)
+        router.delete("/api/journeys/:id", use: delete)
+        router.get("/api/journeys/:id/funnel", use: funnel)
+        router.get("/api/journeys/:id/stuck", use: stuck)
+        router.post("/api/journeys/:id/recommendations/:recId/act", use: act)
+        router.post("/api/journeys/:id/recommendations/:recId/dismiss", use: dismiss)
+        router.post("/api/nudges/generate", use: generate)
+    }
+
+    struct StepRow: Encodable { var eventType: String; var label: String }
+    struct RecommendationRow: Encodable { var id: String; var kind: String; var step: Int; var users: Int; var message: String; var status: String; var decidedAt: String? }
+    struct SnapshotRow: Encodable { var date: String; var users: [Int] }
+    struct JourneyRow: Encodable {
+        var id: Int; var name: String; var steps: [StepRow]; var completionWindowDays: Int; var status: String; var createdAt: String
+        var users: [Int]; var conversion: Double; var openRecommendations: Int
+    }
+
+    static func row(_ j: Journey, _ state: TenantState, nowMs: Int64) -> JourneyRow {
+        let users = state.journeyFunnel(j, endingOn: state.day(of: nowMs)).steps.map(\.users)
+        return JourneyRow(id: j.id, name: j.name, steps: j.steps.map { StepRow(eventType: $0.eventType, label: $0.label) }, completionWindowDays: j.windowDays,
+                          status: j.status.rawValue, createdAt: ISOText.timestamp(j.createdMs), users: users,
+                          conversion: (users.first ?? 0) == 0 ? 0 : (Double(users.last ?? 0) / Double(users[0]) * 10_000).rounded() / 10_000,
+                          openRecommendations: state.recommendations(for: j, nowMs: nowMs).filter { $0.decision == nil }.count)
+    }
+
+    static func recommendationRows(_ j: Journey, _ state: TenantState, nowMs: Int64) -> [RecommendationRow] {
+        state.recommendations(for: j, nowMs: nowMs).map {
+            RecommendationRow(id: $0.id, kind: $0.kind.rawValue, step: $0.step, users: $0.users, message: $0.message,
+                              status: $0.decision.map { $0.action == .act ? "acted" : "dismissed" } ?? "open", decidedAt: $0.decision.map { ISOText.timestamp($0.atMs) })
+        }
+    }
+
+    struct ListAnswer: Encodable { var journeys: [JourneyRow] }
+
+    @Sendable func list(_ request: Request, context: BeaconRequestContext) async throws -> Response {
+        let tenant = try context.requireTenant()
+        let now = tenant.now()
+        let rows = try await tenant.readWithJourneys { state in state.journeys.byID.values.sorted { $0.id < $1.id }.map { Self.row($0, state, nowMs: now) } }
+        return try JSONResponse.make(ListAnswer(journeys: rows))
+    }
+
+    struct DetailAnswer: Encodable { var journey: JourneyRow; var snapshots: [SnapshotRow]; var recommendations: [RecommendationRow] }
+
+    @Sendable func detail(_ request: Request, context: BeaconRequestContext) async throws -> Response {
+        let tenant = try context.requireTenant()
+        return try await detailAnswer(tenant, try Self.journeyID(context), status: .ok)
+    }
+
+    private func detailAnswer(_ tenant: TenantActor, _ id: Int, status: HTTPResponse.Status) async throws -> Response {
+        let now = tenant.now()
+        guard let answer = try await tenant.readWithJourneys({ state -> DetailAnswer? in
+            state.journeys.byID[id].map { j in
+                DetailAnswer(journey: Self.row(j, state, nowMs: now),
+                             snapshots: j.snapshots.map { SnapshotRow(date: TenantCalendar.isoDate($0.day), users: $0.users) },
+                             recommendations: Self.recommendationRows(j, state, nowMs: now))
+            }
+        }) else { throw Self.unknown(id) }
+        return try JSONResponse.make(answer, status: status)
+    }
+
+    /// `name`, `steps` (2–8 of `{"event_type","label"}`), `completion_window_days` (default 7), `status`.
+    static func definition(_ body: JSONBody, existing: JourneyDefinition?) throws -> JourneyDefinition {
+        var d = existing ?? JourneyDefinition(name: "", steps: [])
+        if existing == nil || body.fields["name"] != nil {
+            d.name = try body.requiredString("name")
+            guard d.name.count <= 200 else { throw APIError.badRequest(field: "name", "is longer than 200 characters") }
+        }
+        if existing == nil || body.fields["steps"] != nil {
+            guard let list = body.fields["steps"] as? [Any] else { throw APIError.badRequest(field: "steps", "is required (2 to 8 steps)") }
+            guard (2...8).contains(list.count) else { throw APIError.badRequest(field: "steps", "needs 2 to 8 steps, got \(list.count)") }
+            d.steps = try list.enumerated().map { i, item in
+                guard let object = item as? [String: Any] else { throw APIError.badRequest(field: "steps[\(i)]", "must be an object with event_type and label") }
+                guard let type = object["event_type"] as? String, !type.isEmpty else { throw APIError.badRequest(field: "steps[\(i)].event_type", "is required") }
+                let label = (object["label"] as? String).flatMap { $0.isEmpty ? nil : $0 } ?? type
+                return JourneyStep(eventType: type, label: label)
+            }
+        }
+        if let window = try body.optionalInt("completion_window_days") {
+            guard (1...90).contains(window) else { throw APIError.badRequest(field: "completion_window_days", "must be between 1 and 90, got \(window)") }
+            d.windowDays = window
+        }
+        if let statusName = try body.optionalString("status") {
+            guard let status = Journey.Status(rawValue: statusName) else { throw APIError.badRequest(field: "status", "must be active or paused, got '\(statusName)'") }
+            d.status = status
+        }
+        return d
+    }
+
+    @Sendable func create(_ request: Request, context: BeaconRequestContext) async throws -> Response {
+        let tenant = try context.requireTenant()
+        let d = try Self.definition(try await JSONBody.object(request, limit: 1 << 16), existing: nil)
+        let edit = try await Self.apply(tenant) { id, now in .create(d, id: id, nowMs: now) }
+        guard case .create(_, let id, _) = edit else { preconditionFailure("the edit made above") }
+        return try await detailAnswer(tenant, id, status: .created)
+    }
+
+    /// Editing a journey needs an admin key (`x-admin-key`) as well as the API key.
+    @Sendable func update(_ request: Request, context: BeaconRequestContext) async throws -> Response {
+        let tenant = try context.requireTenant()
+        guard let key = request.headers[.init("x-admin-key")!], adminKeys.contains(key) else {
+            throw APIError(.forbidden, code: "forbidden", message: "x-admin-key: editing a journey needs an admin key", field: "x-admin-key")
+        }
+        let id = try Self.journeyID(context)
+        let body = try await JSONBody.object(request, limit: 1 << 16)
+        guard let existing = try await tenant.read({ state in state.journeys.byID[id].map {
+            JourneyDefinition(name: $0.name, steps: $0.steps, windowDays: $0.windowDays, status: $0.status)
+        } }) else { throw Self.unknown(id) }
+        let d = try Self.definition(body, existing: existing)
+        _ = try await Self.apply(tenant) { _, now in .update(d, id: id, nowMs: now) }
+        return try await detailAnswer(tenant, id, status: .ok)
+    }
+
+    @Sendable func delete(_ request: Request, context: BeaconRequestContext) async throws -> Response {
+        let tenant = try context.requireTenant()
+        let id = try Self.journeyID(context)
+        _ = try await Self.apply(tenant) { _, _ in .delete(id: id) }
+        return try JSONResponse.make(ProfileEditing.DeletedAnswer(deleted: true, id: UInt64(id)))
+    }
+
+    struct FunnelAnswer: Encodable { var journeyId: Int; var computed: String; var funnel: FunnelRoutes.FunnelAnswer }
+
+    /// The funnel computed now (30 days, the journey's window), not the nightly snapshot.
+    @Sendable func funnel(_ request: Request, context: BeaconRequestContext) async throws -> Response {
+        let tenant = try context.requireTenant()
+        let id = try Self.journeyID(context)
+        let now = tenant.now()
+        guard let answer = try await tenant.readWithJourneys({ state -> FunnelAnswer? in
+            state.journeys.byID[id].map { j in
+                let today = state.day(of: now)
+                return FunnelAnswer(journeyId: id, computed: "live", funnel: FunnelRoutes.answer(state.journeyFunnel(j, endingOn: today),
+                                                                                                range: DayRange(days: 30, endingOn: today), windowDays: j.windowDays, userList: nil))
+            }
+        }) else { throw Self.unknown(id) }
+        return try JSONResponse.make(answer)
+    }
+
+    struct StuckRow: Encodable { var userEmail: String; var lastSeen: String }
+    struct StuckAnswer: Encodable { var journeyId: Int; var fromStep: Int; var toStep: Int; var total: Int; var offset: Int; var users: [StuckRow] }
+
+    /// `from` (a step number, default 1): users who reached it but not the next within the window.
+    @Sendable func stuck(_ request: Request, context: BeaconRequestContext) async throws -> Response {
+        let tenant = try context.requireTenant()
+        let id = try Self.journeyID(context)
+        let query = QueryParameters(request)
+        let from = try query.int("from", default: 1, range: 1...7)
+        let limit = try query.int("limit", default: 100, range: 1...10_000)
+        let offset = try query.int("offset", default: 0, range: 0...Int(Int32.max))
+        let now = tenant.now()
+        let answer = try await tenant.readWithJourneys { state -> Result<StuckAnswer, APIError> in
+            guard let j = state.journeys.byID[id] else { return .failure(Self.unknown(id)) }
+            guard from < j.steps.count else { return .failure(.badRequest(field: "from", "must be a step before the last (1 to \(j.steps.count - 1))")) }
+            let all = state.stuckUsers(j, from: from, nowMs: now)
+            return .success(StuckAnswer(journeyId: id, fromStep: from, toStep: from + 1, total: all.count, offset: offset,
+                                        users: all.dropFirst(offset).prefix(limit).map { StuckRow(userEmail: $0.user, lastSeen: ISOText.timestamp($0.lastSeenMs)) }))
+        }.get()
+        return try JSONResponse.make(answer)
+    }
+
+    @Sendable func act(_ request: Request, context: BeaconRequestContext) async throws -> Response { try await decide(context, .act) }
+    @Sendable func dismiss(_ request: Request, context: BeaconRequestContext) async throws -> Response { try await decide(context, .dismiss) }
+
+    private func decide(_ context: BeaconRequestContext, _ action: RecommendationDecision.Action) async throws -> Response {
+        let tenant = try context.requireTenant()
+        let id = try Self.journeyID(context)
+        let rec = QueryParameters.pathParameter("recId", context)
+        _ = try await Self.apply(tenant) { _, now in .decide(id: id, recommendation: rec, action: action, atMs: now) }
+        return try await detailAnswer(tenant, id, status: .ok)
+    }
+
+    struct GeneratedCopy: Encodable {
+        var journeyId: Int; var stepIndex: Int; var title: String; var body: String; var buttonText: String; var stuckUsers: Int
+        var suggestedGoalEvent: String; var method: String; var note: String
+    }
+
+    /// `journey_id`, `step_index` (0-based, the step users are stuck after): copy written from
+    /// templates, since no language model is available offline.
+    @Sendable func generate(_ request: Request, context: BeaconRequestContext) async throws -> Response {
+        let tenant = try context.requireTenant()
+        let body = try await JSONBody.object(request, limit: 1 << 16)
+        guard let id = try body.optionalInt("journey_id") else { throw APIError.badRequest(field: "journey_id", "is required") }
+        guard let index = try body.optionalInt("step_index"), index >= 0 else { throw APIError.badRequest(field: "step_index", "is required (0-based)") }
+        let now = tenant.now()
+        let copy = try await tenant.readWithJourneys { state -> Result<GeneratedCopy, APIError> in
+            guard let j = state.journeys.byID[id] else { return .failure(APIError(.notFound, code: "not_found", message: "journey_id: no journey \(id)", field: "journey_id")) }
+            guard index < j.steps.count - 1 else { return .failure(.badRequest(field: "step_index", "must be 0 to \(j.steps.count - 2) (a step with a next one)")) }
+            let done = j.steps[index].label, next = j.steps[index + 1].label
+            let stuck = state.stuckUsers(j, from: index + 1, nowMs: now).count
+            return .success(GeneratedCopy(
+                journeyId: id, stepIndex: index, title: "Ready to \(next.lowercased())?",
+                body: "You've done “\(done)”. The next step, “\(next)”, takes a minute and is where most people get the value of it.",
+                buttonText: next.count <= 24 ? next : "Continue", stuckUsers: stuck, suggestedGoalEvent: j.steps[index + 1].eventType,
+                method: "template", note: "written from templates: no language model is available offline"))
+        }.get()
+        return try JSONResponse.make(copy)
+    }
+
+    static func journeyID(_ context: BeaconRequestContext) throws -> Int {
+        let text = QueryParameters.pathParameter("id", context)
+        guard let id = Int(text), id > 0 else { throw APIError.badRequest(field: "id", "must be a journey id (a positive integer), got '\(text)'") }
+        return id
+    }
+
+    static func unknown(_ id: Int) -> APIError { APIError(.notFound, code: "not_found", message: "id: no journey \(id)", field: "id") }
+
+    static func apply(_ tenant: TenantActor, _ makeEdit: @escaping @Sendable (Int, Int64) -> JourneyEdit) async throws -> JourneyEdit {
+        do {
+            return try await tenant.editJourneys(makeEdit)
+        } catch let refusal as JourneyEditRefusal {
+            switch refusal {
+            case .unknownJourney(let id): throw unknown(id)
+            case .unknownRecommendation(let rec): throw APIError(.notFound, code: "not_found", message: "recId: no recommendation '\(rec)'", field: "recId")
+            }
+        }
+    }
+}
