@@ -30,7 +30,7 @@ nudge_id = nudge["nudge"]["id"]
 call("POST", f"/api/nudges/{nudge_id}/activate", {})
 member = seg["users"][0]
 
-wrk = subprocess.run(["wrk", "-t2", "-c16", "-d10s", "--latency", "-H", f"x-api-key: {key}",
+wrk = subprocess.run(["wrk", "-t2", "-c8", "-d10s", "--latency", "-H", f"x-api-key: {key}",
                       f"{url}/api/nudges/eligible?user_email={member}&page_url=/reports/7"], capture_output=True, text=True).stdout
 
 

@@ -134,12 +134,14 @@ public actor TenantActor {
     }
 
     private var lastSegmentRefresh = DispatchTime.now()
+    private var lastRefreshCostNs: UInt64 = 0
 
     /// Re-judges the users touched since the last refresh, then moves the audiences of the nudges
     /// that target a changed segment (the audience refresh trigger), logging each move.
     private func refreshSegments() {
         lastSegmentRefresh = DispatchTime.now()
         guard !state.segments.isEmpty else { return }
+        defer { lastRefreshCostNs = DispatchTime.now().uptimeNanoseconds - lastSegmentRefresh.uptimeNanoseconds }
         let now = clock()
         let changes = state.refreshSegments(nowMs: now)
         for edit in state.audienceEdits(for: changes, nowMs: now) {
@@ -195,9 +197,9 @@ public actor TenantActor {
     private func afterIngest(_ receipt: IngestReceipt, now: Int64) {
         eventsCounter.increment(by: receipt.accepted)
         state.evictExpired(nowMs: now)
-        // Dynamic segments follow the data within a quarter second even when nobody reads them.
+        // Dynamic segments follow the data even when nobody reads them (reads refresh first anyway).
         if !(state.segments.isEmpty && state.journeys.byID.isEmpty),
-           DispatchTime.now().uptimeNanoseconds - lastSegmentRefresh.uptimeNanoseconds > 250_000_000 {
+           DispatchTime.now().uptimeNanoseconds - lastSegmentRefresh.uptimeNanoseconds > SegmentRefreshPace.interval(lastCostNs: lastRefreshCostNs) {
             refreshSegments()
             takeDueJourneySnapshots()
         }

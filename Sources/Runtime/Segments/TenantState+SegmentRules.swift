@@ -58,20 +58,18 @@ extension TenantState {
         return found
     }
 
-    /// Each user's events of `type` in the window (users with none are absent), from the day
-    /// bitmaps and their repeat counts.
-    func eventCounts(of type: EventTypeIndex, in window: ClosedRange<DayNumber>) -> (users: [UInt32], counts: [Int32]) {
+    /// Each user's events of `type` in the window, indexed by user id, from the day bitmaps and
+    /// their repeat counts.
+    func eventCounts(of type: EventTypeIndex, in window: ClosedRange<DayNumber>) -> [Int32] {
         var counts = [Int32](repeating: 0, count: users.count)
-        var seen: [UInt32] = []
-        for d in window {
-            guard let index = days[d], let bitmap = index.users(ofType: type) else { continue }
-            for u in bitmap.members {
-                if counts[Int(u)] == 0 { seen.append(u) }
-                counts[Int(u)] += 1
+        counts.withUnsafeMutableBufferPointer { counts in
+            for d in window {
+                guard let index = days[d], let bitmap = index.users(ofType: type) else { continue }
+                for u in bitmap.members { counts[Int(u)] &+= 1 }
+                for (u, extra) in index.typeExtraCounts[Int(type.rawValue)] { counts[Int(u)] &+= Int32(extra) }
             }
-            for (u, extra) in index.typeExtraCounts[Int(type.rawValue)] { counts[Int(u)] += Int32(extra) }
         }
-        return (seen, counts)
+        return counts
     }
 }
 
@@ -93,54 +91,87 @@ struct RuleEvaluation {
         return all
     }
 
-    mutating func members(_ rule: SegmentRule) -> Bitmap {
+    /// The users `rule` selects. With `candidates`, only those need judging (the answer may then
+    /// hold only candidates): `all` passes what its earlier rules kept to the later ones, so
+    /// `not`, `did_not_event`, `last_seen` and property tests subtract from or look through a
+    /// small set instead of every user.
+    mutating func members(_ rule: SegmentRule, within candidates: Bitmap? = nil) -> Bitmap {
+        func base() -> Bitmap { candidates ?? universe() }
         switch rule {
         case .all(let rules):
-            guard var result = rules.first.map({ members($0) }) else { return universe() }
-            for r in rules.dropFirst() where !result.isEmpty { result.formIntersection(members(r)) }
-            return result
+            // Sets that come straight from the indexes first; the rules that narrow a set after.
+            let ordered = rules.filter { !$0.narrows } + rules.filter(\.narrows)
+            var result = candidates
+            for r in ordered {
+                if let current = result, current.isEmpty { return current }
+                let found = members(r, within: result)
+                result = result.map { $0.intersection(found) } ?? found
+            }
+            return result ?? universe()
         case .any(let rules):
-            return Bitmap.union(of: rules.map { members($0) })
+            return Bitmap.union(of: rules.map { members($0, within: candidates) })
         case .not(let rule):
-            return universe().subtracting(members(rule))
+            return base().subtracting(members(rule, within: candidates))
         case .didEvent(let event, let within, let filters):
             guard let type = state.eventTypeIndex(event) else { return Bitmap() }
             let window = state.ruleDays(within, today: today)
             return filters.isEmpty ? state.usersWhoDid(type, in: window) : state.usersWhoDid(type, filters: filters, in: window)
         case .didNotEvent(let event, let within):
-            guard let type = state.eventTypeIndex(event) else { return universe() }
-            return universe().subtracting(state.usersWhoDid(type, in: state.ruleDays(within, today: today)))
+            guard let type = state.eventTypeIndex(event) else { return base() }
+            return base().subtracting(state.usersWhoDid(type, in: state.ruleDays(within, today: today)))
         case .eventCount(let event, let comparison, let value, let within):
             let zeroHolds = comparison.holds(0, value)
-            guard let type = state.eventTypeIndex(event) else { return zeroHolds ? universe() : Bitmap() }
-            let (doers, counts) = state.eventCounts(of: type, in: state.ruleDays(within, today: today))
-            let holding = Bitmap(doers.filter { comparison.holds(Int(counts[Int($0)]), value) }.sorted())
-            return zeroHolds ? universe().subtracting(Bitmap(doers.sorted())).union(holding) : holding
+            guard let type = state.eventTypeIndex(event) else { return zeroHolds ? base() : Bitmap() }
+            let counts = state.eventCounts(of: type, in: state.ruleDays(within, today: today))
+            // Walking the counts in id order yields sorted ids without a sort.
+            var holding: [UInt32] = [], failing: [UInt32] = []
+            counts.withUnsafeBufferPointer { counts in
+                for u in 0..<counts.count where counts[u] > 0 {
+                    if comparison.holds(Int(counts[u]), value) { holding.append(UInt32(u)) } else { failing.append(UInt32(u)) }
+                }
+            }
+            return zeroHolds ? base().subtracting(Bitmap(failing)) : Bitmap(holding)
         case .userProperty(let filter):
-            return userPropertyMatches(filter)
+            return userPropertyMatches(filter, within: candidates)
         case .accountProperty(let filter):
             let kept = (0..<state.accounts.count).filter { filter.matches(state.profiles.account(AccountIndex(UInt32($0))).properties[filter.property]) }
             return Bitmap.union(of: kept.map { state.accounts.users[$0] }).intersection(universe())
         case .firstSeen(let within):
             return Bitmap.union(of: state.ruleDays(within, today: today).compactMap { state.days[$0]?.newUsers })
         case .lastSeen(let before):
-            return universe().subtracting(Bitmap.union(of: state.ruleDays(before, today: today).compactMap { state.days[$0]?.active }))
+            return base().subtracting(Bitmap.union(of: state.ruleDays(before, today: today).compactMap { state.days[$0]?.active }))
         case .inSegment(let id):
             return segment(id) ?? Bitmap()
         }
     }
 
     /// The API-set value wins; otherwise the latest event's, judged once per property set.
-    private mutating func userPropertyMatches(_ filter: PropertyFilter) -> Bitmap {
+    private mutating func userPropertyMatches(_ filter: PropertyFilter, within candidates: Bitmap?) -> Bitmap {
         var matcher = PropertySetMatcher([filter], sets: state.propertySets)
         var ids: [UInt32] = []
-        for u in universe().members {
-            if let set = state.profiles.users[u]?.properties[filter.property] {
-                if filter.matches(set) { ids.append(u) }
-            } else if matcher.matches(state.users[u].latestProperties, in: state.propertySets) {
-                ids.append(u)
+        state.users.summaries.withUnsafeBufferPointer { all in
+            func judge(_ u: Int) {
+                if all[u].eventCount > 0 && all[u].mergedInto == UInt32(u) && matcher.matches(all[u].latestProperties, in: state.propertySets) { ids.append(UInt32(u)) }
             }
+            if let candidates { for u in candidates.members { judge(Int(u)) } } else { for u in 0..<all.count { judge(u) } }
         }
-        return Bitmap(ids)
+        var result = Bitmap(ids)
+        // The few users with the property set through the API are judged on that value instead.
+        for (u, profile) in state.profiles.users {
+            guard let value = profile.properties[filter.property], state.users[u].eventCount > 0, candidates?.contains(u) ?? true else { continue }
+            if filter.matches(value) { result.insert(u) } else { result.remove(u) }
+        }
+        return result
+    }
+}
+
+extension SegmentRule {
+    /// Rules answered by narrowing a set of candidates rather than building one from the indexes.
+    var narrows: Bool {
+        switch self {
+        case .not, .didNotEvent, .lastSeen, .userProperty: true
+        case .eventCount(_, let comparison, let value, _): comparison.holds(0, value)
+        default: false
+        }
     }
 }
