@@ -74,6 +74,10 @@ lines.append(f"Produced by `{command}` on {datetime.date.today()} ({platform.mac
              f"Beacon figures are medians of {runs} runs (each in-process query itself a median of 31 or 1,001 runs); "
              f"DuckDB {duck['version']} and chDB {ch['version']} ran the same questions on the same file in the same run "
              f"(2 threads, medians of 5 runs after a warm-up).\n")
+if "PARTS=analytics" in command:
+    lines.append("This run measured the in-process figures, `eligible` and the audience latency over HTTP, and `bench/analytics_sql.py` on DuckDB and chDB; "
+                 "the rows for HTTP ingest, `/api/live` under wrk and memory, the DAU series and anchor questions on DuckDB and chDB, and the durability "
+                 "and Redis sections are from the last full `bench/run` on the same file, the same day.\n")
 lines.append("| measure | target | Beacon | DuckDB | chDB | DuckDB / Beacon | chDB / Beacon | met |")
 lines.append("|---|---|---|---|---|---|---|---|")
 lines.append(f"| in-process ingest into one tenant (simdjson parse + apply, batches of 1,000) | ≥ 2,000,000 ev/s | {fmt(ingest, ' ev/s')} | "

@@ -169,6 +169,10 @@ import FoundationNetworking
         #expect(nudge.status == 201)
         #expect(try await server.request("POST", "/api/nudges/1/activate", key: "crash-key", json: "{}").status == 200)
         #expect(try await server.request("POST", "/api/nudges/1/track", key: "crash-key", json: #"{"event_type":"impression","user_email":"a@x.com"}"#).status == 200)
+        let journey = try await server.request("POST", "/api/journeys", key: "crash-key",
+                                               json: #"{"name":"Activation","steps":[{"event_type":"login","label":"Log in"},{"event_type":"setup","label":"Set up"}]}"#)
+        #expect(journey.status == 201)
+        #expect(try await server.request("POST", "/api/journeys/1/recommendations/drop-1/dismiss", key: "crash-key", json: "{}").status == 200)
         kill(server.pid, SIGKILL)
         _ = server.stop()
 
@@ -185,6 +189,8 @@ import FoundationNetworking
             #expect(frozen.json["users"] as? [String] == ["a@x.com"], "round \(round)")
             let eligible = try await server.request("GET", "/api/nudges/eligible?user_email=a@x.com&page_url=/home", key: "crash-key")
             #expect((eligible.json["nudges"] as? [[String: Any]])?.count == 1, "round \(round)")
+            let recovered = try await server.request("GET", "/api/journeys/1", key: "crash-key")
+            #expect((recovered.json["recommendations"] as? [[String: Any]])?.first?["status"] as? String == "dismissed", "round \(round)")
             let audience = try await server.request("GET", "/api/nudges/1/audience", key: "crash-key")
             #expect((audience.json["stats"] as? [String: Any])?["shown"] as? Int == 1, "round \(round)")
             if round == 0 {
