@@ -38,11 +38,18 @@ import TestSupport
 
         // One snapshot per ended day, and no more than 30 kept.
         let due = state.dueJourneySnapshots(nowMs: now)
-        #expect(due.count == 1)
+        #expect(due.count == 2)   // the journey began two days ago: both ended days
         for edit in due { try state.apply(edit) }
         #expect(state.dueJourneySnapshots(nowMs: now).isEmpty)
         for d in 1...40 { for edit in state.dueJourneySnapshots(nowMs: now + Int64(d) * day) { try state.apply(edit) } }
         #expect(state.journeys.byID[1]!.snapshots.count == 30)
         #expect(state.journeys.byID[1]!.snapshots.last?.day == state.day(of: now + 40 * day) - 1)
+        // Ten idle days are filled in at once, one snapshot per day.
+        let later = now + 50 * day
+        let backfill = state.dueJourneySnapshots(nowMs: later)
+        #expect(backfill.count == 10)
+        for edit in backfill { try state.apply(edit) }
+        let days = state.journeys.byID[1]!.snapshots.map(\.day)
+        #expect(days.count == 30 && zip(days, days.dropFirst()).allSatisfy { $1 == $0 + 1 } && days.last == state.day(of: later) - 1)
     }
 }

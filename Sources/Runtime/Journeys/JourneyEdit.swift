@@ -52,12 +52,15 @@ extension TenantState {
         version &+= 1
     }
 
-    /// The snapshots due at `nowMs`: for each journey, the funnel of the day that last ended, once.
+    /// The snapshots due at `nowMs`: for each journey, the funnel of every day that ended since
+    /// its last snapshot (or its creation), at most the 30 kept, each once. Days missed while
+    /// nothing happened are filled in from the data as it stands.
     public func dueJourneySnapshots(nowMs: Int64) -> [JourneyEdit] {
         let yesterday = day(of: nowMs) - 1
-        return journeys.byID.values.sorted { $0.id < $1.id }.compactMap { journey in
-            guard journey.snapshots.last.map({ $0.day < yesterday }) ?? (day(of: journey.createdMs) <= yesterday) else { return nil }
-            return .snapshot(id: journey.id, day: yesterday, users: journeyFunnel(journey, endingOn: yesterday).steps.map(\.users))
+        return journeys.byID.values.sorted { $0.id < $1.id }.flatMap { journey -> [JourneyEdit] in
+            let first = max(journey.snapshots.last.map { $0.day + 1 } ?? day(of: journey.createdMs), yesterday - DayNumber(Journeys.keptSnapshots) + 1)
+            guard first <= yesterday else { return [] }
+            return (first...yesterday).map { d in .snapshot(id: journey.id, day: d, users: journeyFunnel(journey, endingOn: d).steps.map(\.users)) }
         }
     }
 }
