@@ -58,7 +58,7 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
-        .executableTarget(name: "beacon-bench", dependencies: ["Runtime"], path: "bench/BeaconBench"),
+        .executableTarget(name: "beacon-bench", dependencies: ["Runtime", "Actors"], path: "bench/BeaconBench"),
         .target(name: "TestSupport", path: "Tests/Support"),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "TestSupport"]),
         .testTarget(name: "SnapshotTests", dependencies: ["Snapshot", "Runtime", "TestSupport"]),

@@ -125,13 +125,14 @@ def sql_row(label, target, ours, key, met, digits=2):
     lines.append(f"| {label} | {target} | {fmt(ours, ' ms', digits)} | {fmt(d, ' ms')} | {fmt(c, ' ms')} | {ratio(d, ours)} | {ratio(c, ours)} | {'yes' if met else 'no'} |")
 
 
-trend_ms = med([r.get("trend_median_ms") for r in inproc])
+trend_ms = med([r.get("trend_split_median_ms") or r.get("trend_median_ms") for r in inproc])
+trend_single_ms = med([r.get("trend_median_ms") for r in inproc])
 correlation_ms = med([r.get("correlation_median_ms") for r in inproc])
 accounts_ms = med([r.get("account_list_median_ms") for r in inproc])
 paths_ms = med([r.get("paths_median_ms") for r in inproc])
 paths_back_ms = med([r.get("paths_backward_median_ms") for r in inproc])
 if trend_ms is not None:
-    sql_row("trend of page_view over 30 days grouped by country (top 10 + other), in process", "≤ 50 ms", trend_ms, "trend", trend_ms <= 50)
+    sql_row(f"trend of page_view over 30 days grouped by country (top 10 + other), in process, the pass split across the 2 cores as the server runs it (one core: {fmt(trend_single_ms, ' ms')})", "≤ 50 ms", trend_ms, "trend", trend_ms <= 50)
     sql_row("correlation report_viewed → report_exported over 30 days, in process", "≤ 20 ms", correlation_ms, "correlation", correlation_ms <= 20, 3)
 if accounts_ms is not None:
     sql_row(f"account list: all {inproc[0]['account_list_count']:,} accounts with users, active users and events in 30 days, sorted, in process", "≤ 5 ms",

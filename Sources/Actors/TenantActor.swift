@@ -223,6 +223,14 @@ public actor TenantActor {
         return try body(state)
     }
 
+    /// A read whose scan is split across the cores: `part` runs once per slice of the event log
+    /// (in parallel, while the actor holds the state), `finish` puts the parts together.
+    public func readSplit<Part: Sendable, Answer: Sendable>(_ part: @Sendable (TenantState, Range<Int>) -> Part,
+                                                            finish: ([Part], TenantState) throws -> Answer) throws -> Answer {
+        try requireReady()
+        return try finish(SplitScan.run(state, part), state)
+    }
+
     /// Events ingested, the newest event's time and memory held, for /health and /metrics.
     public func status() -> TenantStatus {
         TenantStatus(id: settings.id, name: settings.name, phase: phase, eventsIngested: state.eventsIngested,

@@ -2,6 +2,7 @@
 // the index-backed reads (DAU/WAU/MAU series, live users). Prints one JSON object to stdout.
 //   beacon-bench FILE.ndjson [--expected expected_10m.json] [--end 2026-11-01]
 import Foundation
+import Actors
 import Runtime
 
 func seconds(_ body: () throws -> Void) rethrows -> Double {
@@ -120,6 +121,19 @@ if ProcessInfo.processInfo.environment["BENCH_PROFILE"] == "segment" {
     }
     exit(0)
 }
+if ProcessInfo.processInfo.environment["BENCH_PROFILE"] == "trend", let pageView = state.eventTypeIndex("page_view") {
+    var single: [Double] = [], split: [Double] = []
+    for _ in 0..<11 {
+        single.append(seconds { _ = state.trend(of: pageView, range, groupBy: "country") })
+        split.append(seconds {
+            var total = TenantState.TrendCounts(width: range.count)
+            for part in SplitScan.run(state, { s, chunks in s.trendCounts(of: pageView, range, groupBy: "country", chunks: chunks) }) { total.add(part) }
+            _ = state.trendSeries(total)
+        })
+    }
+    print("trend single", median(single) * 1000, "ms, split", median(split) * 1000, "ms")
+    exit(0)
+}
 if ProcessInfo.processInfo.environment["BENCH_PROFILE"] == "accounts" {
     var times: [Double] = [], unionTimes: [Double] = [], eventTimes: [Double] = []
     for _ in 0..<21 {
@@ -179,10 +193,16 @@ var cohorts = state.retention(entry: nil, returning: nil, period: .week, cohortR
 for _ in 0..<11 { retentionTimes.append(seconds { cohorts = state.retention(entry: nil, returning: nil, period: .week, cohortRange: cohortRange, periods: 4) }) }
 
 // Trend of page views split by country, and the correlation of two event types, over 30 days.
-var trendTimes: [Double] = [], correlationTimes: [Double] = []
+var trendTimes: [Double] = [], splitTrendTimes: [Double] = [], correlationTimes: [Double] = []
 let pageView = state.eventTypeIndex("page_view")!, exported = state.eventTypeIndex("report_exported")!, viewed = state.eventTypeIndex("report_viewed")!
 for _ in 0..<11 {
     trendTimes.append(seconds { _ = state.trend(of: pageView, range, groupBy: "country") })
+    // As the server answers it: the pass split across the cores (SplitScan), then put together.
+    splitTrendTimes.append(seconds {
+        var total = TenantState.TrendCounts(width: range.count)
+        for part in SplitScan.run(state, { s, chunks in s.trendCounts(of: pageView, range, groupBy: "country", chunks: chunks) }) { total.add(part) }
+        _ = state.trendSeries(total)
+    })
     correlationTimes.append(seconds { _ = state.correlation(viewed, exported, range) })
 }
 
@@ -288,6 +308,7 @@ let result: [String: Any] = [
     "live_median_ms": median(liveTimes) * 1000,
     "funnel_median_ms": median(funnelTimes) * 1000,
     "trend_median_ms": median(trendTimes) * 1000,
+    "trend_split_median_ms": median(splitTrendTimes) * 1000,
     "correlation_median_ms": median(correlationTimes) * 1000,
     "retention_median_ms": median(retentionTimes) * 1000,
     "retention_rows": cohorts.flatMap { cohort in cohort.retained.enumerated().filter { $0.element > 0 }.map { [TenantCalendar.isoDate(cohort.start), "\($0.offset)", "\($0.element)"] } },

@@ -21,8 +21,16 @@ public struct EventLog: Sendable {
 
     /// Every chunk's columns, oldest first (sealed chunks, then the open one).
     public func forEachChunk(_ body: (EventColumns) throws -> Void) rethrows {
-        for chunk in sealed { try body(chunk.columns) }
-        if open.count > 0 { try body(open) }
+        try forEachChunk(in: 0..<chunkCount, body)
+    }
+
+    /// Chunks are numbered oldest first, the open one last; scans split work by these numbers.
+    public var chunkCount: Int { sealed.count + 1 }
+
+    public func forEachChunk(in numbers: Range<Int>, _ body: (EventColumns) throws -> Void) rethrows {
+        for n in numbers.clamped(to: 0..<chunkCount) {
+            if n < sealed.count { try body(sealed[n].columns) } else if open.count > 0 { try body(open) }
+        }
     }
 
     /// Drops sealed chunks whose newest event is older than `cutoffMs`.

@@ -27,11 +27,12 @@ extension TenantState {
     /// Calls `body` with the day, user and property set of every event of `type` in `range`.
     /// The log is nearly in time order, so the day is found by comparing against the current
     /// day's bounds, falling back to the calendar only when an event leaves them.
-    func forEachEvent(of type: EventTypeIndex, in range: DayRange, _ body: (_ day: DayNumber, _ user: UInt32, _ properties: PropertySetIndex) -> Void) {
+    func forEachEvent(of type: EventTypeIndex, in range: DayRange, chunks: Range<Int>? = nil,
+                      _ body: (_ day: DayNumber, _ user: UInt32, _ properties: PropertySetIndex) -> Void) {
         let startMs = calendar.startMs(of: range.first), endMs = calendar.startMs(of: range.last + 1)
         var calendar = self.calendar
         var day = range.first, dayStart = startMs, dayEnd = calendar.startMs(of: range.first + 1)
-        log.forEachChunk { chunk in
+        log.forEachChunk(in: chunks ?? 0..<log.chunkCount) { chunk in
             guard chunk.maxTimestamp >= startMs, chunk.minTimestamp < endMs else { return }
             chunk.types.withUnsafeBufferPointer { types in
                 chunk.timestamps.withUnsafeBufferPointer { timestamps in
@@ -91,6 +92,33 @@ extension TenantState {
             let daily = range.all.map { days[$0]?.count(ofType: type) ?? 0 }
             return [TrendSeries(value: "(all)", total: daily.reduce(0, +), daily: daily)]
         }
+        return trendSeries(trendCounts(of: type, range, groupBy: groupBy), limit: limit)
+    }
+
+    /// Per value of the grouping key (`TrendCounts.none` when absent), events per day of the range.
+    public struct TrendCounts: Sendable {
+        public static let none = UInt32.max
+        public var width: Int
+        public var daily: [UInt32: [Int]] = [:]
+
+        public init(width: Int) { self.width = width }
+
+        /// Adds another part of the same question (the scan split by chunks).
+        public mutating func add(_ other: TrendCounts) {
+            for (value, counts) in other.daily {
+                if var mine = daily[value] {
+                    for i in mine.indices { mine[i] += counts[i] }
+                    daily[value] = mine
+                } else {
+                    daily[value] = counts
+                }
+            }
+        }
+    }
+
+    /// The counting half of a grouped trend, over the chunks numbered `chunks` (all by default):
+    /// independent parts can be counted apart and added.
+    public func trendCounts(of type: EventTypeIndex, _ range: DayRange, groupBy: String, chunks: Range<Int>? = nil) -> TrendCounts {
         let key = propertySets.keys.lookup(groupBy)
         // Per event: property set → series slot through a flat array (worked out once per set),
         // then one increment in a flat slots × days table.
@@ -99,13 +127,12 @@ extension TenantState {
         var slotOfValue: [UInt32: Int32] = [:]
         var valueOfSlot: [UInt32] = []
         var table: [Int] = []
-        let none = UInt32.max
         slotOfSet.withUnsafeMutableBufferPointer { slotOfSet in
         table.reserveCapacity(width * 16)
-        forEachEvent(of: type, in: range) { day, _, set in
+        forEachEvent(of: type, in: range, chunks: chunks) { day, _, set in
             var slot = slotOfSet[Int(set.rawValue)]
             if slot < 0 {
-                let value = key.flatMap { propertySets.value(of: $0, in: set) } ?? none
+                let value = key.flatMap { propertySets.value(of: $0, in: set) } ?? TrendCounts.none
                 if let known = slotOfValue[value] { slot = known } else {
                     slot = Int32(valueOfSlot.count)
                     slotOfValue[value] = slot
@@ -117,15 +144,20 @@ extension TenantState {
             table[Int(slot) * width + Int(day - range.first)] += 1
         }
         }
-        func name(_ value: UInt32) -> String { value == none ? "(none)" : propertySets.values.string(value) }
-        let ranked = valueOfSlot.enumerated().map { slot, value in
-            let daily = Array(table[(slot * width)..<((slot + 1) * width)])
-            return (value: value, total: daily.reduce(0, +), daily: daily)
-        }.sorted { ($0.total, name($1.value)) > ($1.total, name($0.value)) }
+        var counts = TrendCounts(width: width)
+        for (slot, value) in valueOfSlot.enumerated() { counts.daily[value] = Array(table[(slot * width)..<((slot + 1) * width)]) }
+        return counts
+    }
+
+    /// The top `limit` values as series, then "(other)" for the rest.
+    public func trendSeries(_ counts: TrendCounts, limit: Int = 10) -> [TrendSeries] {
+        func name(_ value: UInt32) -> String { value == TrendCounts.none ? "(none)" : propertySets.values.string(value) }
+        let ranked = counts.daily.map { value, daily in (value: value, total: daily.reduce(0, +), daily: daily) }
+            .sorted { ($0.total, name($1.value)) > ($1.total, name($0.value)) }
         var series = ranked.prefix(limit).map { TrendSeries(value: name($0.value), total: $0.total, daily: $0.daily) }
         let rest = ranked.dropFirst(limit)
         if !rest.isEmpty {
-            var daily = [Int](repeating: 0, count: range.count)
+            var daily = [Int](repeating: 0, count: counts.width)
             for r in rest { for i in daily.indices { daily[i] += r.daily[i] } }
             series.append(TrendSeries(value: "(other)", total: daily.reduce(0, +), daily: daily))
         }
