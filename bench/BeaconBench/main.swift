@@ -98,6 +98,13 @@ log(String(format: "ingest %.2f s (%.0f events/s), parse alone %.2f s", ingestSe
 
 // DAU, WAU and MAU: 30 points each, for the 30 days before the window end.
 let range = DayRange(days: 30, endingOn: endDay - 1)
+
+/// A grouped trend as the server answers it: the pass split across the cores, then put together.
+func splitTrend(_ type: EventTypeIndex) -> [TenantState.TrendSeries] {
+    var total = TenantState.TrendCounts(width: range.count)
+    for part in SplitScan.run(state, { s, chunks in s.trendCounts(of: type, range, groupBy: "country", chunks: chunks) }) { total.add(part) }
+    return state.trendSeries(total)
+}
 // BENCH_PROFILE=paths: only time the paths after loading (for a profiler).
 if ProcessInfo.processInfo.environment["BENCH_PROFILE"] == "paths", let viewed = state.eventTypeIndex("report_viewed") {
     for direction in [TenantState.PathDirection.forward, .backward] {
@@ -125,11 +132,7 @@ if ProcessInfo.processInfo.environment["BENCH_PROFILE"] == "trend", let pageView
     var single: [Double] = [], split: [Double] = []
     for _ in 0..<11 {
         single.append(seconds { _ = state.trend(of: pageView, range, groupBy: "country") })
-        split.append(seconds {
-            var total = TenantState.TrendCounts(width: range.count)
-            for part in SplitScan.run(state, { s, chunks in s.trendCounts(of: pageView, range, groupBy: "country", chunks: chunks) }) { total.add(part) }
-            _ = state.trendSeries(total)
-        })
+        split.append(seconds { _ = splitTrend(pageView) })
     }
     print("trend single", median(single) * 1000, "ms, split", median(split) * 1000, "ms")
     exit(0)
@@ -197,12 +200,7 @@ var trendTimes: [Double] = [], splitTrendTimes: [Double] = [], correlationTimes:
 let pageView = state.eventTypeIndex("page_view")!, exported = state.eventTypeIndex("report_exported")!, viewed = state.eventTypeIndex("report_viewed")!
 for _ in 0..<11 {
     trendTimes.append(seconds { _ = state.trend(of: pageView, range, groupBy: "country") })
-    // As the server answers it: the pass split across the cores (SplitScan), then put together.
-    splitTrendTimes.append(seconds {
-        var total = TenantState.TrendCounts(width: range.count)
-        for part in SplitScan.run(state, { s, chunks in s.trendCounts(of: pageView, range, groupBy: "country", chunks: chunks) }) { total.add(part) }
-        _ = state.trendSeries(total)
-    })
+    splitTrendTimes.append(seconds { _ = splitTrend(pageView) })
     correlationTimes.append(seconds { _ = state.correlation(viewed, exported, range) })
 }
 
