@@ -100,7 +100,7 @@ log(String(format: "ingest %.2f s (%.0f events/s), parse alone %.2f s", ingestSe
 let range = DayRange(days: 30, endingOn: endDay - 1)
 
 /// A grouped trend as the server answers it: the pass split across the cores, then put together.
-func splitTrend(_ type: EventTypeIndex) -> [TenantState.TrendSeries] {
+func splitTrend(_ type: EventTypeIndex, in state: TenantState) -> [TenantState.TrendSeries] {
     var total = TenantState.TrendCounts(width: range.count)
     for part in SplitScan.run(state, { s, chunks in s.trendCounts(of: type, range, groupBy: "country", chunks: chunks) }) { total.add(part) }
     return state.trendSeries(total)
@@ -132,7 +132,7 @@ if ProcessInfo.processInfo.environment["BENCH_PROFILE"] == "trend", let pageView
     var single: [Double] = [], split: [Double] = []
     for _ in 0..<11 {
         single.append(seconds { _ = state.trend(of: pageView, range, groupBy: "country") })
-        split.append(seconds { _ = splitTrend(pageView) })
+        split.append(seconds { _ = splitTrend(pageView, in: state) })
     }
     print("trend single", median(single) * 1000, "ms, split", median(split) * 1000, "ms")
     exit(0)
@@ -200,7 +200,7 @@ var trendTimes: [Double] = [], splitTrendTimes: [Double] = [], correlationTimes:
 let pageView = state.eventTypeIndex("page_view")!, exported = state.eventTypeIndex("report_exported")!, viewed = state.eventTypeIndex("report_viewed")!
 for _ in 0..<11 {
     trendTimes.append(seconds { _ = state.trend(of: pageView, range, groupBy: "country") })
-    splitTrendTimes.append(seconds { _ = splitTrend(pageView) })
+    splitTrendTimes.append(seconds { _ = splitTrend(pageView, in: state) })
     correlationTimes.append(seconds { _ = state.correlation(viewed, exported, range) })
 }
 
