@@ -41,8 +41,44 @@ struct PathWalker<Recorder: PathRecorder> {
 
     func deallocate() { state.deallocate() }
 
-    @inline(__always)
-    func prefetch(user: UInt32) { ci_prefetch(state.baseAddress! + Int(user)) }
+    /// Feeds one chunk's events in [from, to) through `observeInLogOrder`, as a plain loop (no
+    /// closure per row) that prefetches the state of the user a few rows ahead.
+    /// - Parameters:
+    ///   - canonicalOf: merged ids to their user; nil when there are no merges.
+    ///   - wanted: a bitset of the users who did the anchor; the others' events are skipped.
+    ///   - pageLabelsFrom: when labels are pages, the label of page 0 (pages follow the types).
+    mutating func scan(_ chunk: EventColumns, from startMs: Int64, to endMs: Int64, anchor: UInt32, canonicalOf: [UInt32]?,
+                       wanted: [UInt64], pageLabelsFrom: UInt32?) {
+        let ahead = TenantState.prefetchDistance
+        chunk.timestamps.withUnsafeBufferPointer { timestamps in
+        chunk.users.withUnsafeBufferPointer { rowUsers in
+        chunk.types.withUnsafeBufferPointer { types in
+        chunk.pages.withUnsafeBufferPointer { pages in
+        wanted.withUnsafeBufferPointer { wanted in
+        (canonicalOf ?? []).withUnsafeBufferPointer { canonical in
+            let merged = canonicalOf != nil
+            let n = timestamps.count
+            for row in 0..<n {
+                if row + ahead < n {
+                    let next = merged ? canonical[Int(rowUsers[row + ahead])] : rowUsers[row + ahead]
+                    ci_prefetch(state.baseAddress! + Int(next))
+                }
+                let ts = timestamps[row]
+                guard ts >= startMs, ts < endMs else { continue }
+                let u = merged ? canonical[Int(rowUsers[row])] : rowUsers[row]
+                guard wanted[Int(u >> 6)] & (1 << UInt64(u & 63)) != 0 else { continue }
+                let type = types[row]
+                var label = type
+                if let base = pageLabelsFrom, pages[row] != PageIndex.none.rawValue { label = base + pages[row] }
+                observeInLogOrder(user: u, ts: ts, label: label, isAnchor: type == anchor)
+            }
+        }
+        }
+        }
+        }
+        }
+        }
+    }
 
     /// One event in log order. A late event was seen (in time order) before the on-time event
     /// that follows it, so here it is skipped: its time is behind the user's latest.

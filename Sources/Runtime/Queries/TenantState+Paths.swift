@@ -100,18 +100,10 @@ extension TenantState {
         func walk<Recorder: PathRecorder>(_ recorder: Recorder) -> (trie: PathTrie, sessions: Int, users: Int) {
             var walker = PathWalker(recorder: recorder, userCount: users.count, depth: depth, direction: direction, late: late)
             defer { walker.deallocate() }
-            canonicalOf.withUnsafeBufferPointer { canonicalOf in
-                anchorUsers.withUnsafeBufferPointer { anchorUsers in
-                    func wanted(_ u: UInt32) -> Bool { anchorUsers[Int(u >> 6)] & (1 << UInt64(u & 63)) != 0 }
-                    forEachRow(startMs, endMs, prefetch: { user in
-                        let u = merges ? canonicalOf[Int(user)] : user
-                        if wanted(u) { walker.prefetch(user: u) }
-                    }) { user, ts, type, page in
-                        let u = merges ? canonicalOf[Int(user)] : user
-                        guard wanted(u) else { return }
-                        walker.observeInLogOrder(user: u, ts: ts, label: label(type, page), isAnchor: type == anchor.rawValue)
-                    }
-                }
+            log.forEachChunk { chunk in
+                guard chunk.maxTimestamp >= startMs, chunk.minTimestamp < endMs else { return }
+                walker.scan(chunk, from: startMs, to: endMs, anchor: anchor.rawValue, canonicalOf: merges ? canonicalOf : nil, wanted: anchorUsers,
+                            pageLabelsFrom: labelKind == .page ? typeCount : nil)
             }
             walker.finish()
             return (walker.recorder.trie(), walker.sessions, walker.users)
@@ -130,18 +122,15 @@ extension TenantState {
 
     /// Every event in [startMs, endMs) in log order: user, time, type, page.
     @inline(__always)
-    /// - Parameter prefetch: called with the user of the row `prefetchDistance` ahead.
-    private func forEachRow(_ startMs: Int64, _ endMs: Int64, prefetch: (UInt32) -> Void = { _ in }, _ body: (UInt32, Int64, UInt32, UInt32) -> Void) {
+    private func forEachRow(_ startMs: Int64, _ endMs: Int64, _ body: (UInt32, Int64, UInt32, UInt32) -> Void) {
         log.forEachChunk { chunk in
             guard chunk.maxTimestamp >= startMs, chunk.minTimestamp < endMs else { return }
             chunk.timestamps.withUnsafeBufferPointer { timestamps in
                 chunk.users.withUnsafeBufferPointer { users in
                     chunk.types.withUnsafeBufferPointer { types in
                         chunk.pages.withUnsafeBufferPointer { pages in
-                            let n = timestamps.count
-                            for row in 0..<n {
-                                if row + Self.prefetchDistance < n { prefetch(users[row + Self.prefetchDistance]) }
-                                if timestamps[row] >= startMs && timestamps[row] < endMs { body(users[row], timestamps[row], types[row], pages[row]) }
+                            for row in 0..<timestamps.count where timestamps[row] >= startMs && timestamps[row] < endMs {
+                                body(users[row], timestamps[row], types[row], pages[row])
                             }
                         }
                     }
