@@ -156,6 +156,7 @@ struct FunnelRoutes {
             guard let event = object["event"] as? String, !event.isEmpty else { throw APIError.badRequest(field: "\(path).event", "is required (an event type)") }
             let within = try EventQueryRoutes.positiveInt(object["within_minutes"], at: "\(path).within_minutes")
             if i == 0, within != nil { throw APIError.badRequest(field: "\(path).within_minutes", "has no previous step to count from") }
+            if let within, within > 525_600 { throw APIError.badRequest(field: "\(path).within_minutes", "must be at most 525600 (a year), got \(within)") }
             return StepInput(path: path, event: event, filters: try FilterParsing.filters(object["where"], at: "\(path).where"), withinMinutes: within)
         }
     }

@@ -51,6 +51,7 @@ import Testing
                 (#""steps":["signup","teleport"]"#, "steps[1].event"),
                 (#""steps":[{"event":"signup","within_minutes":5},"checkout"]"#, "steps[0].within_minutes"),
                 (#""steps":["signup",{"event":"checkout","within_minutes":-1}]"#, "steps[1].within_minutes"),
+                (#""steps":["signup",{"event":"checkout","within_minutes":9000000000000000000}]"#, "steps[1].within_minutes"),
                 (#""steps":["signup",{"event":"checkout","where":[{"property":"plan","op":"≈","value":"x"}]}]"#, "steps[1].where[0].op"),
                 (#""steps":["signup","checkout"],"exclusions":[{"event":"support","after_step":2}]"#, "exclusions[0].after_step"),
                 (#""steps":["signup","checkout"],"exclusions":[{"event":"nope"}]"#, "exclusions[0].event"),
