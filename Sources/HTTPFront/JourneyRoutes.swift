@@ -111,9 +111,7 @@ struct JourneyRoutes {
     /// Editing a journey needs an admin key (`x-admin-key`) as well as the API key.
     @Sendable func update(_ request: Request, context: BeaconRequestContext) async throws -> Response {
         let tenant = try context.requireTenant()
-        guard let key = request.headers[.init("x-admin-key")!], adminKeys.contains(key) else {
-            throw APIError(.forbidden, code: "forbidden", message: "x-admin-key: editing a journey needs an admin key", field: "x-admin-key")
-        }
+        try QueryParameters.requireAdminKey(request, in: adminKeys, for: "editing a journey")
         let id = try Self.journeyID(context)
         let body = try await JSONBody.object(request, limit: 1 << 16)
         guard let existing = try await tenant.read({ state in state.journeys.byID[id].map {
@@ -209,9 +207,7 @@ struct JourneyRoutes {
     }
 
     static func journeyID(_ context: BeaconRequestContext) throws -> Int {
-        let text = QueryParameters.pathParameter("id", context)
-        guard let id = Int(text), id > 0 else { throw APIError.badRequest(field: "id", "must be a journey id (a positive integer), got '\(text)'") }
-        return id
+        try QueryParameters.positiveID("id", context, kind: "journey")
     }
 
     static func unknown(_ id: Int) -> APIError { APIError(.notFound, code: "not_found", message: "id: no journey \(id)", field: "id") }

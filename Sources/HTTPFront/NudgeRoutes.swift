@@ -226,16 +226,12 @@ struct NudgeRoutes {
     /// Recomputes every dynamic segment whole and the audiences that follow them (needs `x-admin-key`).
     @Sendable func refreshAudiences(_ request: Request, context: BeaconRequestContext) async throws -> Response {
         let tenant = try context.requireTenant()
-        guard let key = request.headers[.init("x-admin-key")!], adminKeys.contains(key) else {
-            throw APIError(.forbidden, code: "forbidden", message: "x-admin-key: refreshing audiences needs an admin key", field: "x-admin-key")
-        }
+        try QueryParameters.requireAdminKey(request, in: adminKeys, for: "refreshing audiences")
         return try JSONResponse.make(RefreshAnswer(refreshed: true, nudges: try await tenant.refreshAudiences()))
     }
 
     static func nudgeID(_ context: BeaconRequestContext) throws -> Int {
-        let text = QueryParameters.pathParameter("id", context)
-        guard let id = Int(text), id > 0 else { throw APIError.badRequest(field: "id", "must be a nudge id (a positive integer), got '\(text)'") }
-        return id
+        try QueryParameters.positiveID("id", context, kind: "nudge")
     }
 
     static func unknown(_ id: Int) -> APIError { APIError(.notFound, code: "not_found", message: "id: no nudge \(id)", field: "id") }

@@ -19,7 +19,7 @@ struct OperationsRoutes {
 
     /// Takes a snapshot of every tenant now (or of `?tenant=ID`); needs an admin key.
     @Sendable func snapshot(_ request: Request, context: BeaconRequestContext) async throws -> Response {
-        guard let key = request.headers[.init("x-admin-key")!], adminKeys.contains(key) else {
+        guard QueryParameters.hasAdminKey(request, in: adminKeys) else {
             throw APIError.unauthorized("x-admin-key: missing or not an admin key")
         }
         let only = QueryParameters(request).string("tenant")

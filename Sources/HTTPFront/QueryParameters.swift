@@ -68,6 +68,26 @@ struct QueryParameters {
         return value
     }
 
+    /// A path parameter that names a saved object by its id (a positive integer); `kind` names
+    /// it in the error.
+    static func positiveID(_ name: String, _ context: BeaconRequestContext, kind: String) throws -> Int {
+        let text = pathParameter(name, context)
+        guard let id = Int(text), id > 0 else { throw APIError.badRequest(field: name, "must be a \(kind) id (a positive integer), got '\(text)'") }
+        return id
+    }
+
+    /// Whether the request carries one of the server's admin keys (`x-admin-key`).
+    static func hasAdminKey(_ request: Request, in adminKeys: Set<String>) -> Bool {
+        request.headers[.init("x-admin-key")!].map(adminKeys.contains) ?? false
+    }
+
+    /// A 403 naming `x-admin-key` unless the request carries an admin key; `action` says what needs it.
+    static func requireAdminKey(_ request: Request, in adminKeys: Set<String>, for action: String) throws {
+        guard hasAdminKey(request, in: adminKeys) else {
+            throw APIError(.forbidden, code: "forbidden", message: "x-admin-key: \(action) needs an admin key", field: "x-admin-key")
+        }
+    }
+
     /// A path parameter, percent-decoded.
     static func pathParameter(_ name: String, _ context: BeaconRequestContext) -> String {
         let raw = context.parameters.get(name) ?? ""

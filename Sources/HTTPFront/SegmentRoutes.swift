@@ -140,9 +140,7 @@ struct SegmentRoutes {
     }
 
     static func segmentID(_ context: BeaconRequestContext, name: String = "id") throws -> Int {
-        let text = QueryParameters.pathParameter(name, context)
-        guard let id = Int(text), id > 0 else { throw APIError.badRequest(field: name, "must be a segment id (a positive integer), got '\(text)'") }
-        return id
+        try QueryParameters.positiveID(name, context, kind: "segment")
     }
 
     static func unknown(_ id: Int, field: String = "id") -> APIError {

@@ -38,7 +38,6 @@ public struct Segments: Sendable {
     public init() {}
 
     public var isEmpty: Bool { byID.isEmpty }
-    var dynamicCount: Int { byID.values.filter { !$0.isStatic }.count }
 
     /// Called for every applied event while any dynamic segment exists.
     @inline(__always)
