@@ -29,16 +29,28 @@ struct JourneyRoutes {
         var users: [Int]; var conversion: Double; var openRecommendations: Int
     }
 
-    static func row(_ j: Journey, _ state: TenantState, nowMs: Int64) -> JourneyRow {
-        let users = state.journeyFunnel(j, endingOn: state.day(of: nowMs)).steps.map(\.users)
+    /// The journey's live funnel and recommendations, worked out once per answer.
+    struct Live {
+        var users: [Int]
+        var recommendations: [TenantState.Recommendation]
+
+        init(_ j: Journey, _ state: TenantState, nowMs: Int64) {
+            let funnel = state.journeyFunnel(j, endingOn: state.day(of: nowMs))
+            users = funnel.steps.map(\.users)
+            recommendations = state.recommendations(for: j, funnel: funnel)
+        }
+    }
+
+    static func row(_ j: Journey, _ live: Live) -> JourneyRow {
+        let users = live.users
         return JourneyRow(id: j.id, name: j.name, steps: j.steps.map { StepRow(eventType: $0.eventType, label: $0.label) }, completionWindowDays: j.windowDays,
                           status: j.status.rawValue, createdAt: ISOText.timestamp(j.createdMs), users: users,
                           conversion: (users.first ?? 0) == 0 ? 0 : (Double(users.last ?? 0) / Double(users[0]) * 10_000).rounded() / 10_000,
-                          openRecommendations: state.recommendations(for: j, nowMs: nowMs).filter { $0.decision == nil }.count)
+                          openRecommendations: live.recommendations.filter { $0.decision == nil }.count)
     }
 
-    static func recommendationRows(_ j: Journey, _ state: TenantState, nowMs: Int64) -> [RecommendationRow] {
-        state.recommendations(for: j, nowMs: nowMs).map {
+    static func recommendationRows(_ live: Live) -> [RecommendationRow] {
+        live.recommendations.map {
             RecommendationRow(id: $0.id, kind: $0.kind.rawValue, step: $0.step, users: $0.users, message: $0.message,
                               status: $0.decision.map { $0.action == .act ? "acted" : "dismissed" } ?? "open", decidedAt: $0.decision.map { ISOText.timestamp($0.atMs) })
         }
@@ -49,7 +61,7 @@ struct JourneyRoutes {
     @Sendable func list(_ request: Request, context: BeaconRequestContext) async throws -> Response {
         let tenant = try context.requireTenant()
         let now = tenant.now()
-        let rows = try await tenant.readWithJourneys { state in state.journeys.byID.values.sorted { $0.id < $1.id }.map { Self.row($0, state, nowMs: now) } }
+        let rows = try await tenant.readWithJourneys { state in state.journeys.byID.values.sorted { $0.id < $1.id }.map { Self.row($0, Live($0, state, nowMs: now)) } }
         return try JSONResponse.make(ListAnswer(journeys: rows))
     }
 
@@ -64,9 +76,9 @@ struct JourneyRoutes {
         let now = tenant.now()
         guard let answer = try await tenant.readWithJourneys({ state -> DetailAnswer? in
             state.journeys.byID[id].map { j in
-                DetailAnswer(journey: Self.row(j, state, nowMs: now),
-                             snapshots: j.snapshots.map { SnapshotRow(date: TenantCalendar.isoDate($0.day), users: $0.users) },
-                             recommendations: Self.recommendationRows(j, state, nowMs: now))
+                let live = Live(j, state, nowMs: now)
+                return DetailAnswer(journey: Self.row(j, live), snapshots: j.snapshots.map { SnapshotRow(date: TenantCalendar.isoDate($0.day), users: $0.users) },
+                                    recommendations: Self.recommendationRows(live))
             }
         }) else { throw Self.unknown(id) }
         return try JSONResponse.make(answer, status: status)

@@ -33,7 +33,11 @@ extension TenantState {
     /// From rules: the step with the largest drop-off, and each step with stuck users that no
     /// active nudge leads on from (a nudge whose goal is the next step's event).
     public func recommendations(for journey: Journey, nowMs: Int64) -> [Recommendation] {
-        let funnel = journeyFunnel(journey, endingOn: day(of: nowMs))
+        recommendations(for: journey, funnel: journeyFunnel(journey, endingOn: day(of: nowMs)))
+    }
+
+    /// The same, from the journey's funnel already worked out.
+    public func recommendations(for journey: Journey, funnel: Funnel) -> [Recommendation] {
         let counts = funnel.steps.map(\.users)
         var result: [Recommendation] = []
         let drops = (1..<counts.count).map { (step: $0, lost: counts[$0 - 1] - counts[$0]) }
