@@ -14,6 +14,11 @@ public struct UserSummary: Sendable, Equatable {
     /// The user this one was merged into, or itself.
     public var mergedInto: UInt32
     public var isAnonymous: Bool
+
+    /// Whether the user at `id` stands on its own (not merged away) and has events: the users
+    /// segments and their universe count.
+    @inline(__always)
+    public func isKnown(id: Int) -> Bool { eventCount > 0 && mergedInto == UInt32(id) }
 }
 
 /// Per-user summaries, indexed by user id: kept on ingest, never rebuilt.

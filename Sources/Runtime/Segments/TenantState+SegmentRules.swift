@@ -8,7 +8,7 @@ extension TenantState {
         var ids: [UInt32] = []
         ids.reserveCapacity(users.count)
         users.summaries.withUnsafeBufferPointer { all in
-            for u in 0..<all.count where all[u].eventCount > 0 && all[u].mergedInto == UInt32(u) { ids.append(UInt32(u)) }
+            for u in 0..<all.count where all[u].isKnown(id: u) { ids.append(UInt32(u)) }
         }
         return Bitmap(ids)
     }
@@ -17,7 +17,7 @@ extension TenantState {
     public var knownUserCount: Int {
         users.summaries.withUnsafeBufferPointer { all in
             var n = 0
-            for u in 0..<all.count where all[u].eventCount > 0 && all[u].mergedInto == UInt32(u) { n += 1 }
+            for u in 0..<all.count where all[u].isKnown(id: u) { n += 1 }
             return n
         }
     }
@@ -151,7 +151,7 @@ struct RuleEvaluation {
         var ids: [UInt32] = []
         state.users.summaries.withUnsafeBufferPointer { all in
             func judge(_ u: Int) {
-                if all[u].eventCount > 0 && all[u].mergedInto == UInt32(u) && matcher.matches(all[u].latestProperties, in: state.propertySets) { ids.append(UInt32(u)) }
+                if all[u].isKnown(id: u) && matcher.matches(all[u].latestProperties, in: state.propertySets) { ids.append(UInt32(u)) }
             }
             if let candidates { for u in candidates.members { judge(Int(u)) } } else { for u in 0..<all.count { judge(u) } }
         }
