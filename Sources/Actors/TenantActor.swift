@@ -145,11 +145,16 @@ public actor TenantActor {
         let now = clock()
         let changes = state.refreshSegments(nowMs: now)
         for edit in state.audienceEdits(for: changes, nowMs: now) {
-            // A derived record: written like any other, not waited for (a lost one is found again
-            // by the refresh after recovery).
-            do { _ = try log?.append(.nudgeEdit(edit)) } catch { logger.error("could not log an audience change", metadata: ["error": "\(error)"]) }
-            try? state.apply(edit)
+            recordDerived(.nudgeEdit(edit), what: "an audience change") { try $0.apply(edit) }
         }
+    }
+
+    /// Logs and applies a record the tenant derives from its own data (audience moves, journey
+    /// snapshots): written like any other, not waited for, since a lost one is worked out again
+    /// after recovery.
+    private func recordDerived(_ mutation: Mutation, what: String, apply: (inout TenantState) throws -> Void) {
+        do { _ = try log?.append(mutation) } catch { logger.error("could not log \(what)", metadata: ["error": "\(error)"]) }
+        try? apply(&state)
     }
 
     /// Checks, logs and applies a nudge edit; `makeEdit` receives the next nudge id and the clock.
@@ -181,8 +186,7 @@ public actor TenantActor {
     private func takeDueJourneySnapshots() {
         guard !state.journeys.byID.isEmpty else { return }
         for edit in state.dueJourneySnapshots(nowMs: clock()) {
-            do { _ = try log?.append(.journeyEdit(edit)) } catch { logger.error("could not log a journey snapshot", metadata: ["error": "\(error)"]) }
-            try? state.apply(edit)
+            recordDerived(.journeyEdit(edit), what: "a journey snapshot") { try $0.apply(edit) }
         }
     }
 
