@@ -42,7 +42,7 @@ struct EventQueryRoutes {
         let limit = try body.optionalInt("limit") ?? 100
         guard (0...10_000).contains(limit) else { throw APIError.badRequest(field: "limit", "must be between 0 and 10000") }
         let offset = try body.optionalInt("offset") ?? 0
-        guard offset >= 0 else { throw APIError.badRequest(field: "offset", "must not be negative") }
+        guard (0...Int(Int32.max)).contains(offset) else { throw APIError.badRequest(field: "offset", "must be between 0 and \(Int32.max)") }
 
         let answer = try await tenant.read { state -> Result<Answer, APIError> in
             func resolve(_ input: ConditionInput) -> Result<TenantState.EventCondition, APIError> {
@@ -88,10 +88,13 @@ struct EventQueryRoutes {
             guard let event = object["event"] as? String, !event.isEmpty else { throw APIError.badRequest(field: "\(path).event", "is required (an event type)") }
             let within = try positiveInt(object["within_days"], at: "\(path).within_days")
             let minCount = try positiveInt(object["min_count"], at: "\(path).min_count") ?? 1
+            guard minCount <= Self.maxMinCount else { throw APIError.badRequest(field: "\(path).min_count", "must be at most \(Self.maxMinCount)") }
             return ConditionInput(path: path, event: event, filters: try FilterParsing.filters(object["where"], at: "\(path).where"),
                                   withinDays: within, minCount: minCount)
         }
     }
+
+    static let maxMinCount = 1_000_000
 
     static func positiveInt(_ value: Any?, at path: String) throws -> Int? {
         guard let value, !(value is NSNull) else { return nil }

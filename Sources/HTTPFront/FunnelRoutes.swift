@@ -188,7 +188,7 @@ struct FunnelRoutes {
         let limit = object["limit"].map { JSONNumber.integer($0) ?? -1 } ?? 100
         guard (1...10_000).contains(limit) else { throw APIError.badRequest(field: "users.limit", "must be between 1 and 10000") }
         let offset = object["offset"].map { JSONNumber.integer($0) ?? -1 } ?? 0
-        guard offset >= 0 else { throw APIError.badRequest(field: "users.offset", "must be a non-negative integer") }
+        guard (0...Int(Int32.max)).contains(offset) else { throw APIError.badRequest(field: "users.offset", "must be an integer between 0 and \(Int32.max)") }
         return UsersRequest(step: step, dropped: status == "dropped", limit: limit, offset: offset)
     }
 }

@@ -44,9 +44,9 @@ struct JSONBody {
         guard let value = fields[name], !(value is NSNull) else { return nil }
         if let text = value as? String {
             guard let ms = ISO8601Timestamp.parseMilliseconds(text) else { throw APIError.badRequest(field: name, "must be an ISO-8601 time") }
-            return ms
+            return try TimeInput.checked(ms, field: name)
         }
-        if let number = JSONNumber.integer(value) { return Int64(number) }
+        if let number = JSONNumber.integer(value) { return try TimeInput.checked(Int64(number), field: name) }
         throw APIError.badRequest(field: name, "must be an ISO-8601 time or epoch milliseconds")
     }
 
@@ -55,7 +55,6 @@ struct JSONBody {
         let days = try optionalInt("days") ?? defaultDays
         guard (1...3650).contains(days) else { throw APIError.badRequest(field: "days", "must be between 1 and 3650, got \(days)") }
         guard let text = try optionalString("end") else { return DayRange(days: days, endingOn: QueryParameters.today(tenant)) }
-        guard let day = TenantCalendar.parseISODate(text) else { throw APIError.badRequest(field: "end", "must be a date YYYY-MM-DD, got '\(text)'") }
-        return DayRange(days: days, endingOn: day)
+        return DayRange(days: days, endingOn: try TimeInput.date(text, field: "end"))
     }
 }

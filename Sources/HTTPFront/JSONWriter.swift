@@ -54,9 +54,16 @@ struct JSONWriter {
         needsComma = true
     }
 
-    /// An instant as ISO-8601 text in UTC, "2026-10-31T11:59:00.000Z".
+    /// The instants ISO-8601 text can show with four-digit years: 0000-01-01 to 9999-12-31.
+    static let printableMs: ClosedRange<Int64> = -62_167_219_200_000...253_402_300_799_999
+
+    static let printableDays: ClosedRange<DayNumber> = -719_528...2_932_896
+
+    /// An instant as ISO-8601 text in UTC, "2026-10-31T11:59:00.000Z"; instants past the years
+    /// 0000–9999 are written as the nearest one inside them.
     mutating func timestamp(_ ms: Int64) {
         separate()
+        let ms = min(max(ms, Self.printableMs.lowerBound), Self.printableMs.upperBound)
         let day = ms >= 0 ? ms / 86_400_000 : (ms - 86_399_999) / 86_400_000
         let (year, month, dayOfMonth) = TenantCalendar.date(of: DayNumber(day))
         let inDay = UInt64(ms - day * 86_400_000)
@@ -75,6 +82,7 @@ struct JSONWriter {
     /// A day as "YYYY-MM-DD".
     mutating func date(_ day: DayNumber) {
         separate()
+        let day = min(max(day, Self.printableDays.lowerBound), Self.printableDays.upperBound)
         let (year, month, dayOfMonth) = TenantCalendar.date(of: day)
         bytes.append(UInt8(ascii: "\""))
         appendDigits(UInt64(year), width: 4); bytes.append(UInt8(ascii: "-"))

@@ -68,6 +68,9 @@ struct MetricsAPIRoutes {
         guard parts.count == 2, let from = TenantCalendar.parseISODate(String(parts[0])), let to = TenantCalendar.parseISODate(String(parts[1])) else {
             throw APIError.badRequest(field: "range", "must be 7d, 30d, 90d or YYYY-MM-DD,YYYY-MM-DD, got '\(text)'")
         }
+        guard SupportedTime.contains(day: from), SupportedTime.contains(day: to) else {
+            throw APIError.badRequest(field: "range", "dates must be \(SupportedTime.spanText), got '\(text)'")
+        }
         guard from <= to, to - from < 3650 else { throw APIError.badRequest(field: "range", "must run forward and cover at most 3650 days") }
         return DayRange(first: from, last: to)
     }

@@ -8,7 +8,8 @@ struct QueryParameters {
 
     init(_ request: Request) {
         var values: [String: String] = [:]
-        for (key, value) in request.uri.queryParameters { values[String(key)] = String(value).removingPercentEncoding ?? String(value) }
+        // Hummingbird has percent-decoded the values once already; decoding again would turn "%2525" into "%".
+        for (key, value) in request.uri.queryParameters { values[String(key)] = String(value) }
         self.values = values
     }
 
@@ -24,7 +25,7 @@ struct QueryParameters {
 
     func int(_ name: String, default defaultValue: Int, range: ClosedRange<Int>) throws -> Int {
         guard let text = string(name) else { return defaultValue }
-        guard let value = Int(text) else { throw APIError.badRequest(field: name, "must be an integer, got '\(text)'") }
+        guard let value = Int(text) else { throw APIError.badRequest(field: name, "must be an integer, got '\(text.prefix(64))'") }
         guard range.contains(value) else {
             throw APIError.badRequest(field: name, "must be between \(range.lowerBound) and \(range.upperBound), got \(value)")
         }
@@ -39,8 +40,7 @@ struct QueryParameters {
 
     func endDay(tenant: TenantActor) throws -> DayNumber {
         guard let text = string("end") else { return Self.today(tenant) }
-        guard let day = TenantCalendar.parseISODate(text) else { throw APIError.badRequest(field: "end", "must be a date YYYY-MM-DD, got '\(text)'") }
-        return day
+        return try TimeInput.date(text, field: "end")
     }
 
     /// The global filters: `industry`, `company_size`, `owner_email` and `segment_id`.
@@ -102,11 +102,7 @@ struct QueryParameters {
     /// An instant given as ISO-8601 or epoch milliseconds.
     func instant(_ name: String) throws -> Int64? {
         guard let text = string(name) else { return nil }
-        if let ms = Int64(text) { return ms }
-        guard let ms = ISO8601Timestamp.parseMilliseconds(text) else {
-            throw APIError.badRequest(field: name, "must be an ISO-8601 time or epoch milliseconds, got '\(text)'")
-        }
-        return ms
+        return try TimeInput.instant(text, field: name)
     }
 }
 

@@ -32,3 +32,15 @@ import Testing
         }
     }
 }
+
+@Suite struct JSONWriterEdgeTests {
+    @Test func instantsAndDaysAtTheEdgesAreWrittenNotTrapped() throws {
+        var json = JSONWriter()
+        json.array { json in
+            json.timestamp(Int64.max); json.timestamp(Int64.min); json.timestamp(-1)
+            json.date(Int32.max); json.date(Int32.min)
+        }
+        let list = try #require(try JSONSerialization.jsonObject(with: Data(json.bytes)) as? [String])
+        #expect(list == ["9999-12-31T23:59:59.999Z", "0000-01-01T00:00:00.000Z", "1969-12-31T23:59:59.999Z", "9999-12-31", "0000-01-01"])
+    }
+}

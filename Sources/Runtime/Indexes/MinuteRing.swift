@@ -8,7 +8,7 @@ public struct MinuteRing: Sendable {
     public init() {}
 
     @inline(__always)
-    static func minute(of timestampMs: Int64) -> Int64 { floorDiv(timestampMs, 60_000) }
+    static func minute(of timestampMs: Int64) -> Int64 { floorDiv(SupportedTime.clamped(timestampMs), 60_000) }
 
     /// Records `user` in the minute of `timestampMs`, unless that minute has rolled out of the ring.
     @inline(__always)

@@ -109,8 +109,11 @@ extension TenantState {
 
     /// Why `timestampMs` cannot be accepted now, or nil when it can.
     public func timestampProblem(_ timestampMs: Int64, nowMs: Int64) -> String? {
-        if timestampMs > nowMs + IngestLimits.maxFutureMs { return "is more than 24 hours in the future" }
-        if settings.retentionDays > 0, timestampMs < nowMs - Int64(settings.retentionDays) * TenantCalendar.dayMs {
+        if timestampMs > nowMs &+ IngestLimits.maxFutureMs { return "is more than 24 hours in the future" }
+        // Whatever the retention ("keep all" included): an older instant would stretch the day
+        // indexes over millions of days, or overflow the calendar.
+        if timestampMs < SupportedTime.earliestMs { return "is before 2000-01-01, the earliest time Beacon keeps" }
+        if settings.retentionDays > 0, timestampMs < nowMs &- Int64(settings.retentionDays) &* TenantCalendar.dayMs {
             return "is older than the tenant's retention of \(settings.retentionDays) days"
         }
         return nil

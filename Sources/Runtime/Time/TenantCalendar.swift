@@ -22,6 +22,7 @@ public struct TenantCalendar: Sendable {
 
     /// Offset from UTC at `timestampMs`, in milliseconds.
     public mutating func offsetMs(at timestampMs: Int64) -> Int64 {
+        let timestampMs = SupportedTime.clamped(timestampMs)
         let bucket = timestampMs >= 0 ? timestampMs / Self.quarterHourMs : (timestampMs - Self.quarterHourMs + 1) / Self.quarterHourMs
         if bucket != cachedBucket {
             cachedBucket = bucket
@@ -32,17 +33,39 @@ public struct TenantCalendar: Sendable {
     }
 
     public mutating func day(of timestampMs: Int64) -> DayNumber {
-        DayNumber(floorDiv(timestampMs + offsetMs(at: timestampMs), Self.dayMs))
+        let timestampMs = SupportedTime.clamped(timestampMs)
+        return DayNumber(floorDiv(timestampMs + offsetMs(at: timestampMs), Self.dayMs))
     }
 
-    /// The first instant (UTC ms) of `day` in this time zone.
+    /// The first instant (UTC ms) of `day` in this time zone. Where a DST change skips local
+    /// midnight (America/Santiago, America/Havana, Asia/Beirut, ...) the day starts at the change.
     public func startMs(of day: DayNumber) -> Int64 {
         let localMidnight = Int64(day) * Self.dayMs
-        // The offset at local midnight; probe around it so days that start inside a transition still resolve.
-        var guess = localMidnight - Int64(timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(localMidnight) / 1000))) * 1000
-        let offset = Int64(timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(guess) / 1000))) * 1000
-        guess = localMidnight - offset
-        return guess
+        // The offset at local midnight, taken twice so a day next to a change still resolves.
+        let guess = localMidnight - exactOffsetMs(at: localMidnight)
+        let fixed = localMidnight - exactOffsetMs(at: guess)
+        if localMs(at: fixed) == localMidnight && localMs(at: fixed - 1000) < localMidnight { return fixed }
+        return firstInstant(reachingLocal: localMidnight)
+    }
+
+    /// Local wall-clock milliseconds at `timestampMs`.
+    private func localMs(at timestampMs: Int64) -> Int64 { timestampMs + exactOffsetMs(at: timestampMs) }
+
+    private func exactOffsetMs(at timestampMs: Int64) -> Int64 {
+        Int64(timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(SupportedTime.clamped(timestampMs)) / 1000))) * 1000
+    }
+
+    /// The earliest whole second whose local time is at or past `localTarget`: offsets change on
+    /// whole seconds and stay within ±26 hours, so a binary search over that span finds it.
+    private func firstInstant(reachingLocal localTarget: Int64) -> Int64 {
+        let span: Int64 = 30 * 3_600
+        var below = localTarget / 1000 - span   // local time there is before the target
+        var atOrAbove = localTarget / 1000 + span
+        while atOrAbove - below > 1 {
+            let middle = below + (atOrAbove - below) / 2
+            if localMs(at: middle * 1000) >= localTarget { atOrAbove = middle } else { below = middle }
+        }
+        return atOrAbove * 1000
     }
 
     /// The calendar date of a day number (proleptic Gregorian).
