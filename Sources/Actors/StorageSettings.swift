@@ -33,5 +33,14 @@ public struct StorageSettings: Sendable {
 /// The tenant cannot take the request now: still recovering, or its storage failed.
 public struct TenantUnavailable: Error, CustomStringConvertible {
     public var reason: String
+    public init(reason: String) { self.reason = reason }
+    public var description: String { reason }
+}
+
+/// The tenant has no room for the write (its memory budget, or the 4 GiB its interned strings
+/// may take): it was not logged or applied; reads go on.
+public struct TenantFull: Error, CustomStringConvertible {
+    public var reason: String
+    public init(reason: String) { self.reason = reason }
     public var description: String { reason }
 }

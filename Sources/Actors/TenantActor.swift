@@ -64,6 +64,7 @@ public actor TenantActor {
     /// - Parameter body: the request body, packed for the WAL when `logsWrites` (nil otherwise).
     public func ingest(_ batch: ParsedBatch, body: PackedBody?) async throws -> IngestReceipt {
         try requireReady()
+        try requireRoom(forBodyBytes: batch.arena.count)
         let now = clock()
         let needsAnonymous = try state.validate(batch, nowMs: now)
         let anonymousID = needsAnonymous ? AnonymousID.make() : ""
@@ -81,6 +82,7 @@ public actor TenantActor {
     /// Checks, logs and applies events given field by field, whole or not at all.
     public func ingest(_ events: [EventInput]) async throws -> IngestReceipt {
         try requireReady()
+        try requireRoom(forBodyBytes: events.reduce(0) { $0 + $1.byteCount })
         let now = clock()
         let needsAnonymous = try state.validate(events, nowMs: now)
         let anonymousID = needsAnonymous ? AnonymousID.make() : ""
@@ -93,6 +95,7 @@ public actor TenantActor {
 
     public func merge(anonymousID: String, into user: String) async throws -> TenantState.MergeOutcome {
         try requireReady()
+        try requireRoom(forBodyBytes: anonymousID.utf8.count + user.utf8.count)
         // A conflicting or repeated merge changes nothing and needs no record.
         if let refusal = state.mergeRefusal(anonymousID: anonymousID, into: user) { return refusal }
         let sequence = try log?.append(.merge(anonymousID: anonymousID, user: user))
@@ -112,6 +115,7 @@ public actor TenantActor {
     /// Logs a checked edit, applies it, and answers once it is as durable as the policy asks.
     private func commit<Edit>(_ edit: Edit, refusal: (any Error)?, as mutation: Mutation, apply: (inout TenantState) throws -> Void) async throws -> Edit {
         if let refusal { throw refusal }
+        try requireRoom(forBodyBytes: Self.editBytesBound)
         let sequence = try log?.append(mutation)
         try apply(&state)
         try await waitUntilDurable(sequence)
@@ -211,6 +215,29 @@ public actor TenantActor {
            state.eventsIngested - eventsAtLastSnapshot >= storage.snapshotEveryEvents {
             eventsAtLastSnapshot = state.eventsIngested   // one request per threshold, however many writes follow
             Task { try? await self.snapshot() }
+        }
+    }
+
+    /// Edits are small JSON bodies; this bounds what one can add.
+    private static let editBytesBound = 1 << 20
+    private var memoryEstimate = 0
+    private var memoryEstimatedAt: UInt64 = 0
+
+    /// Refuses a write the tenant has no room for: past its memory budget (re-measured at most
+    /// every 250 ms, since measuring walks every index) or past what its interners can address.
+    private func requireRoom(forBodyBytes bytes: Int) throws {
+        guard state.hasInternerRoom(forBodyBytes: bytes) else {
+            throw TenantFull(reason: "tenant '\(settings.id)' holds 4 GiB of distinct names or property values, the most it can address; the write was not applied (reads go on)")
+        }
+        let budget = settings.memoryBudgetBytes
+        guard budget > 0 else { return }
+        let now = DispatchTime.now().uptimeNanoseconds
+        if memoryEstimate >= budget || now &- memoryEstimatedAt > 250_000_000 {
+            memoryEstimate = state.memoryBytes
+            memoryEstimatedAt = now
+        }
+        guard memoryEstimate < budget else {
+            throw TenantFull(reason: "tenant '\(settings.id)' uses \(memoryEstimate >> 20) MiB of its \(budget >> 20) MiB memory budget; the write was not applied (reads go on)")
         }
     }
 

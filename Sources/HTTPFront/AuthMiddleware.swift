@@ -17,6 +17,10 @@ struct AuthMiddleware: RouterMiddleware {
         if let workspace = request.headers[.init("x-workspace-id")!], workspace != tenant.id {
             throw APIError(.forbidden, code: "forbidden", message: "X-Workspace-ID: the API key does not belong to workspace '\(workspace)'", field: "X-Workspace-ID")
         }
+        // Answered before waiting for the actor, which a long recovery holds.
+        if tenant.phase == .recovering {
+            throw TenantUnavailable(reason: "tenant '\(tenant.id)' is recovering its data; retry shortly")
+        }
         var context = context
         context.tenant = tenant
         context.apiKey = key

@@ -91,7 +91,7 @@ public struct BeaconConfiguration: Sendable {
         for (i, value) in tenants.enumerated() {
             let at = "tenants[\(i)]"
             let tenant = try object(value, at: at)
-            try checkKeys(tenant, allowed: ["id", "name", "api_keys", "timezone", "retention_days"], at: at)
+            try checkKeys(tenant, allowed: ["id", "name", "api_keys", "timezone", "retention_days", "memory_budget_mb"], at: at)
             guard let idValue = tenant["id"] else { throw Invalid(key: "\(at).id", message: "is required") }
             let id = try string(idValue, at: "\(at).id")
             guard ids.insert(id).inserted else { throw Invalid(key: "\(at).id", message: "'\(id)' is used twice") }
@@ -108,10 +108,15 @@ public struct BeaconConfiguration: Sendable {
             let zoneName = try tenant["timezone"].map { try string($0, at: "\(at).timezone") } ?? "UTC"
             guard let zone = TimeZone(identifier: zoneName) else { throw Invalid(key: "\(at).timezone", message: "unknown time zone '\(zoneName)'") }
             let retention = try tenant["retention_days"].map { try int($0, at: "\(at).retention_days", range: 0...36_500) } ?? 365
-            config.tenants.append(.init(settings: TenantSettings(id: id, name: name, timeZone: zone, retentionDays: retention), apiKeys: tenantKeys))
+            let budgetMB = try tenant["memory_budget_mb"].map { try int($0, at: "\(at).memory_budget_mb", range: 0...(1 << 30)) } ?? Self.defaultMemoryBudgetMB
+            config.tenants.append(.init(settings: TenantSettings(id: id, name: name, timeZone: zone, retentionDays: retention,
+                                                                 memoryBudgetBytes: budgetMB << 20), apiKeys: tenantKeys))
         }
         return config
     }
+
+    /// A tenant's memory budget unless its configuration sets one.
+    public static let defaultMemoryBudgetMB = 8192
 
     private static func checkKeys(_ object: [String: Any], allowed: Set<String>, at path: String) throws {
         for key in object.keys.sorted() where !allowed.contains(key) {

@@ -25,6 +25,8 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             var answer = APIError(.serviceUnavailable, code: "unavailable", message: error.reason)
             answer.headers[.retryAfter] = "1"
             throw answer
+        } catch let error as TenantFull {
+            throw APIError(.init(code: 507, reasonPhrase: "Insufficient Storage"), code: "tenant_full", message: error.reason)
         } catch let error as StorageFault {
             // Nothing was logged or applied: the client may retry once storage recovers.
             context.logger.error("storage fault", metadata: ["error": "\(error)"])

@@ -42,6 +42,12 @@ struct OperationsRoutes {
     @Sendable func health(_ request: Request, context: BeaconRequestContext) async throws -> Response {
         var tenants: [TenantHealth] = []
         for tenant in registry.tenants {
+            // A recovering tenant's actor is busy replaying: answer from what is known without it.
+            if tenant.phase == .recovering {
+                tenants.append(TenantHealth(id: tenant.id, name: tenant.settings.name, status: TenantActor.Readiness.recovering.rawValue,
+                                            eventsIngested: 0, eventsRetained: 0, users: 0, newestEvent: nil, memoryBytes: 0))
+                continue
+            }
             let s = await tenant.status()
             tenants.append(TenantHealth(id: s.id, name: s.name, status: s.phase.rawValue, eventsIngested: s.eventsIngested, eventsRetained: s.eventsRetained,
                                         users: s.users, newestEvent: s.newestTimestampMs.map(ISOText.timestamp), memoryBytes: s.memoryBytes))

@@ -79,3 +79,17 @@ import Testing
         #expect(state.externalID(of: try #require(state.userIndex("v@x.com"))) == nil)
     }
 }
+
+@Suite struct InternerRoomTests {
+    @Test func aWriteThatCouldOverflowAnInternerIsSeenBeforeItIsApplied() throws {
+        var state = TenantState(settings: TenantSettings(id: "t", name: "t"))
+        #expect(state.hasInternerRoom(forBodyBytes: 1 << 20))
+        #expect(!state.hasInternerRoom(forBodyBytes: Int.max), "the doubled size overflows: no room")
+        state.pageNames.byteLimit = 1000
+        _ = try state.ingest([EventInput(eventType: "page_view", user: "u", page: String(repeating: "p", count: 600), timestampMs: 1_793_448_000_000)],
+                             nowMs: 1_793_448_000_000, anonymousID: "anon-x")
+        #expect(state.pageNames.room == 400)
+        #expect(!state.hasInternerRoom(forBodyBytes: 300), "the fullest interner decides")
+        #expect(state.hasInternerRoom(forBodyBytes: 100))
+    }
+}

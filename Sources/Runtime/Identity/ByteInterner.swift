@@ -14,6 +14,8 @@ public struct ByteInterner: Sendable {
         var length: UInt32 = 0
     }
     var mask: Int
+    /// The most arena bytes this interner may hold; see `room`.
+    var byteLimit = ByteInterner.maxArenaBytes
 
     public init(capacity: Int = 1024) {
         var size = 16

@@ -18,6 +18,12 @@ public struct EventInput: Sendable, Equatable {
         self.eventType = eventType; self.user = user; self.account = account; self.page = page
         self.timestampMs = timestampMs; self.properties = properties
     }
+
+    /// The bytes of its strings: what interning it can add at most.
+    public var byteCount: Int {
+        eventType.utf8.count + (user?.utf8.count ?? 0) + (account?.utf8.count ?? 0) + (page?.utf8.count ?? 0)
+            + properties.reduce(0) { $0 + $1.key.utf8.count + $1.value.utf8.count }
+    }
 }
 
 /// Why a body or batch was refused: the event's index (nil for the whole body) and the field.
