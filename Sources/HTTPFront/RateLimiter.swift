@@ -1,7 +1,10 @@
 import Synchronization
 
-/// Fixed-window request limits per API key and route class (the native API's table:
-/// `/ingest` 500 a minute, `/api/*` 100 a minute by default).
+/// Request limits per API key and route class (the native API's table: `/ingest` 500 a minute,
+/// `/api/*` 100 a minute by default), kept with the generic cell rate algorithm: each request
+/// moves a key's "theoretical arrival time" on by window/requests, and a request is refused once
+/// that time runs more than a window ahead of now. A full window's worth may come at once, and
+/// after that requests are admitted at the steady rate, so no window edge admits twice the limit.
 public final class RateLimiter: Sendable {
     public struct Limit: Sendable, Equatable {
         public var requests: Int
@@ -9,26 +12,26 @@ public final class RateLimiter: Sendable {
         public init(requests: Int, windowSeconds: Int) { self.requests = requests; self.windowSeconds = windowSeconds }
     }
 
-    private struct Window { var start: Int64; var used: Int }
     private let limits: [String: Limit]
-    private let windows = Mutex<[String: Window]>([:])
+    /// Theoretical arrival time (epoch µs) per route class and key; keys are the configured API keys, so it stays small.
+    private let arrivals = Mutex<[String: Int64]>([:])
 
     public init(limits: [String: Limit]) { self.limits = limits }
 
-    /// Counts one request; returns nil when allowed, or the seconds to wait when over the limit.
+    /// Counts one request; returns nil when allowed, or the whole seconds to wait when over the limit.
     public func acquire(key: String, routeClass: String, nowMs: Int64) -> Int? {
-        guard let limit = limits[routeClass] else { return nil }
-        let windowMs = Int64(limit.windowSeconds) * 1000
-        let start = nowMs - nowMs % windowMs
-        return windows.withLock { windows in
-            let id = routeClass + "\u{0}" + key
-            var window = windows[id] ?? Window(start: start, used: 0)
-            if window.start != start { window = Window(start: start, used: 0) }
-            if window.used >= limit.requests {
-                return Int((window.start + windowMs - nowMs + 999) / 1000)
-            }
-            window.used += 1
-            windows[id] = window
+        guard let limit = limits[routeClass], limit.requests > 0 else { return nil }
+        // Microseconds, so even a million requests a second have a whole interval.
+        let windowUs = Int64(limit.windowSeconds) * 1_000_000
+        let intervalUs = max(1, windowUs / Int64(limit.requests))
+        let toleranceUs = windowUs - intervalUs
+        let nowUs = nowMs * 1000
+        let id = routeClass + "\u{0}" + key
+        return arrivals.withLock { arrivals in
+            let arrival = max(arrivals[id] ?? nowUs, nowUs)
+            let ahead = arrival - nowUs
+            if ahead > toleranceUs { return Int((ahead - toleranceUs + 999_999) / 1_000_000) }
+            arrivals[id] = arrival + intervalUs
             return nil
         }
     }

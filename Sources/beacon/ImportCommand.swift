@@ -27,8 +27,8 @@ struct ImportCommand: AsyncParsableCommand {
     func run() async throws {
         guard let input = FileHandle(forReadingAtPath: file) else { throw ImportError(description: "cannot open \(file)") }
         let totalBytes = (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0
-        let client = ImportClient(baseURL: url, apiKey: apiKey)
         let progress = ImportProgress(totalBytes: totalBytes)
+        let client = ImportClient(baseURL: url, apiKey: apiKey, onWait: { seconds, reason in await progress.waiting(seconds: seconds, reason: reason) })
         let reader = BatchReader(handle: input, batchSize: batchSize)
         try await withThrowingTaskGroup(of: Void.self) { group in
             var inFlight = 0
@@ -148,22 +148,34 @@ struct ImportError: Error, CustomStringConvertible { var description: String }
 struct ImportClient: Sendable {
     let baseURL: String
     let apiKey: String
+    /// Told how long the client waits before a retry, and why.
+    var onWait: @Sendable (_ seconds: Double, _ reason: String) async -> Void = { _, _ in }
+
+    static func errorCode(_ data: Data) -> String? {
+        ((try? JSONSerialization.jsonObject(with: data)) as? [String: Any]).flatMap { $0["error"] as? [String: Any] }?["code"] as? String
+    }
 
     func post(_ path: String, body: Data) async throws {
         var request = URLRequest(url: URL(string: baseURL + path)!)
         request.httpMethod = "POST"
         request.setValue("application/json", forHTTPHeaderField: "Content-Type")
         request.setValue(apiKey, forHTTPHeaderField: "x-api-key")
-        for attempt in 0..<5 {
+        var storageRetries = 0
+        while true {
             let (data, response) = try await URLSession.shared.upload(for: request, from: body)
-            let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+            let http = response as? HTTPURLResponse
+            let status = http?.statusCode ?? 0
             if status == 200 { return }
-            if status == 429 || status == 503, attempt < 4 {
-                let wait = Double((response as? HTTPURLResponse)?.value(forHTTPHeaderField: "Retry-After") ?? "1") ?? 1
-                try await Task.sleep(for: .seconds(min(wait, 10)))
-                continue
+            // A rate limit or a recovering tenant passes: wait as long as the server asks, however
+            // often. A storage fault may not, so it is retried a few times only.
+            let code = Self.errorCode(data)
+            let passes = status == 429 || (status == 503 && code == "unavailable")
+            if status == 503 && code == "storage_unavailable" && storageRetries < 4 { storageRetries += 1 } else if !passes {
+                throw ImportError(description: "POST \(path) answered \(status): \(String(decoding: data, as: UTF8.self))")
             }
-            throw ImportError(description: "POST \(path) answered \(status): \(String(decoding: data, as: UTF8.self))")
+            let wait = max(0.05, http?.value(forHTTPHeaderField: "Retry-After").flatMap(Double.init) ?? 1)
+            await onWait(wait, status == 429 ? "rate limited" : "server busy")
+            try await Task.sleep(for: .seconds(wait))
         }
     }
 }
@@ -187,13 +199,26 @@ actor ImportProgress {
 
     func merged(_ count: Int) { merges += count }
 
+    /// Shows a wait the server asked for (Retry-After) on the progress line.
+    func waiting(seconds: Double, reason: String) {
+        waitUntil = Date().addingTimeInterval(seconds)
+        waitReason = reason
+        printLine()
+        lastPrint = Date()
+    }
+
+    var waitUntil = Date.distantPast
+    var waitReason = ""
+
     private var rate: Double { Double(events) / max(Date().timeIntervalSince(start), 0.001) }
 
     private func printLine() {
         let fraction = totalBytes > 0 ? Double(bytesRead) / Double(totalBytes) : 0
         let elapsed = Date().timeIntervalSince(start)
         let eta = fraction > 0 ? elapsed / fraction - elapsed : 0
-        let line = String(format: "\rsent %d events  %.0f events/s  %.0f%%  ETA %.0f s   ", events, rate, fraction * 100, eta)
+        var line = String(format: "\rsent %d events  %.0f events/s  %.0f%%  ETA %.0f s", events, rate, fraction * 100, eta)
+        let waitLeft = waitUntil.timeIntervalSinceNow
+        line += waitLeft > 0 ? String(format: "  (%@: waiting %.0f s)   ", waitReason, waitLeft.rounded(.up)) : "                        "
         FileHandle.standardError.write(Data(line.utf8))
     }
 

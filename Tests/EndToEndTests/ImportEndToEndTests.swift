@@ -37,6 +37,31 @@ import Testing
         #expect(stats.json["accounts"] as? Int == 3)
     }
 
+    /// Under a tight ingest limit the import waits as the server's Retry-After says, as often as
+    /// it takes, shows the wait, and still sends everything once.
+    @Test func importFollowsRetryAfterUntilEverythingIsIn() async throws {
+        let config = #"{"rate_limits":{"ingest":{"requests":2,"window_seconds":2}},"tenants":[{"id":"one","api_keys":["key-one"]}]}"#
+        let server = try ServerProcess(config: config)
+        defer { _ = server.stop() }
+        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        let lines = (0..<120).map { i in #"{"event":"login","user_id":"u\#(i)@x.com","timestamp":\#(now - Int64(i) * 1000)}"# }
+        let file = server.directory.appendingPathComponent("limited.ndjson")
+        try lines.joined(separator: "\n").write(to: file, atomically: true, encoding: .utf8)
+        let importer = Process()
+        importer.executableURL = ServerProcess.binary
+        importer.arguments = ["import", file.path, "--url", server.baseURL, "--api-key", "key-one", "--batch-size", "20", "--concurrency", "2"]
+        let output = Pipe(), errors = Pipe()
+        importer.standardOutput = output
+        importer.standardError = errors
+        try importer.run()
+        importer.waitUntilExit()
+        let progress = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(importer.terminationStatus == 0, "stderr: \(progress.suffix(300))")
+        #expect(progress.contains("rate limited: waiting"), "the wait shows in the progress line")
+        #expect(String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).contains("imported 120 events"))
+        #expect(try await server.request("GET", "/api/data/stats", key: "key-one").json["events"] as? Int == 120)
+    }
+
     @Test func importRefusesBadArguments() throws {
         let refused = try ServerProcess.runToExit(["import", "/nonexistent.ndjson", "--api-key", "k", "--batch-size", "5000"])
         #expect(refused.status != 0)
