@@ -61,13 +61,16 @@ public actor TenantActor {
     private nonisolated let writesLogged = Mutex(false)
 
     /// Checks a parsed batch, logs its body, applies it whole; nothing changes when an event is invalid.
-    /// - Parameter body: the request body, packed for the WAL when `logsWrites` (nil otherwise).
-    public func ingest(_ batch: ParsedBatch, body: PackedBody?) async throws -> IngestReceipt {
+    /// - Parameters:
+    ///   - body: the request body, packed for the WAL when `logsWrites` (nil otherwise).
+    ///   - visitor: what tells the sending client apart (address and browser); events that name no
+    ///     user get an anonymous id derived from it, so a client that never sends one stays one user.
+    public func ingest(_ batch: ParsedBatch, body: PackedBody?, visitor: String? = nil) async throws -> IngestReceipt {
         try requireReady()
         try requireRoom(forBodyBytes: batch.arena.count)
         let now = clock()
         let needsAnonymous = try state.validate(batch, nowMs: now)
-        let anonymousID = needsAnonymous ? AnonymousID.make() : ""
+        let anonymousID = needsAnonymous ? AnonymousID.make(tenant: settings.id, visitor: visitor) : ""
         var sequence: UInt64?
         if let log {
             guard let body else { throw TenantUnavailable(reason: "the write reached the tenant without its logged form; retry") }
@@ -80,12 +83,12 @@ public actor TenantActor {
     }
 
     /// Checks, logs and applies events given field by field, whole or not at all.
-    public func ingest(_ events: [EventInput]) async throws -> IngestReceipt {
+    public func ingest(_ events: [EventInput], visitor: String? = nil) async throws -> IngestReceipt {
         try requireReady()
         try requireRoom(forBodyBytes: events.reduce(0) { $0 + $1.byteCount })
         let now = clock()
         let needsAnonymous = try state.validate(events, nowMs: now)
-        let anonymousID = needsAnonymous ? AnonymousID.make() : ""
+        let anonymousID = needsAnonymous ? AnonymousID.make(tenant: settings.id, visitor: visitor) : ""
         let sequence = try log?.append(.events(nowMs: now, anonymousID: anonymousID, events: events))
         let receipt = state.applyValidated(events, nowMs: now, anonymousID: needsAnonymous ? anonymousID : nil)
         afterIngest(receipt, now: now)
@@ -392,11 +395,21 @@ public struct TenantStatus: Sendable, Equatable {
     public var memoryBytes: Int
 }
 
-/// Ids for events that arrive without a user: random, so they never collide across restarts.
+/// Ids for events that arrive without a user. With a visitor (the client's address and browser)
+/// the id is a stable hash of it, so repeated user-less requests from one client are one user
+/// instead of a new user each (memory that only grew); without one it is random.
 enum AnonymousID {
-    static func make() -> String {
-        var generator = SystemRandomNumberGenerator()
-        let value = generator.next() as UInt64
+    static func make(tenant: String, visitor: String?) -> String {
+        let value: UInt64
+        if let visitor {
+            // FNV-1a: stable across restarts, unlike Hasher.
+            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+            for byte in tenant.utf8 + [0] + visitor.utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
+            value = hash
+        } else {
+            var generator = SystemRandomNumberGenerator()
+            value = generator.next()
+        }
         let hex = String(value, radix: 16)
         return "anon-" + String(repeating: "0", count: 16 - hex.count) + hex
     }

@@ -7,8 +7,18 @@ public struct BeaconRequestContext: RequestContext {
     public var tenant: TenantActor?
     public var apiKey: String?
 
+    /// The peer's IP address, when the connection has one.
+    public var remoteAddress: String?
+
     public init(source: Source) {
         coreContext = .init(source: source)
+        remoteAddress = source.channel.remoteAddress?.ipAddress
+    }
+
+    /// What tells a sending client apart when it names no user: its address and browser.
+    func visitor(_ request: Request) -> String? {
+        guard let remoteAddress else { return nil }
+        return remoteAddress + "|" + (request.headers[.userAgent] ?? "")
     }
 
     /// The authenticated tenant; routes behind the auth middleware always have one.

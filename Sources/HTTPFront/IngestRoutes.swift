@@ -29,7 +29,7 @@ struct IngestRoutes {
         do {
             // Compressed here, on the request's task, so the actor only appends the result.
             let packed = tenant.logsWrites ? try body.withUnsafeReadableBytes { try PackedBody.pack($0) } : nil
-            let receipt = try await tenant.ingest(batch, body: packed)
+            let receipt = try await tenant.ingest(batch, body: packed, visitor: context.visitor(request))
             return try JSONResponse.make(IngestAnswer(accepted: receipt.accepted, anonymousId: receipt.anonymousID))
         } catch let error as IngestValidationError {
             throw Self.apiError(index: error.index, field: error.field, message: error.message)
@@ -83,7 +83,7 @@ struct IngestRoutes {
                                account: try object.optionalString("account_id"), page: page,
                                timestampMs: try object.optionalTimestamp("timestamp"), properties: properties)
         do {
-            let receipt = try await tenant.ingest([event])
+            let receipt = try await tenant.ingest([event], visitor: context.visitor(request))
             return try JSONResponse.make(IngestAnswer(accepted: receipt.accepted, anonymousId: receipt.anonymousID))
         } catch let error as IngestValidationError {
             throw APIError.badRequest(field: error.field, error.message)

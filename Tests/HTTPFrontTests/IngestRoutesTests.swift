@@ -63,6 +63,25 @@ import Testing
         }
     }
 
+    /// A client that never names a user is one visitor, not a new user per request (memory that
+    /// only grew); another browser at the same address is another visitor.
+    @Test func userlessRequestsFromOneClientAreOneVisitor() async throws {
+        try await TestServer.make().test(.live) { client in
+            let event = #"{"event_type":"page_view","page_url":"/pricing"}"#
+            var ids: Set<String> = []
+            for _ in 0..<5 {
+                let answer = try await client.send(.post, "/ingest", headers: [.userAgent: "browser-a"], json: event)
+                ids.insert(try #require(answer.json["anonymous_id"] as? String))
+            }
+            #expect(ids.count == 1)
+            let other = try await client.send(.post, "/ingest", headers: [.userAgent: "browser-b"], json: event)
+            #expect(other.json["anonymous_id"] as? String != ids.first)
+            let stats = try await client.send(.get, "/api/data/stats")
+            #expect(stats.json["users"] as? Int == 2)
+            #expect(stats.json["events"] as? Int == 6)
+        }
+    }
+
     @Test func clientErrorsBecomePageErrorEvents() async throws {
         try await TestServer.make().test(.router) { client in
             let ok = try await client.send(.post, "/ingest/error", json: #"{"page_url":"/x","error_type":"js_error","error_message":"boom","status_code":500,"user_email":"a@x.com"}"#)
