@@ -158,7 +158,7 @@ struct NudgeRoutes {
     }
 
     struct LogRow: Encodable { var userEmail: String; var at: String; var change: String }
-    struct AudienceAnswer: Encodable { var nudgeId: Int; var stats: Stats; var recentChanges: [LogRow] }
+    struct AudienceAnswer: Encodable { var nudgeId: Int; var stats: Stats; var entriesTotal: Int; var exitsTotal: Int; var recentChanges: [LogRow] }
 
     /// The audience funnel (entered, shown, clicked, dismissed, progressed) and the latest entries and exits.
     @Sendable func audience(_ request: Request, context: BeaconRequestContext) async throws -> Response {
@@ -168,7 +168,7 @@ struct NudgeRoutes {
         guard let answer = try await tenant.readWithSegments({ state -> AudienceAnswer? in
             guard let n = state.nudges.byID[id] else { return nil }
             let row = Self.row(n, state)
-            return AudienceAnswer(nudgeId: id, stats: row.stats, recentChanges: n.audienceLog.suffix(limit).reversed().map {
+            return AudienceAnswer(nudgeId: id, stats: row.stats, entriesTotal: n.audienceEntries, exitsTotal: n.audienceExits, recentChanges: n.audienceLog.suffix(limit).reversed().map {
                 LogRow(userEmail: state.userNames.string($0.user), at: ISOText.timestamp($0.atMs), change: $0.entered ? "entered" : "exited")
             })
         }) else { throw Self.unknown(id) }

@@ -56,3 +56,26 @@ extension Nudges {
         return nudges
     }
 }
+
+extension Nudges {
+    /// Per nudge (by id): users who ever entered, entries and exits.
+    func encodeTotals(into w: inout BinaryWriter) {
+        w.write(UInt32(byID.count))
+        for (id, n) in byID.sorted(by: { $0.key < $1.key }) {
+            w.write(Int64(id)); w.write(bitmap: n.everEntered); w.write(Int64(n.audienceEntries)); w.write(Int64(n.audienceExits))
+        }
+    }
+
+    /// Must follow the nudges section; every id must be a nudge's.
+    mutating func decodeTotals(from r: inout BinaryReader) -> Bool {
+        guard let count = r.read(UInt32.self), Int(count) == byID.count else { return false }
+        for _ in 0..<count {
+            guard let id = r.read(Int64.self), byID[Int(id)] != nil, let entered = r.readBitmap(),
+                  let entries = r.read(Int64.self), let exits = r.read(Int64.self), entries >= 0, exits >= 0 else { return false }
+            byID[Int(id)]!.everEntered = entered
+            byID[Int(id)]!.audienceEntries = Int(entries)
+            byID[Int(id)]!.audienceExits = Int(exits)
+        }
+        return true
+    }
+}

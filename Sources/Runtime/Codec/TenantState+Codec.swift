@@ -3,7 +3,7 @@
 /// and their hash tables rebuilt on load.
 extension TenantState {
     public enum Section: UInt32, CaseIterable, Sendable {
-        case identities = 1, propertySets, eventLog, days, minutes, users, accounts, counters, profiles, accountDays, typeRepeats, segments, nudges, journeys
+        case identities = 1, propertySets, eventLog, days, minutes, users, accounts, counters, profiles, accountDays, typeRepeats, segments, nudges, journeys, nudgeTotals
 
         public var name: String { String(describing: self) }
 
@@ -62,6 +62,8 @@ extension TenantState {
             nudges.encode(into: &w)
         case .journeys:
             journeys.encode(into: &w)
+        case .nudgeTotals:
+            nudges.encodeTotals(into: &w)
         case .typeRepeats:
             w.write(UInt32(days.days.count))
             for day in days.days {
@@ -96,6 +98,7 @@ extension TenantState {
         else { throw DecodingError(section: .profiles) }
         if sections[.accountDays] == nil { rebuildAccountDayCounts() }
         if sections[.typeRepeats] == nil { rebuildTypeExtraCounts() }
+        if sections[.nudgeTotals] == nil { for id in nudges.byID.keys { nudges.byID[id]!.deriveAudienceTotals() } }
     }
 
     /// Per-day repeat counts from the retained events (for snapshots written before they were kept).
@@ -226,6 +229,8 @@ extension TenantState {
         case .journeys:
             guard let decoded = Journeys.decode(from: &r) else { return false }
             journeys = decoded
+        case .nudgeTotals:
+            return nudges.decodeTotals(from: &r)
         case .segments:
             guard let decoded = Segments.decode(from: &r) else { return false }
             segments = decoded   // dynamic memberships are worked out whole at the first refresh

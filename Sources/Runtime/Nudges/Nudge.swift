@@ -19,14 +19,38 @@ public struct Nudge: Sendable, Equatable {
     public var updatedMs: Int64
     /// Current members of the target segment, kept by the audience refresh.
     public internal(set) var audience = Bitmap()
-    /// Every entry into and exit from the audience, oldest first.
+    /// The newest entries into and exits from the audience, oldest first: at most
+    /// `audienceLogLimit` (and a quarter more before trimming), so it cannot grow forever.
     public internal(set) var audienceLog: [AudienceEntry] = []
+    /// Users who ever entered the audience, and every entry and exit counted: the totals that
+    /// outlive the trimmed log.
+    public internal(set) var everEntered = Bitmap()
+    public internal(set) var audienceEntries = 0
+    public internal(set) var audienceExits = 0
     /// First impression, click and dismiss per user.
     public internal(set) var shownAt: [UInt32: Int64] = [:]
     public internal(set) var clicked = Bitmap()
     public internal(set) var dismissed = Bitmap()
     public internal(set) var impressions = 0
     public internal(set) var clicks = 0
+
+    public static let audienceLogLimit = 10_000
+
+    /// Records an entry or exit, trimming the log back to `audienceLogLimit` once it is a quarter over.
+    mutating func logAudience(_ entry: AudienceEntry) {
+        audienceLog.append(entry)
+        if entry.entered { everEntered.insert(entry.user); audienceEntries += 1 } else { audienceExits += 1 }
+        if audienceLog.count > Self.audienceLogLimit + Self.audienceLogLimit / 4 {
+            audienceLog.removeFirst(audienceLog.count - Self.audienceLogLimit)
+        }
+    }
+
+    /// Totals worked out from the log, for snapshots written when the log was kept whole.
+    mutating func deriveAudienceTotals() {
+        everEntered = Bitmap(audienceLog.lazy.filter(\.entered).map(\.user))
+        audienceEntries = audienceLog.lazy.filter(\.entered).count
+        audienceExits = audienceLog.count - audienceEntries
+    }
 
     public func shows(onPage page: String) -> Bool {
         targetPage.hasSuffix("*") ? page.hasPrefix(targetPage.dropLast()) : page == targetPage

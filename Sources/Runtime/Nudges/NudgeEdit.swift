@@ -64,7 +64,7 @@ extension TenantState {
             var nudge = Nudge(id: id, title: d.title, body: d.body, buttonText: d.buttonText, kind: d.kind, targetPage: d.targetPage,
                               targetSegment: d.targetSegment, goalEvent: d.goalEvent, status: .draft, createdMs: nowMs, updatedMs: nowMs)
             nudge.audience = audienceNow(d.targetSegment)
-            nudge.audienceLog = nudge.audience.members.map { AudienceEntry(user: $0, atMs: nowMs, entered: true) }
+            for user in nudge.audience.members { nudge.logAudience(AudienceEntry(user: user, atMs: nowMs, entered: true)) }
             nudges.byID[id] = nudge
             nudges.nextID = max(nudges.nextID, id + 1)
         case .update(let d, let id, let nowMs):
@@ -102,8 +102,8 @@ extension TenantState {
     }
 
     private mutating func moveAudience(_ id: Int, entered: [UInt32], exited: [UInt32], atMs: Int64) {
-        for u in entered { nudges.byID[id]!.audience.insert(u); nudges.byID[id]!.audienceLog.append(AudienceEntry(user: u, atMs: atMs, entered: true)) }
-        for u in exited { nudges.byID[id]!.audience.remove(u); nudges.byID[id]!.audienceLog.append(AudienceEntry(user: u, atMs: atMs, entered: false)) }
+        for u in entered { nudges.byID[id]!.audience.insert(u); nudges.byID[id]!.logAudience(AudienceEntry(user: u, atMs: atMs, entered: true)) }
+        for u in exited { nudges.byID[id]!.audience.remove(u); nudges.byID[id]!.logAudience(AudienceEntry(user: u, atMs: atMs, entered: false)) }
     }
 
     /// The audience edits that segment changes call for: one per nudge whose segment moved.

@@ -27,7 +27,7 @@ extension TenantState {
     }
 
     public func audienceFunnel(_ nudge: Nudge) -> AudienceFunnel {
-        let entered = nudge.targetSegment == nil ? nudge.shownAt.count : Set(nudge.audienceLog.lazy.filter(\.entered).map(\.user)).count
+        let entered = nudge.targetSegment == nil ? nudge.shownAt.count : nudge.everEntered.count
         return AudienceFunnel(entered: entered, current: nudge.targetSegment == nil ? knownUserCount : nudge.audience.count,
                               shown: nudge.shownAt.count, clicked: nudge.clicked.count, dismissed: nudge.dismissed.count,
                               progressed: progressed(nudge), impressions: nudge.impressions, clicks: nudge.clicks)
