@@ -11,7 +11,7 @@ import Synchronization
 /// suspension point.
 public actor TenantActor {
     public nonisolated let settings: TenantSettings
-    private var state: TenantState
+    var state: TenantState
     private let clock: @Sendable () -> Int64
     private let eventsCounter: Counter
     private var log: WriteAheadLog?
@@ -50,7 +50,7 @@ public actor TenantActor {
         writesLogged.withLock { $0 = true }
     }
 
-    private func requireReady() throws {
+    func requireReady() throws {
         if phase != .ready { throw TenantUnavailable(reason: "tenant '\(settings.id)' is recovering its data; retry shortly") }
     }
 
@@ -145,7 +145,7 @@ public actor TenantActor {
 
     /// Re-judges the users touched since the last refresh, then moves the audiences of the nudges
     /// that target a changed segment (the audience refresh trigger), logging each move.
-    private func refreshSegments() {
+    func refreshSegments() {
         lastSegmentRefresh = DispatchTime.now()
         guard !state.segments.isEmpty else { return }
         defer { lastRefreshCostNs = DispatchTime.now().uptimeNanoseconds - lastSegmentRefresh.uptimeNanoseconds }
@@ -190,7 +190,7 @@ public actor TenantActor {
     }
 
     /// Records each journey's funnel for the day that last ended, once (logged, like any write).
-    private func takeDueJourneySnapshots() {
+    func takeDueJourneySnapshots() {
         guard !state.journeys.byID.isEmpty else { return }
         for edit in state.dueJourneySnapshots(nowMs: clock()) {
             recordDerived(.journeyEdit(edit), what: "a journey snapshot") { try $0.apply(edit) }
@@ -255,14 +255,6 @@ public actor TenantActor {
     public func read<Result: Sendable>(_ body: (TenantState) throws -> Result) throws -> Result {
         try requireReady()
         return try body(state)
-    }
-
-    /// A read whose scan is split across the cores: `part` runs once per slice of the event log
-    /// (in parallel, while the actor holds the state), `finish` puts the parts together.
-    public func readSplit<Part: Sendable, Answer: Sendable>(_ part: @Sendable (TenantState, Range<Int>) -> Part,
-                                                            finish: ([Part], TenantState) throws -> Answer) throws -> Answer {
-        try requireReady()
-        return try finish(SplitScan.run(state, part), state)
     }
 
     /// Events ingested, the newest event's time and memory held, for /health and /metrics.

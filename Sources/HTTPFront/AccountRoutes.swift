@@ -77,7 +77,7 @@ struct AccountRoutes {
         let query = QueryParameters(request)
         let range = try query.dayRange(defaultDays: 30, tenant: tenant)
         let limit = try query.int("limit", default: 10, range: 1...1000)
-        guard let rows = try await tenant.read({ s in s.accountIndex(id).map { s.accountTopUsers($0, range: range, limit: limit) } }) else { throw Self.unknown(id) }
+        guard let rows = try await tenant.scan(.none, { s in s.accountIndex(id).map { s.accountTopUsers($0, range: range, limit: limit) } }) else { throw Self.unknown(id) }
         return try JSONResponse.make(UsersAnswer(accountId: id, days: range.count, users: rows.map(UserRoutes.row)))
     }
 
@@ -177,7 +177,7 @@ struct AccountRoutes {
         let filter = try query.accountFilter()
         let range = try query.dayRange(defaultDays: 30, tenant: tenant)
         let limit = try query.int("limit", default: 100, range: 1...10_000)
-        let rows = try await tenant.filtered(filter) { state -> Result<[TenantState.AccountFeatureUsage], APIError> in
+        let rows = try await tenant.filtered(filter, offActor: true) { state -> Result<[TenantState.AccountFeatureUsage], APIError> in
             var types: [EventTypeIndex] = []
             for name in features {
                 guard let t = state.eventTypeIndex(name) else { return .failure(.badRequest(field: "features", "unknown event type '\(name)'")) }

@@ -42,7 +42,7 @@ struct ActivityRoutes {
         let query = QueryParameters(request)
         let filter = try query.accountFilter()
         let range = try query.dayRange(defaultDays: 30, tenant: tenant)
-        let series = try await tenant.filtered(filter) { state in state.activity(range, filter: state.resolve(filter)) }
+        let series = try await tenant.filtered(filter, offActor: filter.segment != nil) { state in state.activity(range, filter: state.resolve(filter)) }
         return try JSONResponse.make(ActivityAnswer(
             days: range.count, start: TenantCalendar.isoDate(range.first), end: TenantCalendar.isoDate(range.last),
             series: series.map { ActivityPoint(date: TenantCalendar.isoDate($0.day), activeUsers: $0.activeUsers, events: $0.events, newUsers: $0.newUsers) }))

@@ -25,6 +25,8 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             var answer = APIError(.serviceUnavailable, code: "unavailable", message: error.reason)
             answer.headers[.retryAfter] = "1"
             throw answer
+        } catch let error as UnknownSegment {
+            throw APIError(.notFound, code: "not_found", message: error.description, field: "segment_id")
         } catch let error as TenantFull {
             throw APIError(.init(code: 507, reasonPhrase: "Insufficient Storage"), code: "tenant_full", message: error.reason)
         } catch let error as StorageFault {

@@ -44,7 +44,7 @@ struct EventQueryRoutes {
         let offset = try body.optionalInt("offset") ?? 0
         guard (0...Int(Int32.max)).contains(offset) else { throw APIError.badRequest(field: "offset", "must be between 0 and \(Int32.max)") }
 
-        let answer = try await tenant.read { state -> Result<Answer, APIError> in
+        let answer = try await tenant.scan { state -> Result<Answer, APIError> in
             func resolve(_ input: ConditionInput) -> Result<TenantState.EventCondition, APIError> {
                 guard let type = state.eventTypeIndex(input.event) else {
                     return .failure(.badRequest(field: "\(input.path).event", "unknown event type '\(input.event)'"))

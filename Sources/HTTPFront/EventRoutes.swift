@@ -42,7 +42,7 @@ struct EventRoutes {
         let tenant = try context.requireTenant()
         let name = context.parameters.get("eventType") ?? ""
         let range = try QueryParameters(request).dayRange(defaultDays: 30, tenant: tenant)
-        let keys = try await tenant.read { state in Self.type(name, state, field: "eventType").map { state.propertyKeys(of: $0, range) } }.get()
+        let keys = try await tenant.scan { state in Self.type(name, state, field: "eventType").map { state.propertyKeys(of: $0, range) } }.get()
         return try JSONResponse.make(PropertiesAnswer(eventType: name, days: range.count, properties: keys.map {
             KeyRow(key: $0.key, events: $0.events, examples: $0.topValues.map { ValueRow(value: $0.value, events: $0.events) })
         }))
@@ -62,7 +62,7 @@ struct EventRoutes {
         let series: [TenantState.TrendSeries]
         if let groupBy {
             // The one pass over the type's events is split across the cores.
-            series = try await tenant.readSplit({ state, chunks in state.trendCounts(of: type, range, groupBy: groupBy, chunks: chunks) }) { parts, state in
+            series = try await tenant.scanSplit({ state, chunks in state.trendCounts(of: type, range, groupBy: groupBy, chunks: chunks) }) { parts, state in
                 var total = TenantState.TrendCounts(width: range.count)
                 for part in parts { total.add(part) }
                 return state.trendSeries(total)

@@ -31,7 +31,7 @@ struct FunnelRoutes {
         let range = try query.dayRange(defaultDays: 30, tenant: tenant)
         let windowDays = try query.int("window_days", default: 7, range: 1...365)
         let windowMs = Int64(windowDays) * TenantCalendar.dayMs
-        let rows = try await tenant.readWithSegments { state -> Result<[CompareRow], APIError> in
+        let rows = try await tenant.scan(.segments) { state -> Result<[CompareRow], APIError> in
             if let unknown = steps.first(where: { state.eventTypeIndex($0) == nil }) {
                 return .failure(APIError.badRequest(field: "steps", "unknown event type '\(unknown)'"))
             }
@@ -80,7 +80,7 @@ struct FunnelRoutes {
         let steps = try Self.stepNames(query)
         let range = try query.dayRange(defaultDays: 30, tenant: tenant)
         let windowDays = try query.int("window_days", default: 7, range: 1...365)
-        let result = try await tenant.read { state -> Result<TenantState.Funnel, APIError> in
+        let result = try await tenant.scan { state -> Result<TenantState.Funnel, APIError> in
             if let unknown = steps.first(where: { state.eventTypeIndex($0) == nil }) {
                 return .failure(APIError.badRequest(field: "steps", "unknown event type '\(unknown)'"))
             }
@@ -119,7 +119,7 @@ struct FunnelRoutes {
         guard (1...365).contains(windowDays) else { throw APIError.badRequest(field: "window_days", "must be between 1 and 365, got \(windowDays)") }
         let range = try body.dayRange(defaultDays: 30, tenant: tenant)
         let usersRequest = try Self.usersRequest(body.fields["users"], stepCount: steps.count)
-        let (result, userList) = try await tenant.read { state -> Result<(TenantState.Funnel, UserList?), APIError> in
+        let (result, userList) = try await tenant.scan { state -> Result<(TenantState.Funnel, UserList?), APIError> in
             var definition = TenantState.FunnelDefinition(steps: [], windowMs: Int64(windowDays) * TenantCalendar.dayMs)
             for step in steps {
                 guard let type = state.eventTypeIndex(step.event) else { return .failure(.badRequest(field: "\(step.path).event", "unknown event type '\(step.event)'")) }

@@ -61,7 +61,7 @@ struct JourneyRoutes {
     @Sendable func list(_ request: Request, context: BeaconRequestContext) async throws -> Response {
         let tenant = try context.requireTenant()
         let now = tenant.now()
-        let rows = try await tenant.readWithJourneys { state in state.journeys.byID.values.sorted { $0.id < $1.id }.map { Self.row($0, Live($0, state, nowMs: now)) } }
+        let rows = try await tenant.scan(.journeys) { state in state.journeys.byID.values.sorted { $0.id < $1.id }.map { Self.row($0, Live($0, state, nowMs: now)) } }
         return try JSONResponse.make(ListAnswer(journeys: rows))
     }
 
@@ -74,7 +74,7 @@ struct JourneyRoutes {
 
     private func detailAnswer(_ tenant: TenantActor, _ id: Int, status: HTTPResponse.Status) async throws -> Response {
         let now = tenant.now()
-        guard let answer = try await tenant.readWithJourneys({ state -> DetailAnswer? in
+        guard let answer = try await tenant.scan(.journeys, { state -> DetailAnswer? in
             state.journeys.byID[id].map { j in
                 let live = Live(j, state, nowMs: now)
                 return DetailAnswer(journey: Self.row(j, live), snapshots: j.snapshots.map { SnapshotRow(date: TenantCalendar.isoDate($0.day), users: $0.users) },
@@ -148,7 +148,7 @@ struct JourneyRoutes {
         let tenant = try context.requireTenant()
         let id = try Self.journeyID(context)
         let now = tenant.now()
-        guard let answer = try await tenant.readWithJourneys({ state -> FunnelAnswer? in
+        guard let answer = try await tenant.scan(.journeys, { state -> FunnelAnswer? in
             state.journeys.byID[id].map { j in
                 let today = state.day(of: now)
                 return FunnelAnswer(journeyId: id, computed: "live", funnel: FunnelRoutes.answer(state.journeyFunnel(j, endingOn: today),
@@ -170,7 +170,7 @@ struct JourneyRoutes {
         let limit = try query.int("limit", default: 100, range: 1...10_000)
         let offset = try query.int("offset", default: 0, range: 0...Int(Int32.max))
         let now = tenant.now()
-        let answer = try await tenant.readWithJourneys { state -> Result<StuckAnswer, APIError> in
+        let answer = try await tenant.scan(.journeys) { state -> Result<StuckAnswer, APIError> in
             guard let j = state.journeys.byID[id] else { return .failure(Self.unknown(id)) }
             guard from < j.steps.count else { return .failure(.badRequest(field: "from", "must be a step before the last (1 to \(j.steps.count - 1))")) }
             let all = state.stuckUsers(j, from: from, nowMs: now)

@@ -29,9 +29,10 @@ struct NudgeRoutes {
         var targetSegmentId: Int?; var goalEvent: String?; var status: String; var audienceType: String; var createdAt: String; var updatedAt: String; var stats: Stats
     }
 
-    static func row(_ n: Nudge, _ state: TenantState) -> NudgeRow {
-        let f = state.audienceFunnel(n)
-        return NudgeRow(id: n.id, title: n.title, body: n.body, buttonText: n.buttonText, nudgeType: n.kind.rawValue, targetPageUrl: n.targetPage,
+    static func row(_ n: Nudge, _ state: TenantState) -> NudgeRow { row(n, funnel: state.audienceFunnel(n)) }
+
+    static func row(_ n: Nudge, funnel f: TenantState.AudienceFunnel) -> NudgeRow {
+        NudgeRow(id: n.id, title: n.title, body: n.body, buttonText: n.buttonText, nudgeType: n.kind.rawValue, targetPageUrl: n.targetPage,
                         targetSegmentId: n.targetSegment, goalEvent: n.goalEvent, status: n.status.rawValue,
                         audienceType: n.targetSegment == nil ? "everyone" : "segment", createdAt: ISOText.timestamp(n.createdMs), updatedAt: ISOText.timestamp(n.updatedMs),
                         stats: Stats(entered: f.entered, audience: f.current, shown: f.shown, clicked: f.clicked, dismissed: f.dismissed,
@@ -42,7 +43,10 @@ struct NudgeRoutes {
 
     @Sendable func list(_ request: Request, context: BeaconRequestContext) async throws -> Response {
         let tenant = try context.requireTenant()
-        let rows = try await tenant.readWithSegments { state in state.nudges.byID.values.sorted { $0.id < $1.id }.map { Self.row($0, state) } }
+        let rows = try await tenant.scan(.segments) { state in
+            let list = state.nudges.byID.values.sorted { $0.id < $1.id }
+            return zip(list, state.audienceFunnels(list)).map { Self.row($0, funnel: $1) }
+        }
         return try JSONResponse.make(ListAnswer(nudges: rows))
     }
 
@@ -103,7 +107,7 @@ struct NudgeRoutes {
     }
 
     private func detailAnswer(_ tenant: TenantActor, _ id: Int, status: HTTPResponse.Status) async throws -> Response {
-        guard let answer = try await tenant.readWithSegments({ state in
+        guard let answer = try await tenant.scan(.segments, { state in
             state.nudges.byID[id].map { DetailAnswer(nudge: Self.row($0, state), audienceSample: $0.audience.members(offset: 0, limit: 100).map { state.userNames.string($0) }) }
         }) else { throw Self.unknown(id) }
         return try JSONResponse.make(answer, status: status)
@@ -165,7 +169,7 @@ struct NudgeRoutes {
         let tenant = try context.requireTenant()
         let id = try Self.nudgeID(context)
         let limit = try QueryParameters(request).int("limit", default: 50, range: 0...10_000)
-        guard let answer = try await tenant.readWithSegments({ state -> AudienceAnswer? in
+        guard let answer = try await tenant.scan(.segments, { state -> AudienceAnswer? in
             guard let n = state.nudges.byID[id] else { return nil }
             let row = Self.row(n, state)
             return AudienceAnswer(nudgeId: id, stats: row.stats, entriesTotal: n.audienceEntries, exitsTotal: n.audienceExits, recentChanges: n.audienceLog.suffix(limit).reversed().map {
@@ -180,18 +184,12 @@ struct NudgeRoutes {
 
     @Sendable func impact(_ request: Request, context: BeaconRequestContext) async throws -> Response {
         let tenant = try context.requireTenant()
-        let answer = try await tenant.readWithSegments { state -> ImpactAnswer in
-            let rows = state.nudges.byID.values.sorted { $0.id < $1.id }.map { n -> ImpactRow in
-                let f = state.audienceFunnel(n)
-                func rate(_ a: Int, _ b: Int) -> Double { b == 0 ? 0 : (Double(a) / Double(b) * 10_000).rounded() / 10_000 }
-                return ImpactRow(id: n.id, title: n.title, shown: f.shown, clicked: f.clicked, dismissed: f.dismissed, progressed: f.progressed,
-                                 clickRate: rate(f.clicked, f.shown), progressRate: f.progressed.map { rate($0, f.shown) })
-            }
-            let shown = rows.reduce(0) { $0 + $1.shown }, clicked = rows.reduce(0) { $0 + $1.clicked }
-            return ImpactAnswer(nudges: rows.count, active: state.nudges.byID.values.filter { $0.status == .active }.count, shown: shown, clicked: clicked,
-                                dismissed: rows.reduce(0) { $0 + $1.dismissed }, progressed: rows.reduce(0) { $0 + ($1.progressed ?? 0) },
-                                clickRate: shown == 0 ? 0 : (Double(clicked) / Double(shown) * 10_000).rounded() / 10_000, rows: rows)
-        }
+        let impact = try await tenant.scan(.segments) { $0.nudgeImpact() }
+        let answer = ImpactAnswer(nudges: impact.rows.count, active: impact.active, shown: impact.shown, clicked: impact.clicked,
+                                  dismissed: impact.dismissed, progressed: impact.progressed, clickRate: impact.clickRate, rows: impact.rows.map { r in
+            ImpactRow(id: r.nudge.id, title: r.nudge.title, shown: r.funnel.shown, clicked: r.funnel.clicked, dismissed: r.funnel.dismissed,
+                      progressed: r.funnel.progressed, clickRate: r.clickRate, progressRate: r.progressRate)
+        })
         return try JSONResponse.make(answer)
     }
 

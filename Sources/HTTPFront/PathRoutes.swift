@@ -30,7 +30,7 @@ struct PathRoutes {
         let label = try query.choice("label", default: TenantState.PathLabel.event)
         let limit = try query.int("limit", default: 20, range: 1...1000)
         let range = try query.dayRange(defaultDays: 30, tenant: tenant)
-        let result = try await tenant.read { state -> TenantState.PathAnalysis? in
+        let result = try await tenant.scan { state -> TenantState.PathAnalysis? in
             state.eventTypeIndex(event).map { state.paths(from: $0, range: range, depth: depth, direction: direction, label: label, limit: limit) }
         }
         guard let result else { throw APIError.badRequest(field: "event", "unknown event type '\(event)'") }

@@ -53,12 +53,6 @@ struct QueryParameters {
         return AccountFilter(industry: string("industry"), companySize: string("company_size"), owner: string("owner_email"), segment: segment)
     }
 
-    /// A 404 naming `segment_id` when the filter's segment does not exist.
-    static func checkSegment(_ filter: AccountFilter, in state: TenantState) -> APIError? {
-        guard let id = filter.segment, state.segments.byID[id] == nil else { return nil }
-        return APIError(.notFound, code: "not_found", message: "segment_id: no segment \(id)", field: "segment_id")
-    }
-
     /// One of an enumeration's raw values.
     func choice<Choice: RawRepresentable & CaseIterable>(_ name: String, default defaultValue: Choice) throws -> Choice where Choice.RawValue == String {
         guard let text = string(name) else { return defaultValue }
@@ -103,18 +97,5 @@ struct QueryParameters {
     func instant(_ name: String) throws -> Int64? {
         guard let text = string(name) else { return nil }
         return try TimeInput.instant(text, field: name)
-    }
-}
-
-extension TenantActor {
-    /// A read under the global filters: segments brought up to date when one is named, and a 404
-    /// naming `segment_id` when it does not exist.
-    func filtered<Answer: Sendable>(_ filter: AccountFilter, _ body: @escaping @Sendable (TenantState) -> Answer) async throws -> Answer {
-        let guarded = { @Sendable (state: TenantState) -> Result<Answer, APIError> in
-            if let problem = QueryParameters.checkSegment(filter, in: state) { return .failure(problem) }
-            return .success(body(state))
-        }
-        let result = filter.segment == nil ? try await read(guarded) : try await readWithSegments(guarded)
-        return try result.get()
     }
 }

@@ -28,7 +28,7 @@ struct UserRoutes {
         let filter = try query.accountFilter()
         let range = try query.dayRange(defaultDays: 30, tenant: tenant)
         let limit = try query.int("limit", default: 10, range: 1...1000)
-        let rows = try await tenant.filtered(filter) { state in state.topUsers(range, limit: limit, among: state.resolve(filter)?.users) }
+        let rows = try await tenant.filtered(filter, offActor: true) { state in state.topUsers(range, limit: limit, among: state.resolve(filter)?.users) }
         return try JSONResponse.make(TopAnswer(days: range.count, users: rows.map(Self.row)))
     }
 
@@ -44,7 +44,7 @@ struct UserRoutes {
         let tenant = try context.requireTenant()
         let id = QueryParameters.pathParameter("id", context)
         let limit = try QueryParameters(request).int("events_limit", default: 100, range: 1...500)
-        guard let d = try await tenant.read({ $0.userDetail(id, eventsLimit: limit) }) else {
+        guard let d = try await tenant.scan(.none, { $0.userDetail(id, eventsLimit: limit) }) else {
             throw APIError(.notFound, code: "not_found", message: "id: no user '\(id)'", field: "id")
         }
         return try JSONResponse.make(DetailAnswer(
@@ -97,7 +97,7 @@ struct UserRoutes {
         let tenant = try context.requireTenant()
         let id = QueryParameters.pathParameter("id", context)
         let range = try QueryParameters(request).dayRange(defaultDays: 30, tenant: tenant)
-        guard let series = try await tenant.read({ $0.userTrend(id, range: range) }) else { throw Self.unknown(id) }
+        guard let series = try await tenant.scan(.none, { $0.userTrend(id, range: range) }) else { throw Self.unknown(id) }
         return try JSONResponse.make(TrendAnswer(userEmail: id, days: range.count, activeDays: series.filter { $0.events > 0 }.count, series: series.map {
             TrendPoint(date: TenantCalendar.isoDate($0.day), active: $0.events > 0, events: $0.events, eventTypes: $0.eventTypes)
         }))

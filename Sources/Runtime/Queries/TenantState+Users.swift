@@ -69,12 +69,12 @@ extension TenantState {
         guard let index = userIndex(name), users.hasEvents(index.rawValue) else { return nil }
         let u = index.rawValue
         let summary = users[u]
-        // Newest events: scan chunks from the newest, keep the latest `eventsLimit` by time.
+        // Newest events: only chunks that reach into the user's newest active days are read.
+        let sinceMs = latestEventsStartMs(of: u, covering: eventsLimit)
         var found: [StoredEvent] = []
-        var chunks: [EventColumns] = log.sealed.map(\.columns)
-        chunks.append(log.open)
-        for chunk in chunks.reversed() {
-            for row in stride(from: chunk.count - 1, through: 0, by: -1) where users.canonical(chunk.users[row]) == u {
+        log.forEachChunk { chunk in
+            guard chunk.maxTimestamp >= sinceMs else { return }
+            for row in 0..<chunk.count where chunk.timestamps[row] >= sinceMs && users.canonical(chunk.users[row]) == u {
                 found.append(chunk[row])
             }
         }
@@ -90,6 +90,24 @@ extension TenantState {
                           account: summary.account == AccountIndex.none.rawValue ? nil : accountNames.string(summary.account),
                           externalID: externalID(of: index), properties: userProperties(u),
                           notes: profiles.user(u).notes, latestEvents: Array(records))
+    }
+
+    /// The start of the oldest of the user's newest active days that together hold at least
+    /// `count` of their events (from the day indexes, merged history included), or of the day they
+    /// were first seen: no newer-than-that event of theirs lies before it.
+    func latestEventsStartMs(of user: UInt32, covering count: Int) -> Int64 {
+        let firstDay = day(of: users[user].firstSeen)
+        guard !days.isEmpty, count > 0 else { return calendar.startMs(of: firstDay) }
+        var counted = 0
+        var d = days.lastDay
+        while d >= max(days.firstDay, firstDay) {
+            if let index = days[d], index.active.contains(user) {
+                for t in 0..<index.typeCounts.count { counted += index.count(ofType: EventTypeIndex(UInt32(t)), user: user) }
+                if counted >= count { return calendar.startMs(of: d) }
+            }
+            d -= 1
+        }
+        return calendar.startMs(of: firstDay)
     }
 
     /// A user's properties: the latest event's, with those set through the API taking precedence.
