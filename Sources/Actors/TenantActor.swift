@@ -44,6 +44,25 @@ public actor TenantActor {
 
     public nonisolated var phase: Readiness { readiness.withLock { $0 } }
 
+    /// Whether the tenant takes writes. After a failed fsync it does not until a restart
+    /// recovers it from what is on disk; reads go on (readable without waiting for the actor).
+    public nonisolated var writeState: WriteState {
+        openLog.withLock { $0?.storageFailure }.map { .readOnly(reason: "storage failed (\($0))") } ?? .accepting
+    }
+    /// The log `log` holds, for `writeState`.
+    private nonisolated let openLog = Mutex<WriteAheadLog?>(nil)
+
+    public enum WriteState: Sendable, Equatable, CustomStringConvertible {
+        case accepting
+        case readOnly(reason: String)
+        public var description: String {
+            switch self {
+            case .accepting: "accepting writes"
+            case .readOnly: "read-only: storage failed"
+            }
+        }
+    }
+
     /// Refuses requests until `recover` has run (called before the server starts listening).
     public nonisolated func markRecovering() {
         readiness.withLock { $0 = .recovering }
@@ -153,7 +172,11 @@ public actor TenantActor {
     /// snapshots): written like any other, not waited for, since a lost one is worked out again
     /// after recovery.
     private func recordDerived(_ mutation: Mutation, what: String, apply: (inout TenantState) throws -> Void) {
-        do { _ = try log?.append(mutation) } catch { logger.error("could not log \(what)", metadata: ["error": "\(error)"]) }
+        do { _ = try log?.append(mutation) } catch let failed as StorageFailed {
+            reportStorageFailure(failed.cause)
+        } catch {
+            logger.error("could not log \(what)", metadata: ["error": "\(error)"])
+        }
         try? apply(&state)
     }
 
@@ -216,7 +239,20 @@ public actor TenantActor {
 
     private func waitUntilDurable(_ sequence: UInt64?) async throws {
         guard let sequence, let log, log.policy == .always else { return }
-        try await log.waitUntilDurable(sequence)
+        do { try await log.waitUntilDurable(sequence) } catch let unknown as DurabilityUnknown {
+            reportStorageFailure(unknown.cause)
+            throw unknown
+        }
+    }
+
+    private var storageFailureReported = false
+
+    /// Says once, loudly, that the tenant went read-only.
+    private func reportStorageFailure(_ cause: StorageFault) {
+        guard !storageFailureReported else { return }
+        storageFailureReported = true
+        logger.critical("WAL fsync failed: the tenant takes no writes until a restart recovers it from disk",
+                        metadata: ["tenant": "\(settings.id)", "error": "\(cause)"])
     }
 
     // MARK: - Reads
@@ -237,7 +273,7 @@ public actor TenantActor {
 
     /// Events ingested, the newest event's time and memory held, for /health and /metrics.
     public func status() -> TenantStatus {
-        TenantStatus(id: settings.id, name: settings.name, phase: phase, eventsIngested: state.eventsIngested,
+        TenantStatus(id: settings.id, name: settings.name, phase: phase, writeState: writeState, eventsIngested: state.eventsIngested,
                      eventsRetained: state.log.count, newestTimestampMs: state.newestTimestampMs,
                      users: state.users.liveCount, memoryBytes: state.memoryBytes)
     }
@@ -295,8 +331,10 @@ public actor TenantActor {
         let seconds = Date().timeIntervalSince(started)
         logger.info("recovered", metadata: ["tenant": "\(settings.id)", "records": "\(report.records)", "events": "\(state.eventsIngested)",
                                             "mb": "\(report.bytes >> 20)", "seconds": "\(String(format: "%.2f", seconds))"])
-        let log = try WriteAheadLog(directory: directory, policy: storage.fsync, lastSequence: max(report.lastSequence, walPosition))
+        let log = try WriteAheadLog(directory: directory, policy: storage.fsync, lastSequence: max(report.lastSequence, walPosition),
+                                    syncFile: storage.syncFile)
         self.log = log
+        openLog.withLock { $0 = log }
         syncer = WALSyncer(log: log, intervalMs: storage.fsyncIntervalMs)
         readiness.withLock { $0 = .ready }
         return report
@@ -310,6 +348,7 @@ public actor TenantActor {
         syncer?.stop()
         syncer = nil
         log = nil
+        openLog.withLock { $0 = nil }
     }
 
     public struct SnapshotReport: Sendable {
@@ -329,6 +368,8 @@ public actor TenantActor {
     /// WAL segments older than the second-newest snapshot are deleted afterwards.
     public func snapshot() async throws -> SnapshotReport? {
         guard let storage, let log, !snapshotInFlight else { return nil }
+        // After a failed fsync nothing more is written to this disk; a restart recovers from what is there.
+        if let failure = log.storageFailure { throw StorageFailed(tenant: settings.id, cause: failure) }
         let captureStart = DispatchTime.now().uptimeNanoseconds
         snapshotInFlight = true
         let copy = state
@@ -358,6 +399,7 @@ public struct TenantStatus: Sendable, Equatable {
     public var id: String
     public var name: String
     public var phase: TenantActor.Readiness
+    public var writeState: TenantActor.WriteState
     public var eventsIngested: Int
     public var eventsRetained: Int
     public var newestTimestampMs: Int64?

@@ -25,6 +25,9 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             var answer = APIError(.serviceUnavailable, code: "unavailable", message: error.reason)
             answer.headers[.retryAfter] = "1"
             throw answer
+        } catch let error as any AnsweredStorageError {
+            context.logger.error("storage error", metadata: ["error": "\(error)"])
+            throw APIError(HTTPResponse.Status(code: error.status), code: error.code, message: error.description)
         } catch let error as StorageFault {
             // Nothing was logged or applied: the client may retry once storage recovers.
             context.logger.error("storage fault", metadata: ["error": "\(error)"])
