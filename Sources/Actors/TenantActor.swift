@@ -308,13 +308,18 @@ public actor TenantActor {
         snapshotSequence = store.files().first?.sequence ?? 0
         var lastProgress = started
         var replayed = 0
-        var failedReplays = 0
+        var skippedRecords = 0
         let report = try WALReader.scan(directory, afterSequence: walPosition, force: storage.forceRecover) { record in
-            guard let mutation = Mutation.decode(type: record.type, payload: record.payload) else {
-                failedReplays += 1
-                return
+            // Every record was accepted and acknowledged: one that does not apply stops the start.
+            do {
+                try state.replay(try Mutation.decoded(type: record.type, payload: record.payload), parser: parser)
+            } catch {
+                let failure = WALReplayFailure(tenant: settings.id, sequence: record.sequence, reason: "\(error)")
+                guard storage.forceRecover else { throw failure }
+                skippedRecords += 1
+                logger.error("skipped a WAL record that cannot be applied (--force-recover)",
+                             metadata: ["tenant": "\(settings.id)", "sequence": "\(record.sequence)", "reason": "\(error)"])
             }
-            do { try state.replay(mutation, parser: parser) } catch { failedReplays += 1 }
             replayed += 1
             if Date().timeIntervalSince(lastProgress) >= 1 {
                 lastProgress = Date()
@@ -325,8 +330,8 @@ public actor TenantActor {
         if let torn = report.tornTail {
             logger.warning("dropped a torn WAL record", metadata: ["tenant": "\(settings.id)", "segment": "\(torn.segment)", "offset": "\(torn.offset)"])
         }
-        if failedReplays > 0 {
-            logger.error("WAL records that did not replay", metadata: ["tenant": "\(settings.id)", "count": "\(failedReplays)"])
+        if skippedRecords > 0 {
+            logger.error("skipped WAL records", metadata: ["tenant": "\(settings.id)", "count": "\(skippedRecords)"])
         }
         let seconds = Date().timeIntervalSince(started)
         logger.info("recovered", metadata: ["tenant": "\(settings.id)", "records": "\(report.records)", "events": "\(state.eventsIngested)",
