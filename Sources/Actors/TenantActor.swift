@@ -87,9 +87,9 @@ public actor TenantActor {
         let needsAnonymous = try state.validate(batch, nowMs: now)
         let anonymousID = needsAnonymous ? AnonymousID.make() : ""
         var sequence: UInt64?
-        if let log {
+        if log != nil {
             guard let body else { throw TenantUnavailable(reason: "the write reached the tenant without its logged form; retry") }
-            sequence = try log.append(.packedIngestBody(nowMs: now, anonymousID: anonymousID, body: body))
+            sequence = try logWrite(.packedIngestBody(nowMs: now, anonymousID: anonymousID, body: body))
         }
         let receipt = state.applyValidated(batch, nowMs: now, anonymousID: needsAnonymous ? anonymousID : nil)
         afterIngest(receipt, now: now)
@@ -103,7 +103,7 @@ public actor TenantActor {
         let now = clock()
         let needsAnonymous = try state.validate(events, nowMs: now)
         let anonymousID = needsAnonymous ? AnonymousID.make() : ""
-        let sequence = try log?.append(.events(nowMs: now, anonymousID: anonymousID, events: events))
+        let sequence = try logWrite(.events(nowMs: now, anonymousID: anonymousID, events: events))
         let receipt = state.applyValidated(events, nowMs: now, anonymousID: needsAnonymous ? anonymousID : nil)
         afterIngest(receipt, now: now)
         try await waitUntilDurable(sequence)
@@ -114,7 +114,7 @@ public actor TenantActor {
         try requireReady()
         // A conflicting or repeated merge changes nothing and needs no record.
         if let refusal = state.mergeRefusal(anonymousID: anonymousID, into: user) { return refusal }
-        let sequence = try log?.append(.merge(anonymousID: anonymousID, user: user))
+        let sequence = try logWrite(.merge(anonymousID: anonymousID, user: user))
         let outcome = state.merge(anonymousID: anonymousID, into: user)
         try await waitUntilDurable(sequence)
         return outcome
@@ -131,7 +131,7 @@ public actor TenantActor {
     /// Logs a checked edit, applies it, and answers once it is as durable as the policy asks.
     private func commit<Edit>(_ edit: Edit, refusal: (any Error)?, as mutation: Mutation, apply: (inout TenantState) throws -> Void) async throws -> Edit {
         if let refusal { throw refusal }
-        let sequence = try log?.append(mutation)
+        let sequence = try logWrite(mutation)
         try apply(&state)
         try await waitUntilDurable(sequence)
         return edit
@@ -172,8 +172,8 @@ public actor TenantActor {
     /// snapshots): written like any other, not waited for, since a lost one is worked out again
     /// after recovery.
     private func recordDerived(_ mutation: Mutation, what: String, apply: (inout TenantState) throws -> Void) {
-        do { _ = try log?.append(mutation) } catch let failed as StorageFailed {
-            reportStorageFailure(failed.cause)
+        do { _ = try logWrite(mutation) } catch is StorageFailed {
+            // Reported once by logWrite; worked out again after the restart.
         } catch {
             logger.error("could not log \(what)", metadata: ["error": "\(error)"])
         }
@@ -242,6 +242,16 @@ public actor TenantActor {
         do { try await log.waitUntilDurable(sequence) } catch let unknown as DurabilityUnknown {
             reportStorageFailure(unknown.cause)
             throw unknown
+        }
+    }
+
+    /// Appends to the WAL when there is one. A refusal because storage failed is said once, loudly,
+    /// whichever policy found it (under `interval` no writer waits for the fsync that failed).
+    private func logWrite(_ mutation: Mutation) throws -> UInt64? {
+        guard let log else { return nil }
+        do { return try log.append(mutation) } catch let failed as StorageFailed {
+            reportStorageFailure(failed.cause)
+            throw failed
         }
     }
 
