@@ -1,5 +1,8 @@
 import Foundation
 import Snapshot
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Where and how tenants keep their write-ahead logs.
 public struct StorageSettings: Sendable {
@@ -14,6 +17,8 @@ public struct StorageSettings: Sendable {
     public var snapshotEveryEvents: Int
     /// Snapshot files kept per tenant (at least 2).
     public var snapshotKeep: Int
+    /// fdatasync(2) for the WALs; tests put a failing one here.
+    var syncFile: @Sendable (Int32) -> Int32 = { fdatasync($0) == 0 ? 0 : errno }
 
     public init(dataDirectory: URL, fsync: FsyncPolicy = .interval, fsyncIntervalMs: Int = 100, forceRecover: Bool = false,
                 snapshotIntervalSeconds: Int = 300, snapshotEveryEvents: Int = 5_000_000, snapshotKeep: Int = 3) {

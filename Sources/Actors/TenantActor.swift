@@ -44,6 +44,25 @@ public actor TenantActor {
 
     public nonisolated var phase: Readiness { readiness.withLock { $0 } }
 
+    /// Whether the tenant takes writes. After a failed fsync it does not until a restart
+    /// recovers it from what is on disk; reads go on (readable without waiting for the actor).
+    public nonisolated var writeState: WriteState {
+        openLog.withLock { $0?.storageFailure }.map { .readOnly(reason: "storage failed (\($0))") } ?? .accepting
+    }
+    /// The log `log` holds, for `writeState`.
+    private nonisolated let openLog = Mutex<WriteAheadLog?>(nil)
+
+    public enum WriteState: Sendable, Equatable, CustomStringConvertible {
+        case accepting
+        case readOnly(reason: String)
+        public var description: String {
+            switch self {
+            case .accepting: "accepting writes"
+            case .readOnly: "read-only: storage failed"
+            }
+        }
+    }
+
     /// Refuses requests until `recover` has run (called before the server starts listening).
     public nonisolated func markRecovering() {
         readiness.withLock { $0 = .recovering }
@@ -72,9 +91,9 @@ public actor TenantActor {
         let needsAnonymous = try state.validate(batch, nowMs: now)
         let anonymousID = needsAnonymous ? AnonymousID.make(tenant: settings.id, visitor: visitor) : ""
         var sequence: UInt64?
-        if let log {
+        if log != nil {
             guard let body else { throw TenantUnavailable(reason: "the write reached the tenant without its logged form; retry") }
-            sequence = try log.append(.packedIngestBody(nowMs: now, anonymousID: anonymousID, body: body))
+            sequence = try logWrite(.packedIngestBody(nowMs: now, anonymousID: anonymousID, body: body))
         }
         let receipt = state.applyValidated(batch, nowMs: now, anonymousID: needsAnonymous ? anonymousID : nil)
         afterIngest(receipt, now: now)
@@ -89,7 +108,7 @@ public actor TenantActor {
         let now = clock()
         let needsAnonymous = try state.validate(events, nowMs: now)
         let anonymousID = needsAnonymous ? AnonymousID.make(tenant: settings.id, visitor: visitor) : ""
-        let sequence = try log?.append(.events(nowMs: now, anonymousID: anonymousID, events: events))
+        let sequence = try logWrite(.events(nowMs: now, anonymousID: anonymousID, events: events))
         let receipt = state.applyValidated(events, nowMs: now, anonymousID: needsAnonymous ? anonymousID : nil)
         afterIngest(receipt, now: now)
         try await waitUntilDurable(sequence)
@@ -101,7 +120,7 @@ public actor TenantActor {
         try requireRoom(forBodyBytes: anonymousID.utf8.count + user.utf8.count)
         // A conflicting or repeated merge changes nothing and needs no record.
         if let refusal = state.mergeRefusal(anonymousID: anonymousID, into: user) { return refusal }
-        let sequence = try log?.append(.merge(anonymousID: anonymousID, user: user))
+        let sequence = try logWrite(.merge(anonymousID: anonymousID, user: user))
         let outcome = state.merge(anonymousID: anonymousID, into: user)
         try await waitUntilDurable(sequence)
         return outcome
@@ -119,7 +138,7 @@ public actor TenantActor {
     private func commit<Edit>(_ edit: Edit, refusal: (any Error)?, as mutation: Mutation, apply: (inout TenantState) throws -> Void) async throws -> Edit {
         if let refusal { throw refusal }
         try requireRoom(forBodyBytes: Self.editBytesBound)
-        let sequence = try log?.append(mutation)
+        let sequence = try logWrite(mutation)
         try apply(&state)
         try await waitUntilDurable(sequence)
         return edit
@@ -160,7 +179,11 @@ public actor TenantActor {
     /// snapshots): written like any other, not waited for, since a lost one is worked out again
     /// after recovery.
     private func recordDerived(_ mutation: Mutation, what: String, apply: (inout TenantState) throws -> Void) {
-        do { _ = try log?.append(mutation) } catch { logger.error("could not log \(what)", metadata: ["error": "\(error)"]) }
+        do { _ = try logWrite(mutation) } catch is StorageFailed {
+            // Reported once by logWrite; worked out again after the restart.
+        } catch {
+            logger.error("could not log \(what)", metadata: ["error": "\(error)"])
+        }
         try? apply(&state)
     }
 
@@ -246,7 +269,30 @@ public actor TenantActor {
 
     private func waitUntilDurable(_ sequence: UInt64?) async throws {
         guard let sequence, let log, log.policy == .always else { return }
-        try await log.waitUntilDurable(sequence)
+        do { try await log.waitUntilDurable(sequence) } catch let unknown as DurabilityUnknown {
+            reportStorageFailure(unknown.cause)
+            throw unknown
+        }
+    }
+
+    /// Appends to the WAL when there is one. A refusal because storage failed is said once, loudly,
+    /// whichever policy found it (under `interval` no writer waits for the fsync that failed).
+    private func logWrite(_ mutation: Mutation) throws -> UInt64? {
+        guard let log else { return nil }
+        do { return try log.append(mutation) } catch let failed as StorageFailed {
+            reportStorageFailure(failed.cause)
+            throw failed
+        }
+    }
+
+    private var storageFailureReported = false
+
+    /// Says once, loudly, that the tenant went read-only.
+    private func reportStorageFailure(_ cause: StorageFault) {
+        guard !storageFailureReported else { return }
+        storageFailureReported = true
+        logger.critical("WAL fsync failed: the tenant takes no writes until a restart recovers it from disk",
+                        metadata: ["tenant": "\(settings.id)", "error": "\(cause)"])
     }
 
     // MARK: - Reads
@@ -259,7 +305,7 @@ public actor TenantActor {
 
     /// Events ingested, the newest event's time and memory held, for /health and /metrics.
     public func status() -> TenantStatus {
-        TenantStatus(id: settings.id, name: settings.name, phase: phase, eventsIngested: state.eventsIngested,
+        TenantStatus(id: settings.id, name: settings.name, phase: phase, writeState: writeState, eventsIngested: state.eventsIngested,
                      eventsRetained: state.log.count, newestTimestampMs: state.newestTimestampMs,
                      users: state.users.liveCount, memoryBytes: state.memoryBytes)
     }
@@ -294,13 +340,18 @@ public actor TenantActor {
         snapshotSequence = store.files().first?.sequence ?? 0
         var lastProgress = started
         var replayed = 0
-        var failedReplays = 0
+        var skippedRecords = 0
         let report = try WALReader.scan(directory, afterSequence: walPosition, force: storage.forceRecover) { record in
-            guard let mutation = Mutation.decode(type: record.type, payload: record.payload) else {
-                failedReplays += 1
-                return
+            // Every record was accepted and acknowledged: one that does not apply stops the start.
+            do {
+                try state.replay(try Mutation.decoded(type: record.type, payload: record.payload), parser: parser)
+            } catch {
+                let failure = WALReplayFailure(tenant: settings.id, sequence: record.sequence, reason: "\(error)")
+                guard storage.forceRecover else { throw failure }
+                skippedRecords += 1
+                logger.error("skipped a WAL record that cannot be applied (--force-recover)",
+                             metadata: ["tenant": "\(settings.id)", "sequence": "\(record.sequence)", "reason": "\(error)"])
             }
-            do { try state.replay(mutation, parser: parser) } catch { failedReplays += 1 }
             replayed += 1
             if Date().timeIntervalSince(lastProgress) >= 1 {
                 lastProgress = Date()
@@ -311,14 +362,16 @@ public actor TenantActor {
         if let torn = report.tornTail {
             logger.warning("dropped a torn WAL record", metadata: ["tenant": "\(settings.id)", "segment": "\(torn.segment)", "offset": "\(torn.offset)"])
         }
-        if failedReplays > 0 {
-            logger.error("WAL records that did not replay", metadata: ["tenant": "\(settings.id)", "count": "\(failedReplays)"])
+        if skippedRecords > 0 {
+            logger.error("skipped WAL records", metadata: ["tenant": "\(settings.id)", "count": "\(skippedRecords)"])
         }
         let seconds = Date().timeIntervalSince(started)
         logger.info("recovered", metadata: ["tenant": "\(settings.id)", "records": "\(report.records)", "events": "\(state.eventsIngested)",
                                             "mb": "\(report.bytes >> 20)", "seconds": "\(String(format: "%.2f", seconds))"])
-        let log = try WriteAheadLog(directory: directory, policy: storage.fsync, lastSequence: max(report.lastSequence, walPosition))
+        let log = try WriteAheadLog(directory: directory, policy: storage.fsync, lastSequence: max(report.lastSequence, walPosition),
+                                    syncFile: storage.syncFile)
         self.log = log
+        openLog.withLock { $0 = log }
         syncer = WALSyncer(log: log, intervalMs: storage.fsyncIntervalMs)
         readiness.withLock { $0 = .ready }
         return report
@@ -332,6 +385,7 @@ public actor TenantActor {
         syncer?.stop()
         syncer = nil
         log = nil
+        openLog.withLock { $0 = nil }
     }
 
     public struct SnapshotReport: Sendable {
@@ -351,6 +405,8 @@ public actor TenantActor {
     /// WAL segments older than the second-newest snapshot are deleted afterwards.
     public func snapshot() async throws -> SnapshotReport? {
         guard let storage, let log, !snapshotInFlight else { return nil }
+        // After a failed fsync nothing more is written to this disk; a restart recovers from what is there.
+        if let failure = log.storageFailure { throw StorageFailed(tenant: settings.id, cause: failure) }
         let captureStart = DispatchTime.now().uptimeNanoseconds
         snapshotInFlight = true
         let copy = state
@@ -380,6 +436,7 @@ public struct TenantStatus: Sendable, Equatable {
     public var id: String
     public var name: String
     public var phase: TenantActor.Readiness
+    public var writeState: TenantActor.WriteState
     public var eventsIngested: Int
     public var eventsRetained: Int
     public var newestTimestampMs: Int64?

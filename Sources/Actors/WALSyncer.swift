@@ -1,28 +1,28 @@
 import Foundation
 import Snapshot
-import Synchronization
 
-/// The thread that fsyncs a tenant's WAL: for `always`, as soon as writers wait (they share one
-/// fsync: group commit); for `interval`, every interval. fsync blocks, so it stays off the
-/// cooperative pool that runs the actors and the HTTP handlers.
+/// The thread that fsyncs a tenant's WAL: for `always`, as soon as a writer waits for a record no
+/// fsync covers yet (writers that arrive during an fsync share the next one: group commit); for
+/// `interval`, every interval. fsync blocks, so it stays off the cooperative pool that runs the
+/// actors and the HTTP handlers.
 final class WALSyncer: Sendable {
-    private let stopped = Mutex(false)
+    private let log: WriteAheadLog
     private let finished = DispatchSemaphore(value: 0)
 
     init(log: WriteAheadLog, intervalMs: Int) {
+        self.log = log
         let policy = log.policy
-        let thread = Thread { [self] in
-            defer { self.finished.signal() }
-            while !self.stopped.withLock({ $0 }) {
-                switch policy {
-                case .always:
-                    if log.hasWaiters { log.syncIfDirty() } else { usleep(100) }
-                case .interval:
-                    usleep(useconds_t(max(1, intervalMs) * 1000))
-                    log.syncIfDirty()
-                case .none:
-                    usleep(200_000)
-                }
+        let thread = Thread { [log, finished] in
+            defer { finished.signal() }
+            switch policy {
+            case .always:
+                while log.awaitSyncDemand(until: nil) { log.syncIfDirty() }
+            case .interval:
+                let interval = Double(max(1, intervalMs)) / 1000
+                while log.awaitSyncDemand(until: Date().addingTimeInterval(interval)) { log.syncIfDirty() }
+            case .none:
+                // Only woken by `stop` (a far deadline such as distantFuture overflows NSCondition's timespec).
+                while log.awaitSyncDemand(until: Date().addingTimeInterval(3600)) {}
             }
             log.syncIfDirty()
         }
@@ -32,7 +32,7 @@ final class WALSyncer: Sendable {
 
     /// Stops the thread after a last fsync.
     func stop() {
-        stopped.withLock { $0 = true }
+        log.stopSyncing()
         finished.wait()
     }
 }

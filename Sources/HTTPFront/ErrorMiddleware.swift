@@ -29,6 +29,9 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             throw APIError(.notFound, code: "not_found", message: error.description, field: "segment_id")
         } catch let error as TenantFull {
             throw APIError(.init(code: 507, reasonPhrase: "Insufficient Storage"), code: "tenant_full", message: error.reason)
+        } catch let error as any AnsweredStorageError {
+            context.logger.error("storage error", metadata: ["error": "\(error)"])
+            throw APIError(HTTPResponse.Status(code: error.status), code: error.code, message: error.description)
         } catch let error as StorageFault {
             // Nothing was logged or applied: the client may retry once storage recovers.
             context.logger.error("storage fault", metadata: ["error": "\(error)"])

@@ -36,7 +36,7 @@ struct OperationsRoutes {
         return try JSONResponse.make(SnapshotAnswer(snapshots: rows))
     }
 
-    struct TenantHealth: Encodable { var id: String; var name: String; var status: String; var eventsIngested: Int; var eventsRetained: Int; var users: Int; var newestEvent: String?; var memoryBytes: Int }
+    struct TenantHealth: Encodable { var id: String; var name: String; var status: String; var writes: String; var eventsIngested: Int; var eventsRetained: Int; var users: Int; var newestEvent: String?; var memoryBytes: Int }
     struct HealthAnswer: Encodable { var status: String; var tenants: [TenantHealth] }
 
     @Sendable func health(_ request: Request, context: BeaconRequestContext) async throws -> Response {
@@ -44,16 +44,18 @@ struct OperationsRoutes {
         for tenant in registry.tenants {
             // A recovering tenant's actor is busy replaying: answer from what is known without it.
             if tenant.phase == .recovering {
-                tenants.append(TenantHealth(id: tenant.id, name: tenant.settings.name, status: TenantActor.Readiness.recovering.rawValue,
+                tenants.append(TenantHealth(id: tenant.id, name: tenant.settings.name, status: TenantActor.Readiness.recovering.rawValue, writes: "not yet",
                                             eventsIngested: 0, eventsRetained: 0, users: 0, newestEvent: nil, memoryBytes: 0))
                 continue
             }
             let s = await tenant.status()
-            tenants.append(TenantHealth(id: s.id, name: s.name, status: s.phase.rawValue, eventsIngested: s.eventsIngested, eventsRetained: s.eventsRetained,
+            tenants.append(TenantHealth(id: s.id, name: s.name, status: s.phase.rawValue, writes: s.writeState.description, eventsIngested: s.eventsIngested, eventsRetained: s.eventsRetained,
                                         users: s.users, newestEvent: s.newestTimestampMs.map(ISOText.timestamp), memoryBytes: s.memoryBytes))
         }
         let recovering = tenants.contains { $0.status != TenantActor.Readiness.ready.rawValue }
-        return try JSONResponse.make(HealthAnswer(status: recovering ? "recovering" : "ok", tenants: tenants))
+        // A tenant whose storage failed answers reads but takes no writes until a restart.
+        let readOnly = registry.tenants.contains { $0.writeState != .accepting }
+        return try JSONResponse.make(HealthAnswer(status: recovering ? "recovering" : readOnly ? "degraded" : "ok", tenants: tenants))
     }
 
     @Sendable func metrics(_ request: Request, context: BeaconRequestContext) async throws -> Response {

@@ -21,8 +21,8 @@ extension JourneyEdit {
             return kind == 1 ? .create(d, id: id, nowMs: nowMs) : .update(d, id: id, nowMs: nowMs)
         case 3: return .delete(id: id)
         case 4:
-            guard let day = r.read(DayNumber.self), let users = r.readArray(UInt64.self) else { return nil }
-            return .snapshot(id: id, day: day, users: users.map { Int($0) })
+            guard let day = r.read(DayNumber.self), let users = r.readCounts() else { return nil }
+            return .snapshot(id: id, day: day, users: users)
         case 5:
             guard let rec = r.readString(), let name = r.readString(), let action = RecommendationDecision.Action(rawValue: name),
                   let atMs = r.read(Int64.self) else { return nil }

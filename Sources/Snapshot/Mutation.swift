@@ -64,6 +64,17 @@ public enum Mutation: Sendable, Equatable {
         return writer.bytes
     }
 
+    /// The record types this build writes and reads.
+    public static let knownTypes: ClosedRange<UInt8> = 1...8
+
+    /// The mutation in a record.
+    /// - Throws: `ReplayRefusal` naming an unknown type (a newer build wrote it) or a payload that does not decode.
+    public static func decoded(type: UInt8, payload: [UInt8]) throws -> Mutation {
+        guard knownTypes.contains(type) else { throw ReplayRefusal("record type \(type) is unknown to this build") }
+        guard let mutation = decode(type: type, payload: payload) else { throw ReplayRefusal("the payload of a type-\(type) record does not decode") }
+        return mutation
+    }
+
     /// The mutation in a record, or nil when the payload does not decode (a damaged record).
     public static func decode(type: UInt8, payload: [UInt8]) -> Mutation? {
         payload.withUnsafeBytes { decode(type: type, payload: $0) }
@@ -117,34 +128,6 @@ public enum Mutation: Sendable, Equatable {
             return .journeyEdit(edit)
         default:
             return nil
-        }
-    }
-}
-
-extension TenantState {
-    /// Applies a logged mutation again. A mutation that was valid when logged is valid now, since
-    /// it carries its own clock; one that is not (a damaged log) is reported, not applied.
-    public mutating func replay(_ mutation: Mutation, parser: FastIngestParser) throws {
-        switch mutation {
-        case .ingestBody(let nowMs, let anonymousID, let body):
-            let batch = try body.withUnsafeBytes { raw throws in try parser.parse(raw) }
-            _ = try ingest(batch, nowMs: nowMs, anonymousID: anonymousID)
-        case .packedIngestBody(let nowMs, let anonymousID, let packed):
-            let body = try packed.unpacked()
-            let batch = try body.withUnsafeBytes { raw throws in try parser.parse(raw) }
-            _ = try ingest(batch, nowMs: nowMs, anonymousID: anonymousID)
-        case .events(let nowMs, let anonymousID, let events):
-            _ = try ingest(events, nowMs: nowMs, anonymousID: anonymousID)
-        case .merge(let anonymousID, let user):
-            _ = merge(anonymousID: anonymousID, into: user)
-        case .profileEdit(let edit):
-            try apply(edit)
-        case .segmentEdit(let edit):
-            try apply(edit)
-        case .nudgeEdit(let edit):
-            try apply(edit)
-        case .journeyEdit(let edit):
-            try apply(edit)
         }
     }
 }

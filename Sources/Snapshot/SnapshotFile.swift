@@ -80,9 +80,12 @@ public struct SnapshotFile: Sendable {
                 }
                 guard let section = TenantState.Section(rawValue: id) else { throw Damage(file: name, reason: "unknown section \(id)") }
                 guard CRC32C.checksum(compressed) == crc else { throw Damage(file: name, reason: "section \(section.name) checksum mismatch") }
+                // The raw size lies outside the checksum; the size the checksummed frame declares must agree before anything is allocated.
+                guard rawSize <= UInt64(Zstd.maxDecompressedSize), Zstd.declaredSize(compressed) == rawSize else {
+                    throw Damage(file: name, reason: "section \(section.name): raw size \(rawSize) disagrees with its compressed bytes")
+                }
                 infos.append(SectionInfo(section: section, rawBytes: Int(clamping: rawSize), compressedBytes: Int(clamping: size)))
                 if decode {
-                    guard rawSize <= 1 << 36 else { throw Damage(file: name, reason: "section \(section.name) is implausibly large") }
                     do { decoded[section] = try Zstd.decompress(compressed, size: Int(rawSize)) } catch {
                         throw Damage(file: name, reason: "section \(section.name): \(error)")
                     }

@@ -3,12 +3,27 @@ import Runtime
 ///
 ///     u32 payload length | u8 type | u64 sequence | u32 CRC-32C of (type, sequence, payload) | payload
 ///
-/// all little-endian. A segment file `wal-<first sequence, 20 digits>.log` holds consecutive
-/// records; see docs/wal-format.md.
+/// all little-endian. A segment file `wal-<first sequence, 20 digits>.log` starts with an
+/// 8-byte segment header ("BWAL", u16 format version, u16 reserved) and holds consecutive
+/// records; segments written before the header existed start with their first record. See
+/// docs/wal-format.md.
 public enum WALFormat {
     public static let headerSize = 17
     /// Records larger than this are refused on write and taken for damage on read.
     public static let maxPayload = 64 << 20
+
+    public static let segmentMagic: [UInt8] = Array("BWAL".utf8)
+    public static let segmentVersion: UInt16 = 1
+    public static let segmentHeaderSize = 8
+
+    /// The header a new segment starts with.
+    static var segmentHeader: [UInt8] {
+        var writer = BinaryWriter(capacity: segmentHeaderSize)
+        for byte in segmentMagic { writer.write(byte) }
+        writer.write(segmentVersion)
+        writer.write(UInt16(0))
+        return writer.bytes
+    }
 
     public static func segmentName(firstSequence: UInt64) -> String {
         let digits = String(firstSequence)

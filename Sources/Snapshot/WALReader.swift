@@ -29,6 +29,29 @@ public enum WALReader {
         public var description: String { "WAL segment \(segment) is damaged at byte \(offset): \(reason)" }
     }
 
+    /// A segment written in a format version this build does not read (a newer build wrote it).
+    public struct UnsupportedVersion: Error, CustomStringConvertible {
+        public var segment: String
+        public var version: UInt16
+        public var description: String {
+            "WAL segment \(segment) has format version \(version); this build reads version \(WALFormat.segmentVersion) and older"
+        }
+    }
+
+    /// Where a segment's records start: after its header, or at 0 in a segment written before
+    /// headers existed (its first bytes are a record length, never "BWAL", which as a length
+    /// would exceed `WALFormat.maxPayload`). nil: a header cut short, as a crash leaves it.
+    static func firstRecordOffset(_ bytes: UnsafeRawBufferPointer, segment: String) throws -> Int? {
+        let magic = WALFormat.segmentMagic
+        let prefix = min(bytes.count, magic.count)
+        guard prefix > 0, bytes.prefix(prefix).elementsEqual(magic.prefix(prefix)) else { return 0 }
+        guard bytes.count >= WALFormat.segmentHeaderSize else { return nil }
+        var header = BinaryReader(UnsafeRawBufferPointer(rebasing: bytes[magic.count..<WALFormat.segmentHeaderSize]))
+        let version = header.read(UInt16.self)!
+        guard version == WALFormat.segmentVersion else { throw UnsupportedVersion(segment: segment, version: version) }
+        return WALFormat.segmentHeaderSize
+    }
+
     /// Segment file names in `directory`, oldest first.
     public static func segments(in directory: URL) -> [String] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
@@ -52,6 +75,8 @@ public enum WALReader {
             var offset = 0
             var damage: (offset: Int, reason: String)?
             try data.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) in
+                guard let start = try firstRecordOffset(bytes, segment: name) else { damage = (0, "segment header cut short"); return }
+                offset = start
                 while offset < bytes.count {
                     guard bytes.count - offset >= WALFormat.headerSize else { damage = (offset, "incomplete record header"); return }
                     var header = BinaryReader(UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + WALFormat.headerSize)]))

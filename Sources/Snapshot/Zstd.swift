@@ -34,8 +34,24 @@ public enum Zstd {
         try input.withUnsafeBytes { try compress($0, level: level) }
     }
 
-    /// Decompresses into exactly `size` bytes; anything else is damage.
+    /// The most one call decompresses: more than any section or request body this server writes.
+    public static let maxDecompressedSize = 1 << 36
+
+    /// The size a zstd frame says it decompresses to, or nil when the bytes are not a frame
+    /// that records it (`compress` always records it).
+    public static func declaredSize(_ input: UnsafeRawBufferPointer) -> UInt64? {
+        let declared = ZSTD_getFrameContentSize(input.baseAddress, input.count)
+        // UInt64.max - 1 and UInt64.max are ZSTD_CONTENTSIZE_UNKNOWN and ZSTD_CONTENTSIZE_ERROR.
+        return declared < UInt64.max - 1 ? declared : nil
+    }
+
+    /// Decompresses into exactly `size` bytes; anything else is damage. `size` comes from disk,
+    /// so before anything is allocated it must be plausible and agree with the size the zstd
+    /// frame declares (the frame header lies inside the checksummed bytes).
     public static func decompress(_ input: UnsafeRawBufferPointer, size: Int) throws -> [UInt8] {
+        guard size >= 0, size <= maxDecompressedSize else { throw Failure(description: "implausible decompressed size \(size)") }
+        guard let declared = declaredSize(input) else { throw Failure(description: "not a zstd frame with a recorded size") }
+        guard declared == UInt64(size) else { throw Failure(description: "the frame holds \(declared) bytes, expected \(size)") }
         var output = [UInt8](repeating: 0, count: size)
         let written = output.withUnsafeMutableBytes { destination in
             ZSTD_decompress(destination.baseAddress, size, input.baseAddress, input.count)

@@ -98,7 +98,7 @@ struct ServeCommand: AsyncParsableCommand {
                 _ = try await tenant.recover(storage: storage, logger: logger)
             } catch {
                 logger.critical("cannot recover tenant", metadata: ["tenant": "\(tenant.id)", "error": "\(error)"])
-                FileHandle.standardError.write(Data("beacon: cannot recover tenant '\(tenant.id)': \(error)\n(start with --force-recover to keep what precedes the damage)\n".utf8))
+                FileHandle.standardError.write(Data("beacon: cannot recover tenant '\(tenant.id)': \(error)\n(--force-recover starts anyway: it keeps what precedes damage in a WAL and skips records that cannot be applied)\n".utf8))
                 Foundation.exit(3)
             }
         }

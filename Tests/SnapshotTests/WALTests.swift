@@ -98,13 +98,13 @@ import Testing
         for mutation in Self.mutations { _ = try log.append(mutation) }
         let segment = directory.appendingPathComponent(WALReader.segments(in: directory)[0])
         var bytes = try Data(contentsOf: segment)
-        bytes[WALFormat.headerSize + 3] ^= 0x40      // a bit flip in the first record's payload
+        bytes[WALFormat.segmentHeaderSize + WALFormat.headerSize + 3] ^= 0x40      // a bit flip in the first record's payload
         try bytes.write(to: segment)
         #expect(throws: WALReader.Corruption.self) { try WALReader.scan(directory) { _ in } }
         var count = 0
         let report = try WALReader.scan(directory, force: true, truncateTornTail: false) { _ in count += 1 }
         #expect(count == 0)
-        #expect(report.tornTail?.offset == 0)
+        #expect(report.tornTail?.offset == WALFormat.segmentHeaderSize)
     }
 
     @Test func replayingTheLogEqualsApplyingDirectly() throws {

@@ -59,6 +59,17 @@ extension BinaryWriter {
 }
 
 extension BinaryReader {
+    /// A `u64` count or total that must fit an `Int`; nil (damage) when it does not.
+    public mutating func readCount() -> Int? {
+        read(UInt64.self).flatMap { Int(exactly: $0) }
+    }
+
+    /// An array of `u64` counts that must each fit an `Int`.
+    public mutating func readCounts() -> [Int]? {
+        guard let values = readArray(UInt64.self), values.allSatisfy({ $0 <= UInt64(Int.max) }) else { return nil }
+        return values.map { Int($0) }
+    }
+
     public mutating func readArray<T: FixedWidthInteger>(_: T.Type = T.self) -> [T]? {
         guard let count = read(UInt64.self), count <= UInt64(remaining / MemoryLayout<T>.size) else { return nil }
         let n = Int(count)

@@ -41,8 +41,8 @@ extension Journeys {
                   let updated = r.read(Int64.self), let snapshotCount = r.read(UInt32.self), Int(snapshotCount) <= r.remaining else { return nil }
             var j = Journey(id: Int(id), name: d.name, steps: d.steps, windowDays: d.windowDays, status: d.status, createdMs: created, updatedMs: updated)
             for _ in 0..<snapshotCount {
-                guard let day = r.read(DayNumber.self), let users = r.readArray(UInt64.self) else { return nil }
-                j.snapshots.append(JourneySnapshot(day: day, users: users.map { Int($0) }))
+                guard let day = r.read(DayNumber.self), let users = r.readCounts() else { return nil }
+                j.snapshots.append(JourneySnapshot(day: day, users: users))
             }
             guard let decisionCount = r.read(UInt32.self), Int(decisionCount) <= r.remaining else { return nil }
             for _ in 0..<decisionCount {

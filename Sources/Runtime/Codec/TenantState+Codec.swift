@@ -148,7 +148,7 @@ extension TenantState {
             propertySets.keys = keys; propertySets.values = values; propertySets.sets = sets
             propertySets.pairStarts = starts; propertySets.pairKeys = pairKeys; propertySets.pairValues = pairValues
         case .eventLog:
-            guard let evicted = r.read(UInt64.self), let count = r.read(UInt32.self), count >= 1 else { return false }
+            guard let evicted = r.readCount(), let count = r.read(UInt32.self), count >= 1 else { return false }
             var chunks: [EventColumns] = []
             for _ in 0..<count {
                 guard let columns = EventColumns.decode(from: &r, users: users) else { return false }
@@ -156,7 +156,7 @@ extension TenantState {
             }
             let open = chunks.removeLast()
             guard chunks.allSatisfy({ $0.count == EventLog.chunkCapacity }), open.count < EventLog.chunkCapacity else { return false }
-            log.evictedEvents = Int(evicted)
+            log.evictedEvents = evicted
             log.sealed = chunks.map(SealedChunk.init)
             log.open = open
             log.open.reserve(EventLog.chunkCapacity)
@@ -165,16 +165,16 @@ extension TenantState {
             var all: [DayIndex] = []
             for _ in 0..<count {
                 var day = DayIndex()
-                guard let active = r.readBitmap(), let newUsers = r.readBitmap(), let events = r.read(UInt64.self),
+                guard let active = r.readBitmap(), let newUsers = r.readBitmap(), let events = r.readCount(),
                       let typeCount = r.read(UInt32.self) else { return false }
-                day.active = active; day.newUsers = newUsers; day.eventCount = Int(events)
+                day.active = active; day.newUsers = newUsers; day.eventCount = events
                 for _ in 0..<typeCount {
                     guard let bitmap = r.readBitmap() else { return false }
                     day.typeUsers.append(bitmap)
                 }
-                guard let typeCounts = r.readArray(UInt64.self), let pageCounts = r.readArray(UInt64.self),
+                guard let typeCounts = r.readCounts(), let pageCounts = r.readCounts(),
                       typeCounts.count == day.typeUsers.count else { return false }
-                day.typeCounts = typeCounts.map { Int($0) }; day.pageCounts = pageCounts.map { Int($0) }
+                day.typeCounts = typeCounts; day.pageCounts = pageCounts
                 day.typeExtraCounts = Array(repeating: [:], count: day.typeUsers.count)
                 all.append(day)
             }
@@ -191,14 +191,14 @@ extension TenantState {
             guard let first = r.readArray(Int64.self), let last = r.readArray(Int64.self), let counts = r.readArray(UInt32.self),
                   let accountIDs = r.readArray(UInt32.self), let latest = r.readArray(UInt32.self), let recent = r.readArray(UInt32.self),
                   let external = r.readArray(UInt32.self), let merged = r.readArray(UInt32.self), let anonymous = r.readArray(UInt8.self),
-                  let mergedCount = r.read(UInt64.self),
+                  let mergedCount = r.readCount(),
                   Set([first.count, last.count, counts.count, accountIDs.count, latest.count, recent.count, external.count, merged.count, anonymous.count]).count == 1
             else { return false }
             users.summaries = (0..<first.count).map { i in
                 UserSummary(firstSeen: first[i], lastSeen: last[i], eventCount: counts[i], account: accountIDs[i], latestProperties: latest[i],
                             recentProperties: recent[i], externalID: external[i], mergedInto: merged[i], isAnonymous: anonymous[i] != 0)
             }
-            users.mergedCount = Int(mergedCount)
+            users.mergedCount = mergedCount
         case .accounts:
             guard let first = r.readArray(Int64.self), let last = r.readArray(Int64.self), let counts = r.readArray(UInt32.self),
                   first.count == last.count, first.count == counts.count else { return false }
@@ -210,9 +210,9 @@ extension TenantState {
             accounts.summaries = (0..<first.count).map { AccountSummary(firstSeen: first[$0], lastSeen: last[$0], eventCount: counts[$0]) }
             accounts.users = bitmaps
         case .counters:
-            guard let totals = r.readArray(UInt64.self), let ingested = r.read(UInt64.self), let newest = r.read(Int64.self),
+            guard let totals = r.readCounts(), let ingested = r.readCount(), let newest = r.read(Int64.self),
                   let version = r.read(UInt64.self) else { return false }
-            typeTotals = totals.map { Int($0) }; eventsIngested = Int(ingested)
+            typeTotals = totals; eventsIngested = ingested
             newestTimestampMs = newest == .min ? nil : newest; self.version = version
         case .profiles:
             guard let decoded = Profiles.decode(from: &r) else { return false }

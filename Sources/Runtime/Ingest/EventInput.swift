@@ -47,4 +47,7 @@ public enum IngestLimits {
     public static let maxFieldBytes = 1024
     /// Events may be at most this far ahead of the server's clock.
     public static let maxFutureMs: Int64 = 24 * 3_600_000
+    /// Times the calendar computes without overflow (about ±142,000 years); checked on every
+    /// path, replay included, since it guards arithmetic rather than policy.
+    public static let computableTimestampsMs: ClosedRange<Int64> = -(1 << 52)...(1 << 52)
 }

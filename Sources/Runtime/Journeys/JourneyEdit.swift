@@ -31,7 +31,7 @@ extension TenantState {
         switch edit {
         case .create(let d, let id, let nowMs):
             journeys.byID[id] = Journey(id: id, name: d.name, steps: d.steps, windowDays: d.windowDays, status: d.status, createdMs: nowMs, updatedMs: nowMs)
-            journeys.nextID = max(journeys.nextID, id + 1)
+            journeys.nextID = max(journeys.nextID, id &+ 1)   // &+: an id read back from the WAL must not trap
         case .update(let d, let id, let nowMs):
             var journey = journeys.byID[id]!
             if journey.steps != d.steps { journey.snapshots = []; journey.decisions = [:] }   // the old record described other steps

@@ -66,7 +66,7 @@ extension TenantState {
             nudge.audience = audienceNow(d.targetSegment)
             for user in nudge.audience.members { nudge.logAudience(AudienceEntry(user: user, atMs: nowMs, entered: true)) }
             nudges.byID[id] = nudge
-            nudges.nextID = max(nudges.nextID, id + 1)
+            nudges.nextID = max(nudges.nextID, id &+ 1)   // &+: an id read back from the WAL must not trap
         case .update(let d, let id, let nowMs):
             var nudge = nudges.byID[id]!
             let retarget = nudge.targetSegment != d.targetSegment

@@ -65,7 +65,7 @@ extension TenantState {
             profiles.accounts[internAccount(account).rawValue, default: AccountProfile()].owner = owner
         case .addAccountNote(let account, let note):
             profiles.accounts[internAccount(account).rawValue, default: AccountProfile()].notes.append(note)
-            profiles.nextNoteID = max(profiles.nextNoteID, note.id + 1)
+            profiles.nextNoteID = max(profiles.nextNoteID, note.id &+ 1)
         case .deleteAccountNote(let account, let noteID):
             profiles.accounts[accountIndex(account)!.rawValue]?.notes.removeAll { $0.id == noteID }
         case .setUserProperties(let user, let changes):
@@ -79,7 +79,7 @@ extension TenantState {
             }
         case .addUserNote(let user, let note):
             profiles.users[knownUser(user)!, default: UserProfile()].notes.append(note)
-            profiles.nextNoteID = max(profiles.nextNoteID, note.id + 1)
+            profiles.nextNoteID = max(profiles.nextNoteID, note.id &+ 1)
         case .deleteUserNote(let user, let noteID):
             profiles.users[knownUser(user)!]?.notes.removeAll { $0.id == noteID }
         }

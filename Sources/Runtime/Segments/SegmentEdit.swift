@@ -60,7 +60,7 @@ extension TenantState {
             let members = segmentMembers(rules, nowMs: nowMs)
             segments.byID[id] = Segment(id: id, name: name, folder: folder, isStatic: isStatic, rules: rules,
                                         createdMs: nowMs, updatedMs: nowMs, members: members)
-            segments.nextID = max(segments.nextID, id + 1)
+            segments.nextID = max(segments.nextID, id &+ 1)   // &+: an id read back from the WAL must not trap
             if let folder { addFolder(folder) }
         case .update(let id, let name, let folder, let rules, let nowMs):
             var segment = segments.byID[id]!

@@ -12,17 +12,21 @@ extension TenantState {
     }
 
     /// Checks a batch without changing anything; returns whether an event needs an anonymous id.
-    public func validate(_ batch: ParsedBatch, nowMs: Int64) throws(IngestValidationError) -> Bool {
+    /// - Parameter judgingLimits: false when replaying a batch accepted earlier: then only what
+    ///   applying needs is checked, never the limits of acceptance (retention, the clock), which
+    ///   may have changed since it was accepted.
+    public func validate(_ batch: ParsedBatch, nowMs: Int64, judgingLimits: Bool = true) throws(IngestValidationError) -> Bool {
+        try checkClock(nowMs)
         var needsAnonymous = false
         for (position, event) in batch.events.enumerated() {
             let i: Int? = batch.isBatch ? position : nil   // a single-event body names the bare field
             if event.event_type.offset == CI_ABSENT || event.event_type.length == 0 {
                 throw IngestValidationError(index: i, field: "event_type", message: "is required")
             }
-            if event.has_timestamp != 0, let problem = timestampProblem(event.timestamp_ms, nowMs: nowMs) {
+            if event.has_timestamp != 0, let problem = timestampProblem(event.timestamp_ms, nowMs: nowMs, judgingLimits: judgingLimits) {
                 throw IngestValidationError(index: i, field: "timestamp", message: problem)
             }
-            if event.page.offset == CI_ABSENT, batch.bytes(event.event_type).elementsEqual("page_view".utf8) {
+            if judgingLimits, event.page.offset == CI_ABSENT, batch.bytes(event.event_type).elementsEqual("page_view".utf8) {
                 throw IngestValidationError(index: i, field: "page_url", message: "is required for page_view events")
             }
             if event.user.offset == CI_ABSENT && event.anonymous_id.offset == CI_ABSENT { needsAnonymous = true }
@@ -71,17 +75,19 @@ extension TenantState {
     }
 
     /// Checks events without changing anything; returns whether one needs an anonymous id.
-    public func validate(_ events: [EventInput], nowMs: Int64) throws(IngestValidationError) -> Bool {
-        if events.count > IngestLimits.maxBatchEvents {
+    /// - Parameter judgingLimits: false when replaying, as for a parsed batch.
+    public func validate(_ events: [EventInput], nowMs: Int64, judgingLimits: Bool = true) throws(IngestValidationError) -> Bool {
+        try checkClock(nowMs)
+        if judgingLimits, events.count > IngestLimits.maxBatchEvents {
             throw IngestValidationError(index: nil, field: "events", message: "holds \(events.count) events; at most \(IngestLimits.maxBatchEvents) are allowed")
         }
         var needsAnonymous = false
         for (i, event) in events.enumerated() {
             if event.eventType.isEmpty { throw IngestValidationError(index: i, field: "event_type", message: "is required") }
-            if let ts = event.timestampMs, let problem = timestampProblem(ts, nowMs: nowMs) {
+            if let ts = event.timestampMs, let problem = timestampProblem(ts, nowMs: nowMs, judgingLimits: judgingLimits) {
                 throw IngestValidationError(index: i, field: "timestamp", message: problem)
             }
-            if event.page == nil && event.eventType == "page_view" {
+            if judgingLimits, event.page == nil && event.eventType == "page_view" {
                 throw IngestValidationError(index: i, field: "page_url", message: "is required for page_view events")
             }
             if event.user == nil { needsAnonymous = true }
@@ -107,16 +113,26 @@ extension TenantState {
         return IngestReceipt(accepted: events.count, anonymousID: generated)
     }
 
-    /// Why `timestampMs` cannot be accepted now, or nil when it can.
-    public func timestampProblem(_ timestampMs: Int64, nowMs: Int64) -> String? {
+    /// Why `timestampMs` cannot be accepted now, or nil when it can. Without `judgingLimits`
+    /// (replay) only a time the calendar cannot compute is refused.
+    public func timestampProblem(_ timestampMs: Int64, nowMs: Int64, judgingLimits: Bool = true) -> String? {
+        if !IngestLimits.computableTimestampsMs.contains(timestampMs) { return "is outside the range of times this server handles" }
+        guard judgingLimits else { return nil }
         if timestampMs > nowMs &+ IngestLimits.maxFutureMs { return "is more than 24 hours in the future" }
         // Whatever the retention ("keep all" included): an older instant would stretch the day
-        // indexes over millions of days, or overflow the calendar.
+        // indexes over millions of days.
         if timestampMs < SupportedTime.earliestMs { return "is before 2000-01-01, the earliest time Beacon keeps" }
         if settings.retentionDays > 0, timestampMs < nowMs &- Int64(settings.retentionDays) &* TenantCalendar.dayMs {
             return "is older than the tenant's retention of \(settings.retentionDays) days"
         }
         return nil
+    }
+
+    /// The clock a write is applied with comes from the WAL on replay: it must be computable too.
+    private func checkClock(_ nowMs: Int64) throws(IngestValidationError) {
+        guard IngestLimits.computableTimestampsMs.contains(nowMs) else {
+            throw IngestValidationError(index: nil, field: "clock", message: "\(nowMs) is outside the range of times this server handles")
+        }
     }
 
     // MARK: - Interning
