@@ -91,9 +91,9 @@ public actor TenantActor {
         let needsAnonymous = try state.validate(batch, nowMs: now)
         let anonymousID = needsAnonymous ? AnonymousID.make(tenant: settings.id, visitor: visitor) : ""
         var sequence: UInt64?
-        if log != nil {
+        sequence = try logWrite {
             guard let body else { throw TenantUnavailable(reason: "the write reached the tenant without its logged form; retry") }
-            sequence = try logWrite(.packedIngestBody(nowMs: now, anonymousID: anonymousID, body: body))
+            return .packedIngestBody(nowMs: now, anonymousID: anonymousID, body: body)
         }
         let receipt = state.applyValidated(batch, nowMs: now, anonymousID: needsAnonymous ? anonymousID : nil)
         afterIngest(receipt, now: now)
@@ -178,8 +178,8 @@ public actor TenantActor {
     /// Logs and applies a record the tenant derives from its own data (audience moves, journey
     /// snapshots): written like any other, not waited for, since a lost one is worked out again
     /// after recovery.
-    private func recordDerived(_ mutation: Mutation, what: String, apply: (inout TenantState) throws -> Void) {
-        do { _ = try logWrite(mutation) } catch is StorageFailed {
+    func recordDerived(_ mutation: Mutation, what: String, apply: (inout TenantState) throws -> Void) {
+        do { _ = try logWrite(mutation, underRequestKey: false) } catch is StorageFailed {
             // Reported once by logWrite; worked out again after the restart.
         } catch {
             logger.error("could not log \(what)", metadata: ["error": "\(error)"])
@@ -277,12 +277,32 @@ public actor TenantActor {
 
     /// Appends to the WAL when there is one. A refusal because storage failed is said once, loudly,
     /// whichever policy found it (under `interval` no writer waits for the fsync that failed).
-    private func logWrite(_ mutation: Mutation) throws -> UInt64? {
-        guard let log else { return nil }
-        do { return try log.append(mutation) } catch let failed as StorageFailed {
-            reportStorageFailure(failed.cause)
-            throw failed
+    /// A write made for a request with an `Idempotency-Key` is logged together with the key (one
+    /// record) and the key registered before the write applies, in the same turn of the actor: a
+    /// retry can then never apply it twice, concurrent or after a crash.
+    /// - Parameters:
+    ///   - makeMutation: the write's record, made only when there is a log to append it to.
+    ///   - underRequestKey: false for records the tenant derives on its own (audience moves,
+    ///     snapshots of journeys, answers), which belong to no request's key.
+    private func logWrite(_ makeMutation: () throws -> Mutation, underRequestKey: Bool = true) throws -> UInt64? {
+        let keyed = underRequestKey ? Self.idempotentRequest : nil
+        if let keyed, state.idempotency.entry(keyed.key) != nil { throw IdempotentRepeat(key: keyed.key) }
+        let atMs = clock()
+        var sequence: UInt64?
+        if let log {
+            var record = try makeMutation()
+            if let keyed { record = .idempotent(key: keyed.key, fingerprint: keyed.fingerprint, atMs: atMs, write: record) }
+            do { sequence = try log.append(record) } catch let failed as StorageFailed {
+                reportStorageFailure(failed.cause)
+                throw failed
+            }
         }
+        if let keyed { state.registerIdempotencyKey(keyed.key, fingerprint: keyed.fingerprint, atMs: atMs) }
+        return sequence
+    }
+
+    private func logWrite(_ mutation: Mutation, underRequestKey: Bool = true) throws -> UInt64? {
+        try logWrite({ mutation }, underRequestKey: underRequestKey)
     }
 
     private var storageFailureReported = false

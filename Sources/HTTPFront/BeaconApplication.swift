@@ -13,6 +13,7 @@ public enum BeaconApplication {
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: AuthMiddleware(registry: registry, openPaths: ["/health", "/metrics", "/admin/snapshot"]))
         router.add(middleware: RateLimitMiddleware(limiter: RateLimiter(limits: configuration.rateLimits)))
+        router.add(middleware: IdempotencyMiddleware(bodyLimit: configuration.bodyLimitBytes))
         IngestRoutes(parsers: IngestParserPool(), bodyLimit: configuration.bodyLimitBytes).add(to: router)
         ActivityRoutes().add(to: router)
         MetricsAPIRoutes().add(to: router)

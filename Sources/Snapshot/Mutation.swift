@@ -17,6 +17,11 @@ public enum Mutation: Sendable, Equatable {
     case segmentEdit(SegmentEdit)
     case nudgeEdit(NudgeEdit)
     case journeyEdit(JourneyEdit)
+    /// A write that came with an `Idempotency-Key`: the key is logged in the same record as the
+    /// write, so a crash can never keep one without the other.
+    indirect case idempotent(key: String, fingerprint: UInt64, atMs: Int64, write: Mutation)
+    /// The answer a keyed write got, for the retries that come after a restart.
+    case idempotentAnswer(key: String, status: Int, body: [UInt8])
 
     /// The record type byte in the WAL.
     public var typeCode: UInt8 {
@@ -29,6 +34,8 @@ public enum Mutation: Sendable, Equatable {
         case .segmentEdit: 6
         case .nudgeEdit: 7
         case .journeyEdit: 8
+        case .idempotent: 9
+        case .idempotentAnswer: 10
         }
     }
 
@@ -60,12 +67,17 @@ public enum Mutation: Sendable, Equatable {
             edit.encode(into: &writer)
         case .journeyEdit(let edit):
             edit.encode(into: &writer)
+        case .idempotent(let key, let fingerprint, let atMs, let write):
+            writer.write(key); writer.write(fingerprint); writer.write(atMs)
+            writer.write(write.typeCode); writer.write(bytes: write.encodedPayload())
+        case .idempotentAnswer(let key, let status, let body):
+            writer.write(key); writer.write(UInt16(clamping: status)); writer.write(bytes: body)
         }
         return writer.bytes
     }
 
     /// The record types this build writes and reads.
-    public static let knownTypes: ClosedRange<UInt8> = 1...8
+    public static let knownTypes: ClosedRange<UInt8> = 1...10
 
     /// The mutation in a record.
     /// - Throws: `ReplayRefusal` naming an unknown type (a newer build wrote it) or a payload that does not decode.
@@ -126,6 +138,15 @@ public enum Mutation: Sendable, Equatable {
         case 8:
             guard let edit = JourneyEdit.decode(from: &reader), reader.remaining == 0 else { return nil }
             return .journeyEdit(edit)
+        case 9:
+            // The wrapped write is never itself keyed: one level only.
+            guard let key = reader.readString(), let fingerprint = reader.read(UInt64.self), let atMs = reader.read(Int64.self),
+                  let innerType = reader.read(UInt8.self), innerType != 9, innerType != 10, let innerPayload = reader.readBytes(),
+                  reader.remaining == 0, let write = decode(type: innerType, payload: innerPayload) else { return nil }
+            return .idempotent(key: key, fingerprint: fingerprint, atMs: atMs, write: write)
+        case 10:
+            guard let key = reader.readString(), let status = reader.read(UInt16.self), let body = reader.readBytes(), reader.remaining == 0 else { return nil }
+            return .idempotentAnswer(key: key, status: Int(status), body: Array(body))
         default:
             return nil
         }

@@ -36,6 +36,11 @@ extension TenantState {
                 try apply(edit)
             case .journeyEdit(let edit):
                 try apply(edit)
+            case .idempotent(let key, let fingerprint, let atMs, let write):
+                registerIdempotencyKey(key, fingerprint: fingerprint, atMs: atMs)
+                try replay(write, parser: parser)
+            case .idempotentAnswer(let key, let status, let body):
+                recordIdempotentAnswer(key, IdempotencyKeys.Answer(status: status, body: body))
             }
         } catch let refusal as ReplayRefusal {
             throw refusal

@@ -30,18 +30,24 @@ struct ImportCommand: AsyncParsableCommand {
         let progress = ImportProgress(totalBytes: totalBytes)
         let client = ImportClient(baseURL: url, apiKey: apiKey, onWait: { seconds, reason in await progress.waiting(seconds: seconds, reason: reason) })
         let reader = BatchReader(handle: input, batchSize: batchSize)
+        // Each request carries an Idempotency-Key unique to this run, so a retry after a lost answer
+        // (a timeout, a storage fault) never applies a batch twice.
+        let run = String(UInt64.random(in: 0...UInt64.max), radix: 36)
         try await withThrowingTaskGroup(of: Void.self) { group in
             var inFlight = 0
+            var requestNumber = 0
             while let piece = try reader.next() {
                 if inFlight >= concurrency { try await group.next(); inFlight -= 1 }
                 let bytesRead = reader.bytesRead
+                requestNumber += 1
+                let key = "import-\(run)-\(requestNumber)"
                 group.addTask {
                     switch piece {
                     case .events(let body, let count):
-                        try await client.post("/ingest", body: body)
+                        try await client.post("/ingest", body: body, idempotencyKey: key)
                         await progress.sent(events: count, bytesRead: bytesRead)
                     case .merges(let bodies):
-                        for body in bodies { try await client.post("/ingest/merge", body: body) }
+                        for (i, body) in bodies.enumerated() { try await client.post("/ingest/merge", body: body, idempotencyKey: "\(key)-\(i)") }
                         await progress.merged(bodies.count)
                     }
                 }
@@ -155,11 +161,12 @@ struct ImportClient: Sendable {
         ((try? JSONSerialization.jsonObject(with: data)) as? [String: Any]).flatMap { $0["error"] as? [String: Any] }?["code"] as? String
     }
 
-    func post(_ path: String, body: Data) async throws {
+    func post(_ path: String, body: Data, idempotencyKey: String) async throws {
         var request = URLRequest(url: URL(string: baseURL + path)!)
         request.httpMethod = "POST"
         request.setValue("application/json", forHTTPHeaderField: "Content-Type")
         request.setValue(apiKey, forHTTPHeaderField: "x-api-key")
+        request.setValue(idempotencyKey, forHTTPHeaderField: "Idempotency-Key")
         var storageRetries = 0
         while true {
             let (data, response) = try await URLSession.shared.upload(for: request, from: body)
@@ -169,6 +176,8 @@ struct ImportClient: Sendable {
             // A rate limit or a recovering tenant passes: wait as long as the server asks, however
             // often. A storage fault may not, so it is retried a few times only.
             let code = Self.errorCode(data)
+            // Applied by an earlier attempt whose answer was lost: done, not to be sent again.
+            if status == 409 && code == "idempotency_key_used" { return }
             let passes = status == 429 || (status == 503 && code == "unavailable")
             if status == 503 && code == "storage_unavailable" && storageRetries < 4 { storageRetries += 1 } else if !passes {
                 throw ImportError(description: "POST \(path) answered \(status): \(String(decoding: data, as: UTF8.self))")

@@ -3,7 +3,7 @@
 /// and their hash tables rebuilt on load.
 extension TenantState {
     public enum Section: UInt32, CaseIterable, Sendable {
-        case identities = 1, propertySets, eventLog, days, minutes, users, accounts, counters, profiles, accountDays, typeRepeats, segments, nudges, journeys, nudgeTotals
+        case identities = 1, propertySets, eventLog, days, minutes, users, accounts, counters, profiles, accountDays, typeRepeats, segments, nudges, journeys, nudgeTotals, idempotency
 
         public var name: String { String(describing: self) }
 
@@ -64,6 +64,8 @@ extension TenantState {
             journeys.encode(into: &w)
         case .nudgeTotals:
             nudges.encodeTotals(into: &w)
+        case .idempotency:
+            idempotency.encode(into: &w)
         case .typeRepeats:
             w.write(UInt32(days.days.count))
             for day in days.days {
@@ -231,6 +233,9 @@ extension TenantState {
             journeys = decoded
         case .nudgeTotals:
             return nudges.decodeTotals(from: &r)
+        case .idempotency:
+            guard let decoded = IdempotencyKeys.decode(from: &r) else { return false }
+            idempotency = decoded
         case .segments:
             guard let decoded = Segments.decode(from: &r) else { return false }
             segments = decoded   // dynamic memberships are worked out whole at the first refresh

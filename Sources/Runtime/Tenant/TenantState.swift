@@ -23,6 +23,8 @@ public struct TenantState: Sendable {
     public internal(set) var segments = Segments()
     public internal(set) var nudges = Nudges()
     public internal(set) var journeys = Journeys()
+    /// Idempotency keys of the last 24 hours' writes, with their answers.
+    public internal(set) var idempotency = IdempotencyKeys()
     /// Events per event type since the start (never evicted).
     public internal(set) var typeTotals: [Int] = []
 

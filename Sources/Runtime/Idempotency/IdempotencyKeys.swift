@@ -1,0 +1,83 @@
+/// The `Idempotency-Key`s of a tenant's writes in the last 24 hours, with the answer each got, so
+/// a client's retry is answered the first answer and applies nothing. Logged with the write they
+/// belong to (one WAL record), kept in snapshots, and bounded: past `maxKeys` keys or
+/// `maxStoredBytes` bytes the oldest are forgotten early.
+public struct IdempotencyKeys: Sendable, Equatable {
+    public struct Answer: Sendable, Equatable {
+        public var status: Int
+        public var body: [UInt8]
+        public init(status: Int, body: [UInt8]) { self.status = status; self.body = body }
+    }
+
+    public struct Entry: Sendable, Equatable {
+        public var key: String
+        /// A hash of the method, path and body the key first came with.
+        public var fingerprint: UInt64
+        public var atMs: Int64
+        /// Nil until the answer is recorded (and for answers larger than `maxAnswerBytes`).
+        public var answer: Answer?
+    }
+
+    public static let windowMs: Int64 = 24 * 3_600_000
+    public static let maxKeys = 100_000
+    public static let maxKeyBytes = 255
+    public static let maxAnswerBytes = 16 << 10
+    public static let maxStoredBytes = 64 << 20
+
+    private(set) var entries: [String: Entry] = [:]
+    /// Keys in the order they were first used; `head` is the oldest still kept.
+    private(set) var order: [String] = []
+    private var head = 0
+    private(set) var storedBytes = 0
+
+    public init() {}
+
+    public var count: Int { entries.count }
+
+    public func entry(_ key: String) -> Entry? { entries[key] }
+
+    /// Records that a write with `key` was applied at `atMs` (its answer comes later).
+    public mutating func register(_ key: String, fingerprint: UInt64, atMs: Int64) {
+        guard entries[key] == nil else { return }
+        entries[key] = Entry(key: key, fingerprint: fingerprint, atMs: atMs, answer: nil)
+        order.append(key)
+        storedBytes += key.utf8.count
+        forgetOld(nowMs: atMs)
+    }
+
+    /// Keeps the answer `key`'s write got, unless it is too large to keep.
+    public mutating func recordAnswer(_ key: String, _ answer: Answer) {
+        guard entries[key]?.answer == nil, entries[key] != nil, answer.body.count <= Self.maxAnswerBytes else { return }
+        entries[key]!.answer = answer
+        storedBytes += answer.body.count
+    }
+
+    /// Forgets keys older than the window, and the oldest beyond the bounds.
+    public mutating func forgetOld(nowMs: Int64) {
+        while head < order.count {
+            let key = order[head]
+            guard let entry = entries[key] else { head += 1; continue }
+            let expired = nowMs &- entry.atMs > Self.windowMs
+            guard expired || entries.count > Self.maxKeys || storedBytes > Self.maxStoredBytes else { break }
+            entries[key] = nil
+            storedBytes -= key.utf8.count + (entry.answer?.body.count ?? 0)
+            head += 1
+        }
+        if head > 1024 && head * 2 > order.count { order.removeFirst(head); head = 0 }
+    }
+
+    /// Every kept entry, oldest first (for snapshots).
+    public var entriesInOrder: [Entry] { order[head...].compactMap { entries[$0] } }
+
+    /// A fingerprint of a request: FNV-1a over its method, path and body; stable across restarts.
+    public static func fingerprint(method: String, path: String, body: some Sequence<UInt8>) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        func add(_ byte: UInt8) { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
+        for byte in method.utf8 { add(byte) }
+        add(0)
+        for byte in path.utf8 { add(byte) }
+        add(0)
+        for byte in body { add(byte) }
+        return hash
+    }
+}
