@@ -12,15 +12,16 @@ import Synchronization
 public actor TenantActor {
     public nonisolated let settings: TenantSettings
     var state: TenantState
-    private let clock: @Sendable () -> Int64
+    let clock: @Sendable () -> Int64
     private let eventsCounter: Counter
     private var log: WriteAheadLog?
     private var syncer: WALSyncer?
-    private var storage: StorageSettings?
-    private var logger = Logger(label: "beacon.tenant")
+    var storage: StorageSettings?
+    var logger = Logger(label: "beacon.tenant")
     private var snapshotSequence: UInt64 = 0
-    private var eventsAtLastSnapshot = 0
-    private var snapshotInFlight = false
+    var eventsAtLastSnapshot = 0
+    var snapshotInFlight = false
+    var lastSnapshotAt = DispatchTime.now()
     private let parser = FastIngestParser()
     /// Readable without waiting for the actor, so requests during a long recovery get a quick 503.
     private nonisolated let readiness = Mutex(Readiness.ready)
@@ -159,8 +160,8 @@ public actor TenantActor {
         return try body(state)
     }
 
-    private var lastSegmentRefresh = DispatchTime.now()
-    private var lastRefreshCostNs: UInt64 = 0
+    var lastSegmentRefresh = DispatchTime.now()
+    var lastRefreshCostNs: UInt64 = 0
 
     /// Re-judges the users touched since the last refresh, then moves the audiences of the nudges
     /// that target a changed segment (the audience refresh trigger), logging each move.
@@ -237,11 +238,7 @@ public actor TenantActor {
             refreshSegments()
             takeDueJourneySnapshots()
         }
-        if let storage, storage.snapshotEveryEvents > 0, !snapshotInFlight,
-           state.eventsIngested - eventsAtLastSnapshot >= storage.snapshotEveryEvents {
-            eventsAtLastSnapshot = state.eventsIngested   // one request per threshold, however many writes follow
-            Task { try? await self.snapshot() }
-        }
+        // Snapshots due by time or event count are taken by the maintenance service.
     }
 
     /// Edits are small JSON bodies; this bounds what one can add.
@@ -332,69 +329,25 @@ public actor TenantActor {
 
     // MARK: - Durability
 
-    /// Rebuilds the tenant from its WAL, then opens the WAL for new writes. Until it returns, the
-    /// tenant answers requests with `TenantUnavailable`.
-    public func recover(storage: StorageSettings, logger: Logger) throws -> WALReader.Report {
+    /// Rebuilds the tenant from its snapshot and WAL (off the actor, see `TenantRecovery`), then
+    /// opens the WAL for new writes. Until it returns, the tenant answers `TenantUnavailable`.
+    public func recover(storage: StorageSettings, logger: Logger) async throws -> WALReader.Report {
         readiness.withLock { $0 = .recovering }
         writesLogged.withLock { $0 = true }
-        let directory = storage.walDirectory(tenant: settings.id)
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         self.storage = storage
         self.logger = logger
-        let started = Date()
-        let store = storage.snapshotStore(tenant: settings.id)
-        store.removeTemporaryFiles()
-        let (loaded, skipped) = store.loadNewest(settings: settings)
-        for damage in skipped {
-            logger.error("skipped a damaged snapshot", metadata: ["tenant": "\(settings.id)", "reason": "\(damage)"])
-        }
-        var walPosition: UInt64 = 0
-        if let loaded {
-            state = loaded.state
-            walPosition = loaded.header.walPosition
-            eventsAtLastSnapshot = state.eventsIngested
-            logger.info("loaded snapshot", metadata: ["tenant": "\(settings.id)", "file": "\(loaded.file)", "mb": "\(loaded.bytes >> 20)",
-                                                      "events": "\(state.eventsIngested)", "wal_position": "\(walPosition)",
-                                                      "seconds": "\(String(format: "%.2f", Date().timeIntervalSince(started)))"])
-        }
-        snapshotSequence = store.files().first?.sequence ?? 0
-        var lastProgress = started
-        var replayed = 0
-        var skippedRecords = 0
-        let report = try WALReader.scan(directory, afterSequence: walPosition, force: storage.forceRecover) { record in
-            // Every record was accepted and acknowledged: one that does not apply stops the start.
-            do {
-                try state.replay(try Mutation.decoded(type: record.type, payload: record.payload), parser: parser)
-            } catch {
-                let failure = WALReplayFailure(tenant: settings.id, sequence: record.sequence, reason: "\(error)")
-                guard storage.forceRecover else { throw failure }
-                skippedRecords += 1
-                logger.error("skipped a WAL record that cannot be applied (--force-recover)",
-                             metadata: ["tenant": "\(settings.id)", "sequence": "\(record.sequence)", "reason": "\(error)"])
-            }
-            replayed += 1
-            if Date().timeIntervalSince(lastProgress) >= 1 {
-                lastProgress = Date()
-                logger.info("recovering", metadata: ["tenant": "\(settings.id)", "records": "\(replayed)", "events": "\(state.eventsIngested)",
-                                                     "events_per_s": "\(Int(Double(state.eventsIngested) / lastProgress.timeIntervalSince(started)))"])
-            }
-        }
-        if let torn = report.tornTail {
-            logger.warning("dropped a torn WAL record", metadata: ["tenant": "\(settings.id)", "segment": "\(torn.segment)", "offset": "\(torn.offset)"])
-        }
-        if skippedRecords > 0 {
-            logger.error("skipped WAL records", metadata: ["tenant": "\(settings.id)", "count": "\(skippedRecords)"])
-        }
-        let seconds = Date().timeIntervalSince(started)
-        logger.info("recovered", metadata: ["tenant": "\(settings.id)", "records": "\(report.records)", "events": "\(state.eventsIngested)",
-                                            "mb": "\(report.bytes >> 20)", "seconds": "\(String(format: "%.2f", seconds))"])
-        let log = try WriteAheadLog(directory: directory, policy: storage.fsync, lastSequence: max(report.lastSequence, walPosition),
-                                    syncFile: storage.syncFile)
+        let recovered = try await TenantRecovery(settings: settings, storage: storage, logger: logger).run()
+        state = recovered.state
+        eventsAtLastSnapshot = state.eventsIngested
+        snapshotSequence = recovered.snapshotSequence
+        lastSnapshotAt = DispatchTime.now()
+        let log = try WriteAheadLog(directory: storage.walDirectory(tenant: settings.id), policy: storage.fsync,
+                                    lastSequence: max(recovered.report.lastSequence, recovered.walPosition), syncFile: storage.syncFile)
         self.log = log
         openLog.withLock { $0 = log }
         syncer = WALSyncer(log: log, intervalMs: storage.fsyncIntervalMs)
         readiness.withLock { $0 = .ready }
-        return report
+        return recovered.report
     }
 
     /// Takes a final snapshot, then flushes and closes the WAL (graceful shutdown).
@@ -434,6 +387,7 @@ public actor TenantActor {
         snapshotSequence += 1
         let header = SnapshotFile.Header(tenant: settings.id, sequence: snapshotSequence, walPosition: position, createdMs: clock())
         eventsAtLastSnapshot = copy.eventsIngested
+        lastSnapshotAt = DispatchTime.now()
         let captureSeconds = Double(DispatchTime.now().uptimeNanoseconds - captureStart) / 1e9
         defer { snapshotInFlight = false }
         let store = storage.snapshotStore(tenant: settings.id)

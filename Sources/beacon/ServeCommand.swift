@@ -60,13 +60,10 @@ struct ServeCommand: AsyncParsableCommand {
         logger.info("starting", metadata: ["tenants": "\(configuration.tenants.map(\.settings.id))"])
         if let storage = configuration.storage {
             for tenant in registry.tenants { tenant.markRecovering() }
-            Task {
-                await Self.recover(registry, storage: storage, logger: logger)
-                await Self.snapshotPeriodically(registry, every: storage.snapshotIntervalSeconds, logger: logger)
-            }
         } else {
             logger.warning("no storage configured: data lives in memory only and is lost on restart")
         }
+        let maintenance = TenantMaintenanceService(registry: registry, storage: configuration.storage, logger: logger)
         let app = BeaconApplication.make(
             configuration: configuration, registry: registry, prometheus: prometheus, logger: logger,
             onListening: { host, port in
@@ -74,33 +71,14 @@ struct ServeCommand: AsyncParsableCommand {
                 FileHandle.standardOutput.write(Data("listening on http://\(host):\(port)\n".utf8))
             })
         let services = ServiceGroup(configuration: .init(
-            services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        try await services.run()
+            services: [.init(service: app), .init(service: maintenance)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        do {
+            try await services.run()
+        } catch let failure as TenantRecoveryFailure {
+            FileHandle.standardError.write(Data("beacon: \(failure)\n(--force-recover starts anyway: it keeps what precedes damage in a WAL and skips records that cannot be applied)\n".utf8))
+            throw ExitCode(3)
+        }
         for tenant in registry.tenants { await tenant.close() }
         logger.info("stopped")
-    }
-
-    /// Snapshots every tenant each `seconds` (0: never by time).
-    static func snapshotPeriodically(_ registry: TenantRegistry, every seconds: Int, logger: Logger) async {
-        guard seconds > 0 else { return }
-        while !Task.isCancelled {
-            try? await Task.sleep(for: .seconds(seconds))
-            for tenant in registry.tenants {
-                do { _ = try await tenant.snapshot() } catch { logger.error("periodic snapshot failed", metadata: ["tenant": "\(tenant.id)", "error": "\(error)"]) }
-            }
-        }
-    }
-
-    /// Replays every tenant's WAL; a damaged WAL stops the process with a clear message.
-    static func recover(_ registry: TenantRegistry, storage: StorageSettings, logger: Logger) async {
-        for tenant in registry.tenants {
-            do {
-                _ = try await tenant.recover(storage: storage, logger: logger)
-            } catch {
-                logger.critical("cannot recover tenant", metadata: ["tenant": "\(tenant.id)", "error": "\(error)"])
-                FileHandle.standardError.write(Data("beacon: cannot recover tenant '\(tenant.id)': \(error)\n(--force-recover starts anyway: it keeps what precedes damage in a WAL and skips records that cannot be applied)\n".utf8))
-                Foundation.exit(3)
-            }
-        }
     }
 }
