@@ -58,6 +58,7 @@ paths:
         required: true
         content:
           application/json:
+            example: {"event_type": "login", "user_email": "ada@example.com", "account_id": "acme", "properties": {"plan": "pro"}}
             schema:
               oneOf:
                 - $ref: "#/components/schemas/IngestEvent"
@@ -86,6 +87,7 @@ paths:
         required: true
         content:
           application/json:
+            example: {"anonymous_id": "anon-1", "user_email": "ada@example.com"}
             schema:
               type: object
               required: [anonymous_id, user_email]
@@ -124,6 +126,7 @@ paths:
         required: true
         content:
           application/json:
+            example: {"page_url": "/pricing", "error_type": "api_error", "status_code": 502, "user_email": "ada@example.com"}
             schema:
               type: object
               required: [page_url, error_type]
@@ -509,6 +512,7 @@ paths:
           in: query
           required: true
           description: 1 to 4 comma-separated event types (400 naming `features` for an unknown one).
+          example: login,signup
           schema: { type: string, minLength: 1 }
         - $ref: "#/components/parameters/Days30"
         - $ref: "#/components/parameters/End"
@@ -568,11 +572,13 @@ paths:
           in: query
           required: true
           description: The event that starts a cohort; `any` for any event.
+          example: signup
           schema: { type: string, minLength: 1 }
         - name: event_b
           in: query
           required: true
           description: The event that counts as coming back; `any` for any event.
+          example: login
           schema: { type: string, minLength: 1 }
         - name: period
           in: query
@@ -623,10 +629,12 @@ paths:
         - name: event_a
           in: query
           required: true
+          example: signup
           schema: { type: string, minLength: 1 }
         - name: event_b
           in: query
           required: true
+          example: login
           schema: { type: string, minLength: 1 }
         - $ref: "#/components/parameters/Days30"
         - $ref: "#/components/parameters/End"
@@ -699,6 +707,7 @@ paths:
         "400": { $ref: "#/components/responses/BadRequest" }
         "401": { $ref: "#/components/responses/Unauthorized" }
         "403": { $ref: "#/components/responses/Forbidden" }
+        "404": { $ref: "#/components/responses/NotFound" }
         "429": { $ref: "#/components/responses/TooManyRequests" }
         "503": { $ref: "#/components/responses/Unavailable" }
 
@@ -712,9 +721,11 @@ paths:
         - name: event
           in: query
           required: true
+          example: login
           schema: { type: string, minLength: 1 }
         - name: group_by
           in: query
+          example: plan
           description: A property key; without it one series, "(all)".
           schema: { type: string }
         - $ref: "#/components/parameters/Days30"
@@ -759,6 +770,7 @@ paths:
         - name: event
           in: query
           required: true
+          example: login
           schema: { type: string, minLength: 1 }
         - name: depth
           in: query
@@ -798,6 +810,7 @@ paths:
         required: true
         content:
           application/json:
+            example: {"includes": [{"event": "login", "where": [{"property": "plan", "op": "in", "value": ["pro", "free"]}]}], "excludes": [{"event": "page_view", "within_days": 7}], "days": 30}
             schema:
               type: object
               required: [includes]
@@ -874,6 +887,7 @@ paths:
         required: true
         content:
           application/json:
+            example: {"steps": ["signup", {"event": "login", "within_minutes": 600}], "exclusions": [{"event": "page_view", "after_step": 1}], "users": {"step": 2, "status": "dropped"}}
             schema:
               type: object
               required: [steps]
@@ -928,6 +942,7 @@ paths:
           in: query
           required: true
           description: 1 to 4 comma-separated segment ids.
+          example: "1"
           schema: { type: string, pattern: "^ *[0-9]+ *(, *[0-9]+ *){0,3}$" }
         - $ref: "#/components/parameters/Days30"
         - $ref: "#/components/parameters/End"
@@ -1034,6 +1049,7 @@ paths:
         required: true
         content:
           application/json:
+            example: {"properties": {"first_name": "Ada", "seats": 3, "legacy": null}}
             schema: { $ref: "#/components/schemas/PropertyChanges" }
       responses:
         "200":
@@ -1093,6 +1109,7 @@ paths:
         required: true
         content:
           application/json:
+            example: {"content": "asked about pricing"}
             schema: { $ref: "#/components/schemas/NoteInput" }
       responses:
         "201":
@@ -1274,6 +1291,7 @@ paths:
           in: query
           required: true
           description: 1 to 20 comma-separated event types (400 naming `features` for an unknown one).
+          example: login,feature_used
           schema: { type: string, minLength: 1 }
         - $ref: "#/components/parameters/Days30"
         - $ref: "#/components/parameters/End"
@@ -1478,6 +1496,7 @@ paths:
         required: true
         content:
           application/json:
+            example: {"properties": {"industry": "software", "company_size": "11-50"}}
             schema: { $ref: "#/components/schemas/PropertyChanges" }
       responses:
         "200":
@@ -1505,6 +1524,7 @@ paths:
         required: true
         content:
           application/json:
+            example: {"owner_email": "owner@example.com"}
             schema:
               type: object
               required: [owner_email]
@@ -1541,6 +1561,7 @@ paths:
         required: true
         content:
           application/json:
+            example: {"content": "renewal in March"}
             schema: { $ref: "#/components/schemas/NoteInput" }
       responses:
         "201":
@@ -1614,6 +1635,7 @@ paths:
         required: true
         content:
           application/json:
+            example: {"name": "engaged", "folder": "growth", "rules": [{"any": [{"type": "event_count", "event": "login", "op": ">=", "value": 1}, {"type": "first_seen", "within_days": 7}]}]}
             schema:
               type: object
               required: [name, rules]
@@ -1647,6 +1669,7 @@ paths:
         required: true
         content:
           application/json:
+            example: {"rules": [{"type": "did_event", "event": "login", "within_days": 30}], "sample_size": 5}
             schema:
               type: object
               required: [rules]
@@ -1684,10 +1707,12 @@ paths:
         - name: a
           in: query
           required: true
+          example: 1
           schema: { $ref: "#/components/schemas/ID" }
         - name: b
           in: query
           required: true
+          example: 1
           schema: { $ref: "#/components/schemas/ID" }
         - $ref: "#/components/parameters/Days30"
         - $ref: "#/components/parameters/End"
@@ -1758,6 +1783,7 @@ paths:
         required: true
         content:
           application/json:
+            example: {"name": "growth"}
             schema:
               type: object
               required: [name]
@@ -1812,6 +1838,7 @@ paths:
         required: true
         content:
           application/json:
+            example: {"rules": [{"not": {"type": "user_property", "property": "plan", "op": "eq", "value": "free"}}]}
             schema:
               type: object
               description: At least one of `name`, `rules`, `folder` (null takes it out of its folder).
@@ -1883,6 +1910,7 @@ paths:
         required: true
         content:
           application/json:
+            example: {"title": "Upgrade", "target_page_url": "/pricing", "nudge_type": "banner", "target_segment_id": 1, "goal_event": "login"}
             schema:
               allOf:
                 - $ref: "#/components/schemas/NudgeInput"
@@ -1911,10 +1939,12 @@ paths:
         - name: user_email
           in: query
           required: true
+          example: ada@example.com
           schema: { type: string, minLength: 1 }
         - name: page_url
           in: query
           required: true
+          example: /pricing
           schema: { type: string, minLength: 1 }
       responses:
         "200":
@@ -2030,6 +2060,7 @@ paths:
         required: true
         content:
           application/json:
+            example: {"journey_id": 1, "step_index": 0}
             schema:
               type: object
               required: [journey_id, step_index]
@@ -2098,6 +2129,7 @@ paths:
         required: true
         content:
           application/json:
+            example: {"button_text": "See plans"}
             schema: { $ref: "#/components/schemas/NudgeInput" }
       responses:
         "200":
@@ -2189,6 +2221,7 @@ paths:
         required: true
         content:
           application/json:
+            example: {"event_type": "impression", "user_email": "ada@example.com"}
             schema:
               type: object
               required: [event_type, user_email]
@@ -2289,6 +2322,7 @@ paths:
         required: true
         content:
           application/json:
+            example: {"name": "activation", "steps": [{"event_type": "signup"}, {"event_type": "login", "label": "Logs in"}], "completion_window_days": 14}
             schema:
               allOf:
                 - $ref: "#/components/schemas/JourneyInput"
@@ -2342,6 +2376,7 @@ paths:
         required: true
         content:
           application/json:
+            example: {"completion_window_days": 30, "status": "paused"}
             schema: { $ref: "#/components/schemas/JourneyInput" }
       responses:
         "200":
@@ -2673,6 +2708,7 @@ components:
       in: query
       required: true
       description: 2 to 20 comma-separated event types (400 naming `steps` for an unknown one).
+      example: signup,login
       schema: { type: string, pattern: "^[^,]+(,[^,]+){1,19}$" }
     WindowDays:
       name: window_days
@@ -2683,43 +2719,51 @@ components:
       name: eventType
       in: path
       required: true
+      example: login
       schema: { type: string, minLength: 1 }
     UserID:
       name: id
       in: path
       required: true
       description: The user's email (or anonymous id).
+      example: ada@example.com
       schema: { type: string, minLength: 1 }
     AccountID:
       name: id
       in: path
       required: true
+      example: acme
       schema: { type: string, minLength: 1 }
     AccountIDForWrite:
       name: id
       in: path
       required: true
+      example: acme
       description: 1 to 1024 bytes of UTF-8.
       schema: { type: string, minLength: 1, maxLength: 1024 }
     NoteID:
       name: noteId
       in: path
       required: true
+      example: 1
       schema: { type: integer, minimum: 0, maximum: 18446744073709551615 }
     SegmentID:
       name: id
       in: path
       required: true
+      example: 1
       schema: { $ref: "#/components/schemas/ID" }
     NudgeID:
       name: id
       in: path
       required: true
+      example: 1
       schema: { $ref: "#/components/schemas/ID" }
     JourneyID:
       name: id
       in: path
       required: true
+      example: 1
       schema: { $ref: "#/components/schemas/ID" }
     RecommendationID:
       name: recId
