@@ -22,7 +22,8 @@ info:
 
     Routes that take `days` also take `end` (`YYYY-MM-DD` in the tenant's time zone, default
     today): the range is the `days` days ending with `end`. Integers in query strings and JSON
-    bodies outside the documented bounds are refused with 400 naming the field.
+    bodies outside the documented bounds are refused with 400 naming the field. An empty query
+    value (`end=`) counts as absent.
   license:
     name: Apache-2.0
 servers:
@@ -827,7 +828,7 @@ paths:
                 days: { type: [integer, "null"], minimum: 1, maximum: 3650, default: 30 }
                 end: { $ref: "#/components/schemas/OptionalDate" }
                 limit: { type: [integer, "null"], minimum: 0, maximum: 10000, default: 100 }
-                offset: { type: [integer, "null"], minimum: 0, maximum: 2147483647, default: 0 }
+                offset: { type: [integer, "null"], minimum: 0, maximum: 8999999999999999999, default: 0 }
       responses:
         "200":
           description: The matching users and each condition's counts.
@@ -914,9 +915,14 @@ paths:
                   description: Lists who converted at `step` or dropped between `step - 1` and `step`.
                   properties:
                     step: { type: integer, minimum: 1, maximum: 20 }
-                    status: { type: string, enum: [converted, dropped], default: converted }
+                    status:
+                      description: Anything but a string means `converted`.
+                      default: converted
+                      anyOf:
+                        - { type: string, enum: [converted, dropped] }
+                        - { not: { type: string } }
                     limit: { type: integer, minimum: 1, maximum: 10000, default: 100 }
-                    offset: { type: integer, minimum: 0, maximum: 2147483647, default: 0 }
+                    offset: { type: integer, minimum: 0, maximum: 8999999999999999999, default: 0 }
       responses:
         "200":
           description: Users per step and the conversions, with `user_list` when `users` was asked for.
@@ -1531,7 +1537,7 @@ paths:
               properties:
                 owner_email:
                   type: string
-                  minLength: 3
+                  minLength: 1
                   maxLength: 1024
                   pattern: "@"
                   description: An email address (must contain `@`), at most 1024 bytes of UTF-8.
@@ -2896,9 +2902,11 @@ components:
       description: A day from 0001-01-01 to 9999-12-31.
       pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
     OptionalDate:
+      description: null or empty means today.
       oneOf:
         - { $ref: "#/components/schemas/DateInput" }
         - { type: "null" }
+        - { const: "" }
     InstantText:
       description: ISO-8601 time or epoch milliseconds, from 0001-01-01T00:00:00Z to 9999-12-31T23:59:59.999Z.
       oneOf:
@@ -3452,7 +3460,7 @@ components:
             required: [event_type]
             properties:
               event_type: { type: string, minLength: 1 }
-              label: { type: [string, "null"], description: "Default: the event type." }
+              label: { description: "A string; anything else (or empty) means the event type." }
         completion_window_days: { type: [integer, "null"], minimum: 1, maximum: 90, default: 7 }
         status: { type: [string, "null"], enum: [active, paused, null], default: active }
     Journey:
