@@ -35,7 +35,7 @@ spec-check:
 	"$$(Tests/fuzz/tools.sh)/python3" Tests/fuzz/validate_spec.py
 
 fuzz: release spec-check
-	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-200} FUZZ_MAX_TIME=$${FUZZ_MAX_TIME:-3600} Tests/fuzz/run_schemathesis.sh
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-200} FUZZ_TIMEOUT=$${FUZZ_TIMEOUT:-3600} Tests/fuzz/run_schemathesis.sh
 
 # Writes docs/openapi.yaml into the binary's copy (Sources/HTTPFront/OpenAPIDocument.swift).
 openapi:
