@@ -64,9 +64,10 @@ set -e
 
 if ! kill -0 "$SERVER" 2>/dev/null; then
     echo "run_schemathesis: the server died during the run (a crash is a failure); the failure and the crashed thread:" >&2
-    awk '/Fatal error|runtime failure/ { print } /crashed:/ { n = 12 } n > 0 { print; n-- }' "$WORK/server.err" >&2
+    awk '/crashed:/ { n = 12 } n > 0 { print; n--; next } /Fatal error|runtime failure/ { print }' "$WORK/server.err" >&2
     echo "run_schemathesis: the full log is $WORK/server.err; schemathesis lists the last requests above" >&2
-    wait "$SERVER" 2>/dev/null; echo "run_schemathesis: exit status $?" >&2
+    SERVER_STATUS=0; wait "$SERVER" 2>/dev/null || SERVER_STATUS=$?
+    echo "run_schemathesis: the server exited with status $SERVER_STATUS" >&2
     trap - EXIT
     exit 1
 fi
