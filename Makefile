@@ -1,10 +1,11 @@
 # Beacon: two commands do all the set-up on a fresh Debian machine (as root).
 #   make run    installs what it needs, builds in release mode, serves on the embedded config.json
-#   make test   installs what it needs, runs every test
+#   make test   installs what it needs, runs every test, then fuzzes a release build (Tests/fuzz)
+#   make fuzz   a longer fuzz run: FUZZ_EXAMPLES per operation (default 200), FUZZ_SEED
 APT_PACKAGES := libzstd-dev libroaring-dev libsimdjson-dev
 SWIFT ?= swift
 
-.PHONY: run test deps build release bench clean
+.PHONY: run test deps build release bench clean spec-check fuzz openapi
 
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -22,8 +23,23 @@ run: release
 build: deps
 	$(SWIFT) build
 
-test: build
+# The description (docs/openapi.yaml) is checked first, since the tests and the fuzz run read it;
+# the fuzz run then drives a release server with a fixed seed (Tests/fuzz/run_schemathesis.sh).
+test: build spec-check
 	$(SWIFT) test
+	$(SWIFT) build -c release --product beacon
+	Tests/fuzz/run_schemathesis.sh
+
+# Installs openapi-spec-validator and schemathesis under .build on first use.
+spec-check:
+	"$$(Tests/fuzz/tools.sh)/python3" Tests/fuzz/validate_spec.py
+
+fuzz: release spec-check
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-200} FUZZ_TIMEOUT=$${FUZZ_TIMEOUT:-3600} Tests/fuzz/run_schemathesis.sh
+
+# Writes docs/openapi.yaml into the binary's copy (Sources/HTTPFront/OpenAPIDocument.swift).
+openapi:
+	python3 Tests/fuzz/embed_spec.py
 
 bench: deps
 	bench/run

@@ -64,7 +64,7 @@ struct AnalyticsRoutes {
     /// One feature's adoption with a daily trend (users that day, active that day, adopted so far).
     @Sendable func featureAdoption(_ request: Request, context: BeaconRequestContext) async throws -> Response {
         let tenant = try context.requireTenant()
-        let eventType = context.parameters.get("eventType") ?? ""
+        let eventType = QueryParameters.pathParameter("eventType", context)
         let range = try QueryParameters(request).dayRange(defaultDays: 30, tenant: tenant)
         guard let (total, daily) = try await tenant.read({ $0.adoption(of: eventType, range) }) else {
             throw APIError(.notFound, code: "not_found", message: "eventType: no events of type '\(eventType)'", field: "eventType")

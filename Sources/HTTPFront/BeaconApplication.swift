@@ -11,7 +11,7 @@ public enum BeaconApplication {
         let router = Router(context: BeaconRequestContext.self)
         router.add(middleware: ErrorMiddleware())
         router.add(middleware: MetricsMiddleware())
-        router.add(middleware: AuthMiddleware(registry: registry, openPaths: ["/health", "/metrics", "/admin/snapshot"]))
+        router.add(middleware: AuthMiddleware(registry: registry, openPaths: ["/health", "/metrics", "/admin/snapshot", "/openapi.json"]))
         router.add(middleware: RateLimitMiddleware(limiter: RateLimiter(limits: configuration.rateLimits)))
         router.add(middleware: IdempotencyMiddleware(bodyLimit: configuration.bodyLimitBytes))
         IngestRoutes(parsers: IngestParserPool(), bodyLimit: configuration.bodyLimitBytes).add(to: router)
@@ -28,6 +28,7 @@ public enum BeaconApplication {
         NudgeRoutes(adminKeys: Set(configuration.adminKeys)).add(to: router)
         JourneyRoutes(adminKeys: Set(configuration.adminKeys)).add(to: router)
         OperationsRoutes(registry: registry, prometheus: prometheus, adminKeys: Set(configuration.adminKeys)).add(to: router)
+        OpenAPIRoutes().add(to: router)
         return router
     }
 

@@ -40,7 +40,7 @@ struct EventRoutes {
 
     @Sendable func properties(_ request: Request, context: BeaconRequestContext) async throws -> Response {
         let tenant = try context.requireTenant()
-        let name = context.parameters.get("eventType") ?? ""
+        let name = QueryParameters.pathParameter("eventType", context)
         let range = try QueryParameters(request).dayRange(defaultDays: 30, tenant: tenant)
         let keys = try await tenant.scan { state in Self.type(name, state, field: "eventType").map { state.propertyKeys(of: $0, range) } }.get()
         return try JSONResponse.make(PropertiesAnswer(eventType: name, days: range.count, properties: keys.map {

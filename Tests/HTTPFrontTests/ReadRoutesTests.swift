@@ -102,6 +102,20 @@ import Testing
             #expect(try await client.send(.get, "/api/adoption?days=-1").json.errorField == "days")
         }
     }
+
+    /// Event types travel percent-encoded in the path, like any other id there.
+    @Test func eventTypesInThePathArePercentDecoded() async throws {
+        try await TestServer.make().test(.router) { client in
+            try await client.send(.post, "/ingest", json: #"{"event_type":"plan upgraded/annual","user_email":"a@x.com","properties":{"plan":"pro"}}"#)
+            let adoption = try await client.send(.get, "/api/adoption/plan%20upgraded%2Fannual")
+            #expect(adoption.status == .ok)
+            #expect((adoption.json["adoption"] as? [String: Any])?["event_type"] as? String == "plan upgraded/annual")
+            let properties = try await client.send(.get, "/api/events/plan%20upgraded%2Fannual/properties")
+            #expect(properties.status == .ok)
+            #expect(properties.json["event_type"] as? String == "plan upgraded/annual")
+            #expect((properties.json["properties"] as? [[String: Any]])?.first?["key"] as? String == "plan")
+        }
+    }
 }
 
 @Suite struct RetentionRouteTests {

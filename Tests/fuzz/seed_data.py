@@ -1,0 +1,40 @@
+#!/usr/bin/env python3
+"""Gives the fuzzed tenant a little data: the event types, users and account that the
+description's examples name, and segment, nudge and journey 1, so that examples reach past
+the "unknown" answers. Usage: seed_data.py URL API_KEY ADMIN_KEY"""
+import json
+import sys
+import time
+import urllib.request
+
+
+def send(url: str, key: str, method: str, path: str, body: object) -> dict:
+    request = urllib.request.Request(url + path, method=method, data=json.dumps(body).encode(),
+                                     headers={"x-api-key": key, "content-type": "application/json"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.load(response)
+
+
+def main() -> None:
+    url, key = sys.argv[1], sys.argv[2]
+    now_ms = int(time.time() * 1000)
+    events = []
+    for i, user in enumerate(["ada@example.com", "grace@example.com", "alan@example.com"]):
+        for step, event in enumerate(["signup", "login", "feature_used", "page_view"]):
+            if i == 2 and step == 3:
+                continue  # someone who stops early, for funnels and stuck users
+            events.append({"event_type": event, "user_email": user, "account_id": "acme", "page_url": "/pricing",
+                           "timestamp": now_ms - (3 - step) * 3_600_000 - i * 86_400_000,
+                           "properties": {"plan": ["free", "pro"][i % 2], "seats": i + 1}})
+    send(url, key, "POST", "/ingest", {"events": events})
+    send(url, key, "PUT", "/api/accounts/acme/properties", {"properties": {"industry": "software", "company_size": "11-50"}})
+    send(url, key, "POST", "/api/users/ada@example.com/notes", {"content": "asked about pricing"})
+    send(url, key, "POST", "/api/segments", {"name": "pro users", "rules": [{"type": "did_event", "event": "login"}]})
+    send(url, key, "POST", "/api/nudges", {"title": "Try the new editor", "target_page_url": "/pricing", "target_segment_id": 1})
+    send(url, key, "POST", "/api/journeys", {"name": "onboarding", "steps": [{"event_type": "signup"}, {"event_type": "login"},
+                                                                              {"event_type": "page_view"}]})
+    print(f"seed_data: {len(events)} events, segment 1, nudge 1, journey 1")
+
+
+if __name__ == "__main__":
+    main()
