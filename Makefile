@@ -1,7 +1,9 @@
 # Beacon: two commands do all the set-up on a fresh Debian machine (as root).
 #   make run    installs what it needs, builds in release mode, serves on the embedded config.json
 #   make test   installs what it needs, runs every test, then fuzzes a release build (Tests/fuzz)
-#   make fuzz   a longer fuzz run: FUZZ_EXAMPLES per operation (default 200), FUZZ_SEED
+#   make fuzz   longer runs: schemathesis with FUZZ_EXAMPLES per operation (default 200, FUZZ_SEED),
+#               the ingest parser under libFuzzer with ASan/UBSan (INGEST_FUZZ_SECONDS, default 300),
+#               and the actor and WAL tests under ThreadSanitizer
 APT_PACKAGES := libzstd-dev libroaring-dev libsimdjson-dev
 SWIFT ?= swift
 
@@ -36,6 +38,8 @@ spec-check:
 
 fuzz: release spec-check
 	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-200} FUZZ_TIMEOUT=$${FUZZ_TIMEOUT:-3600} Tests/fuzz/run_schemathesis.sh
+	Tests/fuzz/run_ingest_fuzzer.sh $${INGEST_FUZZ_SECONDS:-300}
+	$(SWIFT) test --sanitize=thread --scratch-path .build-tsan --filter 'ActorsTests|SnapshotTests'
 
 # Writes docs/openapi.yaml into the binary's copy (Sources/HTTPFront/OpenAPIDocument.swift).
 openapi:

@@ -31,24 +31,21 @@ struct FunnelRoutes {
         let range = try query.dayRange(defaultDays: 30, tenant: tenant)
         let windowDays = try query.int("window_days", default: 7, range: 1...365)
         let windowMs = Int64(windowDays) * TenantCalendar.dayMs
-        let rows = try await tenant.scan(.segments) { state -> Result<[CompareRow], APIError> in
-            if let unknown = steps.first(where: { state.eventTypeIndex($0) == nil }) {
-                return .failure(APIError.badRequest(field: "steps", "unknown event type '\(unknown)'"))
-            }
-            if let missing = ids.first(where: { state.segments.byID[$0] == nil }) {
-                return .failure(APIError(.notFound, code: "not_found", message: "segments: no segment \(missing)", field: "segments"))
-            }
-            let everyone = state.funnel(steps: steps, range: range, windowMs: windowMs)
-            var rows = [CompareRow(segmentId: nil, name: "All users", size: state.knownUserCount,
-                                   funnel: Self.answer(everyone, range: range, windowDays: windowDays, userList: nil))]
-            for id in ids {
-                let segment = state.segments.byID[id]!
-                let funnel = state.funnel(steps: steps, range: range, windowMs: windowMs, among: segment.members)
-                rows.append(CompareRow(segmentId: id, name: segment.name, size: segment.members.count,
-                                       funnel: Self.answer(funnel, range: range, windowDays: windowDays, userList: nil)))
-            }
-            return .success(rows)
-        }.get()
+        let comparison = try await tenant.scan(.segments) { $0.funnelComparison(steps: steps, range: range, windowMs: windowMs, segments: ids) }
+        let rows: [CompareRow]
+        switch comparison {
+        case .failure(.unknownStep(let unknown)):
+            throw APIError.badRequest(field: "steps", "unknown event type '\(unknown)'")
+        case .failure(.unknownSegment(let missing)):
+            throw APIError(.notFound, code: "not_found", message: "segments: no segment \(missing)", field: "segments")
+        case .success(let c):
+            rows = [CompareRow(segmentId: nil, name: "All users", size: c.everyoneSize,
+                               funnel: Self.answer(c.everyone, range: range, windowDays: windowDays, userList: nil))]
+                + c.bySegment.map { segment, funnel in
+                    CompareRow(segmentId: segment.id, name: segment.name, size: segment.members.count,
+                               funnel: Self.answer(funnel, range: range, windowDays: windowDays, userList: nil))
+                }
+        }
         return try JSONResponse.make(CompareAnswer(steps: steps, segments: rows))
     }
 
@@ -133,8 +130,7 @@ struct FunnelRoutes {
             }
             let funnel = state.funnel(definition, range: range)
             let list = usersRequest.map { wanted -> UserList in
-                let k = wanted.step - 1
-                let who = wanted.dropped ? funnel.usersAtStep[k - 1].subtracting(funnel.usersAtStep[k]) : funnel.usersAtStep[k]
+                let who = state.funnelUsers(funnel, step: wanted.step, dropped: wanted.dropped)
                 return UserList(step: wanted.step, status: wanted.dropped ? "dropped" : "converted", total: who.count, offset: wanted.offset,
                                 users: who.members(offset: wanted.offset, limit: wanted.limit).map { state.userNames.string($0) })
             }

@@ -204,18 +204,16 @@ struct JourneyRoutes {
         guard let id = try body.optionalInt("journey_id") else { throw APIError.badRequest(field: "journey_id", "is required") }
         guard let index = try body.optionalInt("step_index"), index >= 0 else { throw APIError.badRequest(field: "step_index", "is required (0-based)") }
         let now = tenant.now()
-        let copy = try await tenant.readWithJourneys { state -> Result<GeneratedCopy, APIError> in
-            guard let j = state.journeys.byID[id] else { return .failure(APIError(.notFound, code: "not_found", message: "journey_id: no journey \(id)", field: "journey_id")) }
-            guard index < j.steps.count - 1 else { return .failure(.badRequest(field: "step_index", "must be 0 to \(j.steps.count - 2) (a step with a next one)")) }
-            let done = j.steps[index].label, next = j.steps[index + 1].label
-            let stuck = state.stuckUsers(j, from: index + 1, nowMs: now).count
-            return .success(GeneratedCopy(
-                journeyId: id, stepIndex: index, title: "Ready to \(next.lowercased())?",
-                body: "You've done “\(done)”. The next step, “\(next)”, takes a minute and is where most people get the value of it.",
-                buttonText: next.count <= 24 ? next : "Continue", stuckUsers: stuck, suggestedGoalEvent: j.steps[index + 1].eventType,
-                method: "template", note: "written from templates: no language model is available offline"))
-        }.get()
-        return try JSONResponse.make(copy)
+        switch try await tenant.scan(.journeys, { $0.journeyCopy(journey: id, stepIndex: index, nowMs: now) }) {
+        case .failure(.unknownJourney):
+            throw APIError(.notFound, code: "not_found", message: "journey_id: no journey \(id)", field: "journey_id")
+        case .failure(.noNextStep(let last)):
+            throw APIError.badRequest(field: "step_index", "must be 0 to \(last) (a step with a next one)")
+        case .success(let c):
+            return try JSONResponse.make(GeneratedCopy(journeyId: id, stepIndex: index, title: c.title, body: c.body, buttonText: c.buttonText,
+                                                       stuckUsers: c.stuckUsers, suggestedGoalEvent: c.suggestedGoalEvent, method: "template",
+                                                       note: "written from templates: no language model is available offline"))
+        }
     }
 
     static func journeyID(_ context: BeaconRequestContext) throws -> Int {

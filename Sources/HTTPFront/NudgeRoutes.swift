@@ -123,9 +123,7 @@ struct NudgeRoutes {
         // Another request may have deleted it since: answer 404 rather than assume it is there.
         guard let answer = try await tenant.readWithSegments({ state -> ActivateAnswer? in
             guard let nudge = state.nudges.byID[id] else { return nil }
-            let others = state.nudges.byID.values.filter {
-                $0.id != id && $0.status == .active && ($0.shows(onPage: nudge.targetPage) || nudge.shows(onPage: $0.targetPage) || $0.targetPage == nudge.targetPage)
-            }.map(\.id).sorted()
+            let others = state.activeNudgesSharingPage(with: nudge)
             return ActivateAnswer(nudge: Self.row(nudge, state),
                                   warning: others.isEmpty ? nil : "other active nudges show on \(nudge.targetPage): \(others.map(String.init).joined(separator: ", "))",
                                   otherActiveOnPage: others)

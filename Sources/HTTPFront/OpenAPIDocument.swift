@@ -54,6 +54,7 @@ paths:
         Events more than 24 h ahead of the server's clock, or older than the tenant's retention,
         are refused the same way. Unknown keys are checked to be JSON and ignored.
       parameters:
+        - $ref: "#/components/parameters/IdempotencyKey"
         - $ref: "#/components/parameters/WorkspaceID"
       requestBody:
         required: true
@@ -76,6 +77,9 @@ paths:
         "413": { $ref: "#/components/responses/PayloadTooLarge" }
         "429": { $ref: "#/components/responses/TooManyRequests" }
         "503": { $ref: "#/components/responses/Unavailable" }
+        "409": { $ref: "#/components/responses/Conflict" }
+        "422": { $ref: "#/components/responses/IdempotencyKeyReused" }
+        "507": { $ref: "#/components/responses/TenantFull" }
 
   /ingest/merge:
     post:
@@ -83,6 +87,7 @@ paths:
       operationId: mergeIdentity
       summary: Fold an anonymous visitor into a user, history included
       parameters:
+        - $ref: "#/components/parameters/IdempotencyKey"
         - $ref: "#/components/parameters/WorkspaceID"
       requestBody:
         required: true
@@ -115,6 +120,8 @@ paths:
         "413": { $ref: "#/components/responses/PayloadTooLarge" }
         "429": { $ref: "#/components/responses/TooManyRequests" }
         "503": { $ref: "#/components/responses/Unavailable" }
+        "422": { $ref: "#/components/responses/IdempotencyKeyReused" }
+        "507": { $ref: "#/components/responses/TenantFull" }
 
   /ingest/error:
     post:
@@ -122,6 +129,7 @@ paths:
       operationId: ingestClientError
       summary: Record a client-side error as a `page_error` event
       parameters:
+        - $ref: "#/components/parameters/IdempotencyKey"
         - $ref: "#/components/parameters/WorkspaceID"
       requestBody:
         required: true
@@ -159,6 +167,9 @@ paths:
         "413": { $ref: "#/components/responses/PayloadTooLarge" }
         "429": { $ref: "#/components/responses/TooManyRequests" }
         "503": { $ref: "#/components/responses/Unavailable" }
+        "409": { $ref: "#/components/responses/Conflict" }
+        "422": { $ref: "#/components/responses/IdempotencyKeyReused" }
+        "507": { $ref: "#/components/responses/TenantFull" }
 
   /api/live:
     get:
@@ -806,6 +817,7 @@ paths:
       operationId: eventQuery
       summary: Users who did every include condition and none of the excludes
       parameters:
+        - $ref: "#/components/parameters/IdempotencyKey"
         - $ref: "#/components/parameters/WorkspaceID"
       requestBody:
         required: true
@@ -828,7 +840,7 @@ paths:
                 days: { type: [integer, "null"], minimum: 1, maximum: 3650, default: 30 }
                 end: { $ref: "#/components/schemas/OptionalDate" }
                 limit: { type: [integer, "null"], minimum: 0, maximum: 10000, default: 100 }
-                offset: { type: [integer, "null"], minimum: 0, maximum: 8999999999999999999, default: 0 }
+                offset: { type: [integer, "null"], minimum: 0, maximum: 2147483647, default: 0 }
       responses:
         "200":
           description: The matching users and each condition's counts.
@@ -855,6 +867,9 @@ paths:
         "413": { $ref: "#/components/responses/PayloadTooLarge" }
         "429": { $ref: "#/components/responses/TooManyRequests" }
         "503": { $ref: "#/components/responses/Unavailable" }
+        "409": { $ref: "#/components/responses/Conflict" }
+        "422": { $ref: "#/components/responses/IdempotencyKeyReused" }
+        "507": { $ref: "#/components/responses/TenantFull" }
 
   /api/funnels:
     get:
@@ -883,6 +898,7 @@ paths:
       operationId: richFunnel
       summary: A funnel with property filters, per-step windows, exclusions and the users at a step
       parameters:
+        - $ref: "#/components/parameters/IdempotencyKey"
         - $ref: "#/components/parameters/WorkspaceID"
       requestBody:
         required: true
@@ -922,7 +938,7 @@ paths:
                         - { type: string, enum: [converted, dropped] }
                         - { not: { type: string } }
                     limit: { type: integer, minimum: 1, maximum: 10000, default: 100 }
-                    offset: { type: integer, minimum: 0, maximum: 8999999999999999999, default: 0 }
+                    offset: { type: integer, minimum: 0, maximum: 2147483647, default: 0 }
       responses:
         "200":
           description: Users per step and the conversions, with `user_list` when `users` was asked for.
@@ -935,6 +951,9 @@ paths:
         "413": { $ref: "#/components/responses/PayloadTooLarge" }
         "429": { $ref: "#/components/responses/TooManyRequests" }
         "503": { $ref: "#/components/responses/Unavailable" }
+        "409": { $ref: "#/components/responses/Conflict" }
+        "422": { $ref: "#/components/responses/IdempotencyKeyReused" }
+        "507": { $ref: "#/components/responses/TenantFull" }
 
   /api/funnels/compare:
     get:
@@ -1049,6 +1068,7 @@ paths:
       operationId: setUserProperties
       summary: Set a user's attributes (`first_name`, `last_name`, `external_id`, any key); null removes one
       parameters:
+        - $ref: "#/components/parameters/IdempotencyKey"
         - $ref: "#/components/parameters/WorkspaceID"
         - $ref: "#/components/parameters/UserID"
       requestBody:
@@ -1077,6 +1097,9 @@ paths:
         "413": { $ref: "#/components/responses/PayloadTooLarge" }
         "429": { $ref: "#/components/responses/TooManyRequests" }
         "503": { $ref: "#/components/responses/Unavailable" }
+        "409": { $ref: "#/components/responses/Conflict" }
+        "422": { $ref: "#/components/responses/IdempotencyKeyReused" }
+        "507": { $ref: "#/components/responses/TenantFull" }
 
   /api/users/{id}/notes:
     get:
@@ -1109,6 +1132,7 @@ paths:
       operationId: addUserNote
       summary: Add a note to a user
       parameters:
+        - $ref: "#/components/parameters/IdempotencyKey"
         - $ref: "#/components/parameters/WorkspaceID"
         - $ref: "#/components/parameters/UserID"
       requestBody:
@@ -1130,6 +1154,9 @@ paths:
         "413": { $ref: "#/components/responses/PayloadTooLarge" }
         "429": { $ref: "#/components/responses/TooManyRequests" }
         "503": { $ref: "#/components/responses/Unavailable" }
+        "409": { $ref: "#/components/responses/Conflict" }
+        "422": { $ref: "#/components/responses/IdempotencyKeyReused" }
+        "507": { $ref: "#/components/responses/TenantFull" }
 
   /api/users/{id}/notes/{noteId}:
     delete:
@@ -1137,6 +1164,7 @@ paths:
       operationId: deleteUserNote
       summary: Delete a user's note
       parameters:
+        - $ref: "#/components/parameters/IdempotencyKey"
         - $ref: "#/components/parameters/WorkspaceID"
         - $ref: "#/components/parameters/UserID"
         - $ref: "#/components/parameters/NoteID"
@@ -1148,6 +1176,9 @@ paths:
         "404": { $ref: "#/components/responses/NotFound" }
         "429": { $ref: "#/components/responses/TooManyRequests" }
         "503": { $ref: "#/components/responses/Unavailable" }
+        "409": { $ref: "#/components/responses/Conflict" }
+        "422": { $ref: "#/components/responses/IdempotencyKeyReused" }
+        "507": { $ref: "#/components/responses/TenantFull" }
 
   /api/users/{id}/trend:
     get:
@@ -1496,6 +1527,7 @@ paths:
       summary: Set firmographics (`industry`, `company_size`, `segment`, `revenue_range`, any key); null removes one
       description: An account may be described before its first event.
       parameters:
+        - $ref: "#/components/parameters/IdempotencyKey"
         - $ref: "#/components/parameters/WorkspaceID"
         - $ref: "#/components/parameters/AccountIDForWrite"
       requestBody:
@@ -1517,6 +1549,9 @@ paths:
         "413": { $ref: "#/components/responses/PayloadTooLarge" }
         "429": { $ref: "#/components/responses/TooManyRequests" }
         "503": { $ref: "#/components/responses/Unavailable" }
+        "409": { $ref: "#/components/responses/Conflict" }
+        "422": { $ref: "#/components/responses/IdempotencyKeyReused" }
+        "507": { $ref: "#/components/responses/TenantFull" }
 
   /api/accounts/{id}/owner:
     put:
@@ -1524,6 +1559,7 @@ paths:
       operationId: setAccountOwner
       summary: Set the account's owner
       parameters:
+        - $ref: "#/components/parameters/IdempotencyKey"
         - $ref: "#/components/parameters/WorkspaceID"
         - $ref: "#/components/parameters/AccountIDForWrite"
       requestBody:
@@ -1554,6 +1590,9 @@ paths:
         "413": { $ref: "#/components/responses/PayloadTooLarge" }
         "429": { $ref: "#/components/responses/TooManyRequests" }
         "503": { $ref: "#/components/responses/Unavailable" }
+        "409": { $ref: "#/components/responses/Conflict" }
+        "422": { $ref: "#/components/responses/IdempotencyKeyReused" }
+        "507": { $ref: "#/components/responses/TenantFull" }
 
   /api/accounts/{id}/notes:
     post:
@@ -1561,6 +1600,7 @@ paths:
       operationId: addAccountNote
       summary: Add a note to an account
       parameters:
+        - $ref: "#/components/parameters/IdempotencyKey"
         - $ref: "#/components/parameters/WorkspaceID"
         - $ref: "#/components/parameters/AccountIDForWrite"
       requestBody:
@@ -1582,6 +1622,9 @@ paths:
         "413": { $ref: "#/components/responses/PayloadTooLarge" }
         "429": { $ref: "#/components/responses/TooManyRequests" }
         "503": { $ref: "#/components/responses/Unavailable" }
+        "409": { $ref: "#/components/responses/Conflict" }
+        "422": { $ref: "#/components/responses/IdempotencyKeyReused" }
+        "507": { $ref: "#/components/responses/TenantFull" }
 
   /api/accounts/{id}/notes/{noteId}:
     delete:
@@ -1589,6 +1632,7 @@ paths:
       operationId: deleteAccountNote
       summary: Delete an account's note
       parameters:
+        - $ref: "#/components/parameters/IdempotencyKey"
         - $ref: "#/components/parameters/WorkspaceID"
         - $ref: "#/components/parameters/AccountID"
         - $ref: "#/components/parameters/NoteID"
@@ -1600,6 +1644,9 @@ paths:
         "404": { $ref: "#/components/responses/NotFound" }
         "429": { $ref: "#/components/responses/TooManyRequests" }
         "503": { $ref: "#/components/responses/Unavailable" }
+        "409": { $ref: "#/components/responses/Conflict" }
+        "422": { $ref: "#/components/responses/IdempotencyKeyReused" }
+        "507": { $ref: "#/components/responses/TenantFull" }
 
   /api/segments:
     get:
@@ -1636,6 +1683,7 @@ paths:
       operationId: createSegment
       summary: Create a segment, dynamic (kept current as events arrive) or static (members frozen)
       parameters:
+        - $ref: "#/components/parameters/IdempotencyKey"
         - $ref: "#/components/parameters/WorkspaceID"
       requestBody:
         required: true
@@ -1663,6 +1711,8 @@ paths:
         "413": { $ref: "#/components/responses/PayloadTooLarge" }
         "429": { $ref: "#/components/responses/TooManyRequests" }
         "503": { $ref: "#/components/responses/Unavailable" }
+        "422": { $ref: "#/components/responses/IdempotencyKeyReused" }
+        "507": { $ref: "#/components/responses/TenantFull" }
 
   /api/segments/estimate:
     post:
@@ -1670,6 +1720,7 @@ paths:
       operationId: estimateSegment
       summary: The size of a rule set while it is edited, its share of all users and a sample
       parameters:
+        - $ref: "#/components/parameters/IdempotencyKey"
         - $ref: "#/components/parameters/WorkspaceID"
       requestBody:
         required: true
@@ -1702,6 +1753,9 @@ paths:
         "413": { $ref: "#/components/responses/PayloadTooLarge" }
         "429": { $ref: "#/components/responses/TooManyRequests" }
         "503": { $ref: "#/components/responses/Unavailable" }
+        "409": { $ref: "#/components/responses/Conflict" }
+        "422": { $ref: "#/components/responses/IdempotencyKeyReused" }
+        "507": { $ref: "#/components/responses/TenantFull" }
 
   /api/segments/compare:
     get:
@@ -1784,6 +1838,7 @@ paths:
       operationId: createSegmentFolder
       summary: Create a folder
       parameters:
+        - $ref: "#/components/parameters/IdempotencyKey"
         - $ref: "#/components/parameters/WorkspaceID"
       requestBody:
         required: true
@@ -1808,6 +1863,8 @@ paths:
         "413": { $ref: "#/components/responses/PayloadTooLarge" }
         "429": { $ref: "#/components/responses/TooManyRequests" }
         "503": { $ref: "#/components/responses/Unavailable" }
+        "422": { $ref: "#/components/responses/IdempotencyKeyReused" }
+        "507": { $ref: "#/components/responses/TenantFull" }
 
   /api/segments/{id}:
     get:
@@ -1838,6 +1895,7 @@ paths:
       operationId: updateSegment
       summary: Rename a segment, change its rules or move it to a folder
       parameters:
+        - $ref: "#/components/parameters/IdempotencyKey"
         - $ref: "#/components/parameters/WorkspaceID"
         - $ref: "#/components/parameters/SegmentID"
       requestBody:
@@ -1867,11 +1925,14 @@ paths:
         "413": { $ref: "#/components/responses/PayloadTooLarge" }
         "429": { $ref: "#/components/responses/TooManyRequests" }
         "503": { $ref: "#/components/responses/Unavailable" }
+        "422": { $ref: "#/components/responses/IdempotencyKeyReused" }
+        "507": { $ref: "#/components/responses/TenantFull" }
     delete:
       tags: [segments]
       operationId: deleteSegment
       summary: Delete a segment no nudge targets and no segment reads
       parameters:
+        - $ref: "#/components/parameters/IdempotencyKey"
         - $ref: "#/components/parameters/WorkspaceID"
         - $ref: "#/components/parameters/SegmentID"
       responses:
@@ -1883,6 +1944,8 @@ paths:
         "409": { $ref: "#/components/responses/Conflict" }
         "429": { $ref: "#/components/responses/TooManyRequests" }
         "503": { $ref: "#/components/responses/Unavailable" }
+        "422": { $ref: "#/components/responses/IdempotencyKeyReused" }
+        "507": { $ref: "#/components/responses/TenantFull" }
 
   /api/nudges:
     get:
@@ -1911,6 +1974,7 @@ paths:
       operationId: createNudge
       summary: Create a nudge (a draft until activated)
       parameters:
+        - $ref: "#/components/parameters/IdempotencyKey"
         - $ref: "#/components/parameters/WorkspaceID"
       requestBody:
         required: true
@@ -1934,6 +1998,9 @@ paths:
         "413": { $ref: "#/components/responses/PayloadTooLarge" }
         "429": { $ref: "#/components/responses/TooManyRequests" }
         "503": { $ref: "#/components/responses/Unavailable" }
+        "409": { $ref: "#/components/responses/Conflict" }
+        "422": { $ref: "#/components/responses/IdempotencyKeyReused" }
+        "507": { $ref: "#/components/responses/TenantFull" }
 
   /api/nudges/eligible:
     get:
@@ -2037,6 +2104,7 @@ paths:
         - bearer: []
           adminKey: []
       parameters:
+        - $ref: "#/components/parameters/IdempotencyKey"
         - $ref: "#/components/parameters/WorkspaceID"
       responses:
         "200":
@@ -2054,6 +2122,9 @@ paths:
         "403": { $ref: "#/components/responses/Forbidden" }
         "429": { $ref: "#/components/responses/TooManyRequests" }
         "503": { $ref: "#/components/responses/Unavailable" }
+        "409": { $ref: "#/components/responses/Conflict" }
+        "422": { $ref: "#/components/responses/IdempotencyKeyReused" }
+        "507": { $ref: "#/components/responses/TenantFull" }
 
   /api/nudges/generate:
     post:
@@ -2061,6 +2132,7 @@ paths:
       operationId: generateNudgeCopy
       summary: Nudge copy, written from templates, for the users stuck after a journey's step
       parameters:
+        - $ref: "#/components/parameters/IdempotencyKey"
         - $ref: "#/components/parameters/WorkspaceID"
       requestBody:
         required: true
@@ -2103,6 +2175,9 @@ paths:
         "413": { $ref: "#/components/responses/PayloadTooLarge" }
         "429": { $ref: "#/components/responses/TooManyRequests" }
         "503": { $ref: "#/components/responses/Unavailable" }
+        "409": { $ref: "#/components/responses/Conflict" }
+        "422": { $ref: "#/components/responses/IdempotencyKeyReused" }
+        "507": { $ref: "#/components/responses/TenantFull" }
 
   /api/nudges/{id}:
     get:
@@ -2129,6 +2204,7 @@ paths:
       operationId: updateNudge
       summary: Edit a nudge; missing fields keep their values
       parameters:
+        - $ref: "#/components/parameters/IdempotencyKey"
         - $ref: "#/components/parameters/WorkspaceID"
         - $ref: "#/components/parameters/NudgeID"
       requestBody:
@@ -2150,11 +2226,15 @@ paths:
         "413": { $ref: "#/components/responses/PayloadTooLarge" }
         "429": { $ref: "#/components/responses/TooManyRequests" }
         "503": { $ref: "#/components/responses/Unavailable" }
+        "409": { $ref: "#/components/responses/Conflict" }
+        "422": { $ref: "#/components/responses/IdempotencyKeyReused" }
+        "507": { $ref: "#/components/responses/TenantFull" }
     delete:
       tags: [nudges]
       operationId: deleteNudge
       summary: Delete a nudge
       parameters:
+        - $ref: "#/components/parameters/IdempotencyKey"
         - $ref: "#/components/parameters/WorkspaceID"
         - $ref: "#/components/parameters/NudgeID"
       responses:
@@ -2165,6 +2245,9 @@ paths:
         "404": { $ref: "#/components/responses/NotFound" }
         "429": { $ref: "#/components/responses/TooManyRequests" }
         "503": { $ref: "#/components/responses/Unavailable" }
+        "409": { $ref: "#/components/responses/Conflict" }
+        "422": { $ref: "#/components/responses/IdempotencyKeyReused" }
+        "507": { $ref: "#/components/responses/TenantFull" }
 
   /api/nudges/{id}/activate:
     post:
@@ -2172,6 +2255,7 @@ paths:
       operationId: activateNudge
       summary: Turn a nudge on, with a warning about other active nudges on the same page
       parameters:
+        - $ref: "#/components/parameters/IdempotencyKey"
         - $ref: "#/components/parameters/WorkspaceID"
         - $ref: "#/components/parameters/NudgeID"
       responses:
@@ -2193,6 +2277,9 @@ paths:
         "404": { $ref: "#/components/responses/NotFound" }
         "429": { $ref: "#/components/responses/TooManyRequests" }
         "503": { $ref: "#/components/responses/Unavailable" }
+        "409": { $ref: "#/components/responses/Conflict" }
+        "422": { $ref: "#/components/responses/IdempotencyKeyReused" }
+        "507": { $ref: "#/components/responses/TenantFull" }
 
   /api/nudges/{id}/pause:
     post:
@@ -2200,6 +2287,7 @@ paths:
       operationId: pauseNudge
       summary: Turn a nudge off
       parameters:
+        - $ref: "#/components/parameters/IdempotencyKey"
         - $ref: "#/components/parameters/WorkspaceID"
         - $ref: "#/components/parameters/NudgeID"
       responses:
@@ -2214,6 +2302,9 @@ paths:
         "404": { $ref: "#/components/responses/NotFound" }
         "429": { $ref: "#/components/responses/TooManyRequests" }
         "503": { $ref: "#/components/responses/Unavailable" }
+        "409": { $ref: "#/components/responses/Conflict" }
+        "422": { $ref: "#/components/responses/IdempotencyKeyReused" }
+        "507": { $ref: "#/components/responses/TenantFull" }
 
   /api/nudges/{id}/track:
     post:
@@ -2221,6 +2312,7 @@ paths:
       operationId: trackNudge
       summary: An impression, click or dismissal from the in-page tracker
       parameters:
+        - $ref: "#/components/parameters/IdempotencyKey"
         - $ref: "#/components/parameters/WorkspaceID"
         - $ref: "#/components/parameters/NudgeID"
       requestBody:
@@ -2253,6 +2345,9 @@ paths:
         "413": { $ref: "#/components/responses/PayloadTooLarge" }
         "429": { $ref: "#/components/responses/TooManyRequests" }
         "503": { $ref: "#/components/responses/Unavailable" }
+        "409": { $ref: "#/components/responses/Conflict" }
+        "422": { $ref: "#/components/responses/IdempotencyKeyReused" }
+        "507": { $ref: "#/components/responses/TenantFull" }
 
   /api/nudges/{id}/audience:
     get:
@@ -2274,10 +2369,12 @@ paths:
               schema:
                 type: object
                 additionalProperties: false
-                required: [nudge_id, stats, recent_changes]
+                required: [nudge_id, stats, entries_total, exits_total, recent_changes]
                 properties:
                   nudge_id: { $ref: "#/components/schemas/ID" }
                   stats: { $ref: "#/components/schemas/NudgeStats" }
+                  entries_total: { $ref: "#/components/schemas/Count" }
+                  exits_total: { $ref: "#/components/schemas/Count" }
                   recent_changes:
                     type: array
                     maxItems: 10000
@@ -2323,6 +2420,7 @@ paths:
       operationId: createJourney
       summary: Create a journey of 2 to 8 steps
       parameters:
+        - $ref: "#/components/parameters/IdempotencyKey"
         - $ref: "#/components/parameters/WorkspaceID"
       requestBody:
         required: true
@@ -2345,6 +2443,9 @@ paths:
         "413": { $ref: "#/components/responses/PayloadTooLarge" }
         "429": { $ref: "#/components/responses/TooManyRequests" }
         "503": { $ref: "#/components/responses/Unavailable" }
+        "409": { $ref: "#/components/responses/Conflict" }
+        "422": { $ref: "#/components/responses/IdempotencyKeyReused" }
+        "507": { $ref: "#/components/responses/TenantFull" }
 
   /api/journeys/{id}:
     get:
@@ -2376,6 +2477,7 @@ paths:
         - bearer: []
           adminKey: []
       parameters:
+        - $ref: "#/components/parameters/IdempotencyKey"
         - $ref: "#/components/parameters/WorkspaceID"
         - $ref: "#/components/parameters/JourneyID"
       requestBody:
@@ -2397,11 +2499,15 @@ paths:
         "413": { $ref: "#/components/responses/PayloadTooLarge" }
         "429": { $ref: "#/components/responses/TooManyRequests" }
         "503": { $ref: "#/components/responses/Unavailable" }
+        "409": { $ref: "#/components/responses/Conflict" }
+        "422": { $ref: "#/components/responses/IdempotencyKeyReused" }
+        "507": { $ref: "#/components/responses/TenantFull" }
     delete:
       tags: [journeys]
       operationId: deleteJourney
       summary: Delete a journey
       parameters:
+        - $ref: "#/components/parameters/IdempotencyKey"
         - $ref: "#/components/parameters/WorkspaceID"
         - $ref: "#/components/parameters/JourneyID"
       responses:
@@ -2412,6 +2518,9 @@ paths:
         "404": { $ref: "#/components/responses/NotFound" }
         "429": { $ref: "#/components/responses/TooManyRequests" }
         "503": { $ref: "#/components/responses/Unavailable" }
+        "409": { $ref: "#/components/responses/Conflict" }
+        "422": { $ref: "#/components/responses/IdempotencyKeyReused" }
+        "507": { $ref: "#/components/responses/TenantFull" }
 
   /api/journeys/{id}/funnel:
     get:
@@ -2495,6 +2604,7 @@ paths:
       operationId: actOnRecommendation
       summary: Mark a recommendation as acted on
       parameters:
+        - $ref: "#/components/parameters/IdempotencyKey"
         - $ref: "#/components/parameters/WorkspaceID"
         - $ref: "#/components/parameters/JourneyID"
         - $ref: "#/components/parameters/RecommendationID"
@@ -2510,6 +2620,9 @@ paths:
         "404": { $ref: "#/components/responses/NotFound" }
         "429": { $ref: "#/components/responses/TooManyRequests" }
         "503": { $ref: "#/components/responses/Unavailable" }
+        "409": { $ref: "#/components/responses/Conflict" }
+        "422": { $ref: "#/components/responses/IdempotencyKeyReused" }
+        "507": { $ref: "#/components/responses/TenantFull" }
 
   /api/journeys/{id}/recommendations/{recId}/dismiss:
     post:
@@ -2517,6 +2630,7 @@ paths:
       operationId: dismissRecommendation
       summary: Dismiss a recommendation
       parameters:
+        - $ref: "#/components/parameters/IdempotencyKey"
         - $ref: "#/components/parameters/WorkspaceID"
         - $ref: "#/components/parameters/JourneyID"
         - $ref: "#/components/parameters/RecommendationID"
@@ -2532,6 +2646,9 @@ paths:
         "404": { $ref: "#/components/responses/NotFound" }
         "429": { $ref: "#/components/responses/TooManyRequests" }
         "503": { $ref: "#/components/responses/Unavailable" }
+        "409": { $ref: "#/components/responses/Conflict" }
+        "422": { $ref: "#/components/responses/IdempotencyKeyReused" }
+        "507": { $ref: "#/components/responses/TenantFull" }
 
   /health:
     get:
@@ -2541,7 +2658,7 @@ paths:
       security: []
       responses:
         "200":
-          description: "`ok`, or `recovering` while a tenant replays its data."
+          description: "`ok`; `recovering` while a tenant replays its data; `degraded` when a tenant's storage failed (it answers reads, takes no writes until a restart)."
           content:
             application/json:
               schema:
@@ -2549,17 +2666,18 @@ paths:
                 additionalProperties: false
                 required: [status, tenants]
                 properties:
-                  status: { type: string, enum: [ok, recovering] }
+                  status: { type: string, enum: [ok, recovering, degraded] }
                   tenants:
                     type: array
                     items:
                       type: object
                       additionalProperties: false
-                      required: [id, name, status, events_ingested, events_retained, users, memory_bytes]
+                      required: [id, name, status, writes, events_ingested, events_retained, users, memory_bytes]
                       properties:
                         id: { type: string }
                         name: { type: string }
                         status: { type: string, enum: [ready, recovering] }
+                        writes: { type: string, enum: [accepting writes, "read-only: storage failed", not yet] }
                         events_ingested: { $ref: "#/components/schemas/Count" }
                         events_retained: { $ref: "#/components/schemas/Count" }
                         users: { $ref: "#/components/schemas/Count" }
@@ -2656,6 +2774,11 @@ components:
       description: One of the server's admin keys (`server.admin_keys`).
 
   parameters:
+    IdempotencyKey:
+      name: Idempotency-Key
+      in: header
+      description: "Makes a retry safe: a repeat within 24 hours with the same method, path and body is answered the first answer (with `Idempotent-Replayed: true`) and applies nothing. 1 to 255 visible ASCII characters."
+      schema: { type: string, minLength: 1, maxLength: 255, pattern: "^[!-~]+$" }
     WorkspaceID:
       name: X-Workspace-ID
       in: header
@@ -2778,6 +2901,16 @@ components:
       schema: { type: string, minLength: 1 }
 
   responses:
+    IdempotencyKeyReused:
+      description: The `Idempotency-Key` was used in the last 24 hours with a different method, path or body (`field` is `Idempotency-Key`).
+      content:
+        application/json:
+          schema: { $ref: "#/components/schemas/Error" }
+    TenantFull:
+      description: The tenant is past its memory budget, or its distinct names reached 4 GiB; the write was not applied (reads go on).
+      content:
+        application/json:
+          schema: { $ref: "#/components/schemas/Error" }
     BadRequest:
       description: Bad input; `field` names the parameter or body field at fault.
       content:
@@ -2799,7 +2932,7 @@ components:
         application/json:
           schema: { $ref: "#/components/schemas/Error" }
     Conflict:
-      description: The write conflicts with the tenant's state (a name taken, a segment in use, a merged identity).
+      description: The write conflicts with the tenant's state (a name taken, a segment in use, a merged identity), or a write with the same `Idempotency-Key` was already applied and its answer was not kept (`idempotency_key_used`).
       content:
         application/json:
           schema: { $ref: "#/components/schemas/Error" }
@@ -2818,7 +2951,7 @@ components:
         application/json:
           schema: { $ref: "#/components/schemas/Error" }
     Unavailable:
-      description: The tenant is recovering its data, or its storage could not take the write (nothing was applied).
+      description: "The tenant is recovering its data (`unavailable`, with Retry-After), its storage could not take the write (`storage_unavailable`, nothing applied, with Retry-After), or its storage failed: `storage_failed` (nothing applied; no writes until a restart) or `durability_unknown` (the write whose fsync failed: applied in memory, maybe not on disk)."
       headers:
         Retry-After:
           schema: { type: integer, minimum: 1 }
@@ -2899,7 +3032,7 @@ components:
     DateInput:
       type: string
       format: date
-      description: A day from 0001-01-01 to 9999-12-31.
+      description: A day from 2000-01-01 to 2100-01-01 (400 naming the field outside them).
       pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
     OptionalDate:
       description: null or empty means today.
@@ -2908,14 +3041,14 @@ components:
         - { type: "null" }
         - { const: "" }
     InstantText:
-      description: ISO-8601 time or epoch milliseconds, from 0001-01-01T00:00:00Z to 9999-12-31T23:59:59.999Z.
+      description: ISO-8601 time or epoch milliseconds, from 2000-01-01T00:00:00Z to 2100-01-01T00:00:00Z (400 naming the field outside them).
       oneOf:
-        - { type: integer, minimum: -62135596800000, maximum: 253402300799999 }
+        - { type: integer, minimum: 946684800000, maximum: 4102444800000 }
         - { type: string, format: date-time, pattern: "^[0-9]{4}-" }
     Instant:
-      description: ISO-8601 time or epoch milliseconds; default now.
+      description: ISO-8601 time or epoch milliseconds; default now. Events before 2000-01-01, older than the tenant's retention or more than 24 hours ahead are refused (400 naming the field).
       oneOf:
-        - { type: integer, minimum: -62135596800000, maximum: 253402300799999 }
+        - { type: integer, minimum: 946684800000, maximum: 4102444800000 }
         - { type: string, format: date-time }
         - { type: "null" }
     FieldText:
@@ -3044,7 +3177,7 @@ components:
           minimum: 1
           maximum: 3650
           description: At most the query's `days`; default `days`.
-        min_count: { type: [integer, "null"], minimum: 1, maximum: 9223372036854775807, default: 1 }
+        min_count: { type: [integer, "null"], minimum: 1, maximum: 1000000, default: 1 }
     ConditionResult:
       type: object
       additionalProperties: false

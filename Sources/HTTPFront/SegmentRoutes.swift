@@ -56,29 +56,10 @@ struct SegmentRoutes {
     @Sendable func list(_ request: Request, context: BeaconRequestContext) async throws -> Response {
         let tenant = try context.requireTenant()
         let query = QueryParameters(request)
-        let search = query.string("search")?.lowercased()
+        let search = query.string("search")
         let folder = query.string("folder")
-        let rows = try await tenant.readWithSegments { state in
-            state.segments.byID.values.filter { s in
-                (folder == nil || s.folder == folder) && (search.map { Self.text(of: s).contains($0) } ?? true)
-            }.sorted { $0.id < $1.id }.map(Self.row)
-        }
+        let rows = try await tenant.readWithSegments { $0.segments.matching(folder: folder, search: search).map(Self.row) }
         return try JSONResponse.make(ListAnswer(total: rows.count, segments: rows))
-    }
-
-    /// What a search looks in: the name and the rules' event types and property keys.
-    static func text(of segment: Segment) -> String {
-        func words(_ rule: SegmentRule) -> [String] {
-            switch rule {
-            case .didEvent(let e, _, let filters): [e] + filters.map(\.property)
-            case .didNotEvent(let e, _), .eventCount(let e, _, _, _): [e]
-            case .userProperty(let f), .accountProperty(let f): [f.property]
-            case .all(let rules), .any(let rules): rules.flatMap(words)
-            case .not(let r): words(r)
-            default: []
-            }
-        }
-        return ([segment.name] + segment.rules.flatMap(words)).joined(separator: " ").lowercased()
     }
 
     @Sendable func create(_ request: Request, context: BeaconRequestContext) async throws -> Response {
@@ -186,12 +167,11 @@ struct SegmentRoutes {
         let answer = try await tenant.readWithSegments { state -> Result<CompareAnswer, APIError> in
             guard let sa = state.segments.byID[a] else { return .failure(Self.unknown(a, field: "a")) }
             guard let sb = state.segments.byID[b] else { return .failure(Self.unknown(b, field: "b")) }
-            let overlap = sa.members.intersectionCount(sb.members), union = sa.members.unionCount(sb.members)
+            let o = state.segmentOverlap(sa, sb, range: range)
             return .success(CompareAnswer(
-                a: Side(id: a, name: sa.name, size: sa.members.count), b: Side(id: b, name: sb.name, size: sb.members.count), overlap: overlap,
-                onlyA: sa.members.count - overlap, onlyB: sb.members.count - overlap,
-                jaccard: union == 0 ? 0 : (Double(overlap) / Double(union) * 10_000).rounded() / 10_000, days: range.count,
-                eventDifferences: state.usageDifferences(sa.members, sb.members, range: range).map {
+                a: Side(id: a, name: sa.name, size: o.sizeA), b: Side(id: b, name: sb.name, size: o.sizeB), overlap: o.overlap,
+                onlyA: o.sizeA - o.overlap, onlyB: o.sizeB - o.overlap, jaccard: o.jaccard, days: range.count,
+                eventDifferences: o.differences.map {
                     Difference(eventType: $0.eventType, shareA: ($0.shareA * 10_000).rounded() / 10_000, shareB: ($0.shareB * 10_000).rounded() / 10_000,
                                difference: ($0.difference * 10_000).rounded() / 10_000)
                 }))
@@ -204,9 +184,7 @@ struct SegmentRoutes {
 
     @Sendable func folders(_ request: Request, context: BeaconRequestContext) async throws -> Response {
         let tenant = try context.requireTenant()
-        let rows = try await tenant.read { state in
-            state.segments.folders.map { f in FolderRow(name: f, segments: state.segments.byID.values.filter { $0.folder == f }.count) }
-        }
+        let rows = try await tenant.read { $0.segments.folderSizes.map { FolderRow(name: $0.folder, segments: $0.segments) } }
         return try JSONResponse.make(FoldersAnswer(folders: rows))
     }
 

@@ -26,5 +26,7 @@ import TestSupport
         #expect(TenantCalendar.parseISODate("2026-02-29") == nil)
         #expect(TenantCalendar.parseISODate("2024-02-29").map(TenantCalendar.isoDate) == "2024-02-29")
         #expect(TenantCalendar.isoDate(0) == "1970-01-01")
+        #expect(TenantCalendar.isoDate(TenantCalendar.dayNumber(year: 282, month: 9, day: 6)) == "0282-09-06")
+        #expect(TenantCalendar.monthLabel(91 * 12 + 10) == "0091-11")
     }
 }

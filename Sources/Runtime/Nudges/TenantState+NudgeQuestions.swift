@@ -12,6 +12,13 @@ extension TenantState {
         }.sorted { $0.id > $1.id }
     }
 
+    /// Other active nudges that show on `nudge`'s page (either's page pattern covers the other's), by id.
+    public func activeNudgesSharingPage(with nudge: Nudge) -> [Int] {
+        nudges.byID.values.filter {
+            $0.id != nudge.id && $0.status == .active && ($0.shows(onPage: nudge.targetPage) || nudge.shows(onPage: $0.targetPage) || $0.targetPage == nudge.targetPage)
+        }.map(\.id).sorted()
+    }
+
     public struct AudienceFunnel: Sendable, Equatable {
         /// Users who ever entered the audience.
         public var entered: Int

@@ -80,7 +80,13 @@ public struct TenantCalendar: Sendable {
     /// "YYYY-MM-DD".
     public static func isoDate(_ day: DayNumber) -> String {
         let (y, m, d) = date(of: day)
-        return "\(y)-\(pad2(m))-\(pad2(d))"
+        return "\(pad4(y))-\(pad2(m))-\(pad2(d))"
+    }
+
+    /// A year with at least four digits ("0999"), as ISO-8601 writes it.
+    static func pad4(_ year: Int) -> String {
+        let digits = String(year.magnitude)
+        return (year < 0 ? "-" : "") + String(repeating: "0", count: max(0, 4 - digits.count)) + digits
     }
 
     /// Parses "YYYY-MM-DD" into a day number.
@@ -98,7 +104,7 @@ public struct TenantCalendar: Sendable {
         return y * 12 + (m - 1)
     }
 
-    public static func monthLabel(_ month: Int) -> String { "\(month / 12)-\(pad2(month % 12 + 1))" }
+    public static func monthLabel(_ month: Int) -> String { "\(pad4(month / 12))-\(pad2(month % 12 + 1))" }
 
     public static func firstDay(ofMonth month: Int) -> DayNumber { dayNumber(year: month / 12, month: month % 12 + 1, day: 1) }
 
