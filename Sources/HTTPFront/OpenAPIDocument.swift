@@ -2118,6 +2118,7 @@ paths:
                 properties:
                   refreshed: { const: true }
                   nudges: { $ref: "#/components/schemas/Count" }
+        "400": { $ref: "#/components/responses/BadRequest" }
         "401": { $ref: "#/components/responses/Unauthorized" }
         "403": { $ref: "#/components/responses/Forbidden" }
         "429": { $ref: "#/components/responses/TooManyRequests" }
@@ -3011,7 +3012,8 @@ components:
             code:
               type: string
               enum: [invalid_field, invalid_json, unauthorized, forbidden, not_found, conflict, body_too_large,
-                     rate_limited, unavailable, storage_unavailable, http_error, internal]
+                     rate_limited, unavailable, storage_unavailable, storage_failed, durability_unknown, record_too_large,
+                     tenant_full, idempotency_key_reused, idempotency_key_used, http_error, internal]
             message: { type: string }
             field: { type: string, description: "The request field at fault: a parameter, header or body path." }
 
