@@ -285,8 +285,6 @@ CHECKS = [("Q1", "DAU per day, 30 days (anchor Q1)"),
 def verdict(value):
     return "n/a" if value is None else "agrees" if value else "DIFFERS"
 
-
-lines.append("")
 lines.append("## Answers\n")
 lines.append("Beacon's answers from the first in-process run, checked against the answers DuckDB and chDB gave on the same file in this run:\n")
 lines.append("| question | DuckDB | chDB |")
