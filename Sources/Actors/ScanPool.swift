@@ -8,7 +8,8 @@ import Glibc
 /// a heavy read then never holds a tenant's actor, and never takes every cooperative thread.
 /// Bounded: at most `threads` scans run at once; more wait their turn in arrival order.
 public final class ScanPool: @unchecked Sendable {
-    public static let shared = ScanPool(threads: max(1, ProcessInfo.processInfo.activeProcessorCount))
+    /// Half the cores: the other half stays with ingest and the short reads whatever the scans do.
+    public static let shared = ScanPool(threads: max(1, ProcessInfo.processInfo.activeProcessorCount / 2))
 
     private let condition = NSCondition()
     private var jobs: [@Sendable () -> Void] = []

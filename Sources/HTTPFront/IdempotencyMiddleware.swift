@@ -20,8 +20,10 @@ struct IdempotencyMiddleware: RouterMiddleware {
             throw APIError.badRequest(field: "Idempotency-Key", "must be 1 to \(IdempotencyKeys.maxKeyBytes) visible ASCII characters")
         }
         let body = try await request.body.collect(upTo: bodyLimit)
-        let keyed = IdempotentRequest(key: key, fingerprint: IdempotencyKeys.fingerprint(
-            method: request.method.rawValue, path: request.uri.description, body: body.readableBytesView))
+        let fingerprint = body.withUnsafeReadableBytes {
+            IdempotencyKeys.fingerprint(method: request.method.rawValue, path: request.uri.description, body: $0)
+        }
+        let keyed = IdempotentRequest(key: key, fingerprint: fingerprint)
         switch try await tenant.lookUpIdempotencyKey(keyed) {
         case .replay(let answer):
             return Response(status: .init(code: answer.status), headers: [.contentType: "application/json", Self.replayedHeader: "true"],

@@ -75,6 +75,7 @@ import FoundationNetworking
         let config = Self.config(dataDirectory: dataDirectory, fsync: "always")
         do {
             let server = try ServerProcess(config: config)
+            try await server.waitUntilReady()
             for i in 0..<3 {
                 _ = try await server.request("POST", "/ingest", key: "crash-key", json: #"{"event_type":"a","user_email":"u\#(i)@x.com"}"#)
             }

@@ -79,6 +79,8 @@ import FoundationNetworking
         let dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("beacon-embedded-\(UUID().uuidString)")
         let server = try ServerProcess(arguments: ["serve", "--port", "0", "--data-dir", dataDirectory.path])
         defer { _ = server.stop() }
+        // Until its (empty) WAL is read the tenant answers 503 with Retry-After; then it takes writes.
+        #expect(try await server.waitUntilReady() == "ok")
         let reply = try await server.request("POST", "/ingest", key: "demo-key", json: #"{"event_type":"login","user_email":"a@x.com"}"#)
         #expect(reply.status == 200)
         let health = try await server.request("GET", "/health")

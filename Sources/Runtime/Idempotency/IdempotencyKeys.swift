@@ -69,15 +69,23 @@ public struct IdempotencyKeys: Sendable, Equatable {
     /// Every kept entry, oldest first (for snapshots).
     public var entriesInOrder: [Entry] { order[head...].compactMap { entries[$0] } }
 
-    /// A fingerprint of a request: FNV-1a over its method, path and body; stable across restarts.
-    public static func fingerprint(method: String, path: String, body: some Sequence<UInt8>) -> UInt64 {
+    /// A fingerprint of a request: FNV-1a over its method and path, then over its body 8 bytes at a
+    /// time (a byte at a time cost a tenth of the ingest rate on large batches); stable across
+    /// restarts, since it is logged.
+    public static func fingerprint(method: String, path: String, body: UnsafeRawBufferPointer) -> UInt64 {
+        let prime: UInt64 = 0x0000_0100_0000_01b3
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        func add(_ byte: UInt8) { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
-        for byte in method.utf8 { add(byte) }
-        add(0)
-        for byte in path.utf8 { add(byte) }
-        add(0)
-        for byte in body { add(byte) }
-        return hash
+        for byte in method.utf8 { hash = (hash ^ UInt64(byte)) &* prime }
+        hash = (hash ^ 0) &* prime
+        for byte in path.utf8 { hash = (hash ^ UInt64(byte)) &* prime }
+        hash = (hash ^ 0) &* prime
+        var i = 0
+        while i + 8 <= body.count {
+            hash = (hash ^ UInt64(littleEndian: body.loadUnaligned(fromByteOffset: i, as: UInt64.self))) &* prime
+            hash ^= hash >> 29   // folds the high bits back in, which a word-wide multiply alone would leave weak
+            i += 8
+        }
+        while i < body.count { hash = (hash ^ UInt64(body[i])) &* prime; i += 1 }
+        return (hash ^ UInt64(body.count)) &* prime
     }
 }
