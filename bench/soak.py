@@ -69,7 +69,10 @@ def ingest():
                  "timestamp": int(time.time() * 1000) - 86_340_000}
             events.append(e)
         call("POST", "/ingest", {"events": events}, {"Idempotency-Key": f"soak-{time.time_ns()}"})
-        call("POST", "/ingest", {"event_type": "page_view", "page_url": "/anon"}, {"User-Agent": f"browser-{rng.randrange(100)}"})
+        # User-less events from 100 browsers, old enough to be evicted like the rest: a fresh
+        # timestamp in every chunk would keep every chunk for a day.
+        call("POST", "/ingest", {"event_type": "page_view", "page_url": "/anon", "timestamp": int(time.time() * 1000) - 86_340_000},
+             {"User-Agent": f"browser-{rng.randrange(100)}"})
         time.sleep(max(0.0, batch / args.rate - (time.time() - t0)))
 
 
