@@ -9,15 +9,21 @@ extension TenantActor {
     public func maintain() async {
         guard phase == .ready else { return }
         state.evictExpired(nowMs: clock())
-        if !(state.segments.isEmpty && state.journeys.byID.isEmpty),
-           DispatchTime.now().uptimeNanoseconds &- lastSegmentRefresh.uptimeNanoseconds > SegmentRefreshPace.interval(lastCostNs: lastRefreshCostNs) {
-            refreshSegments()
-            takeDueJourneySnapshots()
-        }
+        refreshIfDue()
         guard snapshotDue else { return }
         do { _ = try await snapshot() } catch {
             logger.error("scheduled snapshot failed", metadata: ["tenant": "\(settings.id)", "error": "\(error)"])
         }
+    }
+
+    /// Refreshes dynamic segments (and the audiences that follow them) and takes journeys' daily
+    /// snapshots once the refresh pace says it is time; called after ingest and by maintenance.
+    func refreshIfDue() {
+        guard !(state.segments.isEmpty && state.journeys.byID.isEmpty),
+              DispatchTime.now().uptimeNanoseconds &- lastSegmentRefresh.uptimeNanoseconds > SegmentRefreshPace.interval(lastCostNs: lastRefreshCostNs)
+        else { return }
+        refreshSegments()
+        takeDueJourneySnapshots()
     }
 
     /// A snapshot is due when `snapshot_interval_s` has passed or `snapshot_every_events` events

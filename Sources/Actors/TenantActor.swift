@@ -204,15 +204,6 @@ public actor TenantActor {
         return try await commit(edit, refusal: state.refusal(of: edit), as: .journeyEdit(edit)) { try $0.apply(edit) }
     }
 
-    /// A read that sees journeys' daily snapshots taken (the first activity after the tenant's
-    /// midnight takes them) and segments current.
-    public func readWithJourneys<Result: Sendable>(_ body: (TenantState) throws -> Result) throws -> Result {
-        try requireReady()
-        refreshSegments()
-        takeDueJourneySnapshots()
-        return try body(state)
-    }
-
     /// Records each journey's funnel for the day that last ended, once (logged, like any write).
     func takeDueJourneySnapshots() {
         guard !state.journeys.byID.isEmpty else { return }
@@ -233,11 +224,7 @@ public actor TenantActor {
         eventsCounter.increment(by: receipt.accepted)
         state.evictExpired(nowMs: now)
         // Dynamic segments follow the data even when nobody reads them (reads refresh first anyway).
-        if !(state.segments.isEmpty && state.journeys.byID.isEmpty),
-           DispatchTime.now().uptimeNanoseconds - lastSegmentRefresh.uptimeNanoseconds > SegmentRefreshPace.interval(lastCostNs: lastRefreshCostNs) {
-            refreshSegments()
-            takeDueJourneySnapshots()
-        }
+        refreshIfDue()
         // Snapshots due by time or event count are taken by the maintenance service.
     }
 
