@@ -441,6 +441,12 @@ paths:
         - $ref: "#/components/parameters/WorkspaceID"
         - $ref: "#/components/parameters/MetricRange"
         - $ref: "#/components/parameters/Granularity"
+        - $ref: "#/components/parameters/Breakdown"
+        - $ref: "#/components/parameters/BreakdownLimit"
+        - $ref: "#/components/parameters/Compare"
+        - $ref: "#/components/parameters/ConditionField"
+        - $ref: "#/components/parameters/ConditionOperator"
+        - $ref: "#/components/parameters/ConditionValue"
       responses:
         "200": { $ref: "#/components/responses/MetricSeries" }
         "400": { $ref: "#/components/responses/BadRequest" }
@@ -457,6 +463,12 @@ paths:
         - $ref: "#/components/parameters/WorkspaceID"
         - $ref: "#/components/parameters/MetricRange"
         - $ref: "#/components/parameters/Granularity"
+        - $ref: "#/components/parameters/Breakdown"
+        - $ref: "#/components/parameters/BreakdownLimit"
+        - $ref: "#/components/parameters/Compare"
+        - $ref: "#/components/parameters/ConditionField"
+        - $ref: "#/components/parameters/ConditionOperator"
+        - $ref: "#/components/parameters/ConditionValue"
       responses:
         "200": { $ref: "#/components/responses/MetricSeries" }
         "400": { $ref: "#/components/responses/BadRequest" }
@@ -473,6 +485,35 @@ paths:
         - $ref: "#/components/parameters/WorkspaceID"
         - $ref: "#/components/parameters/MetricRange"
         - $ref: "#/components/parameters/Granularity"
+        - $ref: "#/components/parameters/Breakdown"
+        - $ref: "#/components/parameters/BreakdownLimit"
+        - $ref: "#/components/parameters/Compare"
+        - $ref: "#/components/parameters/ConditionField"
+        - $ref: "#/components/parameters/ConditionOperator"
+        - $ref: "#/components/parameters/ConditionValue"
+      responses:
+        "200": { $ref: "#/components/responses/MetricSeries" }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+
+  /api/v1/metrics/events:
+    get:
+      tags: [metrics]
+      operationId: eventCountSeries
+      summary: Events per bucket
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+        - $ref: "#/components/parameters/MetricRange"
+        - $ref: "#/components/parameters/Granularity"
+        - $ref: "#/components/parameters/Breakdown"
+        - $ref: "#/components/parameters/BreakdownLimit"
+        - $ref: "#/components/parameters/Compare"
+        - $ref: "#/components/parameters/ConditionField"
+        - $ref: "#/components/parameters/ConditionOperator"
+        - $ref: "#/components/parameters/ConditionValue"
       responses:
         "200": { $ref: "#/components/responses/MetricSeries" }
         "400": { $ref: "#/components/responses/BadRequest" }
@@ -2827,12 +2868,42 @@ components:
     MetricRange:
       name: range
       in: query
-      description: "`Nd` (1 to 3650 days ending today) or `YYYY-MM-DD,YYYY-MM-DD` (forward, at most 3650 days)."
-      schema: { type: string, pattern: "^([0-9]{1,4}d|[0-9]{4}-[0-9]{2}-[0-9]{2},[0-9]{4}-[0-9]{2}-[0-9]{2})$", default: 30d }
+      description: "`Nd` (1 to 3650 days ending today), `Nh` (1 to 48 hours ending now), `today`, `yesterday` or `YYYY-MM-DD,YYYY-MM-DD` (forward, at most 3650 days)."
+      schema: { type: string, default: 30d, example: 30d }
     Granularity:
       name: granularity
       in: query
-      schema: { type: string, enum: [daily, weekly, monthly], default: daily }
+      description: "`minute` for ranges up to 2 days, `hourly` up to 90 days; weekly and monthly points are dated by their first day in the range."
+      schema: { type: string, enum: [minute, min, 1m, hourly, hour, 1h, daily, day, 1d, weekly, week, 1w, monthly, month], default: daily }
+    Breakdown:
+      name: breakdown
+      in: query
+      description: "`event_name`, `page`, `user_id`, `properties.KEY` or a bare property name (`country`, `platform`, ...)."
+      schema: { type: string, example: country }
+    BreakdownLimit:
+      name: breakdown_limit
+      in: query
+      description: The top values kept; the rest are one `other` line.
+      schema: { type: integer, minimum: 1, maximum: 100, default: 10 }
+    Compare:
+      name: compare
+      in: query
+      description: The same series for the range just before (`previous`) or a year earlier (`yoy`).
+      schema: { type: string, enum: [previous, yoy] }
+    ConditionField:
+      name: conditions[0][field]
+      in: query
+      description: "A field every counted event must pass on (as `breakdown`); conditions 0 to 19 combine with AND."
+      schema: { type: string, example: country }
+    ConditionOperator:
+      name: conditions[0][operator]
+      in: query
+      schema: { type: string, enum: [eq, "=", "==", neq, ne, "!=", "<>", gt, ">", gte, ">=", lt, "<", lte, "<=", contains, like, not_contains, not_like, in, not_in, is_set, isset, is_not_set, isnotset], default: eq }
+    ConditionValue:
+      name: conditions[0][value]
+      in: query
+      description: The value to compare with; comma-separated for `in` and `not_in`.
+      schema: { type: string, example: US }
     FunnelSteps:
       name: steps
       in: query
@@ -2971,7 +3042,7 @@ components:
               deleted: { const: true }
               id: { type: integer, minimum: 0 }
     MetricSeries:
-      description: One point per day, Monday-week or calendar month of the range.
+      description: A point per bucket (and per breakdown value), dated by the bucket's first day; minute and hour points carry their start instant.
       content:
         application/json:
           schema:
@@ -2979,26 +3050,37 @@ components:
             additionalProperties: false
             required: [data, granularity, metric, range]
             properties:
-              data:
-                type: array
-                items:
-                  type: object
-                  additionalProperties: false
-                  required: [date, value]
-                  properties:
-                    date: { $ref: "#/components/schemas/Date" }
-                    value: { $ref: "#/components/schemas/Count" }
-              granularity: { type: string, enum: [daily, weekly, monthly] }
-              metric: { type: string, enum: [dau, wau, mau] }
-              range:
+              data: { $ref: "#/components/schemas/MetricPoints" }
+              granularity: { type: string, enum: [minute, hourly, daily, weekly, monthly] }
+              metric: { type: string }
+              range: { $ref: "#/components/schemas/MetricRangeAnswer" }
+              compare:
                 type: object
                 additionalProperties: false
-                required: [from, to]
+                required: [range, data]
                 properties:
-                  from: { $ref: "#/components/schemas/Date" }
-                  to: { $ref: "#/components/schemas/Date" }
+                  range: { $ref: "#/components/schemas/MetricRangeAnswer" }
+                  data: { $ref: "#/components/schemas/MetricPoints" }
 
   schemas:
+    MetricPoints:
+      type: array
+      items:
+        type: object
+        additionalProperties: false
+        required: [date, value]
+        properties:
+          date: { $ref: "#/components/schemas/Date" }
+          time: { type: string, format: date-time }
+          dimension: { type: [string, "null"] }
+          value: { type: [number, "null"] }
+    MetricRangeAnswer:
+      type: object
+      additionalProperties: false
+      required: [from, to]
+      properties:
+        from: { type: string }
+        to: { type: string }
     Error:
       type: object
       additionalProperties: false

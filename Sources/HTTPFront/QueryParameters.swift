@@ -1,3 +1,4 @@
+import Foundation
 import Actors
 import Hummingbird
 import Runtime
@@ -8,8 +9,12 @@ struct QueryParameters {
 
     init(_ request: Request) {
         var values: [String: String] = [:]
-        // Hummingbird has percent-decoded the values once already; decoding again would turn "%2525" into "%".
-        for (key, value) in request.uri.queryParameters { values[String(key)] = String(value) }
+        // Hummingbird has percent-decoded the values once already (decoding again would turn
+        // "%2525" into "%"), but not the keys: `conditions%5B0%5D%5Bfield%5D` is `conditions[0][field]`.
+        for (key, value) in request.uri.queryParameters {
+            let name = key.contains("%") ? (String(key).removingPercentEncoding ?? String(key)) : String(key)
+            values[name] = String(value)
+        }
         self.values = values
     }
 

@@ -67,7 +67,7 @@ import Testing
     @Test func badParametersNameTheField() async throws {
         try await TestServer.make().test(.router) { client in
             for (uri, field) in [("/api/activity?days=0", "days"), ("/api/activity?days=abc", "days"), ("/api/events?end=2026-13-01", "end"),
-                                 ("/api/v1/metrics/wau?range=yesterday", "range"), ("/api/v1/metrics/mau?granularity=hourly", "granularity"),
+                                 ("/api/v1/metrics/wau?range=last-week", "range"), ("/api/v1/metrics/mau?granularity=hourly", "granularity"),
                                  ("/api/activity?segment_id=abc", "segment_id"), ("/api/live?at=soon", "at")] {
                 let answer = try await client.send(.get, uri)
                 #expect(answer.status == .badRequest, "\(uri)")

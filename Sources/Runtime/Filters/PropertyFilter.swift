@@ -24,14 +24,7 @@ public struct PropertyFilter: Sendable, Equatable {
         case .contains: return values.first.map { actual.contains($0) } ?? false
         case .gt, .gte, .lt, .lte:
             guard let wanted = values.first else { return false }
-            let order: Int
-            if let a = Double(actual), let b = Double(wanted) { order = a < b ? -1 : (a > b ? 1 : 0) } else { order = actual < wanted ? -1 : (actual > wanted ? 1 : 0) }
-            switch op {
-            case .gt: return order > 0
-            case .gte: return order >= 0
-            case .lt: return order < 0
-            default: return order <= 0
-            }
+            return ValueOrder.satisfies(ValueOrder.compare(actual, wanted), greater: op == .gt || op == .gte, orEqual: op == .gte || op == .lte)
         }
     }
 }

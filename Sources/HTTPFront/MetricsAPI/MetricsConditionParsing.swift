@@ -1,0 +1,51 @@
+import Runtime
+
+/// Conditions as the metrics API writes them: `conditions[N][field|operator|value]` in query
+/// strings, `{"field","operator","value"}` objects in bodies.
+enum MetricsConditionParsing {
+    static let maxConditions = 20
+
+    static let operators: [String: MetricsCondition.Operator] = [
+        "eq": .eq, "=": .eq, "==": .eq,
+        "neq": .neq, "ne": .neq, "!=": .neq, "<>": .neq,
+        "gt": .gt, ">": .gt, "gte": .gte, ">=": .gte, "lt": .lt, "<": .lt, "lte": .lte, "<=": .lte,
+        "contains": .contains, "like": .contains, "not_contains": .notContains, "not_like": .notContains,
+        "in": .in, "not_in": .notIn,
+        "is_set": .isSet, "isset": .isSet, "is_not_set": .isNotSet, "isnotset": .isNotSet,
+    ]
+
+    static func fromQuery(_ query: QueryParameters) throws -> [MetricsCondition] {
+        var indexes = Set<Int>()
+        for key in query.values.keys where key.hasPrefix("conditions[") {
+            // conditions[N][part]
+            let rest = key.dropFirst("conditions[".count)
+            guard let close = rest.firstIndex(of: "]"), let n = Int(rest[..<close]), (0..<maxConditions).contains(n),
+                  ["[field]", "[operator]", "[value]"].contains(String(rest[rest.index(after: close)...])) else {
+                throw APIError.badRequest(field: String(key.prefix(64)), "must be conditions[N][field], conditions[N][operator] or conditions[N][value] with N from 0 to \(maxConditions - 1)")
+            }
+            indexes.insert(n)
+        }
+        return try indexes.sorted().map { n in
+            let name = "conditions[\(n)]"
+            guard let field = query.string("\(name)[field]") else { throw APIError.badRequest(field: "\(name)[field]", "is required") }
+            let value = query.values["\(name)[value]"]
+            return try condition(field: field, operator: query.string("\(name)[operator]"), values: value.map { [$0] }, at: name, splitLists: true)
+        }
+    }
+
+    /// - Parameter splitLists: whether an `in`/`not_in` value is comma-separated text (query strings).
+    static func condition(field fieldText: String, operator opText: String?, values: [String]?, at path: String, splitLists: Bool = false) throws -> MetricsCondition {
+        let field = try MetricsParameters.field(fieldText, name: "\(path)[field]")
+        let opName = opText ?? "eq"
+        guard let op = operators[opName] else {
+            throw APIError.badRequest(field: "\(path)[operator]", "must be one of eq, neq, gt, gte, lt, lte, contains, not_contains, in, not_in, is_set, is_not_set, got '\(opName.prefix(32))'")
+        }
+        guard op.takesValue else { return MetricsCondition(field: field, op: op, values: []) }
+        guard var values, !values.isEmpty else { throw APIError.badRequest(field: "\(path)[value]", "is required for \(op.rawValue)") }
+        if splitLists, op == .in || op == .notIn { values = values.flatMap { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) } }
+        guard values.count <= 1000, values.allSatisfy({ $0.utf8.count <= 1024 }) else {
+            throw APIError.badRequest(field: "\(path)[value]", "must be at most 1000 values of at most 1024 bytes")
+        }
+        return MetricsCondition(field: field, op: op, values: values)
+    }
+}

@@ -1,0 +1,124 @@
+import Actors
+import Runtime
+
+/// The metrics API's common parameters (`range`, `granularity`, `breakdown`, `breakdown_limit`,
+/// `compare`, `conditions[N][...]`) read into a `MetricsQuery`, every error naming its parameter.
+/// docs/metrics-api.md says what each means.
+struct MetricsParameters {
+    enum Compare: String, CaseIterable { case previous, yoy }
+
+    /// A range as asked: whole tenant days, or the last hours ending now.
+    enum Span: Equatable {
+        case days(DayRange)
+        case hours(startMs: Int64, endMs: Int64)
+    }
+
+    var span: Span
+    var granularity: MetricsGranularity
+    var conditions: [MetricsCondition]
+    var breakdown: EventField?
+    var breakdownLimit: Int
+    var compare: Compare?
+    let calendar: TenantCalendar
+
+    init(_ query: QueryParameters, tenant: TenantActor, defaultRange: String = "30d", defaultGranularity: MetricsGranularity = .daily) throws {
+        calendar = TenantCalendar(timeZone: tenant.settings.timeZone)
+        span = try Self.span(query.string("range") ?? defaultRange, nowMs: tenant.now(), calendar: calendar)
+        granularity = try query.string("granularity").map(Self.granularity) ?? defaultGranularity
+        conditions = try MetricsConditionParsing.fromQuery(query)
+        breakdown = try query.string("breakdown").map { try Self.field($0, name: "breakdown") }
+        breakdownLimit = try query.int("breakdown_limit", default: 10, range: 1...100)
+        compare = try query.string("compare").map { text in
+            guard let compare = Compare(rawValue: text) else { throw APIError.badRequest(field: "compare", "must be previous or yoy, got '\(text.prefix(64))'") }
+            return compare
+        }
+        let lengthMs = window.endMs - window.startMs
+        guard lengthMs <= granularity.longestRangeMs else {
+            throw APIError.badRequest(field: "granularity", "\(granularity.rawValue) is allowed for ranges up to \(granularity.longestRangeMs / TenantCalendar.dayMs) days")
+        }
+    }
+
+    var window: MetricsWindow { Self.window(span, granularity, calendar) }
+
+    var query: MetricsQuery { MetricsQuery(window: window, conditions: conditions, breakdown: breakdown, breakdownLimit: breakdownLimit) }
+
+    /// The range `compare` sets beside the asked one, cut the same way.
+    var comparedWindow: MetricsWindow? {
+        guard let compare else { return nil }
+        switch (span, compare) {
+        case (.days(let range), .previous):
+            return Self.window(.days(DayRange(first: range.first - DayNumber(range.count), last: range.last - DayNumber(range.count))), granularity, calendar)
+        case (.days(let range), .yoy):
+            return Self.window(.days(DayRange(first: Self.yearEarlier(range.first), last: Self.yearEarlier(range.last))), granularity, calendar)
+        case (.hours(let start, let end), .previous):
+            return Self.window(.hours(startMs: start - (end - start), endMs: start), granularity, calendar)
+        case (.hours(let start, let end), .yoy):
+            let shift = 365 * TenantCalendar.dayMs
+            return Self.window(.hours(startMs: start - shift, endMs: end - shift), granularity, calendar)
+        }
+    }
+
+    static func window(_ span: Span, _ granularity: MetricsGranularity, _ calendar: TenantCalendar) -> MetricsWindow {
+        switch span {
+        case .days(let range): MetricsWindow(days: range, granularity: granularity, calendar: calendar)
+        case .hours(let start, let end): MetricsWindow(startMs: start, endMs: end, granularity: granularity, calendar: calendar)
+        }
+    }
+
+    /// The same date a year earlier (29 February becomes the 28th).
+    static func yearEarlier(_ day: DayNumber) -> DayNumber {
+        let (y, m, d) = TenantCalendar.date(of: day)
+        return TenantCalendar.dayNumber(year: y - 1, month: m, day: m == 2 && d == 29 ? 28 : d)
+    }
+
+    static func span(_ text: String, nowMs: Int64, calendar: TenantCalendar) throws -> Span {
+        var calendar = calendar
+        let today = calendar.day(of: nowMs)
+        switch text {
+        case "today": return .days(DayRange(first: today, last: today))
+        case "yesterday": return .days(DayRange(first: today - 1, last: today - 1))
+        default: break
+        }
+        if text.hasSuffix("d"), let n = Int(text.dropLast()) {
+            guard (1...3650).contains(n) else { throw APIError.badRequest(field: "range", "must cover 1 to 3650 days, got '\(text)'") }
+            return .days(DayRange(days: n, endingOn: today))
+        }
+        if text.hasSuffix("h"), let n = Int(text.dropLast()) {
+            guard (1...48).contains(n) else { throw APIError.badRequest(field: "range", "must cover 1 to 48 hours, got '\(text)'") }
+            // Ends with the current minute, so minute buckets are whole.
+            let end = (nowMs / 60_000 + 1) * 60_000
+            return .hours(startMs: end - Int64(n) * 3_600_000, endMs: end)
+        }
+        let parts = text.split(separator: ",", omittingEmptySubsequences: false)
+        guard parts.count == 2, let from = TenantCalendar.parseISODate(String(parts[0])), let to = TenantCalendar.parseISODate(String(parts[1])) else {
+            throw APIError.badRequest(field: "range", "must be Nd, Nh, today, yesterday or YYYY-MM-DD,YYYY-MM-DD, got '\(text.prefix(64))'")
+        }
+        guard SupportedTime.contains(day: from), SupportedTime.contains(day: to) else {
+            throw APIError.badRequest(field: "range", "dates must be \(SupportedTime.spanText), got '\(text.prefix(64))'")
+        }
+        guard from <= to, to - from < 3650 else { throw APIError.badRequest(field: "range", "must run forward and cover at most 3650 days") }
+        return .days(DayRange(first: from, last: to))
+    }
+
+    static let granularityAliases: [String: MetricsGranularity] = [
+        "minute": .minute, "min": .minute, "1m": .minute,
+        "hourly": .hourly, "hour": .hourly, "1h": .hourly,
+        "daily": .daily, "day": .daily, "1d": .daily,
+        "weekly": .weekly, "week": .weekly, "1w": .weekly,
+        "monthly": .monthly, "month": .monthly,
+    ]
+
+    static func granularity(_ text: String) throws -> MetricsGranularity {
+        guard let value = granularityAliases[text] else {
+            throw APIError.badRequest(field: "granularity", "must be minute, hourly, daily, weekly or monthly, got '\(text.prefix(64))'")
+        }
+        return value
+    }
+
+    static func field(_ text: String, name: String) throws -> EventField {
+        guard text.utf8.count <= 256, let field = EventField(text) else {
+            throw APIError.badRequest(field: name, "must be event_name, page, user_id, properties.KEY or a property name, got '\(text.prefix(64))'")
+        }
+        return field
+    }
+}
