@@ -171,7 +171,7 @@ struct FunnelRoutes {
         guard let step = users.step, (1...stepCount).contains(step) else {
             throw APIError.badRequest(field: "users.step", "must be a step number between 1 and \(stepCount)")
         }
-        let status = users.status ?? "converted"
+        let status = users.status?.string ?? "converted"
         guard status == "converted" || status == "dropped" else { throw APIError.badRequest(field: "users.status", "must be converted or dropped, got '\(status)'") }
         if status == "dropped" && step == 1 { throw APIError.badRequest(field: "users.step", "nobody drops at step 1; ask for step 2 or later") }
         let limit = users.limit ?? 100

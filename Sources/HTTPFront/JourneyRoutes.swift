@@ -96,7 +96,7 @@ struct JourneyRoutes {
             guard (2...8).contains(list.count) else { throw APIError.badRequest(field: "steps", "needs 2 to 8 steps, got \(list.count)") }
             d.steps = try list.enumerated().map { i, step in
                 guard let type = step.eventType, !type.isEmpty else { throw APIError.badRequest(field: "steps[\(i)].event_type", "is required") }
-                let label = step.label.flatMap { $0.isEmpty ? nil : $0 } ?? type
+                let label = step.label?.string.flatMap { $0.isEmpty ? nil : $0 } ?? type
                 return JourneyStep(eventType: type, label: label)
             }
         }

@@ -74,6 +74,20 @@ import Testing
         }
     }
 
+    /// The two fields docs/openapi.yaml lets take any JSON still do.
+    @Test func fieldsDocumentedAsAnyValueStayLenient() async throws {
+        try await TestServer.make().test(.router) { client in
+            try await client.send(.post, "/ingest", json: Self.login)
+            let journey = try await client.send(.post, "/api/journeys", json: #"{"name":"j","steps":[{"event_type":"login","label":5},{"event_type":"login"}]}"#)
+            #expect(journey.status == .created)
+            let steps = (journey.json["journey"] as? [String: Any])?["steps"] as? [[String: Any]]
+            #expect(steps?.first?["label"] as? String == "login")
+            let funnel = try await client.send(.post, "/api/funnels", json: #"{"steps":["login","login"],"end":"2026-10-31","users":{"step":2,"status":7}}"#)
+            #expect(funnel.status == .ok)
+            #expect((funnel.json["user_list"] as? [String: Any])?["status"] as? String == "converted")
+        }
+    }
+
     @Test func propertyValuesKeepBooleansAndNumbersApart() async throws {
         try await TestServer.make().test(.router) { client in
             let reply = try await client.send(.put, "/api/accounts/acme/properties", json: #"""

@@ -48,7 +48,8 @@ struct FunnelBody: Decodable {
     /// Who converted at, or dropped before, a step.
     struct Users: Decodable {
         @WholeNumber var step: Int?
-        var status: String?
+        /// "converted" or "dropped"; anything but a string means converted, as docs/openapi.yaml says.
+        var status: JSONValue?
         @WholeNumber var limit: Int?
         @WholeNumber var offset: Int?
     }

@@ -11,7 +11,8 @@ struct JourneyBody: Decodable {
 
     struct Step: Decodable {
         var eventType: String?
-        var label: String?
+        /// Anything but non-empty text means the event type, as docs/openapi.yaml says.
+        var label: JSONValue?
 
         enum CodingKeys: String, CodingKey { case eventType = "event_type", label }
     }
