@@ -105,7 +105,7 @@ struct AccountRoutes {
     @Sendable func setProperties(_ request: Request, context: BeaconRequestContext) async throws -> Response {
         let tenant = try context.requireTenant()
         let id = try Self.accountID(context)
-        let changes = try ProfileEditing.propertyChanges(try await JSONBody.object(request, limit: 1 << 20))
+        let changes = try ProfileEditing.propertyChanges(try await JSONBody.decode(PropertiesBody.self, from: request, limit: 1 << 20))
         _ = try await ProfileEditing.apply(tenant) { _, _ in .setAccountProperties(account: id, properties: changes) }
         return try await profileAnswer(tenant, id)
     }
@@ -113,7 +113,8 @@ struct AccountRoutes {
     @Sendable func setOwner(_ request: Request, context: BeaconRequestContext) async throws -> Response {
         let tenant = try context.requireTenant()
         let id = try Self.accountID(context)
-        let owner = try await JSONBody.object(request, limit: 1 << 16).requiredString("owner_email")
+        let body = try await JSONBody.decode(OwnerBody.self, from: request, limit: 1 << 16)
+        let owner = try BodyField.requiredText(body.ownerEmail, "owner_email")
         guard owner.contains("@") else { throw APIError.badRequest(field: "owner_email", "must be an email address, got '\(owner)'") }
         _ = try await ProfileEditing.apply(tenant) { _, _ in .setAccountOwner(account: id, owner: owner) }
         return try await profileAnswer(tenant, id)

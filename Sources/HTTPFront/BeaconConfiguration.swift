@@ -3,7 +3,8 @@ import Foundation
 import Runtime
 import Snapshot
 
-/// The server's configuration (config.json), checked at start: every problem names its key.
+/// The server's configuration (config.json), checked at start key by key (unknown keys too), so every
+/// problem names its key; read as a `JSONValue` tree because the checks walk it that way.
 public struct BeaconConfiguration: Sendable {
     public var host = "127.0.0.1"
     public var port = 8080
@@ -35,7 +36,7 @@ public struct BeaconConfiguration: Sendable {
     }
 
     public static func parse(_ data: Data) throws -> BeaconConfiguration {
-        guard let root = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
+        guard let root = (try? JSONDecoder().decode(JSONValue.self, from: data))?.object else {
             throw Invalid(key: "(root)", message: "is not a JSON object")
         }
         var config = BeaconConfiguration()
@@ -44,7 +45,7 @@ public struct BeaconConfiguration: Sendable {
             let server = try object(server, at: "server")
             try checkKeys(server, allowed: ["host", "port", "body_limit_bytes", "admin_keys"], at: "server")
             if let keys = server["admin_keys"] {
-                guard let list = keys as? [Any] else { throw Invalid(key: "server.admin_keys", message: "must be an array of strings") }
+                guard let list = keys.array else { throw Invalid(key: "server.admin_keys", message: "must be an array of strings") }
                 config.adminKeys = try list.enumerated().map { try string($0.element, at: "server.admin_keys[\($0.offset)]") }
             }
             if let host = server["host"] { config.host = try string(host, at: "server.host") }
@@ -84,7 +85,7 @@ public struct BeaconConfiguration: Sendable {
             if let value = storage["snapshot_keep"] { settings.snapshotKeep = try int(value, at: "storage.snapshot_keep", range: 2...100) }
             config.storage = settings
         }
-        guard let tenants = root["tenants"] as? [Any], !tenants.isEmpty else {
+        guard let tenants = root["tenants"]?.array, !tenants.isEmpty else {
             throw Invalid(key: "tenants", message: "must be a non-empty array of tenants")
         }
         var ids = Set<String>(), keys = Set<String>()
@@ -96,7 +97,7 @@ public struct BeaconConfiguration: Sendable {
             let id = try string(idValue, at: "\(at).id")
             guard ids.insert(id).inserted else { throw Invalid(key: "\(at).id", message: "'\(id)' is used twice") }
             let name = try tenant["name"].map { try string($0, at: "\(at).name") } ?? id
-            guard let apiKeys = tenant["api_keys"] as? [Any], !apiKeys.isEmpty else {
+            guard let apiKeys = tenant["api_keys"]?.array, !apiKeys.isEmpty else {
                 throw Invalid(key: "\(at).api_keys", message: "must be a non-empty array of strings")
             }
             var tenantKeys: [String] = []
@@ -118,24 +119,24 @@ public struct BeaconConfiguration: Sendable {
     /// A tenant's memory budget unless its configuration sets one.
     public static let defaultMemoryBudgetMB = 8192
 
-    private static func checkKeys(_ object: [String: Any], allowed: Set<String>, at path: String) throws {
+    private static func checkKeys(_ object: [String: JSONValue], allowed: Set<String>, at path: String) throws {
         for key in object.keys.sorted() where !allowed.contains(key) {
             throw Invalid(key: path.isEmpty ? key : "\(path).\(key)", message: "unknown key (expected one of \(allowed.sorted().joined(separator: ", ")))")
         }
     }
 
-    private static func object(_ value: Any, at key: String) throws -> [String: Any] {
-        guard let object = value as? [String: Any] else { throw Invalid(key: key, message: "must be an object") }
+    private static func object(_ value: JSONValue, at key: String) throws -> [String: JSONValue] {
+        guard let object = value.object else { throw Invalid(key: key, message: "must be an object") }
         return object
     }
 
-    private static func string(_ value: Any, at key: String) throws -> String {
-        guard let text = value as? String, !text.isEmpty else { throw Invalid(key: key, message: "must be a non-empty string") }
+    private static func string(_ value: JSONValue, at key: String) throws -> String {
+        guard let text = value.string, !text.isEmpty else { throw Invalid(key: key, message: "must be a non-empty string") }
         return text
     }
 
-    private static func int(_ value: Any, at key: String, range: ClosedRange<Int>) throws -> Int {
-        guard let number = JSONNumber.integer(value) else { throw Invalid(key: key, message: "must be an integer") }
+    private static func int(_ value: JSONValue, at key: String, range: ClosedRange<Int>) throws -> Int {
+        guard let number = value.integer else { throw Invalid(key: key, message: "must be an integer") }
         guard range.contains(number) else {
             throw Invalid(key: key, message: "must be between \(range.lowerBound) and \(range.upperBound)")
         }

@@ -29,19 +29,19 @@ struct EventQueryRoutes {
 
     @Sendable func query(_ request: Request, context: BeaconRequestContext) async throws -> Response {
         let tenant = try context.requireTenant()
-        let body = try await JSONBody.object(request, limit: 1 << 20)
-        let includes = try Self.conditions(body.fields["includes"], name: "includes", required: true, max: Self.maxIncludes)
-        let excludes = try Self.conditions(body.fields["excludes"], name: "excludes", required: false, max: Self.maxExcludes)
-        let range = try body.dayRange(defaultDays: 30, tenant: tenant)
+        let body = try await JSONBody.decode(EventQueryBody.self, from: request, limit: 1 << 20)
+        let includes = try Self.conditions(body.includes, name: "includes", required: true, max: Self.maxIncludes)
+        let excludes = try Self.conditions(body.excludes, name: "excludes", required: false, max: Self.maxExcludes)
+        let range = try BodyField.dayRange(days: body.days, end: body.end, defaultDays: 30, tenant: tenant)
         let days = range.count, end = range.last
         for condition in includes + excludes {
             if let within = condition.withinDays, within > days {
                 throw APIError.badRequest(field: "\(condition.path).within_days", "must not exceed days (\(days)), got \(within)")
             }
         }
-        let limit = try body.optionalInt("limit") ?? 100
+        let limit = body.limit ?? 100
         guard (0...10_000).contains(limit) else { throw APIError.badRequest(field: "limit", "must be between 0 and 10000") }
-        let offset = try body.optionalInt("offset") ?? 0
+        let offset = body.offset ?? 0
         guard (0...Int(Int32.max)).contains(offset) else { throw APIError.badRequest(field: "offset", "must be between 0 and \(Int32.max)") }
 
         let answer = try await tenant.scan { state -> Result<Answer, APIError> in
@@ -73,32 +73,31 @@ struct EventQueryRoutes {
         return try JSONResponse.make(answer)
     }
 
-    static func conditions(_ value: Any?, name: String, required: Bool, max: Int) throws -> [ConditionInput] {
-        guard let value, !(value is NSNull) else {
+    static func conditions(_ list: [EventQueryBody.Condition]?, name: String, required: Bool, max: Int) throws -> [ConditionInput] {
+        guard let list else {
             if required { throw APIError.badRequest(field: name, "is required (an array of 1 to \(max) conditions)") }
             return []
         }
-        guard let list = value as? [Any] else { throw APIError.badRequest(field: name, "must be an array of conditions") }
         guard list.count <= max, !(required && list.isEmpty) else {
             throw APIError.badRequest(field: name, "takes \(required ? 1 : 0) to \(max) conditions, got \(list.count)")
         }
-        return try list.enumerated().map { i, item in
+        return try list.enumerated().map { i, condition in
             let path = "\(name)[\(i)]"
-            guard let object = item as? [String: Any] else { throw APIError.badRequest(field: path, "must be an object") }
-            guard let event = object["event"] as? String, !event.isEmpty else { throw APIError.badRequest(field: "\(path).event", "is required (an event type)") }
-            let within = try positiveInt(object["within_days"], at: "\(path).within_days")
-            let minCount = try positiveInt(object["min_count"], at: "\(path).min_count") ?? 1
+            guard let event = condition.event, !event.isEmpty else { throw APIError.badRequest(field: "\(path).event", "is required (an event type)") }
+            let within = try positive(condition.withinDays, at: "\(path).within_days")
+            let minCount = try positive(condition.minCount, at: "\(path).min_count") ?? 1
             guard minCount <= Self.maxMinCount else { throw APIError.badRequest(field: "\(path).min_count", "must be at most \(Self.maxMinCount)") }
-            return ConditionInput(path: path, event: event, filters: try FilterParsing.filters(object["where"], at: "\(path).where"),
+            return ConditionInput(path: path, event: event, filters: try FilterParsing.filters(condition.filters, at: "\(path).where"),
                                   withinDays: within, minCount: minCount)
         }
     }
 
     static let maxMinCount = 1_000_000
 
-    static func positiveInt(_ value: Any?, at path: String) throws -> Int? {
-        guard let value, !(value is NSNull) else { return nil }
-        guard let number = JSONNumber.integer(value), number >= 1 else { throw APIError.badRequest(field: path, "must be a positive integer") }
+    /// `number` unless it is below 1.
+    static func positive(_ number: Int?, at path: String) throws -> Int? {
+        guard let number else { return nil }
+        guard number >= 1 else { throw APIError.badRequest(field: path, "must be a positive integer") }
         return number
     }
 }

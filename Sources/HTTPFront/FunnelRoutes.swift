@@ -109,13 +109,13 @@ struct FunnelRoutes {
     /// and `users` (`{"step","status":"converted"|"dropped","limit","offset"}`) to list who.
     @Sendable func richFunnel(_ request: Request, context: BeaconRequestContext) async throws -> Response {
         let tenant = try context.requireTenant()
-        let body = try await JSONBody.object(request, limit: 1 << 20)
-        let steps = try Self.steps(body.fields["steps"])
-        let exclusions = try Self.exclusions(body.fields["exclusions"], stepCount: steps.count)
-        let windowDays = try body.optionalInt("window_days") ?? 7
+        let body = try await JSONBody.decode(FunnelBody.self, from: request, limit: 1 << 20)
+        let steps = try Self.steps(body.steps)
+        let exclusions = try Self.exclusions(body.exclusions, stepCount: steps.count)
+        let windowDays = body.windowDays ?? 7
         guard (1...365).contains(windowDays) else { throw APIError.badRequest(field: "window_days", "must be between 1 and 365, got \(windowDays)") }
-        let range = try body.dayRange(defaultDays: 30, tenant: tenant)
-        let usersRequest = try Self.usersRequest(body.fields["users"], stepCount: steps.count)
+        let range = try BodyField.dayRange(days: body.days, end: body.end, defaultDays: 30, tenant: tenant)
+        let usersRequest = try Self.usersRequest(body.users, stepCount: steps.count)
         let (result, userList) = try await tenant.scan { state -> Result<(TenantState.Funnel, UserList?), APIError> in
             var definition = TenantState.FunnelDefinition(steps: [], windowMs: Int64(windowDays) * TenantCalendar.dayMs)
             for step in steps {
@@ -139,51 +139,44 @@ struct FunnelRoutes {
         return try JSONResponse.make(Self.answer(result, range: range, windowDays: windowDays, userList: userList))
     }
 
-    static func steps(_ value: Any?) throws -> [StepInput] {
-        guard let list = value as? [Any] else { throw APIError.badRequest(field: "steps", "is required (an array of 2 to \(maxSteps) steps)") }
+    static func steps(_ list: [FunnelBody.Step]?) throws -> [StepInput] {
+        guard let list else { throw APIError.badRequest(field: "steps", "is required (an array of 2 to \(maxSteps) steps)") }
         guard (2...maxSteps).contains(list.count) else { throw APIError.badRequest(field: "steps", "needs 2 to \(maxSteps) steps, got \(list.count)") }
-        return try list.enumerated().map { i, item in
+        return try list.enumerated().map { i, step in
             let path = "steps[\(i)]"
-            if let event = item as? String {
-                guard !event.isEmpty else { throw APIError.badRequest(field: path, "is empty") }
-                return StepInput(path: path, event: event, filters: [], withinMinutes: nil)
-            }
-            guard let object = item as? [String: Any] else { throw APIError.badRequest(field: path, "must be an event type or an object") }
-            guard let event = object["event"] as? String, !event.isEmpty else { throw APIError.badRequest(field: "\(path).event", "is required (an event type)") }
-            let within = try EventQueryRoutes.positiveInt(object["within_minutes"], at: "\(path).within_minutes")
+            guard let event = step.event, !event.isEmpty else { throw APIError.badRequest(field: "\(path).event", "is required (an event type)") }
+            let within = try EventQueryRoutes.positive(step.withinMinutes, at: "\(path).within_minutes")
             if i == 0, within != nil { throw APIError.badRequest(field: "\(path).within_minutes", "has no previous step to count from") }
             if let within, within > 525_600 { throw APIError.badRequest(field: "\(path).within_minutes", "must be at most 525600 (a year), got \(within)") }
-            return StepInput(path: path, event: event, filters: try FilterParsing.filters(object["where"], at: "\(path).where"), withinMinutes: within)
+            return StepInput(path: path, event: event, filters: try FilterParsing.filters(step.filters, at: "\(path).where"), withinMinutes: within)
         }
     }
 
-    static func exclusions(_ value: Any?, stepCount: Int) throws -> [ExclusionInput] {
-        guard let value, !(value is NSNull) else { return [] }
-        guard let list = value as? [Any], list.count <= 10 else { throw APIError.badRequest(field: "exclusions", "must be an array of at most 10 exclusions") }
-        return try list.enumerated().map { i, item in
+    static func exclusions(_ list: [FunnelBody.Exclusion]?, stepCount: Int) throws -> [ExclusionInput] {
+        guard let list else { return [] }
+        guard list.count <= 10 else { throw APIError.badRequest(field: "exclusions", "must be an array of at most 10 exclusions") }
+        return try list.enumerated().map { i, exclusion in
             let path = "exclusions[\(i)]"
-            guard let object = item as? [String: Any] else { throw APIError.badRequest(field: path, "must be an object") }
-            guard let event = object["event"] as? String, !event.isEmpty else { throw APIError.badRequest(field: "\(path).event", "is required (an event type)") }
-            let after = try EventQueryRoutes.positiveInt(object["after_step"], at: "\(path).after_step")
+            guard let event = exclusion.event, !event.isEmpty else { throw APIError.badRequest(field: "\(path).event", "is required (an event type)") }
+            let after = try EventQueryRoutes.positive(exclusion.afterStep, at: "\(path).after_step")
             if let after, after >= stepCount {
                 throw APIError.badRequest(field: "\(path).after_step", "must be between 1 and \(stepCount - 1) (the exclusion sits between that step and the next)")
             }
-            return ExclusionInput(path: path, event: event, filters: try FilterParsing.filters(object["where"], at: "\(path).where"), afterStep: after)
+            return ExclusionInput(path: path, event: event, filters: try FilterParsing.filters(exclusion.filters, at: "\(path).where"), afterStep: after)
         }
     }
 
-    static func usersRequest(_ value: Any?, stepCount: Int) throws -> UsersRequest? {
-        guard let value, !(value is NSNull) else { return nil }
-        guard let object = value as? [String: Any] else { throw APIError.badRequest(field: "users", "must be an object") }
-        guard let step = object["step"].flatMap(JSONNumber.integer), (1...stepCount).contains(step) else {
+    static func usersRequest(_ users: FunnelBody.Users?, stepCount: Int) throws -> UsersRequest? {
+        guard let users else { return nil }
+        guard let step = users.step, (1...stepCount).contains(step) else {
             throw APIError.badRequest(field: "users.step", "must be a step number between 1 and \(stepCount)")
         }
-        let status = (object["status"] as? String) ?? "converted"
+        let status = users.status?.string ?? "converted"
         guard status == "converted" || status == "dropped" else { throw APIError.badRequest(field: "users.status", "must be converted or dropped, got '\(status)'") }
         if status == "dropped" && step == 1 { throw APIError.badRequest(field: "users.step", "nobody drops at step 1; ask for step 2 or later") }
-        let limit = object["limit"].map { JSONNumber.integer($0) ?? -1 } ?? 100
+        let limit = users.limit ?? 100
         guard (1...10_000).contains(limit) else { throw APIError.badRequest(field: "users.limit", "must be between 1 and 10000") }
-        let offset = object["offset"].map { JSONNumber.integer($0) ?? -1 } ?? 0
+        let offset = users.offset ?? 0
         guard (0...Int(Int32.max)).contains(offset) else { throw APIError.badRequest(field: "users.offset", "must be an integer between 0 and \(Int32.max)") }
         return UsersRequest(step: step, dropped: status == "dropped", limit: limit, offset: offset)
     }

@@ -46,9 +46,9 @@ struct IngestRoutes {
 
     @Sendable func merge(_ request: Request, context: BeaconRequestContext) async throws -> Response {
         let tenant = try context.requireTenant()
-        let object = try await JSONBody.object(request, limit: bodyLimit)
-        let anonymousID = try object.requiredString("anonymous_id")
-        let user = try object.requiredString("user_email")
+        let body = try await JSONBody.decode(MergeBody.self, from: request, limit: bodyLimit)
+        let anonymousID = try BodyField.requiredText(body.anonymousID, "anonymous_id")
+        let user = try BodyField.requiredText(body.userEmail, "user_email")
         switch try await tenant.merge(anonymousID: anonymousID, into: user) {
         case .merged(let moved):
             return try JSONResponse.make(MergeAnswer(merged: true, movedEvents: moved, userEmail: user))
@@ -64,24 +64,24 @@ struct IngestRoutes {
 
     @Sendable func error(_ request: Request, context: BeaconRequestContext) async throws -> Response {
         let tenant = try context.requireTenant()
-        let object = try await JSONBody.object(request, limit: bodyLimit)
-        let page = try object.requiredString("page_url")
-        let errorType = try object.requiredString("error_type")
+        let report = try await JSONBody.decode(ErrorReportBody.self, from: request, limit: bodyLimit)
+        let page = try BodyField.requiredText(report.pageURL, "page_url")
+        let errorType = try BodyField.requiredText(report.errorType, "error_type")
         guard Self.errorTypes.contains(errorType) else {
             throw APIError.badRequest(field: "error_type", "must be one of \(Self.errorTypes.sorted().joined(separator: ", "))")
         }
         var properties = [EventInput.Property("error_type", errorType)]
-        if let message = try object.optionalString("error_message") {
+        if let message = try BodyField.text(report.errorMessage, "error_message") {
             guard message.utf8.count <= 500 else { throw APIError.badRequest(field: "error_message", "is longer than 500 characters") }
             properties.append(.init("error_message", message))
         }
-        if let status = try object.optionalInt("status_code") {
+        if let status = report.statusCode {
             guard (100...599).contains(status) else { throw APIError.badRequest(field: "status_code", "must be an HTTP status between 100 and 599") }
             properties.append(.init("status_code", String(status)))
         }
-        let event = EventInput(eventType: "page_error", user: try object.optionalString("user_email"),
-                               account: try object.optionalString("account_id"), page: page,
-                               timestampMs: try object.optionalTimestamp("timestamp"), properties: properties)
+        let event = EventInput(eventType: "page_error", user: try BodyField.text(report.userEmail, "user_email"),
+                               account: try BodyField.text(report.accountID, "account_id"), page: page,
+                               timestampMs: try BodyField.timestamp(report.timestamp, "timestamp"), properties: properties)
         do {
             let receipt = try await tenant.ingest([event], visitor: context.visitor(request))
             return try JSONResponse.make(IngestAnswer(accepted: receipt.accepted, anonymousId: receipt.anonymousID))

@@ -85,27 +85,26 @@ struct JourneyRoutes {
     }
 
     /// `name`, `steps` (2–8 of `{"event_type","label"}`), `completion_window_days` (default 7), `status`.
-    static func definition(_ body: JSONBody, existing: JourneyDefinition?) throws -> JourneyDefinition {
+    static func definition(_ body: JourneyBody, existing: JourneyDefinition?) throws -> JourneyDefinition {
         var d = existing ?? JourneyDefinition(name: "", steps: [])
-        if existing == nil || body.fields["name"] != nil {
-            d.name = try body.requiredString("name")
+        if existing == nil || body.name.isMentioned {
+            d.name = try BodyField.requiredText(body.name.value, "name")
             guard d.name.count <= 200 else { throw APIError.badRequest(field: "name", "is longer than 200 characters") }
         }
-        if existing == nil || body.fields["steps"] != nil {
-            guard let list = body.fields["steps"] as? [Any] else { throw APIError.badRequest(field: "steps", "is required (2 to 8 steps)") }
+        if existing == nil || body.steps.isMentioned {
+            guard let list = body.steps.value else { throw APIError.badRequest(field: "steps", "is required (2 to 8 steps)") }
             guard (2...8).contains(list.count) else { throw APIError.badRequest(field: "steps", "needs 2 to 8 steps, got \(list.count)") }
-            d.steps = try list.enumerated().map { i, item in
-                guard let object = item as? [String: Any] else { throw APIError.badRequest(field: "steps[\(i)]", "must be an object with event_type and label") }
-                guard let type = object["event_type"] as? String, !type.isEmpty else { throw APIError.badRequest(field: "steps[\(i)].event_type", "is required") }
-                let label = (object["label"] as? String).flatMap { $0.isEmpty ? nil : $0 } ?? type
+            d.steps = try list.enumerated().map { i, step in
+                guard let type = step.eventType, !type.isEmpty else { throw APIError.badRequest(field: "steps[\(i)].event_type", "is required") }
+                let label = step.label?.string.flatMap { $0.isEmpty ? nil : $0 } ?? type
                 return JourneyStep(eventType: type, label: label)
             }
         }
-        if let window = try body.optionalInt("completion_window_days") {
+        if let window = body.completionWindowDays {
             guard (1...90).contains(window) else { throw APIError.badRequest(field: "completion_window_days", "must be between 1 and 90, got \(window)") }
             d.windowDays = window
         }
-        if let statusName = try body.optionalString("status") {
+        if let statusName = try BodyField.text(body.status, "status") {
             guard let status = Journey.Status(rawValue: statusName) else { throw APIError.badRequest(field: "status", "must be active or paused, got '\(statusName)'") }
             d.status = status
         }
@@ -114,7 +113,7 @@ struct JourneyRoutes {
 
     @Sendable func create(_ request: Request, context: BeaconRequestContext) async throws -> Response {
         let tenant = try context.requireTenant()
-        let d = try Self.definition(try await JSONBody.object(request, limit: 1 << 16), existing: nil)
+        let d = try Self.definition(try await JSONBody.decode(JourneyBody.self, from: request, limit: 1 << 16), existing: nil)
         let edit = try await Self.apply(tenant) { id, now in .create(d, id: id, nowMs: now) }
         guard case .create(_, let id, _) = edit else { preconditionFailure("the edit made above") }
         return try await detailAnswer(tenant, id, status: .created)
@@ -125,7 +124,7 @@ struct JourneyRoutes {
         let tenant = try context.requireTenant()
         try QueryParameters.requireAdminKey(request, in: adminKeys, for: "editing a journey")
         let id = try Self.journeyID(context)
-        let body = try await JSONBody.object(request, limit: 1 << 16)
+        let body = try await JSONBody.decode(JourneyBody.self, from: request, limit: 1 << 16)
         guard let existing = try await tenant.read({ state in state.journeys.byID[id].map {
             JourneyDefinition(name: $0.name, steps: $0.steps, windowDays: $0.windowDays, status: $0.status)
         } }) else { throw Self.unknown(id) }
@@ -200,9 +199,9 @@ struct JourneyRoutes {
     /// templates, since no language model is available offline.
     @Sendable func generate(_ request: Request, context: BeaconRequestContext) async throws -> Response {
         let tenant = try context.requireTenant()
-        let body = try await JSONBody.object(request, limit: 1 << 16)
-        guard let id = try body.optionalInt("journey_id") else { throw APIError.badRequest(field: "journey_id", "is required") }
-        guard let index = try body.optionalInt("step_index"), index >= 0 else { throw APIError.badRequest(field: "step_index", "is required (0-based)") }
+        let body = try await JSONBody.decode(NudgeCopyBody.self, from: request, limit: 1 << 16)
+        guard let id = body.journeyID else { throw APIError.badRequest(field: "journey_id", "is required") }
+        guard let index = body.stepIndex, index >= 0 else { throw APIError.badRequest(field: "step_index", "is required (0-based)") }
         let now = tenant.now()
         switch try await tenant.scan(.journeys, { $0.journeyCopy(journey: id, stepIndex: index, nowMs: now) }) {
         case .failure(.unknownJourney):

@@ -51,28 +51,28 @@ struct NudgeRoutes {
     }
 
     /// The fields of a nudge from a body; for an edit, missing fields keep `existing`'s values.
-    static func definition(_ body: JSONBody, existing: NudgeDefinition?) throws -> NudgeDefinition {
+    static func definition(_ body: NudgeBody, existing: NudgeDefinition?) throws -> NudgeDefinition {
         var d = existing ?? NudgeDefinition(title: "", targetPage: "")
-        if existing == nil || body.fields["title"] != nil {
-            d.title = try body.requiredString("title")
+        if existing == nil || body.title.isMentioned {
+            d.title = try BodyField.requiredText(body.title.value, "title")
             guard d.title.count <= 200 else { throw APIError.badRequest(field: "title", "is longer than 200 characters") }
         }
-        if existing == nil || body.fields["target_page_url"] != nil {
-            d.targetPage = try body.requiredString("target_page_url")
+        if existing == nil || body.targetPageURL.isMentioned {
+            d.targetPage = try BodyField.requiredText(body.targetPageURL.value, "target_page_url")
             guard d.targetPage.hasPrefix("/") || d.targetPage.contains("://") else {
                 throw APIError.badRequest(field: "target_page_url", "must be a path (/pricing, /docs/*) or a URL")
             }
         }
-        if body.fields["nudge_type"] != nil {
-            let name = try body.requiredString("nudge_type")
+        if body.nudgeType.isMentioned {
+            let name = try BodyField.requiredText(body.nudgeType.value, "nudge_type")
             guard let kind = Nudge.Kind(rawValue: name) else { throw APIError.badRequest(field: "nudge_type", "must be floating or banner, got '\(name)'") }
             d.kind = kind
         }
-        if body.fields.keys.contains("body") { d.body = try body.optionalString("body") }
-        if body.fields.keys.contains("button_text") { d.buttonText = try body.optionalString("button_text") }
-        if body.fields.keys.contains("goal_event") { d.goalEvent = try body.optionalString("goal_event") }
-        if body.fields.keys.contains("target_segment_id") {
-            let id = try body.optionalInt("target_segment_id")
+        if body.body.isMentioned { d.body = try BodyField.text(body.body.value, "body") }
+        if body.buttonText.isMentioned { d.buttonText = try BodyField.text(body.buttonText.value, "button_text") }
+        if body.goalEvent.isMentioned { d.goalEvent = try BodyField.text(body.goalEvent.value, "goal_event") }
+        if body.targetSegmentID.isMentioned {
+            let id = body.targetSegmentID.value?.wrappedValue
             if let id, id <= 0 { throw APIError.badRequest(field: "target_segment_id", "must be a segment id") }
             d.targetSegment = id
         }
@@ -81,7 +81,7 @@ struct NudgeRoutes {
 
     @Sendable func create(_ request: Request, context: BeaconRequestContext) async throws -> Response {
         let tenant = try context.requireTenant()
-        let d = try Self.definition(try await JSONBody.object(request, limit: 1 << 16), existing: nil)
+        let d = try Self.definition(try await JSONBody.decode(NudgeBody.self, from: request, limit: 1 << 16), existing: nil)
         let edit = try await Self.apply(tenant) { id, now in .create(d, id: id, nowMs: now) }
         guard case .create(_, let id, _) = edit else { preconditionFailure("the edit made above") }
         return try await detailAnswer(tenant, id, status: .created)
@@ -90,7 +90,7 @@ struct NudgeRoutes {
     @Sendable func update(_ request: Request, context: BeaconRequestContext) async throws -> Response {
         let tenant = try context.requireTenant()
         let id = try Self.nudgeID(context)
-        let body = try await JSONBody.object(request, limit: 1 << 16)
+        let body = try await JSONBody.decode(NudgeBody.self, from: request, limit: 1 << 16)
         guard let existing = try await tenant.read({ state in state.nudges.byID[id].map {
             NudgeDefinition(title: $0.title, body: $0.body, buttonText: $0.buttonText, kind: $0.kind, targetPage: $0.targetPage,
                             targetSegment: $0.targetSegment, goalEvent: $0.goalEvent)
@@ -151,10 +151,10 @@ struct NudgeRoutes {
     @Sendable func track(_ request: Request, context: BeaconRequestContext) async throws -> Response {
         let tenant = try context.requireTenant()
         let id = try Self.nudgeID(context)
-        let body = try await JSONBody.object(request, limit: 1 << 16)
-        let name = try body.requiredString("event_type")
+        let body = try await JSONBody.decode(NudgeTrackBody.self, from: request, limit: 1 << 16)
+        let name = try BodyField.requiredText(body.eventType, "event_type")
         guard let action = NudgeEdit.TrackedAction(rawValue: name) else { throw APIError.badRequest(field: "event_type", "must be impression, click or dismiss, got '\(name)'") }
-        let user = try body.requiredString("user_email")
+        let user = try BodyField.requiredText(body.userEmail, "user_email")
         _ = try await Self.apply(tenant) { _, now in .track(id: id, user: user, action: action, atMs: now) }
         return try JSONResponse.make(TrackAnswer(recorded: true, eventType: name))
     }

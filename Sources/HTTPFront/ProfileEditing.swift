@@ -10,25 +10,22 @@ enum ProfileEditing {
     static let maxNoteBytes = 10_000
 
     /// `properties`: an object of strings, numbers or booleans (kept as text); null removes a key.
-    static func propertyChanges(_ body: JSONBody) throws -> [ProfileEdit.PropertyChange] {
-        guard let value = body.fields["properties"], !(value is NSNull) else { throw APIError.badRequest(field: "properties", "is required") }
-        guard let object = value as? [String: Any] else { throw APIError.badRequest(field: "properties", "must be an object") }
+    static func propertyChanges(_ body: PropertiesBody) throws -> [ProfileEdit.PropertyChange] {
+        guard let object = body.properties else { throw APIError.badRequest(field: "properties", "is required") }
         guard !object.isEmpty else { throw APIError.badRequest(field: "properties", "must set at least one key") }
         guard object.count <= maxProperties else { throw APIError.badRequest(field: "properties", "sets more than \(maxProperties) keys") }
-        return try object.keys.sorted().map { key in
+        return try object.sorted { $0.key < $1.key }.map { key, value in
             let field = "properties.\(key)"
             guard !key.isEmpty, key.utf8.count <= 256 else { throw APIError.badRequest(field: field, "keys must be 1 to 256 bytes") }
-            let raw = object[key]!
-            if raw is NSNull { return ProfileEdit.PropertyChange(key, nil) }
-            guard let text = JSONNumber.text(raw) else { throw APIError.badRequest(field: field, "must be a string, number, boolean or null") }
+            if value.isNull { return ProfileEdit.PropertyChange(key, nil) }
+            guard let text = value.scalarText else { throw APIError.badRequest(field: field, "must be a string, number, boolean or null") }
             guard text.utf8.count <= IngestLimits.maxFieldBytes else { throw APIError.badRequest(field: field, "is longer than \(IngestLimits.maxFieldBytes) bytes") }
             return ProfileEdit.PropertyChange(key, text)
         }
     }
 
-    static func noteContent(_ body: JSONBody) throws -> String {
-        guard let value = body.fields["content"], !(value is NSNull) else { throw APIError.badRequest(field: "content", "is required") }
-        guard let text = value as? String else { throw APIError.badRequest(field: "content", "must be a string") }
+    static func noteContent(_ body: NoteBody) throws -> String {
+        guard let text = body.content else { throw APIError.badRequest(field: "content", "is required") }
         guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw APIError.badRequest(field: "content", "must not be empty") }
         guard text.utf8.count <= maxNoteBytes else { throw APIError.badRequest(field: "content", "is longer than \(maxNoteBytes) bytes") }
         return text
@@ -55,7 +52,7 @@ enum ProfileEditing {
 
     /// POST …/notes: adds the note `content` names, answered 201 with its id and time.
     static func addNote(_ request: Request, _ tenant: TenantActor, _ makeEdit: @escaping @Sendable (Note) -> ProfileEdit) async throws -> Response {
-        let content = try noteContent(try await JSONBody.object(request, limit: 1 << 16))
+        let content = try noteContent(try await JSONBody.decode(NoteBody.self, from: request, limit: 1 << 16))
         let edit = try await apply(tenant) { next, now in makeEdit(Note(id: next, content: content, createdMs: now)) }
         switch edit {
         case .addAccountNote(_, let note), .addUserNote(_, let note): return try JSONResponse.make(row(note), status: .created)

@@ -33,9 +33,9 @@ struct SegmentRoutes {
     /// `rules`: compiled and counted without saving; the size, the share of all users and a sample.
     @Sendable func estimate(_ request: Request, context: BeaconRequestContext) async throws -> Response {
         let tenant = try context.requireTenant()
-        let body = try await JSONBody.object(request, limit: 1 << 20)
-        let rules = try SegmentRuleParsing.rules(body.fields["rules"])
-        let sampleSize = try body.optionalInt("sample_size") ?? 10
+        let body = try await JSONBody.decode(SegmentEstimateBody.self, from: request, limit: 1 << 20)
+        let rules = try SegmentRuleParsing.rules(body.rules)
+        let sampleSize = body.sampleSize ?? 10
         guard (0...100).contains(sampleSize) else { throw APIError.badRequest(field: "sample_size", "must be between 0 and 100") }
         let now = tenant.now()
         let answer = try await tenant.readWithSegments { state -> Result<EstimateAnswer, APIError> in
@@ -64,19 +64,19 @@ struct SegmentRoutes {
 
     @Sendable func create(_ request: Request, context: BeaconRequestContext) async throws -> Response {
         let tenant = try context.requireTenant()
-        let body = try await JSONBody.object(request, limit: 1 << 20)
-        let name = try Self.name(body)
-        let rules = try SegmentRuleParsing.rules(body.fields["rules"])
-        let folder = try body.optionalString("folder")
-        let type = try body.optionalString("segment_type") ?? "dynamic"
+        let body = try await JSONBody.decode(SegmentBody.self, from: request, limit: 1 << 20)
+        let name = try Self.name(body.name.value)
+        let rules = try SegmentRuleParsing.rules(body.rules.value)
+        let folder = try BodyField.text(body.folder.value, "folder")
+        let type = try BodyField.text(body.segmentType, "segment_type") ?? "dynamic"
         guard type == "dynamic" || type == "static" else { throw APIError.badRequest(field: "segment_type", "must be dynamic or static, got '\(type)'") }
         let edit = try await Self.apply(tenant) { id, now in .create(id: id, name: name, folder: folder, isStatic: type == "static", rules: rules, nowMs: now) }
         guard case .create(let id, _, _, _, _, _) = edit else { preconditionFailure("the edit made above") }
         return try await detailAnswer(tenant, id: id, offset: 0, limit: 100, status: .created)
     }
 
-    static func name(_ body: JSONBody) throws -> String {
-        let name = try body.requiredString("name")
+    static func name(_ text: String?) throws -> String {
+        let name = try BodyField.requiredText(text, "name")
         guard name.count <= 200 else { throw APIError.badRequest(field: "name", "is longer than 200 characters") }
         return name
     }
@@ -84,10 +84,10 @@ struct SegmentRoutes {
     @Sendable func update(_ request: Request, context: BeaconRequestContext) async throws -> Response {
         let tenant = try context.requireTenant()
         let id = try Self.segmentID(context)
-        let body = try await JSONBody.object(request, limit: 1 << 20)
-        let name = body.fields["name"] == nil ? nil : try Self.name(body)
-        let rules = body.fields["rules"] == nil ? nil : try SegmentRuleParsing.rules(body.fields["rules"])
-        let folder: String?? = body.fields.keys.contains("folder") ? .some(try body.optionalString("folder")) : nil
+        let body = try await JSONBody.decode(SegmentBody.self, from: request, limit: 1 << 20)
+        let name = body.name.isMentioned ? try Self.name(body.name.value) : nil
+        let rules = body.rules.isMentioned ? try SegmentRuleParsing.rules(body.rules.value) : nil
+        let folder: String?? = body.folder.isMentioned ? .some(try BodyField.text(body.folder.value, "folder")) : nil
         guard name != nil || rules != nil || folder != nil else { throw APIError.badRequest(field: "body", "changes nothing: give name, rules or folder") }
         _ = try await Self.apply(tenant) { _, now in .update(id: id, name: name, folder: folder, rules: rules, nowMs: now) }
         return try await detailAnswer(tenant, id: id, offset: 0, limit: 100, status: .ok)
@@ -190,7 +190,7 @@ struct SegmentRoutes {
 
     @Sendable func createFolder(_ request: Request, context: BeaconRequestContext) async throws -> Response {
         let tenant = try context.requireTenant()
-        let name = try Self.name(try await JSONBody.object(request, limit: 1 << 16))
+        let name = try Self.name(try await JSONBody.decode(FolderBody.self, from: request, limit: 1 << 16).name)
         _ = try await Self.apply(tenant) { _, _ in .createFolder(name: name) }
         return try JSONResponse.make(FolderRow(name: name, segments: 0), status: .created)
     }

@@ -1,32 +1,31 @@
-import Foundation
 import Runtime
 
-/// Reads segment rules (docs/segments.md) from decoded JSON. Every error names the path of the
+/// Reads segment rules (docs/segments.md) from a body. Every error names the path of the
 /// bad node or field, `rules[1].any[0].op`.
 enum SegmentRuleParsing {
     static let maxDepth = 16
     static let maxNodes = 500
 
-    static func rules(_ value: Any?, at path: String = "rules") throws -> [SegmentRule] {
-        guard let list = value as? [Any] else { throw APIError.badRequest(field: path, "is required (an array of rule nodes)") }
+    static func rules(_ value: JSONValue?, at path: String = "rules") throws -> [SegmentRule] {
+        guard let list = value?.array else { throw APIError.badRequest(field: path, "is required (an array of rule nodes)") }
         guard !list.isEmpty else { throw APIError.badRequest(field: path, "needs at least one rule") }
         var budget = maxNodes
         return try list.enumerated().map { try node($1, at: "\(path)[\($0)]", depth: 1, budget: &budget) }
     }
 
-    static func node(_ value: Any, at path: String, depth: Int, budget: inout Int) throws -> SegmentRule {
+    static func node(_ value: JSONValue, at path: String, depth: Int, budget: inout Int) throws -> SegmentRule {
         budget -= 1
         guard budget >= 0 else { throw APIError.badRequest(field: path, "rules have more than \(maxNodes) nodes") }
         guard depth <= maxDepth else { throw APIError.badRequest(field: path, "rules nest deeper than \(maxDepth) levels") }
-        guard let object = value as? [String: Any] else { throw APIError.badRequest(field: path, "must be an object (a rule node)") }
+        guard let object = value.object else { throw APIError.badRequest(field: path, "must be an object (a rule node)") }
         for combinator in ["all", "any"] {
             guard let inner = object[combinator] else { continue }
-            guard let list = inner as? [Any], !list.isEmpty else { throw APIError.badRequest(field: "\(path).\(combinator)", "must be a non-empty array of rule nodes") }
+            guard let list = inner.array, !list.isEmpty else { throw APIError.badRequest(field: "\(path).\(combinator)", "must be a non-empty array of rule nodes") }
             let nodes = try list.enumerated().map { try node($1, at: "\(path).\(combinator)[\($0)]", depth: depth + 1, budget: &budget) }
             return combinator == "all" ? .all(nodes) : .any(nodes)
         }
         if let inner = object["not"] { return .not(try node(inner, at: "\(path).not", depth: depth + 1, budget: &budget)) }
-        guard let type = object["type"] as? String else {
+        guard let type = object["type"]?.string else {
             throw APIError.badRequest(field: "\(path).type", "is required (did_event, did_not_event, event_count, user_property, account_property, first_seen, last_seen, in_segment), or use all/any/not")
         }
         switch type {
@@ -36,16 +35,16 @@ enum SegmentRuleParsing {
         case "did_not_event":
             return .didNotEvent(event: try event(object, path), withinDays: try days(object["within_days"], at: "\(path).within_days"))
         case "event_count":
-            guard let opText = object["op"] as? String, let comparison = SegmentRule.CountComparison(name: opText) else {
+            guard let opText = object["op"]?.string, let comparison = SegmentRule.CountComparison(name: opText) else {
                 throw APIError.badRequest(field: "\(path).op", "must be one of >=, >, <=, <, =, !=, gte, gt, lte, lt, eq, neq")
             }
-            guard let value = object["value"].flatMap(JSONNumber.integer), value >= 0 else {
+            guard let value = object["value"]?.integer, value >= 0 else {
                 throw APIError.badRequest(field: "\(path).value", "must be a non-negative integer")
             }
             return .eventCount(event: try event(object, path), comparison: comparison, value: value,
                                withinDays: try days(object["within_days"], at: "\(path).within_days"))
         case "user_property", "account_property":
-            let filter = try FilterParsing.filter(object, at: path)
+            let filter = try FilterParsing.filter(value, at: path)
             return type == "user_property" ? .userProperty(filter) : .accountProperty(filter)
         case "first_seen":
             guard let n = try days(object["within_days"], at: "\(path).within_days") else { throw APIError.badRequest(field: "\(path).within_days", "is required") }
@@ -54,21 +53,21 @@ enum SegmentRuleParsing {
             guard let n = try days(object["before_days"], at: "\(path).before_days") else { throw APIError.badRequest(field: "\(path).before_days", "is required") }
             return .lastSeen(beforeDays: n)
         case "in_segment":
-            guard let id = object["segment_id"].flatMap(JSONNumber.integer) else { throw APIError.badRequest(field: "\(path).segment_id", "is required (a segment id)") }
+            guard let id = object["segment_id"]?.integer else { throw APIError.badRequest(field: "\(path).segment_id", "is required (a segment id)") }
             return .inSegment(id: id)
         default:
             throw APIError.badRequest(field: "\(path).type", "unknown rule type '\(type)'")
         }
     }
 
-    private static func event(_ object: [String: Any], _ path: String) throws -> String {
-        guard let event = object["event"] as? String, !event.isEmpty else { throw APIError.badRequest(field: "\(path).event", "is required (an event type)") }
+    private static func event(_ object: [String: JSONValue], _ path: String) throws -> String {
+        guard let event = object["event"]?.string, !event.isEmpty else { throw APIError.badRequest(field: "\(path).event", "is required (an event type)") }
         return event
     }
 
-    private static func days(_ value: Any?, at path: String) throws -> Int? {
-        guard let value, !(value is NSNull) else { return nil }
-        guard let n = JSONNumber.integer(value), (1...3650).contains(n) else { throw APIError.badRequest(field: path, "must be a whole number of days from 1 to 3650") }
+    private static func days(_ value: JSONValue?, at path: String) throws -> Int? {
+        guard let value, !value.isNull else { return nil }
+        guard let n = value.integer, (1...3650).contains(n) else { throw APIError.badRequest(field: path, "must be a whole number of days from 1 to 3650") }
         return n
     }
 }
@@ -76,14 +75,7 @@ enum SegmentRuleParsing {
 /// A rule written back as the JSON it was read from.
 struct RuleDocument: Encodable {
     let rule: SegmentRule
-
-    struct Key: CodingKey {
-        var stringValue: String
-        var intValue: Int? { nil }
-        init(_ s: String) { stringValue = s }
-        init?(stringValue: String) { self.stringValue = stringValue }
-        init?(intValue: Int) { nil }
-    }
+    typealias Key = AnyCodingKey
 
     func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: Key.self)

@@ -62,7 +62,7 @@ struct UserRoutes {
     @Sendable func setProperties(_ request: Request, context: BeaconRequestContext) async throws -> Response {
         let tenant = try context.requireTenant()
         let id = QueryParameters.pathParameter("id", context)
-        let changes = try ProfileEditing.propertyChanges(try await JSONBody.object(request, limit: 1 << 20))
+        let changes = try ProfileEditing.propertyChanges(try await JSONBody.decode(PropertiesBody.self, from: request, limit: 1 << 20))
         _ = try await ProfileEditing.apply(tenant) { _, _ in .setUserProperties(user: id, properties: changes) }
         let answer = try await tenant.read { s in s.userIndex(id).map { (s.userProperties($0.rawValue), s.externalID(of: $0)) } }
         guard let (properties, externalID) = answer else { throw Self.unknown(id) }

@@ -24,4 +24,19 @@ import Testing
         #expect(problem(#"{"tenants":[\#(tenant)],"rate_limits":{"api":{"requests":0}}}"#)?.contains("rate_limits.api.requests") == true)
         #expect(problem(#"{"tenants":[\#(tenant)]}"#) == nil)
     }
+
+    @Test(arguments: [
+        (#""server":{"port":true}"#, "server.port: must be an integer"),
+        (#""server":{"port":8080.5}"#, "server.port: must be an integer"),
+        (#""server":{"admin_keys":[1]}"#, "server.admin_keys[0]: must be a non-empty string"),
+        (#""storage":{"data_dir":"/tmp/x","snapshot_keep":false}"#, "storage.snapshot_keep: must be an integer"),
+    ])
+    func booleansAndFractionsAreNotIntegers(_ extra: String, _ problemText: String) {
+        #expect(problem(#"{"tenants":[{"id":"t","api_keys":["k"]}],\#(extra)}"#) == "config: \(problemText)")
+    }
+
+    @Test func aWholeNumberWrittenWithAFractionIsAnInteger() throws {
+        let config = try BeaconConfiguration.parse(Data(#"{"tenants":[{"id":"t","api_keys":["k"]}],"server":{"port":8081.0}}"#.utf8))
+        #expect(config.port == 8081)
+    }
 }
