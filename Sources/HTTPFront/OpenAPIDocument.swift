@@ -499,6 +499,245 @@ paths:
         "429": { $ref: "#/components/responses/TooManyRequests" }
         "503": { $ref: "#/components/responses/Unavailable" }
 
+  /api/v1/metrics/lifecycle:
+    get:
+      tags: [metrics]
+      operationId: lifecycle
+      summary: New, returning, resurrected and dormant users per period
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+        - $ref: "#/components/parameters/MetricRange"
+        - name: granularity
+          in: query
+          schema: { type: string, enum: [daily, day, 1d, weekly, week, 1w, monthly, month], default: weekly }
+      responses:
+        "200":
+          description: The answer.
+          content:
+            application/json:
+              schema:
+                type: object
+                additionalProperties: false
+                required: [metric, granularity, range, data]
+                properties:
+                  metric: { type: string }
+                  granularity: { type: string }
+                  range: { $ref: "#/components/schemas/MetricRangeAnswer" }
+                  data:
+                    type: array
+                    items:
+                      type: object
+                      additionalProperties: false
+                      required: [date, new, returning, resurrected, dormant]
+                      properties:
+                        date: { $ref: "#/components/schemas/Date" }
+                        new: { $ref: "#/components/schemas/Count" }
+                        returning: { $ref: "#/components/schemas/Count" }
+                        resurrected: { $ref: "#/components/schemas/Count" }
+                        dormant: { $ref: "#/components/schemas/Count" }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+  /api/v1/metrics/segments:
+    get:
+      tags: [metrics]
+      operationId: builtInSegments
+      summary: User counts of the eight built-in segments as of the range's last day
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+        - $ref: "#/components/parameters/MetricRange"
+      responses:
+        "200":
+          description: The answer.
+          content:
+            application/json:
+              schema:
+                type: object
+                additionalProperties: false
+                required: [as_of, range, segments]
+                properties:
+                  as_of: { $ref: "#/components/schemas/Date" }
+                  range: { $ref: "#/components/schemas/MetricRangeAnswer" }
+                  segments:
+                    type: array
+                    items:
+                      type: object
+                      additionalProperties: false
+                      required: [segment, users]
+                      properties:
+                        segment: { type: string, enum: [new, active, resurrected, at_risk, dormant, churned, power, casual] }
+                        users: { $ref: "#/components/schemas/Count" }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+  /api/v1/metrics/segments/{segment}:
+    get:
+      tags: [metrics]
+      operationId: builtInSegmentMembers
+      summary: The users of one built-in segment
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+        - name: segment
+          in: path
+          required: true
+          schema: { type: string, enum: [new, active, resurrected, at_risk, dormant, churned, power, casual] }
+        - $ref: "#/components/parameters/MetricRange"
+        - name: limit
+          in: query
+          schema: { type: integer, minimum: 1, maximum: 100, default: 50 }
+        - name: offset
+          in: query
+          schema: { type: integer, minimum: 0, maximum: 2147483647, default: 0 }
+      responses:
+        "200":
+          description: The answer.
+          content:
+            application/json:
+              schema:
+                type: object
+                additionalProperties: false
+                required: [segment, as_of, total, limit, offset, users]
+                properties:
+                  segment: { type: string }
+                  as_of: { $ref: "#/components/schemas/Date" }
+                  total: { $ref: "#/components/schemas/Count" }
+                  limit: { type: integer }
+                  offset: { type: integer }
+                  users:
+                    type: array
+                    items:
+                      type: object
+                      additionalProperties: false
+                      required: [user_id, first_seen, last_seen, events]
+                      properties:
+                        user_id: { type: string }
+                        first_seen: { type: string, format: date-time }
+                        last_seen: { type: string, format: date-time }
+                        events: { $ref: "#/components/schemas/Count" }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "404": { $ref: "#/components/responses/NotFound" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+  /api/v1/metrics/stickiness:
+    get:
+      tags: [metrics]
+      operationId: activeDayHistogram
+      summary: Per week or month, users active on exactly k of its days
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+        - $ref: "#/components/parameters/MetricRange"
+        - name: granularity
+          in: query
+          schema: { type: string, enum: [weekly, week, 1w, monthly, month], default: weekly }
+      responses:
+        "200":
+          description: The answer.
+          content:
+            application/json:
+              schema:
+                type: object
+                additionalProperties: false
+                required: [metric, granularity, range, data]
+                properties:
+                  metric: { type: string }
+                  granularity: { type: string }
+                  range: { $ref: "#/components/schemas/MetricRangeAnswer" }
+                  data:
+                    type: array
+                    items:
+                      type: object
+                      additionalProperties: false
+                      required: [date, days]
+                      properties:
+                        date: { $ref: "#/components/schemas/Date" }
+                        days: { type: array, items: { $ref: "#/components/schemas/Count" } }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+  /api/v1/metrics/stickiness/daily:
+    get:
+      tags: [metrics]
+      operationId: stickinessDaily
+      summary: DAU over MAU per day
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+        - $ref: "#/components/parameters/MetricRange"
+        - name: granularity
+          in: query
+          schema: { type: string, enum: [daily, day, 1d], default: daily }
+      responses:
+        "200": { $ref: "#/components/responses/MetricSeries" }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+  /api/v1/metrics/stickiness/weekly:
+    get:
+      tags: [metrics]
+      operationId: stickinessWeekly
+      summary: WAU over MAU per day
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+        - $ref: "#/components/parameters/MetricRange"
+        - name: granularity
+          in: query
+          schema: { type: string, enum: [daily, day, 1d], default: daily }
+      responses:
+        "200": { $ref: "#/components/responses/MetricSeries" }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+  /api/v1/metrics/sessions:
+    get:
+      tags: [metrics]
+      operationId: sessionSeries
+      summary: Sessions per bucket with their average length and bounce rate
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+        - $ref: "#/components/parameters/MetricRange"
+        - $ref: "#/components/parameters/Granularity"
+        - $ref: "#/components/parameters/Compare"
+        - $ref: "#/components/parameters/ConditionField"
+        - $ref: "#/components/parameters/ConditionOperator"
+        - $ref: "#/components/parameters/ConditionValue"
+      responses:
+        "200":
+          description: The answer.
+          content:
+            application/json:
+              schema:
+                type: object
+                additionalProperties: false
+                required: [metric, granularity, range, data]
+                properties:
+                  metric: { type: string }
+                  granularity: { type: string }
+                  range: { $ref: "#/components/schemas/MetricRangeAnswer" }
+                  data: { $ref: "#/components/schemas/SessionPoints" }
+                  compare:
+                    type: object
+                    additionalProperties: false
+                    required: [range, data]
+                    properties:
+                      range: { $ref: "#/components/schemas/MetricRangeAnswer" }
+                      data: { $ref: "#/components/schemas/SessionPoints" }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+
   /api/v1/metrics/events:
     get:
       tags: [metrics]
@@ -3063,6 +3302,18 @@ components:
                   data: { $ref: "#/components/schemas/MetricPoints" }
 
   schemas:
+    SessionPoints:
+      type: array
+      items:
+        type: object
+        additionalProperties: false
+        required: [date, value]
+        properties:
+          date: { $ref: "#/components/schemas/Date" }
+          time: { type: string, format: date-time }
+          value: { $ref: "#/components/schemas/Count" }
+          avg_duration_s: { type: [number, "null"] }
+          bounce_rate: { type: [number, "null"] }
     MetricPoints:
       type: array
       items:

@@ -122,3 +122,24 @@ struct MetricsParameters {
         return field
     }
 }
+
+extension MetricsParameters {
+    /// Whole days, for questions the day indexes answer.
+    func requireDays() throws -> DayRange {
+        guard case .days(let range) = span else { throw APIError.badRequest(field: "range", "must be whole days here (Nd, today, yesterday or YYYY-MM-DD,YYYY-MM-DD)") }
+        return range
+    }
+
+    /// For questions without breakdowns or conditions: naming one is an error, not a silent no-op.
+    func refuseBreakdownAndConditions(_ endpoint: String, conditionsToo: Bool = true) throws {
+        if breakdown != nil { throw APIError.badRequest(field: "breakdown", "is not taken by \(endpoint)") }
+        if conditionsToo, !conditions.isEmpty { throw APIError.badRequest(field: "conditions[0][field]", "conditions are not taken by \(endpoint)") }
+    }
+
+    /// Daily, weekly or monthly only.
+    func requireWholeDayGranularity() throws {
+        guard granularity != .minute, granularity != .hourly else {
+            throw APIError.badRequest(field: "granularity", "must be daily, weekly or monthly here, got \(granularity.rawValue)")
+        }
+    }
+}

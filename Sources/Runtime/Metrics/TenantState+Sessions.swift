@@ -1,0 +1,63 @@
+/// Sessions per bucket (`/metrics/sessions`): a user's run of events with no gap over
+/// `sessionGapMs` (the cut paths use), counted in the bucket its first event falls in.
+extension TenantState {
+    public struct SessionPoint: Sendable, Equatable {
+        public var sessions = 0
+        /// First to last event, summed over the bucket's sessions.
+        public var durationMs: Int64 = 0
+        /// Sessions of a single event.
+        public var bounces = 0
+    }
+
+    /// Events passing the conditions are read from `sessionGapMs` before the window (so a session
+    /// already running is not counted again) to its end (sessions are cut there); then grouped by
+    /// user with a counting sort, which costs two passes whatever the order they arrived in.
+    public func sessions(_ query: MetricsQuery) -> [SessionPoint] {
+        let window = query.window
+        guard let first = window.buckets.first else { return [] }
+        var scanned = window
+        scanned.buckets.insert(MetricsBucket(startMs: first.startMs - Self.sessionGapMs, endMs: first.startMs, days: first.days), at: 0)
+        var matcher = EventMatcher(query.conditions, in: self)
+        var eventUsers: [UInt32] = [], times: [Int64] = []
+        forEachMetricsEvent(in: scanned, matching: &matcher) { event in
+            eventUsers.append(event.user)
+            times.append(event.timestampMs)
+        }
+        // Counting sort by user: offsets[u]..<offsets[u + 1] will hold u's times.
+        var offsets = [Int](repeating: 0, count: users.count + 1)
+        for u in eventUsers { offsets[Int(u) + 1] += 1 }
+        for i in 1..<offsets.count { offsets[i] += offsets[i - 1] }
+        var sorted = [Int64](repeating: 0, count: times.count)
+        var next = offsets
+        for (u, ts) in zip(eventUsers, times) {
+            sorted[next[Int(u)]] = ts
+            next[Int(u)] += 1
+        }
+        var points = [SessionPoint](repeating: SessionPoint(), count: window.buckets.count)
+        var hint = 0
+        func close(start: Int64, end: Int64, events: Int) {
+            guard let bucket = window.bucket(of: start, hint: hint) else { return }   // begun before the window
+            hint = bucket
+            points[bucket].sessions += 1
+            points[bucket].durationMs += end - start
+            if events == 1 { points[bucket].bounces += 1 }
+        }
+        for u in 0..<users.count where offsets[u] < offsets[u + 1] {
+            let mine = offsets[u]..<offsets[u + 1]
+            // Arrival order is nearly time order: sort only when it is not.
+            if zip(sorted[mine], sorted[mine].dropFirst()).contains(where: { $0 > $1 }) { sorted[mine].sort() }
+            var start = sorted[mine.lowerBound], last = start, events = 0
+            for ts in sorted[mine] {
+                if ts - last > Self.sessionGapMs {
+                    close(start: start, end: last, events: events)
+                    start = ts
+                    events = 0
+                }
+                last = ts
+                events += 1
+            }
+            close(start: start, end: last, events: events)
+        }
+        return points
+    }
+}
