@@ -380,10 +380,9 @@ public actor TenantActor {
         let store = storage.snapshotStore(tenant: settings.id)
         let written = try await Task.detached(priority: .utility) { () throws -> (Int, Double) in
             let start = DispatchTime.now().uptimeNanoseconds
-            let encoded = try SnapshotFile.encode(copy, header: header)
-            try store.write(encoded.bytes, sequence: header.sequence)
+            let written = try store.write(copy, header: header)
             if let safe = store.safeWALTruncation() { log.deleteSegments(upTo: safe) }
-            return (encoded.bytes.count, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+            return (written.bytes, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
         }.value
         let report = SnapshotReport(tenant: settings.id, file: SnapshotStore.fileName(sequence: header.sequence), bytes: written.0,
                                     events: copy.eventsIngested, walPosition: position, captureSeconds: captureSeconds, writeSeconds: written.1)
