@@ -411,10 +411,10 @@ enum AnonymousID {
     static func make(tenant: String, visitor: String?) -> String {
         let value: UInt64
         if let visitor {
-            // FNV-1a: stable across restarts, unlike Hasher.
-            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-            for byte in tenant.utf8 + [0] + visitor.utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
-            value = hash
+            // Stable across restarts, unlike Hasher: the id is logged and kept.
+            var hash = FNV1a()
+            hash.add(tenant.utf8); hash.add(0); hash.add(visitor.utf8)
+            value = hash.value
         } else {
             var generator = SystemRandomNumberGenerator()
             value = generator.next()

@@ -115,17 +115,18 @@ public struct ByteInterner: Sendable {
 
     /// FNV-1a over 8-byte words, then a final mix: fast on short keys (emails, event names).
     static func hash(_ bytes: UnsafeRawBufferPointer) -> UInt32 {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        var fnv = FNV1a()
         var i = 0
         let n = bytes.count
         while i + 8 <= n {
-            h = (h ^ bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0x100_0000_01b3
+            fnv.add(word: bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self))
             i += 8
         }
         while i < n {
-            h = (h ^ UInt64(bytes[i])) &* 0x100_0000_01b3
+            fnv.add(bytes[i])
             i += 1
         }
+        var h = fnv.value
         h ^= h >> 33
         h = h &* 0xff51_afd7_ed55_8ccd
         h ^= h >> 33
