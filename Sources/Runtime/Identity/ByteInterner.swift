@@ -1,9 +1,9 @@
 /// Interns byte strings to dense `UInt32` ids in arrival order without building a `String` on
 /// the hot path: an open-addressing hash table over one byte arena.
 public struct ByteInterner: Sendable {
-    var arena: [UInt8] = []
-    var starts: [UInt32] = [0]          // id i spans arena[starts[i] ..< starts[i + 1]]
-    var hashes: [UInt32] = []
+    package var arena: [UInt8] = []
+    package var starts: [UInt32] = [0]          // id i spans arena[starts[i] ..< starts[i + 1]]
+    package var hashes: [UInt32] = []
     /// A probe reads one slot and then the bytes: no detour through `hashes` or `starts`.
     var slots: [Slot]
 
@@ -100,7 +100,7 @@ public struct ByteInterner: Sendable {
         return id
     }
 
-    mutating func place(id: UInt32, hash: UInt32) {
+    package mutating func place(id: UInt32, hash: UInt32) {
         var slot = Int(hash) & mask
         while slots[slot].hashAndID != 0 { slot = (slot + 1) & mask }
         let start = starts[Int(id)]
@@ -114,7 +114,7 @@ public struct ByteInterner: Sendable {
     }
 
     /// FNV-1a over 8-byte words, then a final mix: fast on short keys (emails, event names).
-    static func hash(_ bytes: UnsafeRawBufferPointer) -> UInt32 {
+    package static func hash(_ bytes: UnsafeRawBufferPointer) -> UInt32 {
         var fnv = FNV1a()
         var i = 0
         let n = bytes.count

@@ -1,3 +1,5 @@
+import Runtime
+
 /// The tenant's whole state as sections of bytes, for snapshots: everything needed to answer
 /// every read exactly as before, without replaying events. Interners are stored as their strings
 /// and their hash tables rebuilt on load.
