@@ -1,7 +1,7 @@
 // Peak memory of writing one snapshot: builds a tenant of generated events, then writes a
 // snapshot of it to a temporary directory and reports how far resident memory rose above the
 // state itself while doing so. Prints one JSON object to stdout.
-//   beacon-snapshot-memory [EVENTS] [USERS]      (default 4,000,000 events, 200,000 users)
+//   [WRITES=N] beacon-snapshot-memory [EVENTS] [USERS]      (default 4,000,000 events, 200,000 users)
 import Foundation
 import Runtime
 import Snapshot
@@ -47,13 +47,32 @@ defer { try? FileManager.default.removeItem(at: directory) }
 let store = SnapshotStore(directory: directory)
 let header = SnapshotFile.Header(tenant: "mem", sequence: 1, walPosition: 0, createdMs: nowMs)
 
+// With WRITES=N, N batches of 1,000 events by known users land while the snapshot is written, as
+// ingest goes on in the server: each first write to an array the snapshot's copy shares copies it.
+let concurrentBatches = Int(ProcessInfo.processInfo.environment["WRITES"] ?? "") ?? 0
+let lateBatches = (0..<concurrentBatches).map { b in
+    (0..<1000).map { i in
+        EventInput(eventType: types[i % types.count], user: "user-\((b * 1000 + i) % userCount)", account: "acct-\(i % 5000)",
+                   page: pages[i % pages.count], timestampMs: nowMs - 1000, properties: [.init("plan", "pro"), .init("n", "\(i % 97)")])
+    }
+}
+
 let rssBefore = statusField("VmRSS")
 resetPeak()
 let start = DispatchTime.now().uptimeNanoseconds
-let bytes = try SnapshotWriting.write(state, header: header, to: store)
+let copy = state
+let finished = DispatchSemaphore(value: 0)
+nonisolated(unsafe) var written: Result<Int, any Error> = .success(0)
+Thread {
+    written = Result { try SnapshotWriting.write(copy, header: header, to: store) }
+    finished.signal()
+}.start()
+for batch in lateBatches { _ = try state.ingest(batch, nowMs: nowMs, anonymousID: "anon") }
+finished.wait()
+let bytes = try written.get()
 let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
 let peak = statusField("VmHWM")
 
 let mb = { (bytes: Int) in Double(bytes) / 1_048_576 }
-print(String(format: #"{"events": %d, "users": %d, "state_rss_mb": %.1f, "peak_rss_mb": %.1f, "snapshot_extra_mb": %.1f, "file_mb": %.1f, "seconds": %.2f}"#,
-             events, userCount, mb(rssBefore), mb(peak), mb(peak - rssBefore), mb(bytes), seconds))
+print(String(format: #"{"events": %d, "users": %d, "writes_meanwhile": %d, "state_rss_mb": %.1f, "peak_rss_mb": %.1f, "snapshot_extra_mb": %.1f, "file_mb": %.1f, "seconds": %.2f}"#,
+             events, userCount, concurrentBatches * 1000, mb(rssBefore), mb(peak), mb(peak - rssBefore), mb(bytes), seconds))
