@@ -62,6 +62,7 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "beacon-bench", dependencies: ["Runtime", "Actors"], path: "bench/BeaconBench"),
+        .executableTarget(name: "beacon-snapshot-memory", dependencies: ["Runtime", "Snapshot"], path: "bench/SnapshotMemory"),
         .target(name: "TestSupport", path: "Tests/Support"),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "TestSupport"]),
         .testTarget(name: "SnapshotTests", dependencies: ["Snapshot", "Runtime", "TestSupport"]),

@@ -19,20 +19,13 @@ extension TenantActor {
     /// Refreshes dynamic segments (and the audiences that follow them) and takes journeys' daily
     /// snapshots once the refresh pace says it is time; called after ingest and by maintenance.
     func refreshIfDue() {
-        guard !(state.segments.isEmpty && state.journeys.byID.isEmpty),
-              DispatchTime.now().uptimeNanoseconds &- lastSegmentRefresh.uptimeNanoseconds > SegmentRefreshPace.interval(lastCostNs: lastRefreshCostNs)
-        else { return }
+        guard !(state.segments.isEmpty && state.journeys.byID.isEmpty), refreshPace.isDue(nowNs: Self.monotonicNs()) else { return }
         refreshSegments()
         takeDueJourneySnapshots()
     }
 
-    /// A snapshot is due when `snapshot_interval_s` has passed or `snapshot_every_events` events
-    /// arrived since the last one (and something changed).
+    /// Whether `SnapshotSchedule` says a snapshot is due, for a tenant that stores and takes writes.
     var snapshotDue: Bool {
-        guard let storage, !snapshotInFlight, writeState == .accepting else { return false }
-        let newEvents = state.eventsIngested - eventsAtLastSnapshot
-        if storage.snapshotEveryEvents > 0, newEvents >= storage.snapshotEveryEvents { return true }
-        let elapsedNs = DispatchTime.now().uptimeNanoseconds &- lastSnapshotAt.uptimeNanoseconds
-        return storage.snapshotIntervalSeconds > 0 && elapsedNs >= UInt64(storage.snapshotIntervalSeconds) * 1_000_000_000 && newEvents > 0
+        storage != nil && writeState == .accepting && snapshotSchedule.isDue(events: state.eventsIngested, nowNs: Self.monotonicNs())
     }
 }

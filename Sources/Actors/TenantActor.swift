@@ -18,10 +18,9 @@ public actor TenantActor {
     private var syncer: WALSyncer?
     var storage: StorageSettings?
     var logger = Logger(label: "beacon.tenant")
-    private var snapshotSequence: UInt64 = 0
-    var eventsAtLastSnapshot = 0
-    var snapshotInFlight = false
-    var lastSnapshotAt = DispatchTime.now()
+    /// Set up by `recover` once there is a WAL; nil in memory-only use.
+    private var snapshotter: Snapshotter?
+    var snapshotSchedule = SnapshotSchedule()
     private let parser = FastIngestParser()
     /// Readable without waiting for the actor, so requests during a long recovery get a quick 503.
     private nonisolated let readiness = Mutex(Readiness.ready)
@@ -35,6 +34,8 @@ public actor TenantActor {
         self.clock = clock
         self.eventsCounter = Counter(label: "beacon_events_ingested_total", dimensions: [("tenant", settings.id)])
     }
+
+    static func monotonicNs() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
 
     public static let systemClock: @Sendable () -> Int64 = { Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)) }
 
@@ -160,15 +161,14 @@ public actor TenantActor {
         return try body(state)
     }
 
-    var lastSegmentRefresh = DispatchTime.now()
-    var lastRefreshCostNs: UInt64 = 0
+    var refreshPace = RefreshPace(nowNs: TenantActor.monotonicNs())
 
     /// Re-judges the users touched since the last refresh, then moves the audiences of the nudges
     /// that target a changed segment (the audience refresh trigger), logging each move.
     func refreshSegments() {
-        lastSegmentRefresh = DispatchTime.now()
+        refreshPace.started(nowNs: Self.monotonicNs())
         guard !state.segments.isEmpty else { return }
-        defer { lastRefreshCostNs = DispatchTime.now().uptimeNanoseconds - lastSegmentRefresh.uptimeNanoseconds }
+        defer { refreshPace.finished(nowNs: Self.monotonicNs()) }
         let now = clock()
         let changes = state.refreshSegments(nowMs: now)
         for edit in state.audienceEdits(for: changes, nowMs: now) {
@@ -325,13 +325,12 @@ public actor TenantActor {
         self.logger = logger
         let recovered = try await TenantRecovery(settings: settings, storage: storage, logger: logger).run()
         state = recovered.state
-        eventsAtLastSnapshot = state.eventsIngested
-        snapshotSequence = recovered.snapshotSequence
-        lastSnapshotAt = DispatchTime.now()
+        snapshotSchedule = SnapshotSchedule(storage: storage, events: state.eventsIngested, nowNs: Self.monotonicNs())
         let log = try WriteAheadLog(directory: storage.walDirectory(tenant: settings.id), policy: storage.fsync,
                                     lastSequence: max(recovered.report.lastSequence, recovered.walPosition), syncFile: storage.syncFile)
         self.log = log
         openLog.withLock { $0 = log }
+        snapshotter = Snapshotter(tenant: settings.id, store: storage.snapshotStore(tenant: settings.id), log: log, sequence: recovered.snapshotSequence)
         syncer = WALSyncer(log: log, intervalMs: storage.fsyncIntervalMs)
         readiness.withLock { $0 = .ready }
         return recovered.report
@@ -345,6 +344,7 @@ public actor TenantActor {
         syncer?.stop()
         syncer = nil
         log = nil
+        snapshotter = nil
         openLog.withLock { $0 = nil }
     }
 
@@ -364,29 +364,20 @@ public actor TenantActor {
     /// shared, not copied), then encoded, compressed and written off it while writes go on.
     /// WAL segments older than the second-newest snapshot are deleted afterwards.
     public func snapshot() async throws -> SnapshotReport? {
-        guard let storage, let log, !snapshotInFlight else { return nil }
+        guard var snapshotter, let log, !snapshotSchedule.inFlight else { return nil }
         // After a failed fsync nothing more is written to this disk; a restart recovers from what is there.
         if let failure = log.storageFailure { throw StorageFailed(tenant: settings.id, cause: failure) }
-        let captureStart = DispatchTime.now().uptimeNanoseconds
-        snapshotInFlight = true
+        let captureStart = Self.monotonicNs()
         let copy = state
         let position = log.lastSequence
-        snapshotSequence += 1
-        let header = SnapshotFile.Header(tenant: settings.id, sequence: snapshotSequence, walPosition: position, createdMs: clock())
-        eventsAtLastSnapshot = copy.eventsIngested
-        lastSnapshotAt = DispatchTime.now()
-        let captureSeconds = Double(DispatchTime.now().uptimeNanoseconds - captureStart) / 1e9
-        defer { snapshotInFlight = false }
-        let store = storage.snapshotStore(tenant: settings.id)
-        let written = try await Task.detached(priority: .utility) { () throws -> (Int, Double) in
-            let start = DispatchTime.now().uptimeNanoseconds
-            let encoded = try SnapshotFile.encode(copy, header: header)
-            try store.write(encoded.bytes, sequence: header.sequence)
-            if let safe = store.safeWALTruncation() { log.deleteSegments(upTo: safe) }
-            return (encoded.bytes.count, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
-        }.value
-        let report = SnapshotReport(tenant: settings.id, file: SnapshotStore.fileName(sequence: header.sequence), bytes: written.0,
-                                    events: copy.eventsIngested, walPosition: position, captureSeconds: captureSeconds, writeSeconds: written.1)
+        let header = snapshotter.nextHeader(walPosition: position, createdMs: clock())
+        self.snapshotter = snapshotter
+        snapshotSchedule.began(events: copy.eventsIngested, nowNs: Self.monotonicNs())
+        let captureSeconds = Double(Self.monotonicNs() - captureStart) / 1e9
+        defer { snapshotSchedule.ended() }
+        let written = try await snapshotter.write(copy, header: header)
+        let report = SnapshotReport(tenant: settings.id, file: SnapshotStore.fileName(sequence: header.sequence), bytes: written.bytes,
+                                    events: copy.eventsIngested, walPosition: position, captureSeconds: captureSeconds, writeSeconds: written.seconds)
         logger.info("snapshot written", metadata: ["tenant": "\(settings.id)", "file": "\(report.file)", "mb": "\(report.bytes >> 20)",
                                                    "events": "\(report.events)", "seconds": "\(String(format: "%.2f", report.writeSeconds))"])
         return report
@@ -412,10 +403,10 @@ enum AnonymousID {
     static func make(tenant: String, visitor: String?) -> String {
         let value: UInt64
         if let visitor {
-            // FNV-1a: stable across restarts, unlike Hasher.
-            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-            for byte in tenant.utf8 + [0] + visitor.utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
-            value = hash
+            // Stable across restarts, unlike Hasher: the id is logged and kept.
+            var hash = FNV1a()
+            hash.add(tenant.utf8); hash.add(0); hash.add(visitor.utf8)
+            value = hash.value
         } else {
             var generator = SystemRandomNumberGenerator()
             value = generator.next()

@@ -36,8 +36,10 @@ public struct SnapshotFile: Sendable {
         public var description: String { "snapshot \(file) is damaged: \(reason)" }
     }
 
-    /// Encodes and compresses `state`; runs off the actor, on a copy.
-    public static func encode(_ state: TenantState, header: Header) throws -> (bytes: [UInt8], sections: [SectionInfo]) {
+    /// Encodes, compresses and writes `state` to `sink` a section at a time, and the event log a
+    /// chunk at a time: besides the state, one piece of a section and zstd's buffers are held,
+    /// never the file. Runs off the actor, on a copy.
+    public static func write(_ state: TenantState, header: Header, to sink: inout some SnapshotSink) throws -> [SectionInfo] {
         var w = BinaryWriter()
         for byte in magic { w.write(byte) }
         w.write(formatVersion)
@@ -45,16 +47,39 @@ public struct SnapshotFile: Sendable {
         h.write(header.tenant); h.write(header.sequence); h.write(header.walPosition); h.write(header.createdMs)
         w.write(bytes: h.bytes)
         w.write(CRC32C.checksum(h.bytes))
-        var infos: [SectionInfo] = []
-        for section in TenantState.Section.allCases {
-            let raw = state.encodedSection(section)
-            let compressed = try Zstd.compress(raw)
-            w.write(section.rawValue); w.write(UInt64(raw.count)); w.write(UInt64(compressed.count))
-            w.write(CRC32C.checksum(compressed))
-            compressed.withUnsafeBytes { w.write(raw: $0) }
-            infos.append(SectionInfo(section: section, rawBytes: raw.count, compressedBytes: compressed.count))
+        try w.bytes.withUnsafeBytes { try sink.write($0) }
+        return try TenantState.Section.allCases.map { try writeSection($0, of: state, to: &sink) }
+    }
+
+    /// One section: its table entry with the compressed size and checksum as zeros, the bytes as
+    /// zstd makes them, then the entry filled in.
+    private static func writeSection(_ section: TenantState.Section, of state: TenantState, to sink: inout some SnapshotSink) throws -> SectionInfo {
+        let pieces = state.encodedPieces(section)
+        let entry = sink.offset
+        var w = BinaryWriter()
+        w.write(section.rawValue); w.write(UInt64(pieces.rawSize)); w.write(UInt64(0)); w.write(UInt32(0))
+        try w.bytes.withUnsafeBytes { try sink.write($0) }
+        let start = sink.offset
+        var crc: UInt32 = 0
+        func emit(_ bytes: UnsafeRawBufferPointer) throws {
+            crc = CRC32C.checksum(bytes, seed: crc)
+            try sink.write(bytes)
         }
-        return (w.bytes, infos)
+        let frame = try ZstdFrameWriter(rawSize: pieces.rawSize)
+        for piece in pieces.pieces { try frame.write(piece, to: emit) }
+        try frame.finish(to: emit)
+        let compressed = sink.offset - start
+        var filled = BinaryWriter()
+        filled.write(UInt64(compressed)); filled.write(crc)
+        try filled.bytes.withUnsafeBytes { try sink.overwrite($0, at: entry + 12) }
+        return SectionInfo(section: section, rawBytes: pieces.rawSize, compressedBytes: compressed)
+    }
+
+    /// The whole file in memory (tests and tools; the server streams to disk with `SnapshotStore.write`).
+    public static func encode(_ state: TenantState, header: Header) throws -> (bytes: [UInt8], sections: [SectionInfo]) {
+        var sink = MemorySnapshotSink()
+        let sections = try write(state, header: header, to: &sink)
+        return (sink.bytes, sections)
     }
 
     /// Reads the header and checks every section's checksum; decompresses only when `decode`.

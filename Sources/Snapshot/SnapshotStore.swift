@@ -29,18 +29,36 @@ public struct SnapshotStore: Sendable {
         }.sorted { $0.1 > $1.1 }
     }
 
-    /// Writes a snapshot atomically and prunes all but the newest `keep`.
+    /// Writes a snapshot of `state` atomically, streamed into the temporary file a section piece
+    /// at a time, and prunes all but the newest `keep`.
+    /// - Returns: the file's sections and its size in bytes.
+    @discardableResult
+    public func write(_ state: TenantState, header: SnapshotFile.Header) throws -> (sections: [SnapshotFile.SectionInfo], bytes: Int) {
+        var sections: [SnapshotFile.SectionInfo] = []
+        let bytes = try write(sequence: header.sequence) { sink in sections = try SnapshotFile.write(state, header: header, to: &sink) }
+        return (sections, bytes)
+    }
+
+    /// Writes bytes made elsewhere as a snapshot (tests and tools).
     public func write(_ bytes: [UInt8], sequence: UInt64) throws {
+        try write(sequence: sequence) { sink in try bytes.withUnsafeBytes { try sink.write($0) } }
+    }
+
+    /// The atomic write: `contents` fills a temporary file, which is fsynced, renamed into place
+    /// and its directory fsynced; on any failure the temporary file goes and the old ones stay.
+    private func write(sequence: UInt64, contents: (inout FileSnapshotSink) throws -> Void) throws -> Int {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let final = directory.appendingPathComponent(Self.fileName(sequence: sequence))
         let temporary = directory.appendingPathComponent("tmp-\(sequence)-\(getpid()).bsnap")
         let fd = open(temporary.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw StorageFault(operation: "create \(temporary.lastPathComponent)", errno: errno) }
-        let written = bytes.withUnsafeBytes { writeAll(fd, $0) }
-        let code = errno
-        if written != bytes.count || fsync(fd) != 0 {
+        var sink = FileSnapshotSink(fd: fd, name: temporary.lastPathComponent)
+        do {
+            try contents(&sink)
+            guard fsync(fd) == 0 else { throw StorageFault(operation: "fsync \(temporary.lastPathComponent)", errno: errno) }
+        } catch {
             close(fd); unlink(temporary.path)
-            throw StorageFault(operation: "write \(temporary.lastPathComponent)", errno: code == 0 ? EIO : code)
+            throw error
         }
         close(fd)
         guard rename(temporary.path, final.path) == 0 else {
@@ -51,6 +69,7 @@ public struct SnapshotStore: Sendable {
         FileSync.directory(directory)
         let all = files()
         for old in all.dropFirst(keep) { try? FileManager.default.removeItem(at: directory.appendingPathComponent(old.name)) }
+        return sink.offset
     }
 
     /// The WAL position of the second-newest snapshot that verifies: WAL records up to it are

@@ -27,15 +27,4 @@ import Testing
         keys.recordAnswer("k\(IdempotencyKeys.maxKeys + 49)", .init(status: 200, body: [UInt8](repeating: 1, count: IdempotencyKeys.maxAnswerBytes + 1)))
         #expect(keys.entry("k\(IdempotencyKeys.maxKeys + 49)")?.answer == nil, "an answer too large is not kept")
     }
-
-    @Test func keysAndAnswersSurviveASnapshot() throws {
-        var state = TenantState(settings: TenantSettings(id: "t", name: "t"))
-        state.registerIdempotencyKey("first", fingerprint: 7, atMs: Self.now)
-        state.recordIdempotentAnswer("first", .init(status: 201, body: Array(#"{"ok":true}"#.utf8)))
-        state.registerIdempotencyKey("second", fingerprint: 8, atMs: Self.now + 1)
-        let sections = Dictionary(uniqueKeysWithValues: TenantState.Section.allCases.map { ($0, state.encodedSection($0)) })
-        let restored = try TenantState(settings: state.settings, sections: sections)
-        #expect(restored.idempotency == state.idempotency)
-        #expect(restored.idempotency.entriesInOrder.map(\.key) == ["first", "second"])
-    }
 }

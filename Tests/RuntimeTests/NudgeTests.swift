@@ -43,37 +43,3 @@ import TestSupport
         #expect(state.refusal(of: .create(NudgeDefinition(title: "x", targetPage: "/", targetSegment: 9), id: 3, nowMs: now)) == .unknownSegment(9))
     }
 }
-
-/// The audience log keeps only its newest entries; the totals it fed stay exact, through a
-/// snapshot and from a snapshot written before the totals were kept.
-@Suite struct AudienceLogBoundTests {
-    @Test func theLogIsCappedAndTheTotalsAreKept() throws {
-        var state = TenantState(settings: TenantSettings(id: "t", name: "t"))
-        let now: Int64 = 1_793_448_000_000
-        _ = try state.ingest((0..<100).map { EventInput(eventType: "login", user: "u\($0)@x.com", timestampMs: now) }, nowMs: now, anonymousID: "g")
-        try state.apply(.create(id: 1, name: "s", folder: nil, isStatic: false, rules: [.didEvent(event: "login", withinDays: 7, filters: [])], nowMs: now))
-        try state.apply(.create(NudgeDefinition(title: "n", targetPage: "/", targetSegment: 1), id: 1, nowMs: now))
-        let everyone = (0..<UInt32(100)).map { state.userIndex("u\($0)@x.com")!.rawValue }
-        let initialEntries = state.nudges.byID[1]!.audienceEntries
-        for round in 0..<150 {
-            try state.apply(.audience(id: 1, entered: [], exited: everyone, atMs: now + Int64(round)))
-            try state.apply(.audience(id: 1, entered: everyone, exited: [], atMs: now + Int64(round)))
-        }
-        let nudge = state.nudges.byID[1]!
-        #expect(nudge.audienceLog.count <= Nudge.audienceLogLimit + Nudge.audienceLogLimit / 4)
-        #expect(nudge.audienceLog.count >= Nudge.audienceLogLimit)
-        #expect(nudge.audienceEntries == initialEntries + 15_000)
-        #expect(nudge.audienceExits == 15_000)
-        #expect(state.audienceFunnel(nudge).entered == 100)
-        #expect(nudge.audienceLog.last?.atMs == now + 149, "the newest entries are the ones kept")
-
-        let sections = Dictionary(uniqueKeysWithValues: TenantState.Section.allCases.map { ($0, state.encodedSection($0)) })
-        let restored = try TenantState(settings: state.settings, sections: sections)
-        #expect(restored.nudges.byID[1]!.audienceEntries == nudge.audienceEntries)
-        #expect(restored.nudges.byID[1]!.everEntered == nudge.everEntered)
-        var older = sections
-        older[.nudgeTotals] = nil
-        let derived = try TenantState(settings: state.settings, sections: older)
-        #expect(derived.audienceFunnel(derived.nudges.byID[1]!).entered == 100, "an older snapshot's whole log gives the totals")
-    }
-}

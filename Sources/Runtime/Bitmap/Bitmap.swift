@@ -7,14 +7,14 @@ public struct Bitmap: @unchecked Sendable {
 
     public init() { storage = RoaringStorage(roaring_bitmap_create()) }
 
-    init(taking pointer: UnsafeMutablePointer<roaring_bitmap_t>) { storage = RoaringStorage(pointer) }
+    package init(taking pointer: UnsafeMutablePointer<roaring_bitmap_t>) { storage = RoaringStorage(pointer) }
 
     public init<S: Sequence>(_ ids: S) where S.Element == UInt32 {
         self.init()
         for id in ids { roaring_bitmap_add(storage.pointer, id) }
     }
 
-    @usableFromInline var pointer: UnsafePointer<roaring_bitmap_t> { UnsafePointer(storage.pointer) }
+    @usableFromInline package var pointer: UnsafePointer<roaring_bitmap_t> { UnsafePointer(storage.pointer) }
 
     @inlinable mutating func mutablePointer() -> UnsafeMutablePointer<roaring_bitmap_t> {
         if !isKnownUniquelyReferenced(&storage) { makeUnique() }

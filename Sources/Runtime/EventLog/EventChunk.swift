@@ -14,7 +14,7 @@ public struct EventColumns: Sendable {
         if capacity > 0 { reserve(capacity) }
     }
 
-    mutating func reserve(_ capacity: Int) {
+    package mutating func reserve(_ capacity: Int) {
         timestamps.reserveCapacity(capacity); users.reserveCapacity(capacity)
         accounts.reserveCapacity(capacity); types.reserveCapacity(capacity)
         pages.reserveCapacity(capacity); propertySets.reserveCapacity(capacity)
@@ -59,5 +59,5 @@ public struct StoredEvent: Sendable, Equatable {
 /// An immutable, full chunk of events.
 public final class SealedChunk: Sendable {
     public let columns: EventColumns
-    init(_ columns: EventColumns) { self.columns = columns }
+    package init(_ columns: EventColumns) { self.columns = columns }
 }

@@ -3,9 +3,9 @@
 public struct EventLog: Sendable {
     public static let chunkCapacity = 65_536
 
-    public internal(set) var sealed: [SealedChunk] = []
-    public internal(set) var open = EventColumns(reserving: EventLog.chunkCapacity)
-    public internal(set) var evictedEvents = 0
+    public package(set) var sealed: [SealedChunk] = []
+    public package(set) var open = EventColumns(reserving: EventLog.chunkCapacity)
+    public package(set) var evictedEvents = 0
 
     public init() {}
 

@@ -73,19 +73,17 @@ public struct IdempotencyKeys: Sendable, Equatable {
     /// time (a byte at a time cost a tenth of the ingest rate on large batches); stable across
     /// restarts, since it is logged.
     public static func fingerprint(method: String, path: String, body: UnsafeRawBufferPointer) -> UInt64 {
-        let prime: UInt64 = 0x0000_0100_0000_01b3
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in method.utf8 { hash = (hash ^ UInt64(byte)) &* prime }
-        hash = (hash ^ 0) &* prime
-        for byte in path.utf8 { hash = (hash ^ UInt64(byte)) &* prime }
-        hash = (hash ^ 0) &* prime
+        var hash = FNV1a()
+        hash.add(method.utf8); hash.add(0)
+        hash.add(path.utf8); hash.add(0)
         var i = 0
         while i + 8 <= body.count {
-            hash = (hash ^ UInt64(littleEndian: body.loadUnaligned(fromByteOffset: i, as: UInt64.self))) &* prime
-            hash ^= hash >> 29   // folds the high bits back in, which a word-wide multiply alone would leave weak
+            hash.add(word: UInt64(littleEndian: body.loadUnaligned(fromByteOffset: i, as: UInt64.self)))
+            hash.value ^= hash.value >> 29   // folds the high bits back in, which a word-wide multiply alone would leave weak
             i += 8
         }
-        while i < body.count { hash = (hash ^ UInt64(body[i])) &* prime; i += 1 }
-        return (hash ^ UInt64(body.count)) &* prime
+        hash.add(UnsafeRawBufferPointer(rebasing: body[i...]))
+        hash.add(word: UInt64(body.count))
+        return hash.value
     }
 }

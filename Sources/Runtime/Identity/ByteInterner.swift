@@ -1,9 +1,9 @@
 /// Interns byte strings to dense `UInt32` ids in arrival order without building a `String` on
 /// the hot path: an open-addressing hash table over one byte arena.
 public struct ByteInterner: Sendable {
-    var arena: [UInt8] = []
-    var starts: [UInt32] = [0]          // id i spans arena[starts[i] ..< starts[i + 1]]
-    var hashes: [UInt32] = []
+    package var arena: [UInt8] = []
+    package var starts: [UInt32] = [0]          // id i spans arena[starts[i] ..< starts[i + 1]]
+    package var hashes: [UInt32] = []
     /// A probe reads one slot and then the bytes: no detour through `hashes` or `starts`.
     var slots: [Slot]
 
@@ -100,7 +100,7 @@ public struct ByteInterner: Sendable {
         return id
     }
 
-    mutating func place(id: UInt32, hash: UInt32) {
+    package mutating func place(id: UInt32, hash: UInt32) {
         var slot = Int(hash) & mask
         while slots[slot].hashAndID != 0 { slot = (slot + 1) & mask }
         let start = starts[Int(id)]
@@ -114,18 +114,19 @@ public struct ByteInterner: Sendable {
     }
 
     /// FNV-1a over 8-byte words, then a final mix: fast on short keys (emails, event names).
-    static func hash(_ bytes: UnsafeRawBufferPointer) -> UInt32 {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+    package static func hash(_ bytes: UnsafeRawBufferPointer) -> UInt32 {
+        var fnv = FNV1a()
         var i = 0
         let n = bytes.count
         while i + 8 <= n {
-            h = (h ^ bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0x100_0000_01b3
+            fnv.add(word: bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self))
             i += 8
         }
         while i < n {
-            h = (h ^ UInt64(bytes[i])) &* 0x100_0000_01b3
+            fnv.add(bytes[i])
             i += 1
         }
+        var h = fnv.value
         h ^= h >> 33
         h = h &* 0xff51_afd7_ed55_8ccd
         h ^= h >> 33

@@ -1,12 +1,12 @@
 /// Interns whole property objects: each distinct set of key/value pairs gets one id, so an event
 /// stores 4 bytes of properties. Keys and values are interned on their own, for queries.
 public struct PropertySets: Sendable {
-    public internal(set) var keys = ByteInterner(capacity: 256)
-    public internal(set) var values = ByteInterner(capacity: 4096)
-    var sets = ByteInterner(capacity: 4096)
-    var pairStarts: [UInt32] = [0]
-    var pairKeys: [UInt32] = []
-    var pairValues: [UInt32] = []
+    public package(set) var keys = ByteInterner(capacity: 256)
+    public package(set) var values = ByteInterner(capacity: 4096)
+    package var sets = ByteInterner(capacity: 4096)
+    package var pairStarts: [UInt32] = [0]
+    package var pairKeys: [UInt32] = []
+    package var pairValues: [UInt32] = []
     var scratch: [UInt8] = []
 
     public init() {

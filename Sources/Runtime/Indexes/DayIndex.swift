@@ -36,7 +36,7 @@ public struct DayIndex: Sendable {
     }
 
     @inline(never)
-    mutating func growAccounts(to count: Int) {
+    package mutating func growAccounts(to count: Int) {
         accountCounts.append(contentsOf: repeatElement(0, count: max(count, accountCounts.count * 2) - accountCounts.count))
     }
 
@@ -45,7 +45,7 @@ public struct DayIndex: Sendable {
     }
 
     @inline(never)
-    mutating func growTypes(to count: Int) {
+    package mutating func growTypes(to count: Int) {
         typeUsers.append(contentsOf: (typeCounts.count..<count).map { _ in Bitmap() })
         typeExtraCounts.append(contentsOf: repeatElement([:], count: count - typeCounts.count))
         typeCounts.append(contentsOf: repeatElement(0, count: count - typeCounts.count))
@@ -86,8 +86,8 @@ public struct DayIndex: Sendable {
 
 /// Day indexes for a contiguous range of days, extended in either direction as events arrive.
 public struct DayIndexes: Sendable {
-    public internal(set) var firstDay: DayNumber = 0
-    public internal(set) var days: [DayIndex] = []
+    public package(set) var firstDay: DayNumber = 0
+    public package(set) var days: [DayIndex] = []
 
     public init() {}
 
@@ -96,7 +96,7 @@ public struct DayIndexes: Sendable {
 
     /// The slot of `day`, creating days as needed.
     @inline(__always)
-    mutating func slot(for day: DayNumber) -> Int {
+    package mutating func slot(for day: DayNumber) -> Int {
         if !days.isEmpty, day >= firstDay, day < firstDay + DayNumber(days.count) { return Int(day - firstDay) }
         return extend(to: day)
     }
@@ -119,7 +119,7 @@ public struct DayIndexes: Sendable {
         return Int(day - firstDay)
     }
 
-    subscript(slot slot: Int) -> DayIndex {
+    package subscript(slot slot: Int) -> DayIndex {
         get { days[slot] }
         _modify { yield &days[slot] }
     }

@@ -2,8 +2,8 @@
 public struct MinuteRing: Sendable {
     public static let size = 60
     /// Minute number (ms / 60,000) each slot holds, or `.min` when empty.
-    public internal(set) var minutes = [Int64](repeating: .min, count: MinuteRing.size)
-    public internal(set) var users = [Bitmap](repeating: Bitmap(), count: MinuteRing.size)
+    public package(set) var minutes = [Int64](repeating: .min, count: MinuteRing.size)
+    public package(set) var users = [Bitmap](repeating: Bitmap(), count: MinuteRing.size)
 
     public init() {}
 

@@ -15,6 +15,14 @@ public struct UserSummary: Sendable, Equatable {
     public var mergedInto: UInt32
     public var isAnonymous: Bool
 
+    package init(firstSeen: Int64 = .max, lastSeen: Int64 = .min, eventCount: UInt32 = 0, account: UInt32 = AccountIndex.none.rawValue,
+                 latestProperties: UInt32 = PropertySetIndex.empty.rawValue, recentProperties: UInt32 = PropertySetIndex.empty.rawValue,
+                 externalID: UInt32 = .max, mergedInto: UInt32, isAnonymous: Bool) {
+        self.firstSeen = firstSeen; self.lastSeen = lastSeen; self.eventCount = eventCount; self.account = account
+        self.latestProperties = latestProperties; self.recentProperties = recentProperties; self.externalID = externalID
+        self.mergedInto = mergedInto; self.isAnonymous = isAnonymous
+    }
+
     /// Whether the user at `id` stands on its own (not merged away) and has events: the users
     /// segments and their universe count.
     @inline(__always)
@@ -23,8 +31,8 @@ public struct UserSummary: Sendable, Equatable {
 
 /// Per-user summaries, indexed by user id: kept on ingest, never rebuilt.
 public struct UserTable: Sendable {
-    public internal(set) var summaries: [UserSummary] = []
-    public internal(set) var mergedCount = 0
+    public package(set) var summaries: [UserSummary] = []
+    public package(set) var mergedCount = 0
 
     public init() {}
 
@@ -101,13 +109,17 @@ public struct AccountSummary: Sendable, Equatable {
     public var firstSeen: Int64 = .max
     public var lastSeen: Int64 = .min
     public var eventCount: UInt32 = 0
+
+    package init(firstSeen: Int64 = .max, lastSeen: Int64 = .min, eventCount: UInt32 = 0) {
+        self.firstSeen = firstSeen; self.lastSeen = lastSeen; self.eventCount = eventCount
+    }
 }
 
 /// Per-account summaries and members, indexed by `AccountIndex`.
 public struct AccountTable: Sendable {
-    public internal(set) var summaries: [AccountSummary] = []
+    public package(set) var summaries: [AccountSummary] = []
     /// Users who sent events for each account.
-    public internal(set) var users: [Bitmap] = []
+    public package(set) var users: [Bitmap] = []
 
     public init() {}
 

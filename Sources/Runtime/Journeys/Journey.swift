@@ -11,9 +11,14 @@ public struct Journey: Sendable, Equatable {
     public var createdMs: Int64
     public var updatedMs: Int64
     /// The funnel as it stood at each of the last 30 midnights (tenant time zone), oldest first.
-    public internal(set) var snapshots: [JourneySnapshot] = []
+    public package(set) var snapshots: [JourneySnapshot] = []
     /// Recommendations acted on or dismissed, by recommendation id.
-    public internal(set) var decisions: [String: RecommendationDecision] = [:]
+    public package(set) var decisions: [String: RecommendationDecision] = [:]
+
+    package init(id: Int, name: String, steps: [JourneyStep], windowDays: Int, status: Status, createdMs: Int64, updatedMs: Int64) {
+        self.id = id; self.name = name; self.steps = steps; self.windowDays = windowDays; self.status = status
+        self.createdMs = createdMs; self.updatedMs = updatedMs
+    }
 }
 
 public struct JourneyStep: Sendable, Equatable {
@@ -27,12 +32,16 @@ public struct JourneySnapshot: Sendable, Equatable {
     public var day: DayNumber
     /// Users at each step over the 30 days ending that day.
     public var users: [Int]
+
+    package init(day: DayNumber, users: [Int]) { self.day = day; self.users = users }
 }
 
 public struct RecommendationDecision: Sendable, Equatable {
     public enum Action: String, Sendable, CaseIterable { case act, dismiss }
     public var action: Action
     public var atMs: Int64
+
+    package init(action: Action, atMs: Int64) { self.action = action; self.atMs = atMs }
 }
 
 public struct JourneyDefinition: Sendable, Equatable {
@@ -47,8 +56,8 @@ public struct JourneyDefinition: Sendable, Equatable {
 }
 
 public struct Journeys: Sendable, Equatable {
-    public internal(set) var byID: [Int: Journey] = [:]
-    public internal(set) var nextID = 1
+    public package(set) var byID: [Int: Journey] = [:]
+    public package(set) var nextID = 1
     public static let keptSnapshots = 30
     public init() {}
 }

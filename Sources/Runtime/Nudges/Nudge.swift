@@ -18,23 +18,29 @@ public struct Nudge: Sendable, Equatable {
     public var createdMs: Int64
     public var updatedMs: Int64
     /// Current members of the target segment, kept by the audience refresh.
-    public internal(set) var audience = Bitmap()
+    public package(set) var audience = Bitmap()
     /// The newest entries into and exits from the audience, oldest first: at most
     /// `audienceLogLimit` (and a quarter more before trimming), so it cannot grow forever.
-    public internal(set) var audienceLog: [AudienceEntry] = []
+    public package(set) var audienceLog: [AudienceEntry] = []
     /// Users who ever entered the audience, and every entry and exit counted: the totals that
     /// outlive the trimmed log.
-    public internal(set) var everEntered = Bitmap()
-    public internal(set) var audienceEntries = 0
-    public internal(set) var audienceExits = 0
+    public package(set) var everEntered = Bitmap()
+    public package(set) var audienceEntries = 0
+    public package(set) var audienceExits = 0
     /// First impression, click and dismiss per user.
-    public internal(set) var shownAt: [UInt32: Int64] = [:]
-    public internal(set) var clicked = Bitmap()
-    public internal(set) var dismissed = Bitmap()
-    public internal(set) var impressions = 0
-    public internal(set) var clicks = 0
+    public package(set) var shownAt: [UInt32: Int64] = [:]
+    public package(set) var clicked = Bitmap()
+    public package(set) var dismissed = Bitmap()
+    public package(set) var impressions = 0
+    public package(set) var clicks = 0
 
     public static let audienceLogLimit = 10_000
+
+    package init(id: Int, title: String, body: String?, buttonText: String?, kind: Kind, targetPage: String, targetSegment: Int?,
+                 goalEvent: String?, status: Status, createdMs: Int64, updatedMs: Int64) {
+        self.id = id; self.title = title; self.body = body; self.buttonText = buttonText; self.kind = kind; self.targetPage = targetPage
+        self.targetSegment = targetSegment; self.goalEvent = goalEvent; self.status = status; self.createdMs = createdMs; self.updatedMs = updatedMs
+    }
 
     /// Records an entry or exit, trimming the log back to `audienceLogLimit` once it is a quarter over.
     mutating func logAudience(_ entry: AudienceEntry) {
@@ -46,7 +52,7 @@ public struct Nudge: Sendable, Equatable {
     }
 
     /// Totals worked out from the log, for snapshots written when the log was kept whole.
-    mutating func deriveAudienceTotals() {
+    package mutating func deriveAudienceTotals() {
         everEntered = Bitmap(audienceLog.lazy.filter(\.entered).map(\.user))
         audienceEntries = audienceLog.lazy.filter(\.entered).count
         audienceExits = audienceLog.count - audienceEntries
@@ -61,12 +67,14 @@ public struct AudienceEntry: Sendable, Equatable {
     public var user: UInt32
     public var atMs: Int64
     public var entered: Bool
+
+    package init(user: UInt32, atMs: Int64, entered: Bool) { self.user = user; self.atMs = atMs; self.entered = entered }
 }
 
 /// The tenant's nudges.
 public struct Nudges: Sendable, Equatable {
-    public internal(set) var byID: [Int: Nudge] = [:]
-    public internal(set) var nextID = 1
+    public package(set) var byID: [Int: Nudge] = [:]
+    public package(set) var nextID = 1
 
     public init() {}
 }

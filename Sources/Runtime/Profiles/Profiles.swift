@@ -2,10 +2,10 @@
 /// through the API (firmographics, names), the account's customer-success owner, and notes.
 /// Small and edited rarely, so plain dictionaries keyed by the dense index.
 public struct Profiles: Sendable, Equatable {
-    public internal(set) var accounts: [UInt32: AccountProfile] = [:]
-    public internal(set) var users: [UInt32: UserProfile] = [:]
+    public package(set) var accounts: [UInt32: AccountProfile] = [:]
+    public package(set) var users: [UInt32: UserProfile] = [:]
     /// The id the next note gets; ids are never reused within a tenant.
-    public internal(set) var nextNoteID: UInt64 = 1
+    public package(set) var nextNoteID: UInt64 = 1
 
     public init() {}
 

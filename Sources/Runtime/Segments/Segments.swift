@@ -9,6 +9,11 @@ public struct Segment: Sendable, Equatable {
     public var createdMs: Int64
     public var updatedMs: Int64
     public internal(set) var members: Bitmap
+
+    package init(id: Int, name: String, folder: String?, isStatic: Bool, rules: [SegmentRule], createdMs: Int64, updatedMs: Int64, members: Bitmap) {
+        self.id = id; self.name = name; self.folder = folder; self.isStatic = isStatic; self.rules = rules
+        self.createdMs = createdMs; self.updatedMs = updatedMs; self.members = members
+    }
 }
 
 /// Entries into and exits from a dynamic segment found by one refresh.
@@ -23,9 +28,9 @@ public struct SegmentChange: Sendable, Equatable {
 /// only those users (or recomputes a segment whole when that is cheaper, when a rule needs an
 /// event scan, or when the day has turned and windows moved).
 public struct Segments: Sendable {
-    public internal(set) var byID: [Int: Segment] = [:]
-    public internal(set) var folders: [String] = []
-    public internal(set) var nextID = 1
+    public package(set) var byID: [Int: Segment] = [:]
+    public package(set) var folders: [String] = []
+    public package(set) var nextID = 1
     /// Users with events of a watched type since the last refresh.
     var touched = Bitmap()
     /// Per event type id: whether some dynamic segment reads it.

@@ -5,35 +5,35 @@ public struct TenantState: Sendable {
     public internal(set) var settings: TenantSettings
     public internal(set) var calendar: TenantCalendar
 
-    public internal(set) var userNames = ByteInterner(capacity: 1 << 16)
-    public internal(set) var accountNames = ByteInterner(capacity: 1 << 12)
-    public internal(set) var eventTypeNames = ByteInterner(capacity: 64)
-    public internal(set) var pageNames = ByteInterner(capacity: 1 << 12)
-    public internal(set) var propertySets = PropertySets()
+    public package(set) var userNames = ByteInterner(capacity: 1 << 16)
+    public package(set) var accountNames = ByteInterner(capacity: 1 << 12)
+    public package(set) var eventTypeNames = ByteInterner(capacity: 64)
+    public package(set) var pageNames = ByteInterner(capacity: 1 << 12)
+    public package(set) var propertySets = PropertySets()
     /// Users' ids in the customer's own system (`external_id`).
-    public internal(set) var externalIDs = ByteInterner(capacity: 16)
+    public package(set) var externalIDs = ByteInterner(capacity: 16)
 
-    public internal(set) var log = EventLog()
-    public internal(set) var days = DayIndexes()
-    public internal(set) var minutes = MinuteRing()
-    public internal(set) var users = UserTable()
-    public internal(set) var accounts = AccountTable()
+    public package(set) var log = EventLog()
+    public package(set) var days = DayIndexes()
+    public package(set) var minutes = MinuteRing()
+    public package(set) var users = UserTable()
+    public package(set) var accounts = AccountTable()
     /// Properties, owners and notes set through the API.
-    public internal(set) var profiles = Profiles()
-    public internal(set) var segments = Segments()
-    public internal(set) var nudges = Nudges()
-    public internal(set) var journeys = Journeys()
+    public package(set) var profiles = Profiles()
+    public package(set) var segments = Segments()
+    public package(set) var nudges = Nudges()
+    public package(set) var journeys = Journeys()
     /// Idempotency keys of the last 24 hours' writes, with their answers.
-    public internal(set) var idempotency = IdempotencyKeys()
+    public package(set) var idempotency = IdempotencyKeys()
     /// Events per event type since the start (never evicted).
-    public internal(set) var typeTotals: [Int] = []
+    public package(set) var typeTotals: [Int] = []
 
     /// Events accepted since the start, including evicted ones.
-    public internal(set) var eventsIngested = 0
+    public package(set) var eventsIngested = 0
     /// Timestamp of the newest event accepted, or nil before the first.
-    public internal(set) var newestTimestampMs: Int64?
+    public package(set) var newestTimestampMs: Int64?
     /// Grows with every change, so answers derived from the state can be cached against it.
-    public internal(set) var version: UInt64 = 0
+    public package(set) var version: UInt64 = 0
 
     public init(settings: TenantSettings) {
         self.settings = settings

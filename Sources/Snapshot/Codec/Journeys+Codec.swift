@@ -1,3 +1,5 @@
+import Runtime
+
 /// Journeys as bytes, for the WAL and snapshots.
 extension JourneyDefinition {
     public func encode(into w: inout BinaryWriter) {

@@ -1,3 +1,5 @@
+import Runtime
+
 /// Little-endian writing and bounds-checked reading of the WAL's and snapshots' fields.
 /// Reads that find too few bytes return nil; they never trap.
 public struct BinaryWriter {

@@ -1,4 +1,5 @@
 import CRoaring
+import Runtime
 
 /// Bitmaps in CRoaring's portable format (readable by every Roaring implementation).
 extension BinaryWriter {

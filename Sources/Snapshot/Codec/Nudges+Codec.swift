@@ -1,3 +1,5 @@
+import Runtime
+
 /// Nudges as bytes, for the WAL and snapshots.
 extension NudgeDefinition {
     public func encode(into w: inout BinaryWriter) {

@@ -1,3 +1,5 @@
+import Runtime
+
 /// Segment rules and the segment store as bytes, for the WAL and snapshots.
 extension SegmentRule {
     public func encode(into w: inout BinaryWriter) {

@@ -1,3 +1,5 @@
+import Runtime
+
 /// The tenant's whole state as sections of bytes, for snapshots: everything needed to answer
 /// every read exactly as before, without replaying events. Interners are stored as their strings
 /// and their hash tables rebuilt on load.
@@ -26,9 +28,7 @@ extension TenantState {
             propertySets.keys.encode(into: &w); propertySets.values.encode(into: &w); propertySets.sets.encode(into: &w)
             w.write(array: propertySets.pairStarts); w.write(array: propertySets.pairKeys); w.write(array: propertySets.pairValues)
         case .eventLog:
-            w.write(UInt64(log.evictedEvents))
-            w.write(UInt32(log.sealed.count + 1))
-            for columns in log.sealed.map(\.columns) + [log.open] { columns.encode(into: &w, users: users) }
+            return Array(encodedPieces(.eventLog).pieces.joined())
         case .days:
             w.write(days.firstDay); w.write(UInt32(days.days.count))
             for day in days.days {
@@ -77,6 +77,32 @@ extension TenantState {
             }
         }
         return w.bytes
+    }
+
+    /// A section's bytes as pieces made one at a time, and their total, known before the first
+    /// (zstd records it at the start of the frame).
+    public struct SectionPieces {
+        public let rawSize: Int
+        public let pieces: LazyMapSequence<Range<Int>, [UInt8]>
+    }
+
+    /// The event log a chunk at a time, so a snapshot never holds the whole log encoded; every
+    /// other section in one piece.
+    public func encodedPieces(_ section: Section) -> SectionPieces {
+        guard section == .eventLog else {
+            let bytes = encodedSection(section)
+            return SectionPieces(rawSize: bytes.count, pieces: (0..<1).lazy.map { _ in bytes })
+        }
+        let chunks = log.sealed.map(\.columns) + [log.open]
+        var head = BinaryWriter()
+        head.write(UInt64(log.evictedEvents)); head.write(UInt32(chunks.count))
+        let users = self.users
+        return SectionPieces(rawSize: chunks.reduce(head.bytes.count) { $0 + $1.encodedSize }, pieces: (0..<(chunks.count + 1)).lazy.map { [head] i in
+            guard i > 0 else { return head.bytes }
+            var w = BinaryWriter(capacity: chunks[i - 1].encodedSize)
+            chunks[i - 1].encode(into: &w, users: users)
+            return w.bytes
+        })
     }
 
     /// Rebuilds a state from every section's bytes.
@@ -292,6 +318,9 @@ extension EventColumns {
         w.write(shuffled: types); w.write(shuffled: pages)
         w.write(shuffled: zip(users, propertySets).map { $1 ^ table.summaries[Int($0)].latestProperties })
     }
+
+    /// What `encode` writes: six columns, each a `u64` count and its values.
+    var encodedSize: Int { 6 * 8 + count * (8 + 5 * 4) }
 
     static func decode(from r: inout BinaryReader, users table: UserTable) -> EventColumns? {
         guard let deltas = r.readShuffled(Int64.self), let users = r.readShuffled(UInt32.self), let accounts = r.readShuffled(UInt32.self),

@@ -1,3 +1,5 @@
+import Runtime
+
 extension IdempotencyKeys {
     /// Entries oldest first: key, fingerprint, time, and the answer when there is one.
     func encode(into w: inout BinaryWriter) {

@@ -1,3 +1,5 @@
+import Runtime
+
 /// Profiles as bytes: sorted by index so the same state always gives the same bytes.
 extension Profiles {
     func encode(into w: inout BinaryWriter) {
