@@ -20,6 +20,7 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CZstd", path: "Sources/CZstd"),
         .systemLibrary(name: "CRoaring", path: "Sources/CRoaring"),
+        .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
         .target(
             name: "CIngest",
             path: "Sources/CIngest",
@@ -52,7 +53,7 @@ let package = Package(
         .executableTarget(
             name: "beacon",
             dependencies: [
-                "HTTPFront", "Actors", "Runtime", "Snapshot",
+                "HTTPFront", "Actors", "Runtime", "Snapshot", "CMalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

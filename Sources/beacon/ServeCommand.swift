@@ -30,6 +30,7 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         // A file-size limit must fail the write (EFBIG, answered 503), not kill the server.
         signal(SIGXFSZ, SIG_IGN)
+        AllocatorTuning.apply()
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
