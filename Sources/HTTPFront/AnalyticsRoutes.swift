@@ -24,7 +24,7 @@ struct AnalyticsRoutes {
         let eventA = try query.requiredString("event_a"), eventB = try query.requiredString("event_b")
         let periodText = query.string("period") ?? "week"
         guard let period = TenantState.RetentionPeriod(rawValue: periodText) else {
-            throw APIError.badRequest(field: "period", "must be week or month, got '\(periodText)'")
+            throw APIError.badRequest(field: "period", "must be day, week or month, got '\(periodText)'")
         }
         let periods = try query.int("periods", default: 4, range: 1...52)
         let range = try query.dayRange(defaultDays: 90, tenant: tenant)

@@ -738,6 +738,58 @@ paths:
         "429": { $ref: "#/components/responses/TooManyRequests" }
         "503": { $ref: "#/components/responses/Unavailable" }
 
+  /api/v1/retention:
+    post:
+      tags: [metrics]
+      operationId: metricsRetention
+      summary: Cohorts by the period of each user's first start event, and who came back in each later period
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              properties:
+                granularity: { type: string, enum: [daily, day, 1d, weekly, week, 1w, monthly, month], default: weekly }
+                periods: { type: integer, minimum: 1, maximum: 52, default: 8 }
+                start_event: { type: string, description: "An event type (400 for one never seen); any event when left out." }
+                return_event: { type: string }
+                range: { type: string, default: 90d, description: "Whole days: `Nd`, `today`, `yesterday` or `YYYY-MM-DD,YYYY-MM-DD`; cohorts starting in it." }
+      responses:
+        "200":
+          description: One cohort per period with users; `retained[k]` came back in the k-th period after it (0 is the cohort's own).
+          content:
+            application/json:
+              schema:
+                type: object
+                additionalProperties: false
+                required: [granularity, periods, range, cohorts]
+                properties:
+                  granularity: { type: string }
+                  periods: { type: integer }
+                  start_event: { type: string }
+                  return_event: { type: string }
+                  range: { $ref: "#/components/schemas/MetricRangeAnswer" }
+                  cohorts:
+                    type: array
+                    items:
+                      type: object
+                      additionalProperties: false
+                      required: [date, users, retained, rates]
+                      properties:
+                        date: { $ref: "#/components/schemas/Date" }
+                        users: { $ref: "#/components/schemas/Count" }
+                        retained: { type: array, items: { $ref: "#/components/schemas/Count" } }
+                        rates: { type: array, items: { type: number } }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "413": { $ref: "#/components/responses/PayloadTooLarge" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+
   /api/v1/metrics/events:
     get:
       tags: [metrics]
@@ -874,7 +926,7 @@ paths:
           schema: { type: string, minLength: 1 }
         - name: period
           in: query
-          schema: { type: string, enum: [week, month], default: week }
+          schema: { type: string, enum: [day, week, month], default: week }
         - name: periods
           in: query
           schema: { type: integer, minimum: 1, maximum: 52, default: 4 }
@@ -892,7 +944,7 @@ paths:
                 properties:
                   event_a: { type: string }
                   event_b: { type: string }
-                  period: { type: string, enum: [week, month] }
+                  period: { type: string, enum: [day, week, month] }
                   periods: { type: integer, minimum: 1, maximum: 52 }
                   cohorts:
                     type: array

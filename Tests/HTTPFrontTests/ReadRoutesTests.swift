@@ -131,7 +131,7 @@ import Testing
             let any = try await client.send(.get, "/api/retention?event_a=any&event_b=any&period=month")
             #expect((any.json["cohorts"] as? [[String: Any]])?.first?["retained"] as? [Int] == [3, 0, 0, 0, 0])
             for (uri, field) in [("/api/retention?event_b=login", "event_a"), ("/api/retention?event_a=login", "event_b"),
-                                 ("/api/retention?event_a=nope&event_b=login", "event_a"), ("/api/retention?event_a=login&event_b=login&period=day", "period"),
+                                 ("/api/retention?event_a=nope&event_b=login", "event_a"), ("/api/retention?event_a=login&event_b=login&period=hour", "period"),
                                  ("/api/retention?event_a=login&event_b=login&periods=0", "periods")] {
                 #expect(try await client.send(.get, uri).json.errorField == field, "\(uri)")
             }

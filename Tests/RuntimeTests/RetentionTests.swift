@@ -9,7 +9,7 @@ import TestSupport
     func matchesACountOverTheEvents(seed: Int) {
         let s = TenantStateDifferentialTests.scenario(seed: UInt64(200 + seed), zone: TenantStateDifferentialTests.zones[seed % 5])
         let r = s.reference
-        for period in [TenantState.RetentionPeriod.week, .month] {
+        for period in [TenantState.RetentionPeriod.day, .week, .month] {
             for (entryName, returnName) in [(nil, nil), ("login", "export"), ("signup", nil), (nil, "page_view")] as [(String?, String?)] {
                 let entry = entryName.flatMap { s.engine.eventTypeIndex($0) }
                 let returning = returnName.flatMap { s.engine.eventTypeIndex($0) }

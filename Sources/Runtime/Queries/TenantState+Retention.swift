@@ -2,7 +2,7 @@
 /// calendar month, tenant time zone) of their first entry event; they are retained in period k
 /// when they sent the return event in the k-th period after it. No event is scanned.
 extension TenantState {
-    public enum RetentionPeriod: String, Sendable { case week, month }
+    public enum RetentionPeriod: String, Sendable { case day, week, month }
 
     public struct Cohort: Sendable, Equatable {
         public var start: DayNumber
@@ -57,9 +57,10 @@ extension TenantState {
         }
     }
 
-    /// The Monday on or before `day`, or the first of its month.
+    /// The day itself, the Monday on or before it, or the first of its month.
     public static func periodStart(of day: DayNumber, _ period: RetentionPeriod) -> DayNumber {
         switch period {
+        case .day: return day
         case .week: return day - DayNumber(((Int(day) + 3) % 7 + 7) % 7)   // 1970-01-01 was a Thursday
         case .month: return TenantCalendar.firstDay(ofMonth: TenantCalendar.month(of: day))
         }
@@ -67,6 +68,7 @@ extension TenantState {
 
     static func nextPeriod(after start: DayNumber, _ period: RetentionPeriod) -> DayNumber {
         switch period {
+        case .day: return start + 1
         case .week: return start + 7
         case .month: return TenantCalendar.firstDay(ofMonth: TenantCalendar.month(of: start) + 1)
         }
