@@ -17,6 +17,8 @@ public enum BeaconApplication {
         IngestRoutes(parsers: IngestParserPool(), bodyLimit: configuration.bodyLimitBytes).add(to: router)
         ActivityRoutes().add(to: router)
         MetricsAPIRoutes().add(to: router)
+        MetricsEventRoutes().add(to: router)
+        MetricsRawRoutes().add(to: router)
         AnalyticsRoutes().add(to: router)
         EventRoutes().add(to: router)
         UserRoutes().add(to: router)
