@@ -19,6 +19,8 @@ public enum BeaconApplication {
         MetricsAPIRoutes().add(to: router)
         MetricsUserRoutes().add(to: router)
         MetricsRetentionRoutes().add(to: router)
+        MetricsEventRoutes().add(to: router)
+        MetricsRawRoutes().add(to: router)
         AnalyticsRoutes().add(to: router)
         EventRoutes().add(to: router)
         UserRoutes().add(to: router)

@@ -812,6 +812,259 @@ paths:
         "403": { $ref: "#/components/responses/Forbidden" }
         "429": { $ref: "#/components/responses/TooManyRequests" }
         "503": { $ref: "#/components/responses/Unavailable" }
+  /api/v1/metrics/events/top:
+    get:
+      tags: [metrics]
+      operationId: topEvents
+      summary: Event names ranked by count over the range
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+        - $ref: "#/components/parameters/MetricRange"
+        - $ref: "#/components/parameters/ConditionField"
+        - $ref: "#/components/parameters/ConditionOperator"
+        - $ref: "#/components/parameters/ConditionValue"
+        - $ref: "#/components/parameters/MetricTopLimit"
+        - $ref: "#/components/parameters/MetricListOffset"
+        - $ref: "#/components/parameters/CountTotal"
+      responses:
+        "200": { $ref: "#/components/responses/MetricTopEvents" }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+  /api/v1/metrics/events/top/{name}/raw:
+    get:
+      tags: [metrics]
+      operationId: topEventRows
+      summary: One event's rows, newest first
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+        - $ref: "#/components/parameters/MetricEventPath"
+        - $ref: "#/components/parameters/MetricRange"
+        - $ref: "#/components/parameters/ConditionField"
+        - $ref: "#/components/parameters/ConditionOperator"
+        - $ref: "#/components/parameters/ConditionValue"
+        - $ref: "#/components/parameters/MetricListLimit"
+        - $ref: "#/components/parameters/MetricListOffset"
+        - $ref: "#/components/parameters/CountTotal"
+      responses:
+        "200": { $ref: "#/components/responses/MetricEventList" }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+  /api/v1/metrics/events/raw:
+    get:
+      tags: [metrics]
+      operationId: eventRows
+      summary: Event rows, newest first
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+        - $ref: "#/components/parameters/MetricRange"
+        - $ref: "#/components/parameters/ConditionField"
+        - $ref: "#/components/parameters/ConditionOperator"
+        - $ref: "#/components/parameters/ConditionValue"
+        - $ref: "#/components/parameters/MetricListLimit"
+        - $ref: "#/components/parameters/MetricListOffset"
+        - $ref: "#/components/parameters/CountTotal"
+      responses:
+        "200": { $ref: "#/components/responses/MetricEventList" }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+  /api/v1/metrics/events/properties:
+    get:
+      tags: [metrics]
+      operationId: eventPropertyValues
+      summary: One event's events and users per value of a property
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+        - $ref: "#/components/parameters/MetricEvent"
+        - name: property
+          in: query
+          required: true
+          description: "`plan` or `properties.plan`; also `page` or `user_id` (anything `breakdown` takes)."
+          schema: { type: string, minLength: 1, example: plan }
+        - $ref: "#/components/parameters/MetricRange"
+        - $ref: "#/components/parameters/ConditionField"
+        - $ref: "#/components/parameters/ConditionOperator"
+        - $ref: "#/components/parameters/ConditionValue"
+        - $ref: "#/components/parameters/MetricTopLimit"
+        - $ref: "#/components/parameters/CountTotal"
+      responses:
+        "200": { $ref: "#/components/responses/MetricPropertyValues" }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+  /api/v1/metrics/events/custom:
+    get:
+      tags: [metrics]
+      operationId: eventPropertyAggregate
+      summary: Sum, average, least, greatest or count of a property's numbers on one event, per bucket
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+        - $ref: "#/components/parameters/MetricEvent"
+        - name: property
+          in: query
+          required: true
+          description: A property, `amount` or `properties.amount`; values that are not numbers are skipped.
+          schema: { type: string, minLength: 1, example: amount }
+        - name: metric
+          in: query
+          description: Empty buckets are null, except for `sum` and `count` (0).
+          schema: { type: string, enum: [sum, avg, min, max, count], default: sum }
+        - $ref: "#/components/parameters/MetricRange"
+        - $ref: "#/components/parameters/Granularity"
+        - $ref: "#/components/parameters/Breakdown"
+        - $ref: "#/components/parameters/BreakdownLimit"
+        - $ref: "#/components/parameters/Compare"
+        - $ref: "#/components/parameters/ConditionField"
+        - $ref: "#/components/parameters/ConditionOperator"
+        - $ref: "#/components/parameters/ConditionValue"
+      responses:
+        "200": { $ref: "#/components/responses/MetricSeries" }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+  /api/v1/metrics/events/first-time:
+    get:
+      tags: [metrics]
+      operationId: firstTimeUsers
+      summary: Users whose first occurrence of an event falls in each bucket
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+        - $ref: "#/components/parameters/MetricEvent"
+        - name: match_mode
+          in: query
+          description: Whether the conditions apply while looking for the first occurrence (`true`), or only to it once found (`false`).
+          schema: { type: boolean, default: false }
+        - name: lookback_days
+          in: query
+          description: History reaches this many days before the range; left out, the whole retained log.
+          schema: { type: integer, minimum: 0, maximum: 3650 }
+        - $ref: "#/components/parameters/MetricRange"
+        - $ref: "#/components/parameters/Granularity"
+        - $ref: "#/components/parameters/Breakdown"
+        - $ref: "#/components/parameters/BreakdownLimit"
+        - $ref: "#/components/parameters/Compare"
+        - $ref: "#/components/parameters/ConditionField"
+        - $ref: "#/components/parameters/ConditionOperator"
+        - $ref: "#/components/parameters/ConditionValue"
+      responses:
+        "200": { $ref: "#/components/responses/MetricSeries" }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+  /api/v1/metrics/events/per-actor:
+    get:
+      tags: [metrics]
+      operationId: perActorAggregate
+      summary: Per bucket, each user's count of an event (or sum of a property), aggregated across users
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+        - $ref: "#/components/parameters/MetricEvent"
+        - name: metric
+          in: query
+          description: Percentiles are nearest rank; empty buckets are null, except for `sum` (0).
+          schema: { type: string, enum: [avg, median, p50, p75, p90, p95, p99, min, max, sum], default: avg }
+        - name: property
+          in: query
+          description: A property whose numbers are summed per user instead of counting events.
+          schema: { type: string, minLength: 1, example: amount }
+        - $ref: "#/components/parameters/MetricRange"
+        - $ref: "#/components/parameters/Granularity"
+        - $ref: "#/components/parameters/Breakdown"
+        - $ref: "#/components/parameters/BreakdownLimit"
+        - $ref: "#/components/parameters/Compare"
+        - $ref: "#/components/parameters/ConditionField"
+        - $ref: "#/components/parameters/ConditionOperator"
+        - $ref: "#/components/parameters/ConditionValue"
+      responses:
+        "200": { $ref: "#/components/responses/MetricSeries" }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+  /api/v1/metrics/dau/raw:
+    get:
+      tags: [metrics]
+      operationId: dauUsers
+      summary: The users behind one point of metrics/dau
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+        - $ref: "#/components/parameters/MetricPointDate"
+        - $ref: "#/components/parameters/MetricRange"
+        - $ref: "#/components/parameters/Granularity"
+        - $ref: "#/components/parameters/ConditionField"
+        - $ref: "#/components/parameters/ConditionOperator"
+        - $ref: "#/components/parameters/ConditionValue"
+        - $ref: "#/components/parameters/MetricListLimit"
+        - $ref: "#/components/parameters/MetricListOffset"
+        - $ref: "#/components/parameters/CountTotal"
+      responses:
+        "200": { $ref: "#/components/responses/MetricUserList" }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+  /api/v1/metrics/wau/raw:
+    get:
+      tags: [metrics]
+      operationId: wauUsers
+      summary: The users behind one point of metrics/wau
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+        - $ref: "#/components/parameters/MetricPointDate"
+        - $ref: "#/components/parameters/MetricRange"
+        - $ref: "#/components/parameters/Granularity"
+        - $ref: "#/components/parameters/ConditionField"
+        - $ref: "#/components/parameters/ConditionOperator"
+        - $ref: "#/components/parameters/ConditionValue"
+        - $ref: "#/components/parameters/MetricListLimit"
+        - $ref: "#/components/parameters/MetricListOffset"
+        - $ref: "#/components/parameters/CountTotal"
+      responses:
+        "200": { $ref: "#/components/responses/MetricUserList" }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+  /api/v1/metrics/mau/raw:
+    get:
+      tags: [metrics]
+      operationId: mauUsers
+      summary: The users behind one point of metrics/mau
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+        - $ref: "#/components/parameters/MetricPointDate"
+        - $ref: "#/components/parameters/MetricRange"
+        - $ref: "#/components/parameters/Granularity"
+        - $ref: "#/components/parameters/ConditionField"
+        - $ref: "#/components/parameters/ConditionOperator"
+        - $ref: "#/components/parameters/ConditionValue"
+        - $ref: "#/components/parameters/MetricListLimit"
+        - $ref: "#/components/parameters/MetricListOffset"
+        - $ref: "#/components/parameters/CountTotal"
+      responses:
+        "200": { $ref: "#/components/responses/MetricUserList" }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
 
   /api/adoption:
     get:
@@ -3262,6 +3515,43 @@ components:
       in: path
       required: true
       schema: { type: string, minLength: 1 }
+    MetricEvent:
+      name: event
+      in: query
+      required: true
+      description: An event name, at most 1,024 bytes; one never sent matches nothing (zeros, no rows).
+      schema: { type: string, minLength: 1, example: purchase }
+    MetricEventPath:
+      name: name
+      in: path
+      required: true
+      description: An event name; one never sent has no rows.
+      example: login
+      schema: { type: string, minLength: 1, maxLength: 1024 }
+    MetricPointDate:
+      name: date
+      in: query
+      description: "Picks the point: the bucket holding this day (`YYYY-MM-DD`, its first instant) or instant; default the range's last bucket; outside the range a 400 naming `date`."
+      schema: { type: string, example: "2026-10-31" }
+    MetricListLimit:
+      name: limit
+      in: query
+      description: Rows listed; 0 for the total alone.
+      schema: { type: integer, minimum: 0, maximum: 10000, default: 100 }
+    MetricTopLimit:
+      name: limit
+      in: query
+      description: Values listed.
+      schema: { type: integer, minimum: 0, maximum: 10000, default: 10 }
+    MetricListOffset:
+      name: offset
+      in: query
+      schema: { type: integer, minimum: 0, maximum: 1000000, default: 0 }
+    CountTotal:
+      name: count_total
+      in: query
+      description: Adds `total`, the rows before paging.
+      schema: { type: boolean, default: false }
 
   responses:
     IdempotencyKeyReused:
@@ -3352,6 +3642,105 @@ components:
                 properties:
                   range: { $ref: "#/components/schemas/MetricRangeAnswer" }
                   data: { $ref: "#/components/schemas/MetricPoints" }
+    MetricUserList:
+      description: The users behind one point, most events first.
+      content:
+        application/json:
+          schema:
+            type: object
+            additionalProperties: false
+            required: [metric, point, range, data, limit, offset]
+            properties:
+              metric: { type: string, enum: [dau, wau, mau] }
+              point:
+                type: object
+                additionalProperties: false
+                required: [date, from, to]
+                properties:
+                  date: { $ref: "#/components/schemas/Date" }
+                  from: { $ref: "#/components/schemas/Timestamp" }
+                  to: { $ref: "#/components/schemas/Timestamp" }
+              range: { $ref: "#/components/schemas/MetricRangeAnswer" }
+              data:
+                type: array
+                items:
+                  type: object
+                  additionalProperties: false
+                  required: [user_id, events, first_seen, last_seen]
+                  properties:
+                    user_id: { type: string }
+                    events: { type: integer, minimum: 1 }
+                    first_seen: { $ref: "#/components/schemas/Timestamp" }
+                    last_seen: { $ref: "#/components/schemas/Timestamp" }
+              limit: { $ref: "#/components/schemas/Count" }
+              offset: { $ref: "#/components/schemas/Count" }
+              total: { $ref: "#/components/schemas/Count" }
+    MetricEventList:
+      description: Event rows, newest first.
+      content:
+        application/json:
+          schema:
+            type: object
+            additionalProperties: false
+            required: [range, data, limit, offset]
+            properties:
+              event: { type: string }
+              range: { $ref: "#/components/schemas/MetricRangeAnswer" }
+              data:
+                type: array
+                items:
+                  type: object
+                  additionalProperties: false
+                  required: [timestamp, event, user_id, page, properties]
+                  properties:
+                    timestamp: { $ref: "#/components/schemas/Timestamp" }
+                    event: { type: string }
+                    user_id: { type: string }
+                    page: { type: [string, "null"] }
+                    properties: { type: object, additionalProperties: { type: string } }
+              limit: { $ref: "#/components/schemas/Count" }
+              offset: { $ref: "#/components/schemas/Count" }
+              total: { $ref: "#/components/schemas/Count" }
+    MetricTopEvents:
+      description: Event names, most events first.
+      content:
+        application/json:
+          schema:
+            type: object
+            additionalProperties: false
+            required: [range, data, limit, offset]
+            properties:
+              range: { $ref: "#/components/schemas/MetricRangeAnswer" }
+              data:
+                type: array
+                items:
+                  type: object
+                  additionalProperties: false
+                  required: [event, count, users]
+                  properties:
+                    event: { type: string }
+                    count: { $ref: "#/components/schemas/Count" }
+                    users: { $ref: "#/components/schemas/Count" }
+              limit: { $ref: "#/components/schemas/Count" }
+              offset: { $ref: "#/components/schemas/Count" }
+              total: { $ref: "#/components/schemas/Count" }
+    MetricPropertyValues:
+      description: A property's values on one event, most events first; the rest in `other`.
+      content:
+        application/json:
+          schema:
+            type: object
+            additionalProperties: false
+            required: [event, property, range, data, limit, offset]
+            properties:
+              event: { type: string }
+              property: { type: string }
+              range: { $ref: "#/components/schemas/MetricRangeAnswer" }
+              data: { type: array, items: { $ref: "#/components/schemas/MetricValueCount" } }
+              other: { $ref: "#/components/schemas/MetricValueCount" }
+              limit: { $ref: "#/components/schemas/Count" }
+              offset: { $ref: "#/components/schemas/Count" }
+              total: { $ref: "#/components/schemas/Count" }
 
   schemas:
     SessionPoints:
@@ -4037,5 +4426,13 @@ components:
               message: { type: string }
               status: { type: string, enum: [open, acted, dismissed] }
               decided_at: { $ref: "#/components/schemas/Timestamp" }
+    MetricValueCount:
+      type: object
+      additionalProperties: false
+      required: [value, count, users]
+      properties:
+        value: { type: [string, "null"], description: "null for events without the property, and for `other`." }
+        count: { $ref: "#/components/schemas/Count" }
+        users: { $ref: "#/components/schemas/Count" }
 """#
 }

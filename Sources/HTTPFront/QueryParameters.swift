@@ -37,6 +37,16 @@ struct QueryParameters {
         return value
     }
 
+    /// `true`/`1` or `false`/`0`; anything else is a 400.
+    func flag(_ name: String, default defaultValue: Bool) throws -> Bool {
+        switch string(name) {
+        case nil: return defaultValue
+        case "true", "1": return true
+        case "false", "0": return false
+        case let text?: throw APIError.badRequest(field: name, "must be true or false, got '\(text.prefix(64))'")
+        }
+    }
+
     /// `days` days ending with `end` (a date in the tenant's time zone, default today).
     func dayRange(defaultDays: Int, tenant: TenantActor) throws -> DayRange {
         let days = try int("days", default: defaultDays, range: 1...3650)

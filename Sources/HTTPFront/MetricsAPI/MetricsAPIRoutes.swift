@@ -22,9 +22,7 @@ struct MetricsAPIRoutes {
     func activeUsers(_ metric: ActiveUsers, _ request: Request, _ context: BeaconRequestContext) async throws -> Response {
         let tenant = try context.requireTenant()
         let parameters = try MetricsParameters(QueryParameters(request), tenant: tenant)
-        if metric != .dau, parameters.granularity == .minute || parameters.granularity == .hourly {
-            throw APIError.badRequest(field: "granularity", "\(metric.rawValue) is a trailing \(metric.windowDays)-day count: daily, weekly or monthly")
-        }
+        try Self.check(metric, parameters)
         let query = parameters.query, compared = parameters.comparedWindow.map(query.over)
         let windowDays = metric.windowDays
         let questions = [query] + (compared.map { [$0] } ?? [])
@@ -45,12 +43,24 @@ struct MetricsAPIRoutes {
     func events(_ request: Request, _ context: BeaconRequestContext) async throws -> Response {
         let tenant = try context.requireTenant()
         let parameters = try MetricsParameters(QueryParameters(request), tenant: tenant)
+        return try await Self.series("events", parameters, tenant) { state, q in state.metricsCountSeries(state.metricsEventCounts(q), q) }
+    }
+
+    /// Minute and hour points apply to DAU only: WAU and MAU count trailing days.
+    static func check(_ metric: ActiveUsers, _ parameters: MetricsParameters) throws {
+        if metric != .dau, parameters.granularity == .minute || parameters.granularity == .hourly {
+            throw APIError.badRequest(field: "granularity", "\(metric.rawValue) is a trailing \(metric.windowDays)-day count: daily, weekly or monthly")
+        }
+    }
+
+    /// A series answer worked out off the actor: `answer` once for the asked range and once for
+    /// the compared one.
+    static func series(_ metric: String, _ parameters: MetricsParameters, _ tenant: TenantActor,
+                       _ answer: @escaping @Sendable (TenantState, MetricsQuery) -> [MetricsSeries]) async throws -> Response {
         let query = parameters.query, compared = parameters.comparedWindow.map(query.over)
         let questions = [query] + (compared.map { [$0] } ?? [])
-        let series = try await tenant.scan(.none) { state in
-            questions.map { q in state.metricsCountSeries(state.metricsEventCounts(q), q) }
-        }
-        return try JSONResponse.make(MetricsSeriesAnswer(metric: "events", window: query.window, series: series[0],
+        let series = try await tenant.scan(.none) { state in questions.map { answer(state, $0) } }
+        return try JSONResponse.make(MetricsSeriesAnswer(metric: metric, window: query.window, series: series[0],
                                                          compared: compared.map { ($0.window, series[1]) }))
     }
 }

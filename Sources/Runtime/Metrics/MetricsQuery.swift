@@ -16,6 +16,13 @@ public struct MetricsQuery: Sendable, Equatable {
         copy.window = window
         return copy
     }
+
+    /// The same question over the events named `event` only (an unknown name matches nothing).
+    public func restricted(toEvent event: String) -> MetricsQuery {
+        var copy = self
+        copy.conditions.append(MetricsCondition(field: .eventName, op: .eq, values: [event]))
+        return copy
+    }
 }
 
 /// One line of a metrics answer: a value per bucket, for all events or one breakdown value.

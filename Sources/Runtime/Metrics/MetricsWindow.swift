@@ -50,6 +50,14 @@ public struct MetricsWindow: Sendable, Equatable {
         self.buckets = buckets
     }
 
+    /// One bucket over `startMs..<endMs`: the whole span as a single point (history scans, the
+    /// span behind one point of a series).
+    public init(spanning startMs: Int64, _ endMs: Int64, calendar: TenantCalendar) {
+        var calendar = calendar
+        granularity = .daily
+        buckets = startMs < endMs ? [MetricsBucket(startMs: startMs, endMs: endMs, days: DayRange(first: calendar.day(of: startMs), last: calendar.day(of: endMs - 1)))] : []
+    }
+
     /// The first cut strictly after `ms`.
     static func nextCut(after ms: Int64, _ granularity: MetricsGranularity, _ calendar: inout TenantCalendar) -> Int64 {
         switch granularity {

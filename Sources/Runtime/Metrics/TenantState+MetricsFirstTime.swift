@@ -1,0 +1,37 @@
+/// First occurrences (`metrics/events/first-time`): per bucket, the users whose first event named
+/// `event` falls in it. History is the retained log, or the `lookbackDays` tenant days before the
+/// window when given.
+extension TenantState {
+    /// - Parameters:
+    ///   - matchMode: whether the conditions apply while looking for the first event (the first
+    ///     that passes); otherwise the first event is found regardless and counted when it passes.
+    /// - Returns: users per breakdown value (that first event's) and bucket, for
+    ///   `metricsCountSeries`.
+    /// One scan of history up to the window's end: O(events of `event`), a first event per user.
+    public func metricsFirstTimeCounts(_ query: MetricsQuery, event: String, matchMode: Bool, lookbackDays: Int?) -> TrendCounts {
+        let window = query.window
+        var counts = TrendCounts(width: window.buckets.count)
+        guard !window.buckets.isEmpty else { return counts }
+        let historyStart = lookbackDays.map { calendar.startMs(of: window.buckets[0].days.first - DayNumber($0)) } ?? SupportedTime.earliestMs
+        let history = MetricsWindow(spanning: min(historyStart, window.startMs), window.endMs, calendar: calendar)
+        let named = MetricsQuery(window: window).restricted(toEvent: event).conditions
+        var seeker = EventMatcher(matchMode ? named + query.conditions : named, in: self)
+        var first: [UInt32: MetricsEvent] = [:]
+        forEachMetricsEvent(in: history, matching: &seeker) { event in
+            // Strictly earlier only: of two at the same instant the one logged first stays.
+            if let known = first[event.user], known.timestampMs <= event.timestampMs { return }
+            first[event.user] = event
+        }
+        var matcher = EventMatcher(matchMode ? [] : query.conditions, in: self)
+        var dimension = query.breakdown.map { EventDimension($0, in: self) }
+        var hint = 0
+        for event in first.values {
+            guard let bucket = window.bucket(of: event.timestampMs, hint: hint) else { continue }
+            hint = bucket
+            guard matcher.matches(type: event.type, page: event.page, user: event.user, set: event.set, in: self) else { continue }
+            let value = dimension?.value(type: event.type, page: event.page, user: event.user, set: event.set, in: self) ?? 0
+            counts.daily[value, default: [Int](repeating: 0, count: counts.width)][bucket] += 1
+        }
+        return counts
+    }
+}
