@@ -19,6 +19,7 @@ public enum BeaconApplication {
         MetricsAPIRoutes().add(to: router)
         MetricsUserRoutes().add(to: router)
         MetricsRetentionRoutes().add(to: router)
+        MetricsFunnelRoutes().add(to: router)
         MetricsEventRoutes().add(to: router)
         MetricsRawRoutes().add(to: router)
         AnalyticsRoutes().add(to: router)

@@ -20,8 +20,9 @@ enum FilterParsing {
             throw APIError.badRequest(field: "\(path).op", "must be one of \(PropertyFilter.Op.allCases.map(\.rawValue).joined(separator: ", ")), got '\(opText)'")
         }
         let raw = object["value"]
-        if op == .in {
-            guard let list = raw?.array, !list.isEmpty else { throw APIError.badRequest(field: "\(path).value", "must be a non-empty array for 'in'") }
+        guard op.takesValue else { return PropertyFilter(property: property, op: op, values: []) }
+        if op.takesList {
+            guard let list = raw?.array, !list.isEmpty else { throw APIError.badRequest(field: "\(path).value", "must be a non-empty array for '\(op.rawValue)'") }
             return PropertyFilter(property: property, op: op, values: try list.enumerated().map { i, item in
                 guard let text = item.scalarText else { throw APIError.badRequest(field: "\(path).value[\(i)]", "must be a string, number or boolean") }
                 return text

@@ -738,6 +738,143 @@ paths:
         "429": { $ref: "#/components/responses/TooManyRequests" }
         "503": { $ref: "#/components/responses/Unavailable" }
 
+  /api/v1/funnels:
+    post:
+      tags: [metrics]
+      operationId: metricsFunnel
+      summary: Users reaching each step within the window from their step-1 event, optionally split by a property of step 1
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [steps]
+              properties:
+                steps:
+                  type: array
+                  minItems: 2
+                  maxItems: 10
+                  items:
+                    type: object
+                    required: [event]
+                    properties:
+                      event: { type: string, description: "An event type (400 naming the step for one never seen)." }
+                      filters:
+                        type: array
+                        maxItems: 20
+                        items:
+                          type: object
+                          required: [field]
+                          properties:
+                            field: { type: string, description: "A property of the event: `properties.KEY` or a bare name." }
+                            operator: { type: string, enum: [eq, "=", "==", neq, ne, "!=", "<>", gt, ">", gte, ">=", lt, "<", lte, "<=", contains, like, not_contains, not_like, in, not_in, is_set, isset, is_not_set, isnotset], default: eq }
+                            value: { description: "A string, number or boolean; an array of them for `in` and `not_in`." }
+                window_seconds: { type: integer, minimum: 1, maximum: 31536000, default: 604800 }
+                range: { type: string, default: 30d }
+                breakdown: { type: string, description: "A property of the step-1 event." }
+                breakdown_limit: { type: integer, minimum: 1, maximum: 20, default: 5 }
+      responses:
+        "200":
+          description: The steps, and a line per top value of the breakdown plus other.
+          content:
+            application/json:
+              schema:
+                type: object
+                additionalProperties: false
+                required: [window_seconds, range, steps]
+                properties:
+                  window_seconds: { type: integer }
+                  range: { $ref: "#/components/schemas/MetricRangeAnswer" }
+                  breakdown: { type: string }
+                  steps: { $ref: "#/components/schemas/FunnelStepRows" }
+                  lines:
+                    type: array
+                    items:
+                      type: object
+                      additionalProperties: false
+                      required: [dimension, steps]
+                      properties:
+                        dimension: { type: [string, "null"] }
+                        steps: { $ref: "#/components/schemas/FunnelStepRows" }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "413": { $ref: "#/components/responses/PayloadTooLarge" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+
+  /api/v1/funnels/trend:
+    post:
+      tags: [metrics]
+      operationId: metricsFunnelTrend
+      summary: Conversion per bucket of the users whose step-1 event falls in it
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [steps]
+              properties:
+                steps:
+                  type: array
+                  minItems: 2
+                  maxItems: 10
+                  items:
+                    type: object
+                    required: [event]
+                    properties:
+                      event: { type: string, description: "An event type (400 naming the step for one never seen)." }
+                      filters:
+                        type: array
+                        maxItems: 20
+                        items:
+                          type: object
+                          required: [field]
+                          properties:
+                            field: { type: string, description: "A property of the event: `properties.KEY` or a bare name." }
+                            operator: { type: string, enum: [eq, "=", "==", neq, ne, "!=", "<>", gt, ">", gte, ">=", lt, "<", lte, "<=", contains, like, not_contains, not_like, in, not_in, is_set, isset, is_not_set, isnotset], default: eq }
+                            value: { description: "A string, number or boolean; an array of them for `in` and `not_in`." }
+                window_seconds: { type: integer, minimum: 1, maximum: 31536000, default: 604800 }
+                range: { type: string, default: 30d }
+                granularity: { type: string, enum: [minute, min, 1m, hourly, hour, 1h, daily, day, 1d, weekly, week, 1w, monthly, month], default: daily }
+      responses:
+        "200":
+          description: A point per bucket (at most 400).
+          content:
+            application/json:
+              schema:
+                type: object
+                additionalProperties: false
+                required: [window_seconds, granularity, range, data]
+                properties:
+                  window_seconds: { type: integer }
+                  granularity: { type: string }
+                  range: { $ref: "#/components/schemas/MetricRangeAnswer" }
+                  data:
+                    type: array
+                    items:
+                      type: object
+                      additionalProperties: false
+                      required: [date, entered, converted]
+                      properties:
+                        date: { $ref: "#/components/schemas/Date" }
+                        time: { type: string, format: date-time }
+                        entered: { $ref: "#/components/schemas/Count" }
+                        converted: { $ref: "#/components/schemas/Count" }
+                        conversion: { type: [number, "null"] }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "413": { $ref: "#/components/responses/PayloadTooLarge" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+
   /api/v1/retention:
     post:
       tags: [metrics]
@@ -3743,6 +3880,18 @@ components:
               total: { $ref: "#/components/schemas/Count" }
 
   schemas:
+    FunnelStepRows:
+      type: array
+      items:
+        type: object
+        additionalProperties: false
+        required: [event, users, conversion_from_previous, conversion_from_first]
+        properties:
+          event: { type: string }
+          users: { $ref: "#/components/schemas/Count" }
+          conversion_from_previous: { type: number }
+          conversion_from_first: { type: number }
+          median_seconds_from_previous: { type: number }
     SessionPoints:
       type: array
       items:

@@ -34,17 +34,20 @@ enum MetricsConditionParsing {
     }
 
     /// - Parameter splitLists: whether an `in`/`not_in` value is comma-separated text (query strings).
-    static func condition(field fieldText: String, operator opText: String?, values: [String]?, at path: String, splitLists: Bool = false) throws -> MetricsCondition {
-        let field = try MetricsParameters.field(fieldText, name: "\(path)[field]")
+    /// - Parameter bracketed: whether the parts are named `path[field]` (query strings) or `path.field` (bodies).
+    static func condition(field fieldText: String, operator opText: String?, values: [String]?, at path: String,
+                          splitLists: Bool = false, bracketed: Bool = true) throws -> MetricsCondition {
+        func part(_ name: String) -> String { bracketed ? "\(path)[\(name)]" : "\(path).\(name)" }
+        let field = try MetricsParameters.field(fieldText, name: part("field"))
         let opName = opText ?? "eq"
         guard let op = operators[opName] else {
-            throw APIError.badRequest(field: "\(path)[operator]", "must be one of eq, neq, gt, gte, lt, lte, contains, not_contains, in, not_in, is_set, is_not_set, got '\(opName.prefix(32))'")
+            throw APIError.badRequest(field: part("operator"), "must be one of eq, neq, gt, gte, lt, lte, contains, not_contains, in, not_in, is_set, is_not_set, got '\(opName.prefix(32))'")
         }
         guard op.takesValue else { return MetricsCondition(field: field, op: op, values: []) }
-        guard var values, !values.isEmpty else { throw APIError.badRequest(field: "\(path)[value]", "is required for \(op.rawValue)") }
+        guard var values, !values.isEmpty else { throw APIError.badRequest(field: part("value"), "is required for \(op.rawValue)") }
         if splitLists, op == .in || op == .notIn { values = values.flatMap { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) } }
         guard values.count <= 1000, values.allSatisfy({ $0.utf8.count <= 1024 }) else {
-            throw APIError.badRequest(field: "\(path)[value]", "must be at most 1000 values of at most 1024 bytes")
+            throw APIError.badRequest(field: part("value"), "must be at most 1000 values of at most 1024 bytes")
         }
         return MetricsCondition(field: field, op: op, values: values)
     }

@@ -1,9 +1,15 @@
 /// A test on one property of an event (or of a user or account): `{"property":K,"op":..,"value":..}`.
 /// Comparisons are numeric when both sides read as numbers, text otherwise; a missing property
-/// passes only `neq` (and fails every other op).
+/// passes `neq`, `not_contains`, `not_in` and `is_not_set`, and fails every other op.
 public struct PropertyFilter: Sendable, Equatable {
     public enum Op: String, Sendable, CaseIterable {
         case eq, neq, contains, gt, gte, lt, lte, `in`
+        case notContains = "not_contains", notIn = "not_in", isSet = "is_set", isNotSet = "is_not_set"
+
+        /// Whether the op compares against values (all but the presence tests).
+        public var takesValue: Bool { self != .isSet && self != .isNotSet }
+        /// Whether its value is a list.
+        public var takesList: Bool { self == .in || self == .notIn }
     }
 
     public var property: String
@@ -15,13 +21,21 @@ public struct PropertyFilter: Sendable, Equatable {
         self.property = property; self.op = op; self.values = values
     }
 
-    public func matches(_ actual: String?) -> Bool {
-        guard let actual else { return op == .neq }
+    public func matches(_ actual: String?) -> Bool { Self.holds(op, values, actual) }
+
+    /// Whether `actual` (nil: missing) passes `op` against `values`: the one test every filter
+    /// and condition language in Beacon runs.
+    public static func holds(_ op: Op, _ values: [String], _ actual: String?) -> Bool {
+        guard let actual else { return op == .neq || op == .notContains || op == .notIn || op == .isNotSet }
         switch op {
+        case .isSet: return true
+        case .isNotSet: return false
         case .eq: return actual == values.first
         case .neq: return actual != values.first
         case .in: return values.contains(actual)
+        case .notIn: return !values.contains(actual)
         case .contains: return values.first.map { actual.contains($0) } ?? false
+        case .notContains: return !(values.first.map { actual.contains($0) } ?? false)
         case .gt, .gte, .lt, .lte:
             guard let wanted = values.first else { return false }
             return ValueOrder.satisfies(ValueOrder.compare(actual, wanted), greater: op == .gt || op == .gte, orEqual: op == .gte || op == .lte)

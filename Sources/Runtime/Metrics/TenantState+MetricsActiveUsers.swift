@@ -59,7 +59,9 @@ extension TenantState {
             return [MetricsSeries(dimension: .all, values: values, total: Double(total))]
         }
         let dimension = EventDimension(field, in: self)
+        // Values seen only on lead-in days no point covers have no users to show.
         let ranked = sets.byValue.map { value, row in (name: dimension.name(value, in: self), row: row, line: line(row)) }
+            .filter { $0.line.total > 0 }
             .sorted { ($0.line.total, $1.name ?? "") > ($1.line.total, $0.name ?? "") }
         var series = ranked.prefix(query.breakdownLimit).map { entry in
             MetricsSeries(dimension: entry.name.map { .value($0) } ?? .none, values: entry.line.values, total: Double(entry.line.total))

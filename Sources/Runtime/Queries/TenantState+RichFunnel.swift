@@ -49,8 +49,12 @@ extension TenantState {
         if definition.isPlain {
             return funnel(steps: definition.steps.map { eventTypeNames.string($0.eventType.rawValue) }, range: range, windowMs: definition.windowMs)
         }
+        return funnel(definition, startMs: calendar.startMs(of: range.first), endMs: calendar.startMs(of: range.last + 1))
+    }
+
+    /// The same over any span of instants: step-1 events must fall in `startMs..<endMs`.
+    public func funnel(_ definition: FunnelDefinition, startMs: Int64, endMs: Int64) -> Funnel {
         let steps = definition.steps, n = steps.count
-        let startMs = calendar.startMs(of: range.first), endMs = calendar.startMs(of: range.last + 1)
         let scanEnd = endMs + definition.windowMs
         var stepMatchers = steps.map { PropertySetMatcher($0.filters, sets: propertySets) }
         var exclusionMatchers = definition.exclusions.map { PropertySetMatcher($0.filters, sets: propertySets) }

@@ -1,0 +1,44 @@
+/// The metrics API's funnels (`POST /api/v1/funnels`, `/funnels/trend`) on the funnel kernel:
+/// split by a property of the step-1 event, or run once per bucket of a window.
+extension TenantState {
+    /// One funnel per top value of `property` on step-1 events (ranked by their users), then one
+    /// for the other values and events without it. Each is the funnel with step 1 narrowed to
+    /// that value.
+    public func funnelBreakdown(_ definition: FunnelDefinition, startMs: Int64, endMs: Int64, property: String,
+                                limit: Int) -> [(dimension: MetricsSeries.Dimension, funnel: Funnel)] {
+        guard let first = definition.steps.first else { return [] }
+        // Users per value of the step-1 events in the span: one bucket over the whole span.
+        var window = MetricsWindow(startMs: startMs, endMs: endMs, granularity: .daily, calendar: calendar)
+        window.buckets = [MetricsBucket(startMs: startMs, endMs: endMs, days: window.days)]
+        let conditions = [MetricsCondition(field: .eventName, op: .eq, values: [eventTypeNames.string(first.eventType.rawValue)])]
+            + first.filters.map { MetricsCondition(field: .property($0.property), op: $0.op, values: $0.values) }
+        let query = MetricsQuery(window: window, conditions: conditions, breakdown: .property(property), breakdownLimit: limit)
+        let dimension = EventDimension(.property(property), in: self)
+        let ranked = metricsUserSets(query).byValue
+            .map { value, sets in (name: dimension.name(value, in: self), users: sets[0].count) }
+            .sorted { ($0.users, $1.name ?? "") > ($1.users, $0.name ?? "") }
+        func narrowed(_ filters: [PropertyFilter]) -> Funnel {
+            var narrowed = definition
+            narrowed.steps[0].filters += filters
+            return funnel(narrowed, startMs: startMs, endMs: endMs)
+        }
+        var result = ranked.prefix(limit).map { entry in
+            (dimension: entry.name.map { MetricsSeries.Dimension.value($0) } ?? .none,
+             funnel: narrowed([PropertyFilter(property: property, op: entry.name == nil ? .isNotSet : .eq, values: entry.name.map { [$0] } ?? [])]))
+        }
+        if ranked.count > limit {
+            let shown = ranked.prefix(limit)
+            // Every value not shown; events without the property too, unless they have a line.
+            var other = [PropertyFilter(property: property, op: .notIn, values: shown.compactMap(\.name))]
+            if shown.contains(where: { $0.name == nil }) { other.append(PropertyFilter(property: property, op: .isSet, values: [])) }
+            result.append((dimension: .other, funnel: narrowed(other)))
+        }
+        return result
+    }
+
+    /// The funnel once per bucket: users whose step-1 event falls in it, and how far they got
+    /// within the window (which may run past the bucket and the range).
+    public func funnelTrend(_ definition: FunnelDefinition, window: MetricsWindow) -> [Funnel] {
+        window.buckets.map { funnel(definition, startMs: $0.startMs, endMs: $0.endMs) }
+    }
+}
