@@ -4075,12 +4075,12 @@ components:
 
     PropertyFilter:
       type: object
-      required: [property, op, value]
+      required: [property, op]
       properties:
         property: { type: string, minLength: 1 }
-        op: { type: string, enum: [eq, neq, contains, gt, gte, lt, lte, in] }
+        op: { type: string, enum: [eq, neq, contains, not_contains, gt, gte, lt, lte, in, not_in, is_set, is_not_set] }
         value:
-          description: A scalar; for `in`, a non-empty array of scalars.
+          description: A scalar; for `in` and `not_in`, a non-empty array of scalars; none for `is_set` and `is_not_set`.
           oneOf:
             - type: [string, number, boolean]
             - type: array
@@ -4376,12 +4376,12 @@ components:
         within_days: { $ref: "#/components/schemas/RuleDays" }
     PropertyRule:
       type: object
-      required: [type, property, op, value]
+      required: [type, property, op]
       not: { anyOf: [{ required: [all] }, { required: [any] }, { required: [not] }] }
       properties:
         type: { type: string, enum: [user_property, account_property] }
         property: { type: string, minLength: 1 }
-        op: { type: string, enum: [eq, neq, contains, gt, gte, lt, lte, in] }
+        op: { type: string, enum: [eq, neq, contains, not_contains, gt, gte, lt, lte, in, not_in, is_set, is_not_set] }
         value:
           oneOf:
             - type: [string, number, boolean]

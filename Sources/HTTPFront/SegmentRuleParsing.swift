@@ -81,7 +81,7 @@ struct RuleDocument: Encodable {
         var c = encoder.container(keyedBy: Key.self)
         func filter(_ f: PropertyFilter) throws {
             try c.encode(f.property, forKey: Key("property")); try c.encode(f.op.rawValue, forKey: Key("op"))
-            if f.op == .in { try c.encode(f.values, forKey: Key("value")) } else { try c.encode(f.values.first ?? "", forKey: Key("value")) }
+            if f.op.takesList { try c.encode(f.values, forKey: Key("value")) } else if f.op.takesValue { try c.encode(f.values.first ?? "", forKey: Key("value")) }
         }
         switch rule {
         case .didEvent(let event, let within, let filters):
@@ -117,6 +117,6 @@ struct FilterDocument: Encodable {
     func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(filter.property, forKey: .property); try c.encode(filter.op.rawValue, forKey: .op)
-        if filter.op == .in { try c.encode(filter.values, forKey: .value) } else { try c.encode(filter.values.first ?? "", forKey: .value) }
+        if filter.op.takesList { try c.encode(filter.values, forKey: .value) } else if filter.op.takesValue { try c.encode(filter.values.first ?? "", forKey: .value) }
     }
 }
