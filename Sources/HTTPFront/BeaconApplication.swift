@@ -20,6 +20,7 @@ public enum BeaconApplication {
         MetricsUserRoutes().add(to: router)
         MetricsRetentionRoutes().add(to: router)
         MetricsFunnelRoutes().add(to: router)
+        MetricsFormulaRoutes().add(to: router)
         MetricsEventRoutes().add(to: router)
         MetricsRawRoutes().add(to: router)
         AnalyticsRoutes().add(to: router)

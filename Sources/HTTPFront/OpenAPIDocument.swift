@@ -738,6 +738,52 @@ paths:
         "429": { $ref: "#/components/responses/TooManyRequests" }
         "503": { $ref: "#/components/responses/Unavailable" }
 
+  /api/v1/metrics/formula:
+    post:
+      tags: [metrics]
+      operationId: metricsFormula
+      summary: An arithmetic formula over series A to Z, point by point
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [series, formula]
+              properties:
+                series:
+                  type: array
+                  minItems: 1
+                  maxItems: 26
+                  items:
+                    type: object
+                    required: [metric]
+                    properties:
+                      metric: { type: string, description: "`dau`, `wau`, `mau`, `events`, `event:<name>`, `sessions` or `users`.", example: dau }
+                      filters:
+                        type: array
+                        items:
+                          type: object
+                          required: [field]
+                          properties:
+                            field: { type: string }
+                            operator: { type: string }
+                            value: { description: "A scalar, or an array for `in` and `not_in`." }
+                      breakdown: { type: string }
+                      range: { type: string, description: "Overrides the formula's range; must give as many points." }
+                formula: { type: string, maxLength: 1000, example: "A / B", description: "Numbers, series letters, + - * / (or − × ÷) and parentheses; a division by zero is null." }
+                range: { type: string, default: 30d }
+                granularity: { type: string, enum: [minute, min, 1m, hourly, hour, 1h, daily, day, 1d, weekly, week, 1w, monthly, month], default: daily }
+      responses:
+        "200": { $ref: "#/components/responses/MetricSeries" }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "413": { $ref: "#/components/responses/PayloadTooLarge" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
   /api/v1/funnels:
     post:
       tags: [metrics]

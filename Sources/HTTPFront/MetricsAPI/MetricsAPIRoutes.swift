@@ -27,10 +27,7 @@ struct MetricsAPIRoutes {
         let windowDays = metric.windowDays
         let questions = [query] + (compared.map { [$0] } ?? [])
         let ask = { @Sendable (state: TenantState) -> [[MetricsSeries]] in
-            questions.map { q in
-                state.activeUsersFromIndexes(q) ? state.activeUsersSeriesFromIndexes(q, windowDays: windowDays)
-                    : state.activeUsersSeries(state.metricsUserSets(state.activeUsersScanQuery(q, windowDays: windowDays)), q, windowDays: windowDays)
-            }
+            questions.map { state.activeUsers($0, windowDays: windowDays) }
         }
         // The day indexes answer in microseconds on the actor; anything else scans beside it.
         var fromIndexes = query.conditions.isEmpty && query.breakdown == nil && query.window.granularity != .minute && query.window.granularity != .hourly

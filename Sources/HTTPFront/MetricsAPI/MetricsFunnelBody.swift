@@ -9,10 +9,28 @@ struct MetricsFunnelBody: Decodable {
         var filters: [Condition]?
     }
 
+    /// `{"field","operator","value"}`: `value` a scalar, or an array for `in`/`not_in`.
     struct Condition: Decodable {
         var field: String?
         var `operator`: String?
         var value: JSONValue?
+
+        func condition(at path: String) throws -> MetricsCondition {
+            guard let field else { throw APIError.badRequest(field: "\(path).field", "is required") }
+            let values: [String]?
+            switch value {
+            case nil, .null?: values = nil
+            case .array(let list)?:
+                values = try list.enumerated().map { k, item in
+                    guard let text = item.scalarText else { throw APIError.badRequest(field: "\(path).value[\(k)]", "must be a string, number or boolean") }
+                    return text
+                }
+            case let scalar?:
+                guard let text = scalar.scalarText else { throw APIError.badRequest(field: "\(path).value", "must be a string, number, boolean or an array of them") }
+                values = [text]
+            }
+            return try MetricsConditionParsing.condition(field: field, operator: `operator`, values: values, at: path, bracketed: false)
+        }
     }
 
     var steps: [Step]?
@@ -38,20 +56,7 @@ struct MetricsFunnelBody: Decodable {
             guard conditions.count <= 20 else { throw APIError.badRequest(field: "\(path).filters", "has more than 20 conditions") }
             let filters = try conditions.enumerated().map { j, c -> PropertyFilter in
                 let at = "\(path).filters[\(j)]"
-                guard let fieldText = c.field else { throw APIError.badRequest(field: "\(at).field", "is required") }
-                let values: [String]?
-                switch c.value {
-                case nil, .null?: values = nil
-                case .array(let list)?:
-                    values = try list.enumerated().map { k, item in
-                        guard let text = item.scalarText else { throw APIError.badRequest(field: "\(at).value[\(k)]", "must be a string, number or boolean") }
-                        return text
-                    }
-                case let scalar?:
-                    guard let text = scalar.scalarText else { throw APIError.badRequest(field: "\(at).value", "must be a string, number, boolean or an array of them") }
-                    values = [text]
-                }
-                let condition = try MetricsConditionParsing.condition(field: fieldText, operator: c.operator, values: values, at: at, bracketed: false)
+                let condition = try c.condition(at: at)
                 guard case .property(let key) = condition.field else {
                     throw APIError.badRequest(field: "\(at).field", "must be a property of the step's event (properties.KEY or a bare name)")
                 }
