@@ -11,7 +11,9 @@ public enum BeaconApplication {
         let router = Router(context: BeaconRequestContext.self)
         router.add(middleware: ErrorMiddleware())
         router.add(middleware: MetricsMiddleware())
-        router.add(middleware: AuthMiddleware(registry: registry, openPaths: ["/health", "/metrics", "/admin/snapshot", "/openapi.json"]))
+        router.add(middleware: AuthMiddleware(registry: registry, grants: configuration.apiKeyGrants,
+                                             openPaths: ["/health", "/metrics", "/admin/snapshot", "/openapi.json"]))
+        router.add(middleware: RoleMiddleware())
         router.add(middleware: RateLimitMiddleware(limiter: RateLimiter(limits: configuration.rateLimits)))
         router.add(middleware: IdempotencyMiddleware(bodyLimit: configuration.bodyLimitBytes))
         IngestRoutes(parsers: IngestParserPool(), bodyLimit: configuration.bodyLimitBytes).add(to: router)

@@ -3233,7 +3233,7 @@ components:
         application/json:
           schema: { $ref: "#/components/schemas/Error" }
     Forbidden:
-      description: "`X-Workspace-ID` names another tenant than the key's, or an admin key is needed (`field` says which)."
+      description: "`X-Workspace-ID` names another tenant than the key's, an admin key is needed, the key's role does not allow the request (a viewer's write), or only the owner or an admin may change the thing (`field` says which)."
       content:
         application/json:
           schema: { $ref: "#/components/schemas/Error" }
