@@ -20,6 +20,7 @@ public enum BeaconApplication {
         ActivityRoutes().add(to: router)
         MetricsAPIRoutes().add(to: router)
         MetricsUserRoutes().add(to: router)
+        MarkRoutes().add(to: router)
         AnalyticsRoutes().add(to: router)
         EventRoutes().add(to: router)
         UserRoutes().add(to: router)

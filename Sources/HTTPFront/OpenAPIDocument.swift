@@ -761,6 +761,124 @@ paths:
         "429": { $ref: "#/components/responses/TooManyRequests" }
         "503": { $ref: "#/components/responses/Unavailable" }
 
+  /api/v1/marks:
+    get:
+      tags: [metrics]
+      operationId: listMarks
+      summary: The marks the caller may see (public ones and their own private ones), newest first
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+        - name: from
+          in: query
+          description: Marks at or after this time.
+          schema: { $ref: "#/components/schemas/InstantText" }
+        - name: to
+          in: query
+          description: Marks at or before this time (not before `from`).
+          schema: { $ref: "#/components/schemas/InstantText" }
+        - name: category
+          in: query
+          schema: { $ref: "#/components/schemas/MarkCategory" }
+        - name: source
+          in: query
+          schema: { type: string, enum: [manual, api, plugin] }
+        - name: limit
+          in: query
+          schema: { type: integer, minimum: 1, maximum: 10000, default: 500 }
+      responses:
+        "200":
+          description: The marks; `total` counts every match before `limit`.
+          content:
+            application/json:
+              schema:
+                type: object
+                additionalProperties: false
+                required: [data, total]
+                properties:
+                  data: { type: array, items: { $ref: "#/components/schemas/Mark" } }
+                  total: { $ref: "#/components/schemas/Count" }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+    post:
+      tags: [metrics]
+      operationId: createMark
+      summary: Create a mark (editor or above); its source is `api`
+      parameters:
+        - $ref: "#/components/parameters/IdempotencyKey"
+        - $ref: "#/components/parameters/WorkspaceID"
+      requestBody:
+        required: true
+        content:
+          application/json:
+            example: {"title": "v2.4 released", "category": "release", "source_ref": "9f3c2ab", "metadata": "{\"build\": 412}"}
+            schema:
+              type: object
+              required: [title]
+              properties:
+                title: { type: string, minLength: 1, maxLength: 200 }
+                description: { type: [string, "null"], maxLength: 2000 }
+                timestamp: { $ref: "#/components/schemas/Instant" }
+                category: { $ref: "#/components/schemas/MarkCategory" }
+                source_ref: { $ref: "#/components/schemas/OptionalFieldText" }
+                scope: { $ref: "#/components/schemas/MarkScope" }
+                metadata: { type: [string, "null"], maxLength: 10240, description: JSON text of at most 10 KB. }
+      responses:
+        "201":
+          description: The mark.
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/MarkAnswer" }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "413": { $ref: "#/components/responses/PayloadTooLarge" }
+        "422": { $ref: "#/components/responses/IdempotencyKeyReused" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+        "507": { $ref: "#/components/responses/TenantFull" }
+
+  /api/v1/marks/{id}:
+    get:
+      tags: [metrics]
+      operationId: markDetail
+      summary: One mark; another member's private mark is 404
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+        - $ref: "#/components/parameters/MarkID"
+      responses:
+        "200":
+          description: The mark.
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/MarkAnswer" }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "404": { $ref: "#/components/responses/NotFound" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+    delete:
+      tags: [metrics]
+      operationId: deleteMark
+      summary: Delete a mark (its creator or an admin; another member's private mark is 404)
+      parameters:
+        - $ref: "#/components/parameters/IdempotencyKey"
+        - $ref: "#/components/parameters/WorkspaceID"
+        - $ref: "#/components/parameters/MarkID"
+      responses:
+        "200": { $ref: "#/components/responses/Deleted" }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "404": { $ref: "#/components/responses/NotFound" }
+        "422": { $ref: "#/components/responses/IdempotencyKeyReused" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+        "507": { $ref: "#/components/responses/TenantFull" }
+
   /api/adoption:
     get:
       tags: [analytics]
@@ -3193,6 +3311,12 @@ components:
       required: true
       example: 1
       schema: { $ref: "#/components/schemas/ID" }
+    MarkID:
+      name: id
+      in: path
+      required: true
+      example: 1
+      schema: { $ref: "#/components/schemas/ID" }
     NudgeID:
       name: id
       in: path
@@ -3819,6 +3943,30 @@ components:
       properties:
         type: { const: in_segment }
         segment_id: { type: integer, minimum: -9223372036854775808, maximum: 9223372036854775807 }
+    MarkCategory: { type: string, enum: [release, news, incident], default: release }
+    MarkScope: { type: string, enum: [public, private], default: public, description: A private mark is seen by its creator alone. }
+    Mark:
+      type: object
+      additionalProperties: false
+      required: [id, title, timestamp, category, source, scope, created_by, created_at]
+      properties:
+        id: { $ref: "#/components/schemas/ID" }
+        title: { type: string }
+        description: { type: string }
+        timestamp: { $ref: "#/components/schemas/Timestamp" }
+        category: { $ref: "#/components/schemas/MarkCategory" }
+        source: { type: string, enum: [manual, api, plugin] }
+        source_ref: { type: string }
+        scope: { $ref: "#/components/schemas/MarkScope" }
+        metadata: { type: string, description: The JSON text given. }
+        created_by: { type: string, description: The member name of the key that made it. }
+        created_at: { $ref: "#/components/schemas/Timestamp" }
+    MarkAnswer:
+      type: object
+      additionalProperties: false
+      required: [data]
+      properties:
+        data: { $ref: "#/components/schemas/Mark" }
     Segment:
       type: object
       additionalProperties: false
