@@ -21,6 +21,7 @@ public enum BeaconApplication {
         MetricsAPIRoutes().add(to: router)
         MetricsUserRoutes().add(to: router)
         MarkRoutes().add(to: router)
+        AudienceRoutes().add(to: router)
         AnalyticsRoutes().add(to: router)
         EventRoutes().add(to: router)
         UserRoutes().add(to: router)

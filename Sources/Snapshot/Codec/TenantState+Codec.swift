@@ -5,7 +5,7 @@ import Runtime
 /// and their hash tables rebuilt on load.
 extension TenantState {
     public enum Section: UInt32, CaseIterable, Sendable {
-        case identities = 1, propertySets, eventLog, days, minutes, users, accounts, counters, profiles, accountDays, typeRepeats, segments, nudges, journeys, nudgeTotals, idempotency, marks
+        case identities = 1, propertySets, eventLog, days, minutes, users, accounts, counters, profiles, accountDays, typeRepeats, segments, nudges, journeys, nudgeTotals, idempotency, marks, segmentDetails
 
         public var name: String { String(describing: self) }
 
@@ -68,6 +68,8 @@ extension TenantState {
             idempotency.encode(into: &w)
         case .marks:
             marks.encode(into: &w)
+        case .segmentDetails:
+            segments.encodeDetails(into: &w)
         case .typeRepeats:
             w.write(UInt32(days.days.count))
             for day in days.days {
@@ -267,6 +269,8 @@ extension TenantState {
         case .marks:
             guard let decoded = Marks.decode(from: &r) else { return false }
             marks = decoded
+        case .segmentDetails:
+            return segments.decodeDetails(from: &r)
         case .segments:
             guard let decoded = Segments.decode(from: &r) else { return false }
             segments = decoded   // dynamic memberships are worked out whole at the first refresh
