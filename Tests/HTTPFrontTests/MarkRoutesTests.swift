@@ -58,6 +58,15 @@ import Testing
         }
     }
 
+    @Test func theLongestTitleAndDescriptionAreTaken() async throws {
+        try await TestServer.make().test(.router) { client in
+            let title = String(repeating: "é", count: 200), description = String(repeating: "ü", count: 2000)
+            let created = try await client.send(.post, "/api/v1/marks", json: "{\"title\":\"\(title)\",\"description\":\"\(description)\"}")
+            #expect(created.status == .created)
+            #expect((created.json["data"] as? [String: Any])?["description"] as? String == description)
+        }
+    }
+
     @Test func aViewerCannotCreateAMark() async throws {
         try await TestServer.make().test(.router) { client in
             let refused = try await client.send(.post, "/api/v1/marks", key: "acme-viewer", json: #"{"title":"x"}"#)

@@ -57,7 +57,8 @@ struct MarkRoutes {
         let tenant = try context.requireTenant()
         let body = try await JSONBody.decode(MarkBody.self, from: request, limit: 1 << 16)
         let title = try Self.bounded(try BodyField.requiredText(body.title, "title"), field: "title", max: Self.titleMaxCharacters)
-        let description = try BodyField.text(body.description, "description").map { try Self.bounded($0, field: "description", max: Self.descriptionMaxCharacters) }
+        // Counted in characters, not BodyField's 1024 bytes: 2000 characters are allowed.
+        let description = try body.description.flatMap { $0.isEmpty ? nil : $0 }.map { try Self.bounded($0, field: "description", max: Self.descriptionMaxCharacters) }
         let timestamp = try BodyField.timestamp(body.timestamp, "timestamp")
         let category: Mark.Category = try body.category.map { try Self.choice($0, field: "category") } ?? .release
         let scope: Mark.Scope = try body.scope.map { try Self.choice($0, field: "scope") } ?? .public
