@@ -204,6 +204,13 @@ public actor TenantActor {
         return try await commit(edit, refusal: state.refusal(of: edit), as: .journeyEdit(edit)) { try $0.apply(edit) }
     }
 
+    /// Checks, logs and applies a mark edit; `makeEdit` receives the next mark id and the clock.
+    public func editMarks(_ makeEdit: @Sendable (_ nextID: Int, _ nowMs: Int64) -> MarkEdit) async throws -> MarkEdit {
+        try requireReady()
+        let edit = makeEdit(state.nextMarkID, clock())
+        return try await commit(edit, refusal: state.refusal(of: edit), as: .markEdit(edit)) { try $0.apply(edit) }
+    }
+
     /// Records each journey's funnel for the day that last ended, once (logged, like any write).
     func takeDueJourneySnapshots() {
         guard !state.journeys.byID.isEmpty else { return }

@@ -22,6 +22,11 @@ public struct APIError: HTTPResponseError, Sendable {
 
     public static func notFound(_ message: String) -> APIError { APIError(.notFound, code: "not_found", message: message) }
 
+    /// The key's role or membership does not allow the request; `field` is what decides it.
+    public static func forbidden(_ message: String, field: String = "role") -> APIError {
+        APIError(.forbidden, code: "forbidden", message: "\(field): \(message)", field: field)
+    }
+
     public func response(from request: Request, context: some RequestContext) throws -> Response {
         var body: [String: String] = ["code": code, "message": message]
         if let field { body["field"] = field }

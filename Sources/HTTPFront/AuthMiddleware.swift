@@ -2,10 +2,12 @@ import Actors
 import Hummingbird
 
 /// Resolves the tenant from `x-api-key` or `Authorization: Bearer KEY`; an `X-Workspace-ID`
-/// header, if sent, must name the key's tenant. Paths in `openPaths` need no key.
+/// header, if sent, must name the key's tenant. Paths in `openPaths` need no key. The key's
+/// grant gives the role and member; a key without one (a bare string in config.json) is an admin.
 struct AuthMiddleware: RouterMiddleware {
     typealias Context = BeaconRequestContext
     let registry: TenantRegistry
+    let grants: [String: APIKeyGrant]
     let openPaths: Set<String>
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
@@ -24,6 +26,9 @@ struct AuthMiddleware: RouterMiddleware {
         var context = context
         context.tenant = tenant
         context.apiKey = key
+        let grant = grants[key] ?? .bare(key)
+        context.role = grant.role
+        context.member = grant.member
         return try await next(request, context)
     }
 

@@ -17,6 +17,8 @@ public struct BeaconConfiguration: Sendable {
         "auth": .init(requests: 10, windowSeconds: 900),
     ]
     public var tenants: [TenantRegistry.Entry] = []
+    /// Roles and member names of the keys written as objects; a key not here is an admin.
+    public var apiKeyGrants: [String: APIKeyGrant] = [:]
     /// Where tenants' WALs live; nil keeps everything in memory only (nothing survives a restart).
     public var storage: StorageSettings?
 
@@ -98,13 +100,15 @@ public struct BeaconConfiguration: Sendable {
             guard ids.insert(id).inserted else { throw Invalid(key: "\(at).id", message: "'\(id)' is used twice") }
             let name = try tenant["name"].map { try string($0, at: "\(at).name") } ?? id
             guard let apiKeys = tenant["api_keys"]?.array, !apiKeys.isEmpty else {
-                throw Invalid(key: "\(at).api_keys", message: "must be a non-empty array of strings")
+                throw Invalid(key: "\(at).api_keys", message: "must be a non-empty array of keys (strings or {\"key\",\"role\",\"member\"} objects)")
             }
             var tenantKeys: [String] = []
             for (k, keyValue) in apiKeys.enumerated() {
-                let key = try string(keyValue, at: "\(at).api_keys[\(k)]")
-                guard keys.insert(key).inserted else { throw Invalid(key: "\(at).api_keys[\(k)]", message: "is used by another tenant") }
+                let keyAt = "\(at).api_keys[\(k)]"
+                let (key, grant) = try apiKey(keyValue, at: keyAt)
+                guard keys.insert(key).inserted else { throw Invalid(key: keyAt, message: "is used twice") }
                 tenantKeys.append(key)
+                if let grant { config.apiKeyGrants[key] = grant }
             }
             let zoneName = try tenant["timezone"].map { try string($0, at: "\(at).timezone") } ?? "UTC"
             guard let zone = TimeZone(identifier: zoneName) else { throw Invalid(key: "\(at).timezone", message: "unknown time zone '\(zoneName)'") }
@@ -118,6 +122,23 @@ public struct BeaconConfiguration: Sendable {
 
     /// A tenant's memory budget unless its configuration sets one.
     public static let defaultMemoryBudgetMB = 8192
+
+    /// A bare string (an admin key) or `{"key", "role", "member"}`: `role` viewer, editor or admin,
+    /// `member` defaulting to a name derived from the key.
+    private static func apiKey(_ value: JSONValue, at path: String) throws -> (String, APIKeyGrant?) {
+        guard let fields = value.object else { return (try string(value, at: path), nil) }
+        try checkKeys(fields, allowed: ["key", "role", "member"], at: path)
+        guard let keyValue = fields["key"] else { throw Invalid(key: "\(path).key", message: "is required") }
+        let key = try string(keyValue, at: "\(path).key")
+        guard let roleValue = fields["role"] else { throw Invalid(key: "\(path).role", message: "is required (viewer, editor or admin)") }
+        let roleName = try string(roleValue, at: "\(path).role")
+        guard let role = Role(name: roleName) else {
+            throw Invalid(key: "\(path).role", message: "must be viewer, editor or admin, got '\(roleName)'")
+        }
+        let member = try fields["member"].map { try string($0, at: "\(path).member") } ?? APIKeyGrant.defaultMember(for: key)
+        guard member.count <= 200 else { throw Invalid(key: "\(path).member", message: "is longer than 200 characters") }
+        return (key, APIKeyGrant(role: role, member: member))
+    }
 
     private static func checkKeys(_ object: [String: JSONValue], allowed: Set<String>, at path: String) throws {
         for key in object.keys.sorted() where !allowed.contains(key) {

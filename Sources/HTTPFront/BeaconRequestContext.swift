@@ -1,11 +1,15 @@
 import Actors
 import Hummingbird
 
-/// Per-request state: the tenant the auth middleware resolved from the API key.
+/// Per-request state: the tenant, role and member the auth middleware resolved from the API key.
 public struct BeaconRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     public var tenant: TenantActor?
     public var apiKey: String?
+    /// The least until the auth middleware has read the key.
+    public var role = Role.viewer
+    /// Who the key acts as (`APIKeyGrant.member`).
+    public var member = ""
 
     /// The peer's IP address, when the connection has one.
     public var remoteAddress: String?
@@ -19,6 +23,13 @@ public struct BeaconRequestContext: RequestContext {
     func visitor(_ request: Request) -> String? {
         guard let remoteAddress else { return nil }
         return remoteAddress + "|" + (request.headers[.userAgent] ?? "")
+    }
+
+    /// A 403 unless the caller may change a thing `owner` created: its owner (an editor or above) or an admin.
+    /// A thing without an owner (made before owners were kept) is the admins' alone.
+    func requireOwnerOrAdmin(_ owner: String?, of what: String) throws {
+        if role == .admin || (role >= .editor && owner == member) { return }
+        throw APIError.forbidden("only the \(what)'s owner or an admin may change it")
     }
 
     /// The authenticated tenant; routes behind the auth middleware always have one.

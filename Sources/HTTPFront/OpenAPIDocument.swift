@@ -1249,6 +1249,289 @@ paths:
         "429": { $ref: "#/components/responses/TooManyRequests" }
         "503": { $ref: "#/components/responses/Unavailable" }
 
+  /api/v1/audiences:
+    get:
+      tags: [metrics]
+      operationId: listAudiences
+      summary: Every audience, which is every segment of the workspace, by id
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+      responses:
+        "200":
+          description: The audiences.
+          content:
+            application/json:
+              schema:
+                type: object
+                additionalProperties: false
+                required: [data, total]
+                properties:
+                  data: { type: array, items: { $ref: "#/components/schemas/Audience" } }
+                  total: { $ref: "#/components/schemas/Count" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+    post:
+      tags: [metrics]
+      operationId: createAudience
+      summary: Create an audience (editor or above); it is a dynamic segment owned by the caller
+      parameters:
+        - $ref: "#/components/parameters/IdempotencyKey"
+        - $ref: "#/components/parameters/WorkspaceID"
+      requestBody:
+        required: true
+        content:
+          application/json:
+            example: {"name": "Engaged pros", "definition": {"filters": [{"field": "properties.plan", "operator": "eq", "value": "pro"}], "events": [{"event": "login", "count": {"operator": "gte", "value": 3}}], "lookback_days": 30}}
+            schema:
+              type: object
+              required: [name, definition]
+              properties:
+                name: { $ref: "#/components/schemas/Name" }
+                description: { $ref: "#/components/schemas/AudienceDescription" }
+                definition: { $ref: "#/components/schemas/AudienceDefinition" }
+      responses:
+        "201":
+          description: The audience.
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/AudienceAnswer" }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "409": { $ref: "#/components/responses/Conflict" }
+        "413": { $ref: "#/components/responses/PayloadTooLarge" }
+        "422": { $ref: "#/components/responses/IdempotencyKeyReused" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+        "507": { $ref: "#/components/responses/TenantFull" }
+
+  /api/v1/audiences/{id}:
+    get:
+      tags: [metrics]
+      operationId: audienceDetail
+      summary: One audience (any segment)
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+        - $ref: "#/components/parameters/AudienceID"
+      responses:
+        "200":
+          description: The audience.
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/AudienceAnswer" }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "404": { $ref: "#/components/responses/NotFound" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+    put:
+      tags: [metrics]
+      operationId: updateAudience
+      summary: Change an audience's name, description or definition (its owner or an admin); a field left out keeps its value
+      parameters:
+        - $ref: "#/components/parameters/IdempotencyKey"
+        - $ref: "#/components/parameters/WorkspaceID"
+        - $ref: "#/components/parameters/AudienceID"
+      requestBody:
+        required: true
+        content:
+          application/json:
+            example: {"description": "Pro users active this month"}
+            schema:
+              type: object
+              properties:
+                name: { $ref: "#/components/schemas/Name" }
+                description: { $ref: "#/components/schemas/AudienceDescription" }
+                definition: { $ref: "#/components/schemas/AudienceDefinition" }
+      responses:
+        "200":
+          description: The audience.
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/AudienceAnswer" }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "404": { $ref: "#/components/responses/NotFound" }
+        "409": { $ref: "#/components/responses/Conflict" }
+        "413": { $ref: "#/components/responses/PayloadTooLarge" }
+        "422": { $ref: "#/components/responses/IdempotencyKeyReused" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+        "507": { $ref: "#/components/responses/TenantFull" }
+    delete:
+      tags: [metrics]
+      operationId: deleteAudience
+      summary: Delete an audience (its owner or an admin) that no nudge targets and no segment reads
+      parameters:
+        - $ref: "#/components/parameters/IdempotencyKey"
+        - $ref: "#/components/parameters/WorkspaceID"
+        - $ref: "#/components/parameters/AudienceID"
+      responses:
+        "200": { $ref: "#/components/responses/Deleted" }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "404": { $ref: "#/components/responses/NotFound" }
+        "409": { $ref: "#/components/responses/Conflict" }
+        "422": { $ref: "#/components/responses/IdempotencyKeyReused" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+        "507": { $ref: "#/components/responses/TenantFull" }
+
+  /api/v1/audiences/{id}/count:
+    get:
+      tags: [metrics]
+      operationId: audienceCount
+      summary: The number of users the audience holds now
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+        - $ref: "#/components/parameters/AudienceID"
+      responses:
+        "200":
+          description: The count.
+          content:
+            application/json:
+              schema:
+                type: object
+                additionalProperties: false
+                required: [data]
+                properties:
+                  data:
+                    type: object
+                    additionalProperties: false
+                    required: [id, count]
+                    properties:
+                      id: { $ref: "#/components/schemas/ID" }
+                      count: { $ref: "#/components/schemas/Count" }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "404": { $ref: "#/components/responses/NotFound" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+
+  /api/v1/marks:
+    get:
+      tags: [metrics]
+      operationId: listMarks
+      summary: The marks the caller may see (public ones and their own private ones), newest first
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+        - name: from
+          in: query
+          description: Marks at or after this time.
+          schema: { $ref: "#/components/schemas/InstantText" }
+        - name: to
+          in: query
+          description: Marks at or before this time (not before `from`).
+          schema: { $ref: "#/components/schemas/InstantText" }
+        - name: category
+          in: query
+          schema: { $ref: "#/components/schemas/MarkCategory" }
+        - name: source
+          in: query
+          schema: { type: string, enum: [manual, api, plugin] }
+        - name: limit
+          in: query
+          schema: { type: integer, minimum: 1, maximum: 10000, default: 500 }
+      responses:
+        "200":
+          description: The marks; `total` counts every match before `limit`.
+          content:
+            application/json:
+              schema:
+                type: object
+                additionalProperties: false
+                required: [data, total]
+                properties:
+                  data: { type: array, items: { $ref: "#/components/schemas/Mark" } }
+                  total: { $ref: "#/components/schemas/Count" }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+    post:
+      tags: [metrics]
+      operationId: createMark
+      summary: Create a mark (editor or above); its source is `api`
+      parameters:
+        - $ref: "#/components/parameters/IdempotencyKey"
+        - $ref: "#/components/parameters/WorkspaceID"
+      requestBody:
+        required: true
+        content:
+          application/json:
+            example: {"title": "v2.4 released", "category": "release", "source_ref": "9f3c2ab", "metadata": "{\"build\": 412}"}
+            schema:
+              type: object
+              required: [title]
+              properties:
+                title: { type: string, minLength: 1, maxLength: 200 }
+                description: { type: [string, "null"], maxLength: 2000 }
+                timestamp: { $ref: "#/components/schemas/Instant" }
+                category: { $ref: "#/components/schemas/MarkCategory" }
+                source_ref: { $ref: "#/components/schemas/OptionalFieldText" }
+                scope: { $ref: "#/components/schemas/MarkScope" }
+                metadata: { type: [string, "null"], maxLength: 10240, description: JSON text of at most 10 KB. }
+      responses:
+        "201":
+          description: The mark.
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/MarkAnswer" }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "413": { $ref: "#/components/responses/PayloadTooLarge" }
+        "422": { $ref: "#/components/responses/IdempotencyKeyReused" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+        "507": { $ref: "#/components/responses/TenantFull" }
+
+  /api/v1/marks/{id}:
+    get:
+      tags: [metrics]
+      operationId: markDetail
+      summary: One mark; another member's private mark is 404
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+        - $ref: "#/components/parameters/MarkID"
+      responses:
+        "200":
+          description: The mark.
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/MarkAnswer" }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "404": { $ref: "#/components/responses/NotFound" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+    delete:
+      tags: [metrics]
+      operationId: deleteMark
+      summary: Delete a mark (its creator or an admin; another member's private mark is 404)
+      parameters:
+        - $ref: "#/components/parameters/IdempotencyKey"
+        - $ref: "#/components/parameters/WorkspaceID"
+        - $ref: "#/components/parameters/MarkID"
+      responses:
+        "200": { $ref: "#/components/responses/Deleted" }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "404": { $ref: "#/components/responses/NotFound" }
+        "422": { $ref: "#/components/responses/IdempotencyKeyReused" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+        "507": { $ref: "#/components/responses/TenantFull" }
+
   /api/adoption:
     get:
       tags: [analytics]
@@ -3681,6 +3964,19 @@ components:
       required: true
       example: 1
       schema: { $ref: "#/components/schemas/ID" }
+    AudienceID:
+      name: id
+      in: path
+      required: true
+      description: A segment id.
+      example: 1
+      schema: { $ref: "#/components/schemas/ID" }
+    MarkID:
+      name: id
+      in: path
+      required: true
+      example: 1
+      schema: { $ref: "#/components/schemas/ID" }
     NudgeID:
       name: id
       in: path
@@ -3758,7 +4054,7 @@ components:
         application/json:
           schema: { $ref: "#/components/schemas/Error" }
     Forbidden:
-      description: "`X-Workspace-ID` names another tenant than the key's, or an admin key is needed (`field` says which)."
+      description: "`X-Workspace-ID` names another tenant than the key's, an admin key is needed, the key's role does not allow the request (a viewer's write), or only the owner or an admin may change the thing (`field` says which)."
       content:
         application/json:
           schema: { $ref: "#/components/schemas/Error" }
@@ -4455,6 +4751,88 @@ components:
       properties:
         type: { const: in_segment }
         segment_id: { type: integer, minimum: -9223372036854775808, maximum: 9223372036854775807 }
+    AudienceDescription: { type: [string, "null"], maxLength: 2000, description: At most 2000 characters; null or empty means none. }
+    AudienceDefinition:
+      type: object
+      additionalProperties: false
+      description: Every filter and event must hold; at least one of them.
+      properties:
+        filters:
+          type: [array, "null"]
+          maxItems: 20
+          items:
+            type: object
+            required: [field, value]
+            properties:
+              field: { type: string, minLength: 1, maxLength: 256, description: "A user property: `properties.KEY` or `KEY`." }
+              operator: { type: string, enum: [eq, "=", "==", neq, ne, "!=", "<>", gt, ">", gte, ">=", lt, "<", lte, "<=", contains, like, not_contains, not_like, in, not_in], default: eq }
+              value:
+                oneOf:
+                  - { type: [string, number, boolean] }
+                  - { type: array, minItems: 1, maxItems: 1000, items: { type: [string, number, boolean] } }
+        events:
+          type: [array, "null"]
+          maxItems: 20
+          items:
+            type: object
+            additionalProperties: false
+            required: [event]
+            properties:
+              event: { type: string, minLength: 1, maxLength: 1024 }
+              count:
+                type: [object, "null"]
+                required: [value]
+                properties:
+                  operator: { type: string, enum: [eq, neq, ne, gt, gte, lt, lte, "=", "!=", ">", ">=", "<", "<="], default: gte }
+                  value: { type: integer, minimum: 0, maximum: 2147483647 }
+              within_days: { type: [integer, "null"], minimum: 1, maximum: 3650 }
+        lookback_days: { type: [integer, "null"], minimum: 1, maximum: 3650, description: The window of events that give no `within_days`; null means ever. }
+    Audience:
+      type: object
+      additionalProperties: false
+      required: [id, name, size, rules, created_at, updated_at]
+      properties:
+        id: { $ref: "#/components/schemas/ID" }
+        name: { type: string }
+        description: { type: string }
+        owner: { type: string, description: The member who created it; left out for segments made before owners were kept. }
+        size: { $ref: "#/components/schemas/Count" }
+        definition:
+          type: object
+          description: Left out when the rules have no definition form. Events carry their own window; lookback_days is null.
+        rules: { $ref: "#/components/schemas/Rules" }
+        created_at: { $ref: "#/components/schemas/Timestamp" }
+        updated_at: { $ref: "#/components/schemas/Timestamp" }
+    AudienceAnswer:
+      type: object
+      additionalProperties: false
+      required: [data]
+      properties:
+        data: { $ref: "#/components/schemas/Audience" }
+    MarkCategory: { type: string, enum: [release, news, incident], default: release }
+    MarkScope: { type: string, enum: [public, private], default: public, description: A private mark is seen by its creator alone. }
+    Mark:
+      type: object
+      additionalProperties: false
+      required: [id, title, timestamp, category, source, scope, created_by, created_at]
+      properties:
+        id: { $ref: "#/components/schemas/ID" }
+        title: { type: string }
+        description: { type: string }
+        timestamp: { $ref: "#/components/schemas/Timestamp" }
+        category: { $ref: "#/components/schemas/MarkCategory" }
+        source: { type: string, enum: [manual, api, plugin] }
+        source_ref: { type: string }
+        scope: { $ref: "#/components/schemas/MarkScope" }
+        metadata: { type: string, description: The JSON text given. }
+        created_by: { type: string, description: The member name of the key that made it. }
+        created_at: { $ref: "#/components/schemas/Timestamp" }
+    MarkAnswer:
+      type: object
+      additionalProperties: false
+      required: [data]
+      properties:
+        data: { $ref: "#/components/schemas/Mark" }
     Segment:
       type: object
       additionalProperties: false
@@ -4468,6 +4846,8 @@ components:
         created_at: { $ref: "#/components/schemas/Timestamp" }
         updated_at: { $ref: "#/components/schemas/Timestamp" }
         rules: { $ref: "#/components/schemas/Rules" }
+        owner: { type: string, description: The member who created it; left out for segments made before owners were kept. }
+        description: { type: string }
     SegmentDetail:
       type: object
       additionalProperties: false

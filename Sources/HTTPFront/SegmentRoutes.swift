@@ -20,12 +20,13 @@ struct SegmentRoutes {
 
     struct SegmentRow: Encodable {
         var id: Int; var name: String; var folder: String?; var segmentType: String; var size: Int
-        var createdAt: String; var updatedAt: String; var rules: [RuleDocument]
+        var createdAt: String; var updatedAt: String; var rules: [RuleDocument]; var owner: String?; var description: String?
     }
 
     static func row(_ s: Segment) -> SegmentRow {
         SegmentRow(id: s.id, name: s.name, folder: s.folder, segmentType: s.isStatic ? "static" : "dynamic", size: s.members.count,
-                   createdAt: ISOText.timestamp(s.createdMs), updatedAt: ISOText.timestamp(s.updatedMs), rules: s.rules.map(RuleDocument.init))
+                   createdAt: ISOText.timestamp(s.createdMs), updatedAt: ISOText.timestamp(s.updatedMs), rules: s.rules.map(RuleDocument.init),
+                   owner: s.owner, description: s.description)
     }
 
     struct EstimateAnswer: Encodable { var size: Int; var totalUsers: Int; var share: Double; var sample: [String] }
@@ -70,8 +71,11 @@ struct SegmentRoutes {
         let folder = try BodyField.text(body.folder.value, "folder")
         let type = try BodyField.text(body.segmentType, "segment_type") ?? "dynamic"
         guard type == "dynamic" || type == "static" else { throw APIError.badRequest(field: "segment_type", "must be dynamic or static, got '\(type)'") }
-        let edit = try await Self.apply(tenant) { id, now in .create(id: id, name: name, folder: folder, isStatic: type == "static", rules: rules, nowMs: now) }
-        guard case .create(let id, _, _, _, _, _) = edit else { preconditionFailure("the edit made above") }
+        let owner = context.member
+        let edit = try await Self.apply(tenant) { id, now in
+            .create(id: id, name: name, folder: folder, isStatic: type == "static", rules: rules, nowMs: now, owner: owner)
+        }
+        guard case .create(let id, _, _, _, _, _, _, _) = edit else { preconditionFailure("the edit made above") }
         return try await detailAnswer(tenant, id: id, offset: 0, limit: 100, status: .created)
     }
 
@@ -89,6 +93,7 @@ struct SegmentRoutes {
         let rules = body.rules.isMentioned ? try SegmentRuleParsing.rules(body.rules.value) : nil
         let folder: String?? = body.folder.isMentioned ? .some(try BodyField.text(body.folder.value, "folder")) : nil
         guard name != nil || rules != nil || folder != nil else { throw APIError.badRequest(field: "body", "changes nothing: give name, rules or folder") }
+        try await Self.requireOwnerOrAdmin(tenant, id: id, context)
         _ = try await Self.apply(tenant) { _, now in .update(id: id, name: name, folder: folder, rules: rules, nowMs: now) }
         return try await detailAnswer(tenant, id: id, offset: 0, limit: 100, status: .ok)
     }
@@ -96,6 +101,7 @@ struct SegmentRoutes {
     @Sendable func delete(_ request: Request, context: BeaconRequestContext) async throws -> Response {
         let tenant = try context.requireTenant()
         let id = try Self.segmentID(context)
+        try await Self.requireOwnerOrAdmin(tenant, id: id, context)
         _ = try await Self.apply(tenant) { _, _ in .delete(id: id) }
         return try JSONResponse.make(ProfileEditing.DeletedAnswer(deleted: true, id: UInt64(id)))
     }
@@ -126,6 +132,13 @@ struct SegmentRoutes {
 
     static func unknown(_ id: Int, field: String = "id") -> APIError {
         APIError(.notFound, code: "not_found", message: "\(field): no segment \(id)", field: field)
+    }
+
+    /// A 404 for a segment that does not exist, a 403 unless the caller owns it or is an admin.
+    /// Checked before the edit: an owner never changes, and ids are never reused.
+    static func requireOwnerOrAdmin(_ tenant: TenantActor, id: Int, _ context: BeaconRequestContext, what: String = "segment") async throws {
+        guard let owner = try await tenant.read({ $0.segments.byID[id].map(\.owner) }) else { throw unknown(id) }
+        try context.requireOwnerOrAdmin(owner, of: what)
     }
 
     /// Applies an edit, turning a refusal into the answer that names the field at fault.

@@ -65,7 +65,8 @@ enum SegmentRuleParsing {
         return event
     }
 
-    private static func days(_ value: JSONValue?, at path: String) throws -> Int? {
+    /// 1 to 3650 whole days; null or absent is nil.
+    static func days(_ value: JSONValue?, at path: String) throws -> Int? {
         guard let value, !value.isNull else { return nil }
         guard let n = value.integer, (1...3650).contains(n) else { throw APIError.badRequest(field: path, "must be a whole number of days from 1 to 3650") }
         return n

@@ -17,6 +17,7 @@ public enum Mutation: Sendable, Equatable {
     case segmentEdit(SegmentEdit)
     case nudgeEdit(NudgeEdit)
     case journeyEdit(JourneyEdit)
+    case markEdit(MarkEdit)
     /// A write that came with an `Idempotency-Key`: the key is logged in the same record as the
     /// write, so a crash can never keep one without the other.
     indirect case idempotent(key: String, fingerprint: UInt64, atMs: Int64, write: Mutation)
@@ -36,6 +37,7 @@ public enum Mutation: Sendable, Equatable {
         case .journeyEdit: 8
         case .idempotent: 9
         case .idempotentAnswer: 10
+        case .markEdit: 11
         }
     }
 
@@ -67,6 +69,8 @@ public enum Mutation: Sendable, Equatable {
             edit.encode(into: &writer)
         case .journeyEdit(let edit):
             edit.encode(into: &writer)
+        case .markEdit(let edit):
+            edit.encode(into: &writer)
         case .idempotent(let key, let fingerprint, let atMs, let write):
             writer.write(key); writer.write(fingerprint); writer.write(atMs)
             writer.write(write.typeCode); writer.write(bytes: write.encodedPayload())
@@ -77,7 +81,7 @@ public enum Mutation: Sendable, Equatable {
     }
 
     /// The record types this build writes and reads.
-    public static let knownTypes: ClosedRange<UInt8> = 1...10
+    public static let knownTypes: ClosedRange<UInt8> = 1...11
 
     /// The mutation in a record.
     /// - Throws: `ReplayRefusal` naming an unknown type (a newer build wrote it) or a payload that does not decode.
@@ -147,6 +151,9 @@ public enum Mutation: Sendable, Equatable {
         case 10:
             guard let key = reader.readString(), let status = reader.read(UInt16.self), let body = reader.readBytes(), reader.remaining == 0 else { return nil }
             return .idempotentAnswer(key: key, status: Int(status), body: Array(body))
+        case 11:
+            guard let edit = MarkEdit.decode(from: &reader), reader.remaining == 0 else { return nil }
+            return .markEdit(edit)
         default:
             return nil
         }

@@ -1,17 +1,22 @@
 import Runtime
 
-/// The WAL payload of a segment edit: a kind byte, then the kind's fields.
+/// The WAL payload of a segment edit: a kind byte, then the kind's fields. Kinds 5 and 6 are 1 and 2
+/// followed by the owner and description; an edit without them is still written as 1 or 2, so
+/// records written before owners were kept and records written now read alike.
 extension SegmentEdit {
     func encode(into w: inout BinaryWriter) {
         func optional(_ text: String?) { w.write(UInt8(text == nil ? 0 : 1)); w.write(text ?? "") }
         switch self {
-        case .create(let id, let name, let folder, let isStatic, let rules, let nowMs):
-            w.write(UInt8(1)); w.write(Int64(id)); w.write(name); optional(folder); w.write(UInt8(isStatic ? 1 : 0))
+        case .create(let id, let name, let folder, let isStatic, let rules, let nowMs, let owner, let description):
+            let detailed = owner != nil || description != nil
+            w.write(UInt8(detailed ? 5 : 1)); w.write(Int64(id)); w.write(name); optional(folder); w.write(UInt8(isStatic ? 1 : 0))
             SegmentRule.encode(rules, into: &w); w.write(nowMs)
-        case .update(let id, let name, let folder, let rules, let nowMs):
-            w.write(UInt8(2)); w.write(Int64(id)); optional(name)
+            if detailed { optional(owner); optional(description) }
+        case .update(let id, let name, let folder, let rules, let nowMs, let description):
+            w.write(UInt8(description == nil ? 2 : 6)); w.write(Int64(id)); optional(name)
             w.write(UInt8(folder == nil ? 0 : 1)); optional(folder ?? nil)
             w.write(UInt8(rules == nil ? 0 : 1)); SegmentRule.encode(rules ?? [], into: &w); w.write(nowMs)
+            if let description { optional(description) }
         case .delete(let id):
             w.write(UInt8(3)); w.write(Int64(id))
         case .createFolder(let name):
@@ -26,14 +31,25 @@ extension SegmentEdit {
         }
         guard let kind = r.read(UInt8.self) else { return nil }
         switch kind {
-        case 1:
+        case 1, 5:
             guard let id = r.read(Int64.self), let name = r.readString(), let folder = optional(), let isStatic = r.read(UInt8.self),
                   let rules = SegmentRule.decodeList(from: &r), let nowMs = r.read(Int64.self) else { return nil }
-            return .create(id: Int(id), name: name, folder: folder, isStatic: isStatic == 1, rules: rules, nowMs: nowMs)
-        case 2:
+            var owner: String?, description: String?
+            if kind == 5 {
+                guard let o = optional(), let d = optional() else { return nil }
+                owner = o; description = d
+            }
+            return .create(id: Int(id), name: name, folder: folder, isStatic: isStatic == 1, rules: rules, nowMs: nowMs, owner: owner, description: description)
+        case 2, 6:
             guard let id = r.read(Int64.self), let name = optional(), let hasFolder = r.read(UInt8.self), let folder = optional(),
                   let hasRules = r.read(UInt8.self), let rules = SegmentRule.decodeList(from: &r), let nowMs = r.read(Int64.self) else { return nil }
-            return .update(id: Int(id), name: name, folder: hasFolder == 1 ? .some(folder) : nil, rules: hasRules == 1 ? rules : nil, nowMs: nowMs)
+            var description: String??
+            if kind == 6 {
+                guard let d = optional() else { return nil }
+                description = .some(d)
+            }
+            return .update(id: Int(id), name: name, folder: hasFolder == 1 ? .some(folder) : nil, rules: hasRules == 1 ? rules : nil, nowMs: nowMs,
+                           description: description)
         case 3:
             return r.read(Int64.self).map { .delete(id: Int($0)) }
         case 4:

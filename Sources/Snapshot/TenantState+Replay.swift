@@ -36,6 +36,8 @@ extension TenantState {
                 try apply(edit)
             case .journeyEdit(let edit):
                 try apply(edit)
+            case .markEdit(let edit):
+                try apply(edit)
             case .idempotent(let key, let fingerprint, let atMs, let write):
                 registerIdempotencyKey(key, fingerprint: fingerprint, atMs: atMs)
                 try replay(write, parser: parser)

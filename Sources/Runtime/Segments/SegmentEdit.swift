@@ -1,9 +1,10 @@
 /// One change to the segments, as logged in the WAL; it carries its id and clock, so replaying
 /// it gives the same segment with the same members.
 public enum SegmentEdit: Sendable, Equatable {
-    case create(id: Int, name: String, folder: String?, isStatic: Bool, rules: [SegmentRule], nowMs: Int64)
-    /// nil leaves a field as it is; `folder: .some(nil)` takes the segment out of its folder.
-    case update(id: Int, name: String?, folder: String??, rules: [SegmentRule]?, nowMs: Int64)
+    case create(id: Int, name: String, folder: String?, isStatic: Bool, rules: [SegmentRule], nowMs: Int64, owner: String? = nil, description: String? = nil)
+    /// nil leaves a field as it is; `folder: .some(nil)` takes the segment out of its folder (and
+    /// `description: .some(nil)` clears the description).
+    case update(id: Int, name: String?, folder: String??, rules: [SegmentRule]?, nowMs: Int64, description: String?? = nil)
     case delete(id: Int)
     case createFolder(name: String)
 }
@@ -25,10 +26,10 @@ public enum SegmentEditRefusal: Error, Sendable, Equatable {
 extension TenantState {
     public func refusal(of edit: SegmentEdit) -> SegmentEditRefusal? {
         switch edit {
-        case .create(let id, let name, _, _, let rules, _):
+        case .create(let id, let name, _, _, let rules, _, _, _):
             if segments.byID.values.contains(where: { $0.name == name }) { return .duplicateName(name) }
             return referenceProblem(rules, for: id)
-        case .update(let id, let name, _, let rules, _):
+        case .update(let id, let name, _, let rules, _, _):
             guard segments.byID[id] != nil else { return .unknownSegment(id) }
             if let name, segments.byID.values.contains(where: { $0.name == name && $0.id != id }) { return .duplicateName(name) }
             return rules.flatMap { referenceProblem($0, for: id) }
@@ -56,15 +57,16 @@ extension TenantState {
     public mutating func apply(_ edit: SegmentEdit) throws(SegmentEditRefusal) {
         if let refusal = refusal(of: edit) { throw refusal }
         switch edit {
-        case .create(let id, let name, let folder, let isStatic, let rules, let nowMs):
+        case .create(let id, let name, let folder, let isStatic, let rules, let nowMs, let owner, let description):
             let members = segmentMembers(rules, nowMs: nowMs)
             segments.byID[id] = Segment(id: id, name: name, folder: folder, isStatic: isStatic, rules: rules,
-                                        createdMs: nowMs, updatedMs: nowMs, members: members)
+                                        createdMs: nowMs, updatedMs: nowMs, members: members, owner: owner, description: description)
             segments.nextID = max(segments.nextID, id &+ 1)   // &+: an id read back from the WAL must not trap
             if let folder { addFolder(folder) }
-        case .update(let id, let name, let folder, let rules, let nowMs):
+        case .update(let id, let name, let folder, let rules, let nowMs, let description):
             var segment = segments.byID[id]!
             if let name { segment.name = name }
+            if let description { segment.description = description }
             if let folder { segment.folder = folder; if let folder { addFolder(folder) } }
             if let rules { segment.rules = rules; segment.members = segmentMembers(rules, nowMs: nowMs) }
             segment.updatedMs = nowMs

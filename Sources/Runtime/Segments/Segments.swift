@@ -9,10 +9,14 @@ public struct Segment: Sendable, Equatable {
     public var createdMs: Int64
     public var updatedMs: Int64
     public internal(set) var members: Bitmap
+    /// The member who created it (docs/metrics-api.md, Roles); nil for segments made before owners were kept.
+    public var owner: String?
+    public var description: String?
 
-    package init(id: Int, name: String, folder: String?, isStatic: Bool, rules: [SegmentRule], createdMs: Int64, updatedMs: Int64, members: Bitmap) {
+    package init(id: Int, name: String, folder: String?, isStatic: Bool, rules: [SegmentRule], createdMs: Int64, updatedMs: Int64, members: Bitmap,
+                 owner: String? = nil, description: String? = nil) {
         self.id = id; self.name = name; self.folder = folder; self.isStatic = isStatic; self.rules = rules
-        self.createdMs = createdMs; self.updatedMs = updatedMs; self.members = members
+        self.createdMs = createdMs; self.updatedMs = updatedMs; self.members = members; self.owner = owner; self.description = description
     }
 }
 

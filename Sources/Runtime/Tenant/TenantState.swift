@@ -23,6 +23,8 @@ public struct TenantState: Sendable {
     public package(set) var segments = Segments()
     public package(set) var nudges = Nudges()
     public package(set) var journeys = Journeys()
+    /// Timeline annotations (the metrics API's marks).
+    public package(set) var marks = Marks()
     /// Idempotency keys of the last 24 hours' writes, with their answers.
     public package(set) var idempotency = IdempotencyKeys()
     /// Events per event type since the start (never evicted).

@@ -118,6 +118,32 @@ extension Segments {
         }
     }
 
+    /// Section `segmentDetails`: `u32` count, then per segment with an owner or description, by id:
+    /// `i64` id, optional owner, optional description. Kept apart from the segments section so
+    /// snapshots written before owners were kept still load.
+    func encodeDetails(into w: inout BinaryWriter) {
+        let detailed = byID.values.filter { $0.owner != nil || $0.description != nil }.sorted { $0.id < $1.id }
+        func optional(_ text: String?) { w.write(UInt8(text == nil ? 0 : 1)); w.write(text ?? "") }
+        w.write(UInt32(detailed.count))
+        for s in detailed { w.write(Int64(s.id)); optional(s.owner); optional(s.description) }
+    }
+
+    /// The segments section must be decoded before this one; an id it does not hold is damage.
+    mutating func decodeDetails(from r: inout BinaryReader) -> Bool {
+        func optional() -> String?? {
+            guard let present = r.read(UInt8.self), present <= 1, let text = r.readString() else { return nil }
+            return .some(present == 1 ? text : nil)
+        }
+        guard let count = r.read(UInt32.self), Int(count) <= r.remaining else { return false }
+        for _ in 0..<count {
+            guard let id = r.read(Int64.self), let owner = optional(), let description = optional(),
+                  let key = Int(exactly: id), byID[key] != nil else { return false }
+            byID[key]!.owner = owner
+            byID[key]!.description = description
+        }
+        return true
+    }
+
     static func decode(from r: inout BinaryReader) -> Segments? {
         var segments = Segments()
         guard let next = r.read(Int64.self), let folderCount = r.read(UInt32.self), Int(folderCount) <= r.remaining else { return nil }

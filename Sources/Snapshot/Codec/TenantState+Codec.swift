@@ -5,7 +5,7 @@ import Runtime
 /// and their hash tables rebuilt on load.
 extension TenantState {
     public enum Section: UInt32, CaseIterable, Sendable {
-        case identities = 1, propertySets, eventLog, days, minutes, users, accounts, counters, profiles, accountDays, typeRepeats, segments, nudges, journeys, nudgeTotals, idempotency
+        case identities = 1, propertySets, eventLog, days, minutes, users, accounts, counters, profiles, accountDays, typeRepeats, segments, nudges, journeys, nudgeTotals, idempotency, marks, segmentDetails
 
         public var name: String { String(describing: self) }
 
@@ -66,6 +66,10 @@ extension TenantState {
             nudges.encodeTotals(into: &w)
         case .idempotency:
             idempotency.encode(into: &w)
+        case .marks:
+            marks.encode(into: &w)
+        case .segmentDetails:
+            segments.encodeDetails(into: &w)
         case .typeRepeats:
             w.write(UInt32(days.days.count))
             for day in days.days {
@@ -262,6 +266,11 @@ extension TenantState {
         case .idempotency:
             guard let decoded = IdempotencyKeys.decode(from: &r) else { return false }
             idempotency = decoded
+        case .marks:
+            guard let decoded = Marks.decode(from: &r) else { return false }
+            marks = decoded
+        case .segmentDetails:
+            return segments.decodeDetails(from: &r)
         case .segments:
             guard let decoded = Segments.decode(from: &r) else { return false }
             segments = decoded   // dynamic memberships are worked out whole at the first refresh

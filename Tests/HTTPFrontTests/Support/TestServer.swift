@@ -10,6 +10,14 @@ enum TestServer {
     /// 2026-10-31T12:00:00Z
     static let nowMs: Int64 = 1_793_448_000_000
 
+    /// Acme's keys with roles; `acme-key` is a bare (admin) key.
+    static let grants: [String: APIKeyGrant] = [
+        "acme-admin": .init(role: .admin, member: "ada"),
+        "acme-viewer": .init(role: .viewer, member: "vera"),
+        "acme-editor": .init(role: .editor, member: "eddie"),
+        "acme-editor2": .init(role: .editor, member: "erin"),
+    ]
+
     static func make(rateLimits: [String: RateLimiter.Limit]? = nil, bodyLimit: Int = 1 << 20) -> some ApplicationProtocol {
         var configuration = BeaconConfiguration()
         configuration.bodyLimitBytes = bodyLimit
@@ -17,9 +25,10 @@ enum TestServer {
             configuration.rateLimits = ["ingest": .init(requests: 100_000, windowSeconds: 60), "api": .init(requests: 100_000, windowSeconds: 60)]
         }
         configuration.tenants = [
-            .init(settings: TenantSettings(id: "acme", name: "Acme"), apiKeys: ["acme-key"]),
+            .init(settings: TenantSettings(id: "acme", name: "Acme"), apiKeys: ["acme-key", "acme-admin", "acme-viewer", "acme-editor", "acme-editor2"]),
             .init(settings: TenantSettings(id: "globex", name: "Globex", timeZone: TimeZone(identifier: "America/New_York")!), apiKeys: ["globex-key"]),
         ]
+        configuration.apiKeyGrants = grants
         let registry = TenantRegistry(configuration.tenants, clock: { nowMs })
         return Application(router: BeaconApplication.makeRouter(configuration: configuration, registry: registry))
     }
