@@ -359,6 +359,16 @@ if os.path.exists(redis_path) and os.path.exists(dur_path):
     lines.append(f"| writes with AOF always / WAL always | {fmt(r['aof_always_events_per_s'], ' ev/s')} | {fmt(d['ingest_wal_always'], ' ev/s')} |")
     lines.append("")
 
+# Sections measured by hand (contention before and after a change, snapshot memory, the soak)
+# are not this script's to rewrite: each section of the current RESULTS.md carrying the KEPT
+# marker is carried over, before the notes.
+KEPT = "<!-- measured by hand: bench/report.py keeps this section -->"
+results_path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "RESULTS.md")
+if os.path.exists(results_path):
+    for section in re.split(r"(?m)^(?=## )", open(results_path).read()):
+        if KEPT in section:
+            lines.append(section.rstrip() + "\n")
+
 lines.append("## Notes\n")
 lines.append("- In-process ingest is measured on pre-built 1,000-event bodies: simdjson parse, validation, interning and every index update, on one core.")
 lines.append("- HTTP ingest is `beacon import` against a release server on loopback; the client and server share the 2 cores.")
