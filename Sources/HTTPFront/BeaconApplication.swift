@@ -23,6 +23,7 @@ public enum BeaconApplication {
         MetricsRetentionRoutes().add(to: router)
         MetricsFunnelRoutes().add(to: router)
         MetricsFormulaRoutes().add(to: router)
+        MetricsGroupedRoutes().add(to: router)
         MetricsEventRoutes().add(to: router)
         MetricsRawRoutes().add(to: router)
         MarkRoutes().add(to: router)

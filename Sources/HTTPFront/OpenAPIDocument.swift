@@ -784,6 +784,67 @@ paths:
         "413": { $ref: "#/components/responses/PayloadTooLarge" }
         "429": { $ref: "#/components/responses/TooManyRequests" }
         "503": { $ref: "#/components/responses/Unavailable" }
+  /api/v1/metrics/grouped:
+    post:
+      tags: [metrics]
+      operationId: metricsGrouped
+      summary: Each group's size and intensity over the range (treemaps)
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [group_by, size, intensity]
+              properties:
+                group_by: { type: string, example: country }
+                size:
+                  type: object
+                  required: [type]
+                  properties:
+                    type: { type: string, enum: [count, unique_actors, sum] }
+                    property: { type: string, description: "For `sum`." }
+                intensity:
+                  type: object
+                  required: [type]
+                  properties:
+                    type: { type: string, enum: [avg_per_actor, percentile_per_actor, unique_actors, avg] }
+                    percentile: { type: number, exclusiveMinimum: 0, maximum: 1 }
+                    property: { type: string, description: "For `avg`." }
+                event: { type: string }
+                range: { type: string, default: 30d }
+                max_groups: { type: integer, minimum: 1, maximum: 1000, default: 20 }
+      responses:
+        "200":
+          description: The groups, largest first; past `max_groups` the rest are one `other` group.
+          content:
+            application/json:
+              schema:
+                type: object
+                additionalProperties: false
+                required: [group_by, range, total, groups]
+                properties:
+                  group_by: { type: string }
+                  range: { $ref: "#/components/schemas/MetricRangeAnswer" }
+                  total: { type: number }
+                  groups:
+                    type: array
+                    items:
+                      type: object
+                      additionalProperties: false
+                      required: [dimension, size, intensity]
+                      properties:
+                        dimension: { type: [string, "null"] }
+                        size: { type: number }
+                        intensity: { type: [number, "null"] }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "413": { $ref: "#/components/responses/PayloadTooLarge" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
   /api/v1/funnels:
     post:
       tags: [metrics]

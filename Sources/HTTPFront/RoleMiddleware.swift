@@ -8,7 +8,7 @@ struct RoleMiddleware: RouterMiddleware {
     /// POST routes that only read: they take a body because their question does not fit a query string.
     static let readingPosts: Set<String> = [
         "/api/events/query", "/api/funnels", "/api/segments/estimate",
-        "/api/v1/funnels", "/api/v1/funnels/trend", "/api/v1/retention", "/api/v1/metrics/formula",
+        "/api/v1/funnels", "/api/v1/funnels/trend", "/api/v1/retention", "/api/v1/metrics/formula", "/api/v1/metrics/grouped",
     ]
 
     static func isWrite(_ request: Request) -> Bool {

@@ -1,0 +1,83 @@
+/// `POST /metrics/grouped`: each group's share of a whole with two measures per group (a
+/// treemap's area and shading), from one scan over the range.
+public enum GroupedSize: Sendable, Equatable {
+    case count, uniqueActors
+    case sum(property: String)
+}
+
+public enum GroupedIntensity: Sendable, Equatable {
+    case avgPerActor, uniqueActors
+    /// Nearest rank of the per-user event counts: the ⌈q·n⌉-th smallest, q in (0, 1].
+    case percentilePerActor(Double)
+    case avg(property: String)
+}
+
+public struct GroupedRow: Sendable, Equatable {
+    public var dimension: MetricsSeries.Dimension
+    public var size: Double
+    /// Nil when the group has nothing to average.
+    public var intensity: Double?
+}
+
+extension TenantState {
+    /// The groups of `groupBy` over the events of `query` (its window taken whole), largest size
+    /// first; past `maxGroups` the rest are one `other` group, measured over all their events.
+    public func groupedMetrics(_ query: MetricsQuery, groupBy: EventField, size: GroupedSize, intensity: GroupedIntensity, maxGroups: Int) -> [GroupedRow] {
+        struct Group {
+            var events = 0
+            var perUser: [UInt32: Int] = [:]
+            var sizeNumbers = NumberSummary()
+            var intensityNumbers = NumberSummary()
+        }
+        var matcher = EventMatcher(query.conditions, in: self)
+        var dimension = EventDimension(groupBy, in: self)
+        var sizeNumber: EventNumber? = if case .sum(let p) = size { EventNumber(key: p, in: self) } else { nil }
+        var intensityNumber: EventNumber? = if case .avg(let p) = intensity { EventNumber(key: p, in: self) } else { nil }
+        var groups: [UInt32: Group] = [:]
+        forEachMetricsEvent(in: query.window, matching: &matcher) { event in
+            let value = dimension.value(type: event.type, page: event.page, user: event.user, set: event.set, in: self)
+            groups[value, default: Group()].events += 1
+            groups[value]!.perUser[event.user, default: 0] += 1
+            if let x = sizeNumber?.value(set: event.set, in: self) { groups[value]!.sizeNumbers.add(x) }
+            if let x = intensityNumber?.value(set: event.set, in: self) { groups[value]!.intensityNumbers.add(x) }
+        }
+        func measure(_ g: Group) -> (size: Double, intensity: Double?) {
+            let sizeValue: Double = switch size {
+            case .count: Double(g.events)
+            case .uniqueActors: Double(g.perUser.count)
+            case .sum: g.sizeNumbers.sum
+            }
+            let intensityValue: Double? = switch intensity {
+            case .avgPerActor: g.perUser.isEmpty ? nil : Double(g.events) / Double(g.perUser.count)
+            case .uniqueActors: Double(g.perUser.count)
+            case .percentilePerActor(let q): Self.nearestRank(g.perUser.values.map(Double.init), q)
+            case .avg: g.intensityNumbers.value(.avg)
+            }
+            return (sizeValue, intensityValue)
+        }
+        let ranked = groups.map { value, group in (name: dimension.name(value, in: self), group: group, measured: measure(group)) }
+            .sorted { ($0.measured.size, $1.name ?? "") > ($1.measured.size, $0.name ?? "") }
+        var rows = ranked.prefix(maxGroups).map { GroupedRow(dimension: $0.name.map { .value($0) } ?? .none, size: $0.measured.size, intensity: $0.measured.intensity) }
+        if ranked.count > maxGroups {
+            var other = Group()
+            for entry in ranked.dropFirst(maxGroups) {
+                other.events += entry.group.events
+                other.perUser.merge(entry.group.perUser, uniquingKeysWith: +)
+                other.sizeNumbers.add(entry.group.sizeNumbers)
+                other.intensityNumbers.add(entry.group.intensityNumbers)
+            }
+            let measured = measure(other)
+            rows.append(GroupedRow(dimension: .other, size: measured.size, intensity: measured.intensity))
+        }
+        return rows
+    }
+
+    /// The ⌈q·n⌉-th smallest of `values` (at least the first); nil for none.
+    static func nearestRank(_ values: [Double], _ q: Double) -> Double? {
+        guard !values.isEmpty else { return nil }
+        let sorted = values.sorted()
+        // Less a hair, so 0.7 × 10 (7.000000000000001 in floating point) ranks 7, not 8.
+        let rank = Int((q * Double(sorted.count) - 1e-9).rounded(.up))
+        return sorted[min(max(rank, 1), sorted.count) - 1]
+    }
+}
