@@ -33,11 +33,7 @@ struct MetricsGroupedRoutes {
 
             func encode(to encoder: Encoder) throws {
                 var c = encoder.container(keyedBy: CodingKeys.self)
-                switch dimension {
-                case .value(let text): try c.encode(text, forKey: .dimension)
-                case .other: try c.encode("other", forKey: .dimension)
-                case .none, .all: try c.encodeNil(forKey: .dimension)
-                }
+                try c.encode(dimension: dimension, forKey: .dimension)
                 try c.encode(size, forKey: .size)
                 try c.encode(intensity, forKey: .intensity)
             }

@@ -17,12 +17,7 @@ struct MetricsSeriesAnswer: Encodable {
             var c = encoder.container(keyedBy: CodingKeys.self)
             try c.encode(date, forKey: .date)
             try c.encodeIfPresent(time, forKey: .time)
-            switch dimension {
-            case .all: break
-            case .value(let text): try c.encode(text, forKey: .dimension)
-            case .none: try c.encodeNil(forKey: .dimension)
-            case .other: try c.encode("other", forKey: .dimension)
-            }
+            try c.encode(dimension: dimension, forKey: .dimension)
             // Whole numbers as integers: counts read as counts.
             if let value, value.rounded() == value, abs(value) < 9e15 { try c.encode(Int64(value), forKey: .value) } else { try c.encode(value, forKey: .value) }
         }
