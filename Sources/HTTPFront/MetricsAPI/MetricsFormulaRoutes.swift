@@ -53,11 +53,7 @@ struct MetricsFormulaRoutes {
             do { span = try MetricsParameters.span(rangeText ?? "30d", nowMs: tenant.now(), calendar: calendar) } catch let error as APIError {
                 throw APIError.badRequest(field: field, error.message.replacingOccurrences(of: "range: ", with: ""))
             }
-            let window = MetricsParameters.window(span, granularity, calendar)
-            guard window.endMs - window.startMs <= granularity.longestRangeMs else {
-                throw APIError.badRequest(field: "granularity", "\(granularity.rawValue) is allowed for ranges up to \(granularity.longestRangeMs / TenantCalendar.dayMs) days")
-            }
-            return window
+            return try MetricsParameters.checkedWindow(span, granularity, calendar)
         }
         let main = try window(body.range, field: "range")
         let specs = try list.enumerated().map { i, series -> FormulaSeriesSpec in

@@ -13,13 +13,15 @@ struct MetricsParameters {
         case hours(startMs: Int64, endMs: Int64)
     }
 
-    var span: Span
-    var granularity: MetricsGranularity
-    var conditions: [MetricsCondition]
-    var breakdown: EventField?
-    var breakdownLimit: Int
-    var compare: Compare?
+    let span: Span
+    let granularity: MetricsGranularity
+    let conditions: [MetricsCondition]
+    let breakdown: EventField?
+    let breakdownLimit: Int
+    let compare: Compare?
     let calendar: TenantCalendar
+    /// The range cut into buckets, once.
+    let window: MetricsWindow
 
     init(_ query: QueryParameters, tenant: TenantActor, defaultRange: String = "30d", defaultGranularity: MetricsGranularity = .daily) throws {
         calendar = TenantCalendar(timeZone: tenant.settings.timeZone)
@@ -32,13 +34,8 @@ struct MetricsParameters {
             guard let compare = Compare(rawValue: text) else { throw APIError.badRequest(field: "compare", "must be previous or yoy, got '\(text.prefix(64))'") }
             return compare
         }
-        let lengthMs = window.endMs - window.startMs
-        guard lengthMs <= granularity.longestRangeMs else {
-            throw APIError.badRequest(field: "granularity", "\(granularity.rawValue) is allowed for ranges up to \(granularity.longestRangeMs / TenantCalendar.dayMs) days")
-        }
+        window = try Self.checkedWindow(span, granularity, calendar)
     }
-
-    var window: MetricsWindow { Self.window(span, granularity, calendar) }
 
     var query: MetricsQuery { MetricsQuery(window: window, conditions: conditions, breakdown: breakdown, breakdownLimit: breakdownLimit) }
 
@@ -56,6 +53,15 @@ struct MetricsParameters {
             let shift = 365 * TenantCalendar.dayMs
             return Self.window(.hours(startMs: start - shift, endMs: end - shift), granularity, calendar)
         }
+    }
+
+    /// The window, refused (400 naming `granularity`) when the granularity is too fine for its length.
+    static func checkedWindow(_ span: Span, _ granularity: MetricsGranularity, _ calendar: TenantCalendar) throws -> MetricsWindow {
+        let window = Self.window(span, granularity, calendar)
+        guard window.endMs - window.startMs <= granularity.longestRangeMs else {
+            throw APIError.badRequest(field: "granularity", "\(granularity.rawValue) is allowed for ranges up to \(granularity.longestRangeMs / TenantCalendar.dayMs) days")
+        }
+        return window
     }
 
     static func window(_ span: Span, _ granularity: MetricsGranularity, _ calendar: TenantCalendar) -> MetricsWindow {
