@@ -4,7 +4,7 @@
 #   make fuzz   longer runs: schemathesis with FUZZ_EXAMPLES per operation (default 200, FUZZ_SEED),
 #               the ingest parser under libFuzzer with ASan/UBSan (INGEST_FUZZ_SECONDS, default 300),
 #               and the actor and WAL tests under ThreadSanitizer
-APT_PACKAGES := libzstd-dev libroaring-dev libsimdjson-dev
+APT_PACKAGES := libzstd-dev libroaring-dev libsimdjson-dev libsqlite3-dev
 SWIFT ?= swift
 
 .PHONY: run test deps build release bench clean spec-check fuzz openapi

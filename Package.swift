@@ -21,6 +21,7 @@ let package = Package(
         .systemLibrary(name: "CZstd", path: "Sources/CZstd"),
         .systemLibrary(name: "CRoaring", path: "Sources/CRoaring"),
         .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
+        .systemLibrary(name: "CSQLite", path: "Sources/CSQLite"),
         .target(
             name: "CIngest",
             path: "Sources/CIngest",
@@ -29,6 +30,7 @@ let package = Package(
         ),
         .target(name: "Runtime", dependencies: ["CRoaring", "CIngest"]),
         .target(name: "Snapshot", dependencies: ["Runtime", "CZstd", "CRoaring"]),
+        .target(name: "SQLEngine", dependencies: ["Runtime", "CSQLite"]),
         .target(
             name: "Actors",
             dependencies: [
@@ -41,7 +43,7 @@ let package = Package(
         .target(
             name: "HTTPFront",
             dependencies: [
-                "Actors", "Runtime", "Snapshot",
+                "Actors", "Runtime", "Snapshot", "SQLEngine",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -66,6 +68,7 @@ let package = Package(
         .executableTarget(name: "beacon-snapshot-memory", dependencies: ["Runtime", "Snapshot"], path: "bench/SnapshotMemory"),
         .target(name: "TestSupport", path: "Tests/Support"),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "TestSupport"]),
+        .testTarget(name: "SQLEngineTests", dependencies: ["SQLEngine", "Runtime", "TestSupport"]),
         .testTarget(name: "SnapshotTests", dependencies: ["Snapshot", "Runtime", "TestSupport"]),
         .testTarget(name: "ActorsTests", dependencies: ["Actors", "Snapshot", "Runtime", .product(name: "Logging", package: "swift-log")]),
         .testTarget(

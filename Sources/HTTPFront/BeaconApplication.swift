@@ -23,6 +23,8 @@ public enum BeaconApplication {
         MetricsRetentionRoutes().add(to: router)
         MetricsFunnelRoutes().add(to: router)
         MetricsFormulaRoutes().add(to: router)
+        SQLRoutes().add(to: router)
+        DataSourceRoutes().add(to: router)
         MetricsGroupedRoutes().add(to: router)
         MetricsEventRoutes().add(to: router)
         MetricsRawRoutes().add(to: router)

@@ -15,6 +15,7 @@ public struct BeaconConfiguration: Sendable {
         "ingest": .init(requests: 500, windowSeconds: 60),
         "api": .init(requests: 100, windowSeconds: 60),
         "auth": .init(requests: 10, windowSeconds: 900),
+        "sql": .init(requests: 30, windowSeconds: 60),
     ]
     public var tenants: [TenantRegistry.Entry] = []
     /// Roles and member names of the keys written as objects; a key not here is an admin.
@@ -56,7 +57,7 @@ public struct BeaconConfiguration: Sendable {
         }
         if let limits = root["rate_limits"] {
             let limits = try object(limits, at: "rate_limits")
-            try checkKeys(limits, allowed: ["ingest", "api", "auth"], at: "rate_limits")
+            try checkKeys(limits, allowed: ["ingest", "api", "auth", "sql"], at: "rate_limits")
             for (name, value) in limits {
                 let key = "rate_limits.\(name)"
                 let limit = try object(value, at: key)

@@ -35,6 +35,7 @@ tags:
   - name: ingest
   - name: activity
   - name: metrics
+  - name: sql
   - name: analytics
   - name: users
   - name: accounts
@@ -782,6 +783,225 @@ paths:
         "401": { $ref: "#/components/responses/Unauthorized" }
         "403": { $ref: "#/components/responses/Forbidden" }
         "413": { $ref: "#/components/responses/PayloadTooLarge" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+  /api/v1/sql:
+    post:
+      tags: [sql]
+      operationId: sqlQuery
+      summary: Run one SELECT over the tenant's tables
+      description: One read-only SQLite statement over events_v1, users_v1, user_traits_v1, context_v1 and user_devices (docs/sql.md). Admin keys only; 30 requests a minute per key; a 10 s budget.
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [query]
+              properties:
+                query: { type: string, maxLength: 100000, example: "SELECT event_name, count(*) FROM events_v1 WHERE timestamp >= datetime('now', '-7 days') GROUP BY event_name" }
+                limit: { type: integer, minimum: 1, maximum: 10000, default: 1000 }
+      responses:
+        "200":
+          description: The columns, the rows up to the limit, and whether more were left
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [data]
+                properties:
+                  data:
+                    type: object
+                    required: [columns, rows, row_count, truncated, execution_time_ms]
+                    properties:
+                      columns:
+                        type: array
+                        items:
+                          type: object
+                          required: [name, data_type]
+                          properties:
+                            name: { type: string }
+                            data_type: { type: string }
+                      rows:
+                        type: array
+                        items: { type: array, items: { nullable: true } }
+                      row_count: { type: integer }
+                      truncated: { type: boolean }
+                      execution_time_ms: { type: number }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "413": { $ref: "#/components/responses/PayloadTooLarge" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+  /api/v1/data/query:
+    post:
+      tags: [sql]
+      operationId: dataQuery
+      summary: The same as POST /api/v1/sql, at the path the public source uses
+      description: One read-only SQLite statement over events_v1, users_v1, user_traits_v1, context_v1 and user_devices (docs/sql.md). Admin keys only; 30 requests a minute per key; a 10 s budget.
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [query]
+              properties:
+                query: { type: string, maxLength: 100000, example: "SELECT event_name, count(*) FROM events_v1 WHERE timestamp >= datetime('now', '-7 days') GROUP BY event_name" }
+                limit: { type: integer, minimum: 1, maximum: 10000, default: 1000 }
+      responses:
+        "200":
+          description: The columns, the rows up to the limit, and whether more were left
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [data]
+                properties:
+                  data:
+                    type: object
+                    required: [columns, rows, row_count, truncated, execution_time_ms]
+                    properties:
+                      columns:
+                        type: array
+                        items:
+                          type: object
+                          required: [name, data_type]
+                          properties:
+                            name: { type: string }
+                            data_type: { type: string }
+                      rows:
+                        type: array
+                        items: { type: array, items: { nullable: true } }
+                      row_count: { type: integer }
+                      truncated: { type: boolean }
+                      execution_time_ms: { type: number }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "413": { $ref: "#/components/responses/PayloadTooLarge" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+  /api/v1/data/sources:
+    get:
+      tags: [sql]
+      operationId: dataSources
+      summary: The sources a SQL query can read, with their tables
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+      responses:
+        "200":
+          description: The sources
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [data]
+                properties:
+                  data:
+                    type: object
+                    required: [sources]
+                    properties:
+                      sources:
+                        type: array
+                        items:
+                          type: object
+                          required: [id, name, description, table]
+                          properties:
+                            id: { type: string }
+                            name: { type: string }
+                            description: { type: string }
+                            table: { type: string }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+  /api/v1/data/sources/{source}/fields:
+    get:
+      tags: [sql]
+      operationId: dataSourceFields
+      summary: A source's columns, their types and meaning
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+        - name: source
+          in: path
+          required: true
+          schema: { type: string, enum: [events, context, user_traits, users, user_devices] }
+      responses:
+        "200":
+          description: The fields
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [data]
+                properties:
+                  data:
+                    type: object
+                    required: [source, table, fields]
+                    properties:
+                      source: { type: string }
+                      table: { type: string }
+                      fields:
+                        type: array
+                        items:
+                          type: object
+                          required: [name, data_type, description]
+                          properties:
+                            name: { type: string }
+                            data_type: { type: string }
+                            description: { type: string }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "404": { $ref: "#/components/responses/NotFound" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+  /api/v1/data/sources/{source}/values/{field}:
+    get:
+      tags: [sql]
+      operationId: dataSourceValues
+      summary: A field's most frequent values, optionally containing a search text
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+        - name: source
+          in: path
+          required: true
+          schema: { type: string, enum: [events, context, user_traits, users, user_devices] }
+        - name: field
+          in: path
+          required: true
+          schema: { type: string, example: event_name }
+        - name: search
+          in: query
+          schema: { type: string, maxLength: 100, pattern: "^[A-Za-z0-9 ._-]*$" }
+        - name: limit
+          in: query
+          schema: { type: integer, minimum: 1, maximum: 1000, default: 100 }
+      responses:
+        "200":
+          description: The values, most frequent first
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [data]
+                properties:
+                  data:
+                    type: object
+                    required: [source, field, values]
+                    properties:
+                      source: { type: string }
+                      field: { type: string }
+                      values: { type: array, items: { nullable: true } }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "404": { $ref: "#/components/responses/NotFound" }
         "429": { $ref: "#/components/responses/TooManyRequests" }
         "503": { $ref: "#/components/responses/Unavailable" }
   /api/v1/metrics/grouped:

@@ -24,7 +24,8 @@ cat > "$WORK/config.json" <<'JSON'
   "rate_limits": {
     "ingest": { "requests": 100000000, "window_seconds": 60 },
     "api": { "requests": 100000000, "window_seconds": 60 },
-    "auth": { "requests": 100000000, "window_seconds": 60 }
+    "auth": { "requests": 100000000, "window_seconds": 60 },
+    "sql": { "requests": 100000000, "window_seconds": 60 }
   },
   "tenants": [ { "id": "fuzz", "name": "Fuzz", "api_keys": ["fuzz-key"], "timezone": "Europe/Paris" } ]
 }
