@@ -29,7 +29,11 @@ final class ContextTable: SQLTable {
 
     let source: SQLSource
     init(_ source: SQLSource) { self.source = source }
-    var estimatedRows: Int { max(1, source.state.log.count / 8) }
+    /// Gathered from the events from the earliest start on, grouped and cut per user.
+    func estimate(_ used: [(column: Int, op: SQLConstraint.Op)]) -> (rows: Double, cost: Double) {
+        let events = Double(max(1, source.state.log.count)) * (used.contains { $0.column != Self.userColumn } ? 0.25 : 1)
+        return (events / 8 / (used.contains { $0.column == Self.userColumn } ? Double(max(1, source.state.users.liveCount)) : 1), events * 5)
+    }
 
     func makeCursor() -> SQLCursor {
         let source = source
@@ -42,7 +46,7 @@ final class ContextTable: SQLTable {
         var onlyUser: UInt32?
         for constraint in constraints {
             switch constraint.column {
-            case startedTextColumn: range.narrow(text: constraint)
+            case startedTextColumn: range.narrow(text: constraint, in: source)
             case startedMsColumn: range.narrow(milliseconds: constraint)
             default:
                 guard let user = SQLUserSelection.users([constraint], in: source).first, onlyUser == nil || onlyUser == user else { return [] }

@@ -15,11 +15,18 @@ struct SQLResultContext {
 
     /// UTF-8 bytes, copied by SQLite.
     @inline(__always) func text(_ bytes: UnsafeRawBufferPointer) {
-        guard let start = bytes.baseAddress, bytes.count > 0 else { return sqlite3_result_text(raw, "", 0, nil) }
+        guard let start = bytes.baseAddress, bytes.count > 0 else { return sqlite3_result_text(raw, "", 0, beacon_sqlite_transient()) }
         sqlite3_result_text(raw, start.assumingMemoryBound(to: CChar.self), Int32(bytes.count), beacon_sqlite_transient())
     }
 
     func text(_ bytes: [UInt8]) { bytes.withUnsafeBytes { text($0) } }
+
+    /// UTF-8 bytes that stay where they are for the whole query (an interner's arena in the
+    /// immutable view), handed to SQLite without a copy.
+    @inline(__always) func lasting(_ bytes: UnsafeRawBufferPointer) {
+        guard let start = bytes.baseAddress, bytes.count > 0 else { return sqlite3_result_text(raw, "", 0, beacon_sqlite_transient()) }
+        sqlite3_result_text(raw, start.assumingMemoryBound(to: CChar.self), Int32(bytes.count), nil)
+    }
 
     func optionalText(_ value: String?) { if let value { text(value) } else { null() } }
 }

@@ -7,12 +7,12 @@ final class SQLRowsCursor: SQLCursor {
 
     init(_ gather: @escaping ([SQLConstraint]) -> [[SQLValue]]) { self.gather = gather }
 
-    func start(_ constraints: [SQLConstraint]) { rows = gather(constraints); index = 0 }
-    func next() { index += 1 }
-    var atEnd: Bool { index >= rows.count }
-    var rowID: Int64 { Int64(index) }
+    override func start(_ constraints: [SQLConstraint], ordering: Int32) { rows = gather(constraints); index = 0 }
+    override func next() { index += 1 }
+    override var atEnd: Bool { index >= rows.count }
+    override var rowID: Int64 { Int64(index) }
 
-    func column(_ column: Int, _ result: SQLResultContext) {
+    override func column(_ column: Int, _ result: SQLResultContext) {
         switch rows[index][column] {
         case .null: result.null()
         case .integer(let v): result.integer(v)

@@ -10,8 +10,66 @@ final class SQLSource {
         return (0..<UInt32(users.count)).map { users.canonical($0) }
     }()
     private var propertiesJSON: [UInt32: [UInt8]] = [:]
+    private(set) lazy var typeNames = SQLNames(state.eventTypeNames)
+    private(set) lazy var userNames = SQLNames(state.userNames)
+    private(set) lazy var accountNames = SQLNames(state.accountNames)
+    private(set) lazy var pageNames = SQLNames(state.pageNames)
+    /// The event log's chunks, oldest first, kept alive for the pointers of `chunkColumns`;
+    /// rows are named `chunk << 16 | row`.
+    let chunks: [EventColumns]
+    let chunkColumns: [SQLChunkColumns]
+    /// The rows of a time range grouped by user (counting sort), built on the first
+    /// `user_id = …` lookup of a range and kept for the next (a join asks once per outer row).
+    private var byUser: (range: SQLTimeRange, offsets: [Int], rows: [Int])?
 
-    init(state: TenantState, deadline: SQLDeadline) { self.state = state; self.deadline = deadline }
+    init(state: TenantState, deadline: SQLDeadline) {
+        self.state = state; self.deadline = deadline
+        var chunks: [EventColumns] = []
+        state.log.forEachChunk { chunks.append($0) }
+        self.chunks = chunks
+        self.chunkColumns = chunks.map(SQLChunkColumns.init)
+    }
+
+    private var instants: [[UInt8]: (atOrAfter: Int64?, after: Int64?)] = [:]
+
+    /// `SQLTimestamp.firstInstant`, remembered: a join's inner loop compares with the same text
+    /// once per outer row.
+    func firstInstant(atOrAfter bound: [UInt8], strictly: Bool) -> Int64 {
+        if let known = strictly ? instants[bound]?.after : instants[bound]?.atOrAfter { return known }
+        let instant = SQLTimestamp.firstInstant(atOrAfter: bound, strictly: strictly)
+        if strictly { instants[bound, default: (nil, nil)].after = instant } else { instants[bound, default: (nil, nil)].atOrAfter = instant }
+        return instant
+    }
+
+    /// Every row in `range`, in log order.
+    func rows(in range: SQLTimeRange) -> [Int] {
+        var out: [Int] = []
+        for (c, chunk) in chunkColumns.enumerated() where chunk.count > 0 && chunk.maxTimestamp >= range.startMs && chunk.minTimestamp < range.endMs {
+            let timestamps = chunk.timestamps
+            for r in 0..<chunk.count where range.contains(timestamps[r]) { out.append(c << 16 | r) }
+        }
+        return out
+    }
+
+    /// The rows of `user` (canonical) in `range`, in log order.
+    func rows(of user: UInt32, in range: SQLTimeRange) -> [Int] {
+        if byUser == nil || byUser!.range != range {
+            let all = rows(in: range)
+            var offsets = [Int](repeating: 0, count: state.users.count + 1)
+            for ref in all { offsets[Int(canonical(chunkColumns[ref >> 16].users[ref & 0xFFFF])) + 1] += 1 }
+            for i in 1..<offsets.count { offsets[i] += offsets[i - 1] }
+            var next = offsets
+            var grouped = [Int](repeating: 0, count: all.count)
+            for ref in all {
+                let u = Int(canonical(chunkColumns[ref >> 16].users[ref & 0xFFFF]))
+                grouped[next[u]] = ref; next[u] += 1
+            }
+            byUser = (range, offsets, grouped)
+        }
+        let u = Int(user)
+        guard let index = byUser, u + 1 < index.offsets.count else { return [] }
+        return Array(index.rows[index.offsets[u]..<index.offsets[u + 1]])
+    }
 
     /// Set when a table stopped gathering rows because the budget was spent: the query's answer
     /// would be partial, so it is refused.

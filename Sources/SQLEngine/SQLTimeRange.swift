@@ -4,7 +4,7 @@ import Foundation
 /// The instants `[startMs, endMs)` a scan must read, narrowed by comparisons on a text timestamp
 /// column (`timestamp`) or an integer milliseconds column (`timestamp_ms`), each applied exactly
 /// as SQLite would compare the column with the value.
-struct SQLTimeRange {
+struct SQLTimeRange: Equatable {
     var startMs = Int64.min
     var endMs = Int64.max
 
@@ -18,7 +18,7 @@ struct SQLTimeRange {
 
     /// `timestamp op value`: the column has TEXT affinity, so a number compares as its text; a
     /// blob is greater than every text.
-    mutating func narrow(text constraint: SQLConstraint) {
+    mutating func narrow(text constraint: SQLConstraint, in source: SQLSource) {
         let value = constraint.value
         if sqlite3_value_type(value) == SQLITE_BLOB {
             if constraint.op != .less && constraint.op != .lessOrEqual { nothing() }
@@ -26,8 +26,8 @@ struct SQLTimeRange {
         }
         guard sqlite3_value_type(value) != SQLITE_NULL, let pointer = sqlite3_value_text(value) else { return nothing() }
         let bound = Array(UnsafeBufferPointer(start: pointer, count: Int(sqlite3_value_bytes(value))))
-        let atOrAfter = { SQLTimestamp.firstInstant(atOrAfter: bound, strictly: false) }
-        let after = { SQLTimestamp.firstInstant(atOrAfter: bound, strictly: true) }
+        let atOrAfter = { source.firstInstant(atOrAfter: bound, strictly: false) }
+        let after = { source.firstInstant(atOrAfter: bound, strictly: true) }
         switch constraint.op {
         case .greaterOrEqual: atLeast(atOrAfter())
         case .greater: atLeast(after())

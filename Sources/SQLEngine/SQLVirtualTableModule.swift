@@ -31,17 +31,17 @@ enum SQLVirtualTableModule {
         module.xOpen = { vtab, cursorOut in
             let cursor = UnsafeMutablePointer<BeaconVTabCursor>.allocate(capacity: 1)
             cursor.initialize(to: BeaconVTabCursor())
-            cursor.pointee.cursor = Unmanaged.passRetained(SQLCursorBox(SQLVirtualTableModule.table(vtab!).makeCursor())).toOpaque()
+            cursor.pointee.cursor = Unmanaged.passRetained(SQLVirtualTableModule.table(vtab!).makeCursor()).toOpaque()
             cursorOut!.pointee = UnsafeMutableRawPointer(cursor).assumingMemoryBound(to: sqlite3_vtab_cursor.self)
             return SQLITE_OK
         }
         module.xClose = { raw in
             let cursor = UnsafeMutableRawPointer(raw!).assumingMemoryBound(to: BeaconVTabCursor.self)
-            Unmanaged<SQLCursorBox>.fromOpaque(cursor.pointee.cursor).release()
+            Unmanaged<SQLCursor>.fromOpaque(cursor.pointee.cursor).release()
             cursor.deallocate()
             return SQLITE_OK
         }
-        module.xFilter = { raw, _, plan, argc, argv in
+        module.xFilter = { raw, ordering, plan, argc, argv in
             let columnsAndOps = plan.map { String(cString: $0) } ?? ""
             var constraints: [SQLConstraint] = []
             for (i, item) in columnsAndOps.split(separator: ",").enumerated() where i < Int(argc) {
@@ -50,16 +50,16 @@ enum SQLVirtualTableModule {
                       let op = SQLConstraint.Op(rawValue: opCode), let value = argv?[i] else { continue }
                 constraints.append(SQLConstraint(column: column, op: op, value: value))
             }
-            SQLVirtualTableModule.cursor(raw!).start(constraints)
+            SQLVirtualTableModule.withCursor(raw!) { $0.start(constraints, ordering: ordering) }
             return SQLITE_OK
         }
-        module.xNext = { raw in SQLVirtualTableModule.cursor(raw!).next(); return SQLITE_OK }
-        module.xEof = { raw in SQLVirtualTableModule.cursor(raw!).atEnd ? 1 : 0 }
+        module.xNext = { raw in SQLVirtualTableModule.withCursor(raw!) { $0.next() }; return SQLITE_OK }
+        module.xEof = { raw in SQLVirtualTableModule.withCursor(raw!) { $0.atEnd } ? 1 : 0 }
         module.xColumn = { raw, context, index in
-            SQLVirtualTableModule.cursor(raw!).column(Int(index), SQLResultContext(raw: context!))
+            SQLVirtualTableModule.withCursor(raw!) { $0.column(Int(index), SQLResultContext(raw: context!)) }
             return SQLITE_OK
         }
-        module.xRowid = { raw, rowID in rowID!.pointee = SQLVirtualTableModule.cursor(raw!).rowID; return SQLITE_OK }
+        module.xRowid = { raw, rowID in rowID!.pointee = SQLVirtualTableModule.withCursor(raw!) { $0.rowID }; return SQLITE_OK }
         let pointer = UnsafeMutablePointer<sqlite3_module>.allocate(capacity: 1)
         pointer.initialize(to: module)
         return pointer
@@ -70,9 +70,12 @@ enum SQLVirtualTableModule {
         return Unmanaged<SQLTableBox>.fromOpaque(box.pointee.table).takeUnretainedValue().table
     }
 
-    fileprivate static func cursor(_ raw: UnsafeMutablePointer<sqlite3_vtab_cursor>) -> SQLCursor {
+    /// The cursor behind SQLite's, borrowed for one call: the connection holds it (retained at
+    /// `xOpen`, released at `xClose`), so the call need not.
+    @inline(__always)
+    fileprivate static func withCursor<R>(_ raw: UnsafeMutablePointer<sqlite3_vtab_cursor>, _ body: (SQLCursor) -> R) -> R {
         let box = UnsafeMutableRawPointer(raw).assumingMemoryBound(to: BeaconVTabCursor.self)
-        return Unmanaged<SQLCursorBox>.fromOpaque(box.pointee.cursor).takeUnretainedValue().cursor
+        return Unmanaged<SQLCursor>.fromOpaque(box.pointee.cursor)._withUnsafeGuaranteedRef(body)
     }
 
     /// Takes every usable comparison the table accepts (under the BINARY collation, the one its
@@ -81,14 +84,14 @@ enum SQLVirtualTableModule {
     fileprivate static func bestIndex(_ table: any SQLTable, _ info: UnsafeMutablePointer<sqlite3_index_info>) {
         let tableType = type(of: table)
         var taken: [(index: Int, item: String)] = []
-        var narrowing = 1.0
+        var used: [(column: Int, op: SQLConstraint.Op)] = []
         for i in 0..<Int(info.pointee.nConstraint) {
             let constraint = info.pointee.aConstraint[i]
             guard constraint.usable != 0, let op = SQLConstraint.Op(rawValue: Int32(constraint.op)),
                   tableType.accepts(column: Int(constraint.iColumn), op: op) else { continue }
             if let collation = sqlite3_vtab_collation(info, Int32(i)), String(cString: collation).uppercased() != "BINARY" { continue }
             taken.append((i, "\(constraint.iColumn):\(op.rawValue)"))
-            narrowing *= op == .equal ? 0.05 : 0.3
+            used.append((Int(constraint.iColumn), op))
         }
         let text = Array(taken.map(\.item).joined(separator: ",").utf8CString)
         if !taken.isEmpty, let copy = sqlite3_malloc(Int32(text.count)) {
@@ -100,22 +103,28 @@ enum SQLVirtualTableModule {
                 info.pointee.aConstraintUsage[entry.index].omit = 1
             }
         } else {
-            narrowing = 1
+            used = []
         }
-        let rows = max(1.0, Double(table.estimatedRows) * narrowing)
-        info.pointee.estimatedRows = Int64(rows)
-        info.pointee.estimatedCost = rows
+        let (rows, cost) = table.estimate(used)
+        info.pointee.estimatedRows = Int64(max(1, rows))
+        info.pointee.estimatedCost = max(1, cost)
+        let terms = (0..<Int(info.pointee.nOrderBy)).map {
+            SQLOrderTerm(column: Int(info.pointee.aOrderBy[$0].iColumn), descending: info.pointee.aOrderBy[$0].desc != 0)
+        }
+        if !terms.isEmpty {
+            let ordering = tableType.ordering(terms)
+            if ordering != 0 {
+                info.pointee.idxNum = ordering
+                info.pointee.orderByConsumed = 1
+            }
+        }
     }
 }
 
-/// What a module's client data and a cursor's pointer hold: fixed classes, so finding the Swift
-/// object behind a callback needs no dynamic cast.
+/// What a module's client data holds: a fixed class, so finding the Swift table behind a
+/// callback needs no dynamic cast.
 final class SQLTableBox {
     let table: any SQLTable
     init(_ table: any SQLTable) { self.table = table }
 }
 
-final class SQLCursorBox {
-    let cursor: any SQLCursor
-    init(_ cursor: any SQLCursor) { self.cursor = cursor }
-}

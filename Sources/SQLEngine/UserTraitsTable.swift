@@ -17,7 +17,10 @@ final class UserTraitsTable: SQLTable {
 
     let source: SQLSource
     init(_ source: SQLSource) { self.source = source }
-    var estimatedRows: Int { source.state.users.liveCount * 4 }
+    func estimate(_ used: [(column: Int, op: SQLConstraint.Op)]) -> (rows: Double, cost: Double) {
+        let rows = used.isEmpty ? Double(max(1, source.state.users.liveCount * 4)) : 4
+        return (rows, rows * 20)
+    }
 
     func makeCursor() -> SQLCursor {
         let source = source

@@ -120,4 +120,36 @@ import TestSupport
         let inList = try rows("SELECT count(*) FROM events_v1 WHERE event_name IN ('login', 'export')", s)
         #expect(inList == [[.integer(Int64(s.events.filter { $0.type == "login" || $0.type == "export" }.count))]])
     }
+
+    /// Rows handed over grouped by name (GROUP BY, ORDER BY) and looked up by user (a join's
+    /// inner loop) answer what SQLite answers from the same rows in log order.
+    @Test(arguments: 1...2)
+    func groupedAndIndexedScansAgreeWithPlainOnes(seed: Int) throws {
+        let s = SQLScenario(seed: UInt64(seed) + 80)
+        let plain = "(SELECT * FROM events_v1 LIMIT -1)"
+        for (sql, order) in [("SELECT event_name, count(*), min(timestamp_ms) FROM %@ GROUP BY event_name", false),
+                             ("SELECT event_name, count(*) FROM %@ WHERE timestamp >= '2026-04-01' GROUP BY 1 ORDER BY 1 DESC", true),
+                             ("SELECT event_name FROM %@ WHERE event_name != 'login' ORDER BY event_name", true),
+                             ("SELECT event_name FROM %@ ORDER BY event_name DESC", true),
+                             ("SELECT event_name FROM %@ ORDER BY event_name COLLATE NOCASE", true),
+                             ("SELECT DISTINCT event_name FROM %@", false)] {
+            var narrowed = try rows(sql.replacingOccurrences(of: "%@", with: "events_v1"), s)
+            var reference = try rows(sql.replacingOccurrences(of: "%@", with: plain), s)
+            if !order {
+                narrowed.sort { "\($0)" < "\($1)" }; reference.sort { "\($0)" < "\($1)" }
+            }
+            #expect(narrowed == reference, "\(sql)")
+        }
+        let from = SQLScenario.nowMs - 15 * 86_400_000, since = SQLScenario.nowMs - 3 * 86_400_000
+        var firstSeen: [String: Int64] = [:]
+        for e in s.events { firstSeen[s.canonical(e.user)] = min(firstSeen[s.canonical(e.user)] ?? .max, e.timestampMs) }
+        var expected: [String: Int64] = [:]
+        for e in s.events where e.timestampMs >= since && firstSeen[s.canonical(e.user)]! >= from { expected[s.canonical(e.user), default: 0] += 1 }
+        let join = "SELECT e.user_id, count(*) FROM users_v1 u JOIN events_v1 e ON e.user_id = u.user_id WHERE u.first_seen_ms >= \(from) AND e.timestamp_ms >= \(since) GROUP BY 1"
+        #expect(try counts(join, s) == expected)
+        let reversed = "SELECT e.user_id, count(*) FROM events_v1 e JOIN users_v1 u ON e.user_id = u.user_id WHERE u.first_seen >= '\(SQLScenario.text(from))' AND e.timestamp >= '\(SQLScenario.text(since))' GROUP BY 1"
+        #expect(try counts(reversed, s) == expected)
+        let one = expected.keys.sorted().first!
+        #expect(try counts("SELECT user_id, count(*) FROM events_v1 WHERE user_id = '\(one)' AND timestamp_ms >= \(since) GROUP BY 1", s) == [one: expected[one]!])
+    }
 }

@@ -39,7 +39,7 @@ struct SQLScenario {
             let ts = rng.next() % 3 == 0 ? nowMs - Int64.random(in: 0..<(6 * 3_600_000), using: &rng)
                                          : nowMs - Int64.random(in: 0..<(20 * 86_400_000), using: &rng)
             let user = rng.next() % 8 == 0 ? "anon-\(Int.random(in: 0..<10, using: &rng))" : "u\(Int.random(in: 0..<30, using: &rng))"
-            let type = ["login", "page_view", "purchase", "export"].randomElement(using: &rng)!
+            let type = ["login", "page_view", "purchase", "export", "Zeta"].randomElement(using: &rng)!
             var properties: [String: String] = [:]
             if rng.next() % 5 != 0 { properties["country"] = ["US", "DE", "FR", "BR"].randomElement(using: &rng)! }
             if rng.next() % 3 != 0 { properties["device"] = ["desktop", "mobile"].randomElement(using: &rng)! }
