@@ -117,6 +117,21 @@ public actor TenantActor {
         return receipt
     }
 
+    /// Checks, logs and applies structured log records, whole or not at all.
+    /// - Returns: how many were accepted.
+    /// - Throws: `IngestValidationError` naming a record and field; the usual write refusals.
+    public func ingestLogs(_ records: [LogInput]) async throws -> Int {
+        try requireReady()
+        try requireRoom(forBodyBytes: records.reduce(0) { $0 + $1.byteCount })
+        let now = clock()
+        try state.validate(records, nowMs: now)
+        let sequence = try logWrite(.logs(nowMs: now, records: records))
+        state.applyValidated(records, nowMs: now)
+        state.evictExpired(nowMs: now)
+        try await waitUntilDurable(sequence)
+        return records.count
+    }
+
     public func merge(anonymousID: String, into user: String) async throws -> TenantState.MergeOutcome {
         try requireReady()
         try requireRoom(forBodyBytes: anonymousID.utf8.count + user.utf8.count)
