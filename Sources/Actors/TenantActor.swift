@@ -14,6 +14,7 @@ public actor TenantActor {
     var state: TenantState
     let clock: @Sendable () -> Int64
     private let eventsCounter: Counter
+    private let logsCounter: Counter
     private var log: WriteAheadLog?
     private var syncer: WALSyncer?
     var storage: StorageSettings?
@@ -33,6 +34,7 @@ public actor TenantActor {
         self.state = TenantState(settings: settings)
         self.clock = clock
         self.eventsCounter = Counter(label: "beacon_events_ingested_total", dimensions: [("tenant", settings.id)])
+        self.logsCounter = Counter(label: "beacon_logs_ingested_total", dimensions: [("tenant", settings.id)])
     }
 
     static func monotonicNs() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
@@ -127,6 +129,7 @@ public actor TenantActor {
         try state.validate(records, nowMs: now)
         let sequence = try logWrite(.logs(nowMs: now, records: records))
         state.applyValidated(records, nowMs: now)
+        logsCounter.increment(by: records.count)
         state.evictExpired(nowMs: now)
         try await waitUntilDurable(sequence)
         return records.count
