@@ -28,6 +28,8 @@ import Testing
             let byLevel = try await client.send(.get, "/api/v1/metrics/logs?range=today&breakdown=level")
             let points = try #require(byLevel.json["data"] as? [[String: Any]])
             #expect(points.map { "\($0["dimension"] as? String ?? "-")=\($0["value"] as? Int ?? -1)" } == ["error=2", "debug=1", "info=1", "warn=1"])
+            let severe = try await client.send(.get, "/api/v1/metrics/logs?range=today&conditions[0][field]=level&conditions[0][operator]=gte&conditions[0][value]=warn")
+            #expect((severe.json["data"] as? [[String: Any]])?.first?["value"] as? Int == 3)
             let filtered = try await client.send(.get, "/api/v1/metrics/logs?range=today&conditions[0][field]=attributes.region&conditions[0][value]=eu")
             #expect((filtered.json["data"] as? [[String: Any]])?.first?["value"] as? Int == 1)
             let hourly = try await client.send(.get, "/api/v1/metrics/logs?range=today&granularity=hourly&conditions[0][field]=service&conditions[0][operator]=in&conditions[0][value]=api,web&compare=previous")

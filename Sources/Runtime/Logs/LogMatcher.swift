@@ -25,7 +25,7 @@ struct LogMatcher {
     mutating func matches(_ chunk: LogColumns, _ row: Int, in store: LogStore) -> Bool {
         if !byLevel.isEmpty {
             let level = chunk.levels[row]
-            if !Self.verdict(&levelVerdicts, Int(level), { [byLevel] in byLevel.allSatisfy { $0.holds(LogLevel(rawValue: level)?.name) } }) { return false }
+            if !Self.verdict(&levelVerdicts, Int(level), { [byLevel] in LogLevel(rawValue: level).map { l in byLevel.allSatisfy { $0.holds(level: l) } } ?? false }) { return false }
         }
         if !byService.isEmpty, !Self.named(chunk.services[row], &serviceVerdicts, byService, store.services) { return false }
         if !bySource.isEmpty, !Self.named(chunk.sources[row], &sourceVerdicts, bySource, store.sources) { return false }

@@ -37,6 +37,21 @@ public struct LogCondition: Sendable, Equatable {
     public init(field: LogField, op: PropertyFilter.Op, values: [String]) { self.field = field; self.op = op; self.values = values }
 
     public func holds(_ actual: String?) -> Bool { PropertyFilter.holds(op, values, actual) }
+
+    /// Whether a record of `level` passes. `gt`, `gte`, `lt` and `lte` against a level name
+    /// compare severity (`level gte warn` is warn, error and fatal); every other test is on the name.
+    public func holds(level: LogLevel) -> Bool {
+        if let wanted = values.first.flatMap(LogLevel.init(name:)) {
+            switch op {
+            case .gt: return level > wanted
+            case .gte: return level >= wanted
+            case .lt: return level < wanted
+            case .lte: return level <= wanted
+            default: break
+            }
+        }
+        return holds(level.name)
+    }
 }
 
 /// A log series question: a window, conditions every counted record passes, and an optional

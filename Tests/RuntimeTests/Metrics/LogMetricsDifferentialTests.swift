@@ -59,6 +59,16 @@ import TestSupport
 
     /// The reference's own reading of an operator, through a one-property event.
     static func holds(_ c: LogCondition, _ r: Record, _ reference: MetricsReference) -> Bool {
+        let severity = LogLevel.allCases.map(\.name)
+        if c.field == .level, [.gt, .gte, .lt, .lte].contains(c.op), let wanted = c.values.first.flatMap({ severity.firstIndex(of: $0) }) {
+            let rank = severity.firstIndex(of: r.level)!
+            switch c.op {
+            case .gt: return rank > wanted
+            case .gte: return rank >= wanted
+            case .lt: return rank < wanted
+            default: return rank <= wanted
+            }
+        }
         let actual = value(c.field, r)
         let event = MetricsReference.Event(user: "", type: "", page: nil, timestampMs: 0, properties: actual.map { ["v": $0] } ?? [:])
         return reference.holds(MetricsCondition(field: .property("v"), op: c.op, values: c.values), event)
