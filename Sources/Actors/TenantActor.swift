@@ -14,6 +14,7 @@ public actor TenantActor {
     var state: TenantState
     let clock: @Sendable () -> Int64
     private let eventsCounter: Counter
+    private let logsCounter: Counter
     private var log: WriteAheadLog?
     private var syncer: WALSyncer?
     var storage: StorageSettings?
@@ -33,6 +34,7 @@ public actor TenantActor {
         self.state = TenantState(settings: settings)
         self.clock = clock
         self.eventsCounter = Counter(label: "beacon_events_ingested_total", dimensions: [("tenant", settings.id)])
+        self.logsCounter = Counter(label: "beacon_logs_ingested_total", dimensions: [("tenant", settings.id)])
     }
 
     static func monotonicNs() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
@@ -115,6 +117,22 @@ public actor TenantActor {
         afterIngest(receipt, now: now)
         try await waitUntilDurable(sequence)
         return receipt
+    }
+
+    /// Checks, logs and applies structured log records, whole or not at all.
+    /// - Returns: how many were accepted.
+    /// - Throws: `IngestValidationError` naming a record and field; the usual write refusals.
+    public func ingestLogs(_ records: [LogInput]) async throws -> Int {
+        try requireReady()
+        try requireRoom(forBodyBytes: records.reduce(0) { $0 + $1.byteCount })
+        let now = clock()
+        try state.validate(records, nowMs: now)
+        let sequence = try logWrite(.logs(nowMs: now, records: records))
+        state.applyValidated(records, nowMs: now)
+        logsCounter.increment(by: records.count)
+        state.evictExpired(nowMs: now)
+        try await waitUntilDurable(sequence)
+        return records.count
     }
 
     public func merge(anonymousID: String, into user: String) async throws -> TenantState.MergeOutcome {

@@ -29,6 +29,8 @@ public enum BeaconApplication {
         MetricsEventRoutes().add(to: router)
         MetricsRawRoutes().add(to: router)
         MarkRoutes().add(to: router)
+        LogRoutes(bodyLimit: configuration.bodyLimitBytes).add(to: router)
+        MetricsLogRoutes().add(to: router)
         AudienceRoutes().add(to: router)
         AnalyticsRoutes().add(to: router)
         EventRoutes().add(to: router)

@@ -762,7 +762,7 @@ paths:
                     type: object
                     required: [metric]
                     properties:
-                      metric: { type: string, description: "`dau`, `wau`, `mau`, `events`, `event:<name>`, `sessions` or `users`.", example: dau }
+                      metric: { type: string, description: "`dau`, `wau`, `mau`, `events`, `event:<name>`, `sessions`, `users` or `logs` (whose filters and breakdown name log fields).", example: dau }
                       filters:
                         type: array
                         items:
@@ -1695,6 +1695,121 @@ paths:
         "429": { $ref: "#/components/responses/TooManyRequests" }
         "503": { $ref: "#/components/responses/Unavailable" }
 
+  /api/v1/logs:
+    post:
+      tags: [metrics]
+      operationId: writeLogs
+      summary: Store structured log records (editor or above), a batch whole or not at all
+      parameters:
+        - $ref: "#/components/parameters/IdempotencyKey"
+        - $ref: "#/components/parameters/WorkspaceID"
+      requestBody:
+        required: true
+        content:
+          application/json:
+            example: [{"timestamp": "2026-10-31T09:00:00Z", "service": "api", "level": "error", "source": "db", "message": "query timed out", "attributes": {"region": "eu", "attempt": 3}}]
+            schema:
+              description: An array of 1 to 1,000 records, or the same array as `logs` in an object.
+              oneOf:
+                - { $ref: "#/components/schemas/LogRecords" }
+                - type: object
+                  required: [logs]
+                  properties:
+                    logs: { $ref: "#/components/schemas/LogRecords" }
+      responses:
+        "201":
+          description: How many records were stored.
+          content:
+            application/json:
+              schema:
+                type: object
+                additionalProperties: false
+                required: [data]
+                properties:
+                  data:
+                    type: object
+                    additionalProperties: false
+                    required: [accepted]
+                    properties:
+                      accepted: { type: integer, minimum: 1, maximum: 1000 }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "409": { $ref: "#/components/responses/Conflict" }
+        "413": { $ref: "#/components/responses/PayloadTooLarge" }
+        "422": { $ref: "#/components/responses/IdempotencyKeyReused" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+        "507": { $ref: "#/components/responses/TenantFull" }
+  /api/v1/metrics/logs:
+    get:
+      tags: [metrics]
+      operationId: logCountSeries
+      summary: Log records per bucket
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+        - $ref: "#/components/parameters/MetricRange"
+        - $ref: "#/components/parameters/Granularity"
+        - $ref: "#/components/parameters/LogBreakdown"
+        - $ref: "#/components/parameters/BreakdownLimit"
+        - $ref: "#/components/parameters/Compare"
+        - $ref: "#/components/parameters/LogConditionField"
+        - $ref: "#/components/parameters/ConditionOperator"
+        - $ref: "#/components/parameters/ConditionValue"
+      responses:
+        "200": { $ref: "#/components/responses/MetricSeries" }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+  /api/v1/metrics/logs/top:
+    get:
+      tags: [metrics]
+      operationId: topLogs
+      summary: Per level (most severe first), the most frequent messages with their service
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+        - $ref: "#/components/parameters/MetricRange"
+        - $ref: "#/components/parameters/LogConditionField"
+        - $ref: "#/components/parameters/ConditionOperator"
+        - $ref: "#/components/parameters/ConditionValue"
+        - name: limit
+          in: query
+          description: Messages listed per level.
+          schema: { type: integer, minimum: 0, maximum: 100, default: 10 }
+        - $ref: "#/components/parameters/CountTotal"
+      responses:
+        "200": { $ref: "#/components/responses/MetricTopLogs" }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+  /api/v1/metrics/logs/raw:
+    get:
+      tags: [metrics]
+      operationId: logRows
+      summary: Log records, newest first
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+        - $ref: "#/components/parameters/MetricRange"
+        - $ref: "#/components/parameters/LogConditionField"
+        - $ref: "#/components/parameters/ConditionOperator"
+        - $ref: "#/components/parameters/ConditionValue"
+        - name: limit
+          in: query
+          description: Rows listed; 0 for the total alone.
+          schema: { type: integer, minimum: 0, maximum: 1000, default: 100 }
+        - $ref: "#/components/parameters/MetricListOffset"
+        - $ref: "#/components/parameters/CountTotal"
+      responses:
+        "200": { $ref: "#/components/responses/MetricLogList" }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
   /api/v1/marks:
     get:
       tags: [metrics]
@@ -4171,6 +4286,16 @@ components:
       in: query
       description: "`event_name`, `page`, `user_id`, `properties.KEY` or a bare property name (`country`, `platform`, ...)."
       schema: { type: string, example: country }
+    LogBreakdown:
+      name: breakdown
+      in: query
+      description: "`level`, `service`, `source` or `attributes.KEY`."
+      schema: { type: string, example: level }
+    LogConditionField:
+      name: conditions[0][field]
+      in: query
+      description: "A field every counted record must pass on: `level`, `service`, `source`, `message` or `attributes.KEY`; conditions 0 to 19 combine with AND."
+      schema: { type: string, example: level }
     BreakdownLimit:
       name: breakdown_limit
       in: query
@@ -4461,6 +4586,65 @@ components:
               limit: { $ref: "#/components/schemas/Count" }
               offset: { $ref: "#/components/schemas/Count" }
               total: { $ref: "#/components/schemas/Count" }
+    MetricTopLogs:
+      description: Per level with records in the range, most severe first, its most frequent messages.
+      content:
+        application/json:
+          schema:
+            type: object
+            additionalProperties: false
+            required: [range, data, limit, offset]
+            properties:
+              range: { $ref: "#/components/schemas/MetricRangeAnswer" }
+              data:
+                type: array
+                items:
+                  type: object
+                  additionalProperties: false
+                  required: [level, count, distinct, messages]
+                  properties:
+                    level: { $ref: "#/components/schemas/LogLevel" }
+                    count: { $ref: "#/components/schemas/Count" }
+                    distinct: { $ref: "#/components/schemas/Count" }
+                    messages:
+                      type: array
+                      items:
+                        type: object
+                        additionalProperties: false
+                        required: [message, service, count]
+                        properties:
+                          message: { type: string }
+                          service: { type: [string, "null"] }
+                          count: { $ref: "#/components/schemas/Count" }
+              limit: { $ref: "#/components/schemas/Count" }
+              offset: { $ref: "#/components/schemas/Count" }
+              total: { $ref: "#/components/schemas/Count" }
+    MetricLogList:
+      description: Log records, newest first.
+      content:
+        application/json:
+          schema:
+            type: object
+            additionalProperties: false
+            required: [range, data, limit, offset]
+            properties:
+              range: { $ref: "#/components/schemas/MetricRangeAnswer" }
+              data:
+                type: array
+                items:
+                  type: object
+                  additionalProperties: false
+                  required: [timestamp, level, service, source, message, attributes]
+                  properties:
+                    timestamp: { $ref: "#/components/schemas/Timestamp" }
+                    level: { $ref: "#/components/schemas/LogLevel" }
+                    service: { type: [string, "null"] }
+                    source: { type: [string, "null"] }
+                    message: { type: string }
+                    attributes: { type: object, additionalProperties: { type: string } }
+              limit: { $ref: "#/components/schemas/Count" }
+              offset: { $ref: "#/components/schemas/Count" }
+              total: { $ref: "#/components/schemas/Count" }
     MetricTopEvents:
       description: Event names, most events first.
       content:
@@ -4593,6 +4777,25 @@ components:
       oneOf:
         - { type: integer, minimum: 946684800000, maximum: 4102444800000 }
         - { type: string, format: date-time, pattern: "^[0-9]{4}-" }
+    LogLevel: { type: string, enum: [trace, debug, info, warn, error, fatal] }
+    LogRecords:
+      type: array
+      minItems: 1
+      maxItems: 1000
+      items:
+        type: object
+        required: [message]
+        properties:
+          timestamp: { $ref: "#/components/schemas/Instant" }
+          service: { $ref: "#/components/schemas/OptionalFieldText" }
+          level: { type: string, description: "trace, debug, info (default), warn (or warning), error or fatal, in any case." }
+          source: { $ref: "#/components/schemas/OptionalFieldText" }
+          message: { type: string, minLength: 1, description: At most 8,192 bytes. }
+          attributes:
+            type: object
+            maxProperties: 64
+            description: "Keys of 1 to 128 bytes; values strings, numbers or booleans (kept as text, at most 1,024 bytes) or null (left out)."
+            additionalProperties: { type: [string, number, boolean, "null"] }
     Instant:
       description: ISO-8601 time or epoch milliseconds; default now. Events before 2000-01-01, older than the tenant's retention or more than 24 hours ahead are refused (400 naming the field).
       oneOf:

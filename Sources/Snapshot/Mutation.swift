@@ -18,6 +18,8 @@ public enum Mutation: Sendable, Equatable {
     case nudgeEdit(NudgeEdit)
     case journeyEdit(JourneyEdit)
     case markEdit(MarkEdit)
+    /// Structured log records (`POST /api/v1/logs`), with the clock that times those sent without a time.
+    case logs(nowMs: Int64, records: [LogInput])
     /// A write that came with an `Idempotency-Key`: the key is logged in the same record as the
     /// write, so a crash can never keep one without the other.
     indirect case idempotent(key: String, fingerprint: UInt64, atMs: Int64, write: Mutation)
@@ -38,6 +40,7 @@ public enum Mutation: Sendable, Equatable {
         case .idempotent: 9
         case .idempotentAnswer: 10
         case .markEdit: 11
+        case .logs: 12
         }
     }
 
@@ -71,6 +74,9 @@ public enum Mutation: Sendable, Equatable {
             edit.encode(into: &writer)
         case .markEdit(let edit):
             edit.encode(into: &writer)
+        case .logs(let nowMs, let records):
+            writer.write(nowMs); writer.write(UInt32(records.count))
+            for record in records { record.encode(into: &writer) }
         case .idempotent(let key, let fingerprint, let atMs, let write):
             writer.write(key); writer.write(fingerprint); writer.write(atMs)
             writer.write(write.typeCode); writer.write(bytes: write.encodedPayload())
@@ -81,7 +87,7 @@ public enum Mutation: Sendable, Equatable {
     }
 
     /// The record types this build writes and reads.
-    public static let knownTypes: ClosedRange<UInt8> = 1...11
+    public static let knownTypes: ClosedRange<UInt8> = 1...12
 
     /// The mutation in a record.
     /// - Throws: `ReplayRefusal` naming an unknown type (a newer build wrote it) or a payload that does not decode.
@@ -154,6 +160,15 @@ public enum Mutation: Sendable, Equatable {
         case 11:
             guard let edit = MarkEdit.decode(from: &reader), reader.remaining == 0 else { return nil }
             return .markEdit(edit)
+        case 12:
+            guard let nowMs = reader.read(Int64.self), let count = reader.read(UInt32.self), Int(count) <= reader.remaining else { return nil }
+            var records: [LogInput] = []
+            for _ in 0..<count {
+                guard let record = LogInput.decode(from: &reader) else { return nil }
+                records.append(record)
+            }
+            guard reader.remaining == 0 else { return nil }
+            return .logs(nowMs: nowMs, records: records)
         default:
             return nil
         }

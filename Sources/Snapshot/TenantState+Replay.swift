@@ -38,6 +38,9 @@ extension TenantState {
                 try apply(edit)
             case .markEdit(let edit):
                 try apply(edit)
+            case .logs(let nowMs, let records):
+                try validate(records, nowMs: nowMs, judgingLimits: false)
+                applyValidated(records, nowMs: nowMs)
             case .idempotent(let key, let fingerprint, let atMs, let write):
                 registerIdempotencyKey(key, fingerprint: fingerprint, atMs: atMs)
                 try replay(write, parser: parser)

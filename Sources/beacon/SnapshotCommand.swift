@@ -30,6 +30,7 @@ struct SnapshotCommand: AsyncParsableCommand {
             if let state = read.state {
                 let stats = state.dataStats
                 print("counts        events \(stats.eventsIngested) (retained \(stats.eventsRetained)), users \(stats.users), accounts \(stats.accounts), event types \(stats.eventTypes), pages \(stats.pages)")
+                if state.logsIngested > 0 { print("logs          \(state.logsIngested) (retained \(state.logs.count))") }
                 if stats.eventsIngested > 0 { print("bytes/event   \(String(format: "%.2f", Double(data.count) / Double(stats.eventsIngested)))") }
             }
         }

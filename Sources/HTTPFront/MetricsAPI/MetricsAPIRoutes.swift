@@ -54,10 +54,25 @@ struct MetricsAPIRoutes {
     /// the compared one.
     static func series(_ metric: String, _ parameters: MetricsParameters, _ tenant: TenantActor,
                        _ answer: @escaping @Sendable (TenantState, MetricsQuery) -> [MetricsSeries]) async throws -> Response {
-        let query = parameters.query, compared = parameters.comparedWindow.map(query.over)
+        try await series(metric, parameters.query, compared: parameters.comparedWindow, tenant, answer)
+    }
+
+    /// The same for any question cut by a window (events, logs).
+    static func series<Question: WindowedQuestion>(_ metric: String, _ query: Question, compared window: MetricsWindow?, _ tenant: TenantActor,
+                                                   _ answer: @escaping @Sendable (TenantState, Question) -> [MetricsSeries]) async throws -> Response {
+        let compared = window.map(query.over)
         let questions = [query] + (compared.map { [$0] } ?? [])
         let series = try await tenant.scan(.none) { state in questions.map { answer(state, $0) } }
         return try JSONResponse.make(MetricsSeriesAnswer(metric: metric, window: query.window, series: series[0],
                                                          compared: compared.map { ($0.window, series[1]) }))
     }
 }
+
+/// A series question asked over a window, and asked again over another (`compare`).
+protocol WindowedQuestion: Sendable {
+    var window: MetricsWindow { get }
+    func over(_ window: MetricsWindow) -> Self
+}
+
+extension MetricsQuery: WindowedQuestion {}
+extension LogQuery: WindowedQuestion {}

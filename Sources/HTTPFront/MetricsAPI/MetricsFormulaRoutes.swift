@@ -3,7 +3,7 @@ import Hummingbird
 import Runtime
 
 /// `POST /api/v1/metrics/formula`: series A–Z (`dau`, `wau`, `mau`, `events`, `event:<name>`,
-/// `sessions`, `users`, each with `filters`, `breakdown` and `range`) and an arithmetic
+/// `sessions`, `users`, `logs`, each with `filters`, `breakdown` and `range`) and an arithmetic
 /// `formula` over them (docs/metrics-api.md).
 struct MetricsFormulaRoutes {
     struct Body: Decodable {
@@ -32,9 +32,9 @@ struct MetricsFormulaRoutes {
         case "events": return .events
         case "sessions": return .sessions
         case "users": return .users
-        case "logs": throw APIError.badRequest(field: path, "logs are not kept by this server yet")
+        case "logs": return .logs(conditions: [], breakdown: nil)
         case let name? where name.hasPrefix("event:") && name.count > 6 && name.utf8.count <= IngestLimits.maxFieldBytes: return .event(String(name.dropFirst(6)))
-        case let other?: throw APIError.badRequest(field: path, "must be dau, wau, mau, events, event:<name>, sessions or users, got '\(other.prefix(64))'")
+        case let other?: throw APIError.badRequest(field: path, "must be dau, wau, mau, events, event:<name>, sessions, users or logs, got '\(other.prefix(64))'")
         }
     }
 
@@ -65,6 +65,12 @@ struct MetricsFormulaRoutes {
             }
             if (metric == .wau || metric == .mau), granularity == .minute || granularity == .hourly {
                 throw APIError.badRequest(field: "\(path).metric", "wau and mau are daily, weekly or monthly")
+            }
+            if case .logs = metric {
+                // Log series filter and break down by log fields.
+                let conditions = try (series.filters ?? []).enumerated().map { j, c in try c.logCondition(at: "\(path).filters[\(j)]") }
+                let breakdown = try series.breakdown.map { try LogMetricsParameters.breakdown($0, name: "\(path).breakdown") }
+                return FormulaSeriesSpec(metric: .logs(conditions: conditions, breakdown: breakdown), query: MetricsQuery(window: own))
             }
             let conditions = try (series.filters ?? []).enumerated().map { j, c in try c.condition(at: "\(path).filters[\(j)]") }
             let breakdown = try series.breakdown.map { try MetricsParameters.field($0, name: "\(path).breakdown") }

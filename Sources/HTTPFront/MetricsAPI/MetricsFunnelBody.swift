@@ -17,19 +17,30 @@ struct MetricsFunnelBody: Decodable {
 
         func condition(at path: String) throws -> MetricsCondition {
             guard let field else { throw APIError.badRequest(field: "\(path).field", "is required") }
-            let values: [String]?
+            return try MetricsConditionParsing.condition(field: field, operator: `operator`, values: values(at: path), at: path, bracketed: false)
+        }
+
+        /// The same object as a condition on log records (the formula's `logs` series).
+        func logCondition(at path: String) throws -> LogCondition {
+            guard let field else { throw APIError.badRequest(field: "\(path).field", "is required") }
+            let (logField, op, values) = try MetricsConditionParsing.parts(field: field, operator: `operator`, values: values(at: path), at: path,
+                                                                            splitLists: false, bracketed: false, readField: LogMetricsParameters.field)
+            return LogCondition(field: logField, op: op, values: values)
+        }
+
+        /// `value` as texts: nil when absent, one for a scalar, each of an array's.
+        func values(at path: String) throws -> [String]? {
             switch value {
-            case nil, .null?: values = nil
+            case nil, .null?: return nil
             case .array(let list)?:
-                values = try list.enumerated().map { k, item in
+                return try list.enumerated().map { k, item in
                     guard let text = item.scalarText else { throw APIError.badRequest(field: "\(path).value[\(k)]", "must be a string, number or boolean") }
                     return text
                 }
             case let scalar?:
                 guard let text = scalar.scalarText else { throw APIError.badRequest(field: "\(path).value", "must be a string, number, boolean or an array of them") }
-                values = [text]
+                return [text]
             }
-            return try MetricsConditionParsing.condition(field: field, operator: `operator`, values: values, at: path, bracketed: false)
         }
     }
 

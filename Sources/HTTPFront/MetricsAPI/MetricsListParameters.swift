@@ -19,8 +19,8 @@ struct MetricsListParameters {
 }
 
 extension MetricsListParameters {
-    init(_ query: QueryParameters, defaultLimit: Int) throws {
-        limit = try query.int("limit", default: defaultLimit, range: 0...Self.maxLimit)
+    init(_ query: QueryParameters, defaultLimit: Int, maxLimit: Int = Self.maxLimit) throws {
+        limit = try query.int("limit", default: defaultLimit, range: 0...maxLimit)
         offset = try query.int("offset", default: 0, range: 0...Self.maxOffset)
         countTotal = try query.flag("count_total", default: false)
     }

@@ -23,12 +23,15 @@ struct MetricsParameters {
     /// The range cut into buckets, once.
     let window: MetricsWindow
 
-    init(_ query: QueryParameters, tenant: TenantActor, defaultRange: String = "30d", defaultGranularity: MetricsGranularity = .daily) throws {
+    /// - Parameter eventFields: false for questions over other records (logs), which read
+    ///   `breakdown` and the conditions as their own fields; then both are left empty here.
+    init(_ query: QueryParameters, tenant: TenantActor, defaultRange: String = "30d", defaultGranularity: MetricsGranularity = .daily,
+         eventFields: Bool = true) throws {
         calendar = TenantCalendar(timeZone: tenant.settings.timeZone)
         span = try Self.span(query.string("range") ?? defaultRange, nowMs: tenant.now(), calendar: calendar)
         granularity = try query.string("granularity").map(Self.granularity) ?? defaultGranularity
-        conditions = try MetricsConditionParsing.fromQuery(query)
-        breakdown = try query.string("breakdown").map { try Self.field($0, name: "breakdown") }
+        conditions = eventFields ? try MetricsConditionParsing.fromQuery(query) : []
+        breakdown = eventFields ? try query.string("breakdown").map { try Self.field($0, name: "breakdown") } : nil
         breakdownLimit = try query.int("breakdown_limit", default: 10, range: 1...100)
         compare = try query.string("compare").map { text in
             guard let compare = Compare(rawValue: text) else { throw APIError.badRequest(field: "compare", "must be previous or yoy, got '\(text.prefix(64))'") }

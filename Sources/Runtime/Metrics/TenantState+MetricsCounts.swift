@@ -27,19 +27,28 @@ extension TenantState {
 
     /// The top values of counted parts as series, then other.
     public func metricsCountSeries(_ counts: TrendCounts, _ query: MetricsQuery) -> [MetricsSeries] {
-        guard let field = query.breakdown else {
-            let values = counts.daily[0] ?? [Int](repeating: 0, count: counts.width)
-            return [MetricsSeries(dimension: .all, values: values.map(Double.init), total: Double(values.reduce(0, +)))]
-        }
+        guard let field = query.breakdown else { return [Self.wholeCountSeries(counts.daily[0], width: counts.width)] }
         let dimension = EventDimension(field, in: self)
-        let ranked = counts.daily.map { value, row in (value: value, name: dimension.name(value, in: self), row: row, total: row.reduce(0, +)) }
+        return Self.rankedCountSeries(counts.daily.map { (dimension.name($0.key, in: self), $0.value) }, limit: query.breakdownLimit, width: counts.width)
+    }
+
+    /// One line of counts without a breakdown (zeros when nothing was counted).
+    static func wholeCountSeries(_ row: [Int]?, width: Int) -> MetricsSeries {
+        let values = row ?? [Int](repeating: 0, count: width)
+        return MetricsSeries(dimension: .all, values: values.map(Double.init), total: Double(values.reduce(0, +)))
+    }
+
+    /// Count rows per breakdown value (nil: records without it) as series: the top `limit` by
+    /// total (ties by name), then the rest summed as other.
+    static func rankedCountSeries(_ rows: [(name: String?, row: [Int])], limit: Int, width: Int) -> [MetricsSeries] {
+        let ranked = rows.map { (name: $0.name, row: $0.row, total: $0.row.reduce(0, +)) }
             .sorted { ($0.total, $1.name ?? "") > ($1.total, $0.name ?? "") }
-        var series = ranked.prefix(query.breakdownLimit).map { entry in
+        var series = ranked.prefix(limit).map { entry in
             MetricsSeries(dimension: entry.name.map { .value($0) } ?? .none, values: entry.row.map(Double.init), total: Double(entry.total))
         }
-        let rest = ranked.dropFirst(query.breakdownLimit)
+        let rest = ranked.dropFirst(limit)
         if !rest.isEmpty {
-            var row = [Int](repeating: 0, count: counts.width)
+            var row = [Int](repeating: 0, count: width)
             for entry in rest { for i in row.indices { row[i] += entry.row[i] } }
             series.append(MetricsSeries(dimension: .other, values: row.map(Double.init), total: Double(row.reduce(0, +))))
         }

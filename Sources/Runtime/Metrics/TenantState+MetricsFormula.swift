@@ -6,6 +6,8 @@ public struct FormulaSeriesSpec: Sendable, Equatable {
         /// The bucket's distinct users (as `dau`, at any granularity).
         case users
         case event(String)
+        /// Log records per bucket passing `conditions`, broken down by `breakdown` when given.
+        case logs(conditions: [LogCondition], breakdown: LogField?)
     }
 
     public var metric: Metric
@@ -26,6 +28,8 @@ extension TenantState {
         case .event(let name):
             query.conditions.append(MetricsCondition(field: .eventName, op: .eq, values: [name]))
             return metricsCountSeries(metricsEventCounts(query), query)
+        case .logs(let conditions, let breakdown):
+            return logCountSeries(LogQuery(window: query.window, conditions: conditions, breakdown: breakdown, breakdownLimit: query.breakdownLimit))
         case .sessions:
             let points = sessions(query)
             return [MetricsSeries(dimension: .all, values: points.map { Double($0.sessions) }, total: Double(points.reduce(0) { $0 + $1.sessions }))]

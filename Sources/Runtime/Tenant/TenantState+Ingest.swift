@@ -198,10 +198,12 @@ extension TenantState {
         if ts > (newestTimestampMs ?? .min) { newestTimestampMs = ts }
     }
 
-    /// Evicts sealed chunks of events older than the retention window; aggregates stay.
+    /// Evicts sealed chunks of events and of logs older than the retention window; aggregates stay.
     public mutating func evictExpired(nowMs: Int64) {
         guard settings.retentionDays > 0 else { return }
-        log.evict(olderThan: nowMs - Int64(settings.retentionDays) * TenantCalendar.dayMs)
+        let cutoff = nowMs - Int64(settings.retentionDays) * TenantCalendar.dayMs
+        log.evict(olderThan: cutoff)
+        logs.evict(olderThan: cutoff)
     }
 }
 

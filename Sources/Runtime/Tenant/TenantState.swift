@@ -25,6 +25,8 @@ public struct TenantState: Sendable {
     public package(set) var journeys = Journeys()
     /// Timeline annotations (the metrics API's marks).
     public package(set) var marks = Marks()
+    /// Structured logs (the metrics API's `/api/v1/logs`), bounded by the events' retention.
+    public package(set) var logs = LogStore()
     /// Idempotency keys of the last 24 hours' writes, with their answers.
     public package(set) var idempotency = IdempotencyKeys()
     /// Events per event type since the start (never evicted).
@@ -32,6 +34,8 @@ public struct TenantState: Sendable {
 
     /// Events accepted since the start, including evicted ones.
     public package(set) var eventsIngested = 0
+    /// Log records accepted since the start, including evicted ones.
+    public package(set) var logsIngested = 0
     /// Timestamp of the newest event accepted, or nil before the first.
     public package(set) var newestTimestampMs: Int64?
     /// Grows with every change, so answers derived from the state can be cached against it.
@@ -65,6 +69,6 @@ public struct TenantState: Sendable {
     /// Approximate bytes held by the tenant's data structures.
     public var memoryBytes: Int {
         log.memoryBytes + days.memoryBytes + users.memoryBytes + accounts.memoryBytes + userNames.memoryBytes
-            + accountNames.memoryBytes + pageNames.memoryBytes + propertySets.memoryBytes
+            + accountNames.memoryBytes + pageNames.memoryBytes + propertySets.memoryBytes + logs.memoryBytes
     }
 }

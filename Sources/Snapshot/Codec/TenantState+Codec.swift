@@ -5,7 +5,7 @@ import Runtime
 /// and their hash tables rebuilt on load.
 extension TenantState {
     public enum Section: UInt32, CaseIterable, Sendable {
-        case identities = 1, propertySets, eventLog, days, minutes, users, accounts, counters, profiles, accountDays, typeRepeats, segments, nudges, journeys, nudgeTotals, idempotency, marks, segmentDetails
+        case identities = 1, propertySets, eventLog, days, minutes, users, accounts, counters, profiles, accountDays, typeRepeats, segments, nudges, journeys, nudgeTotals, idempotency, marks, segmentDetails, logs
 
         public var name: String { String(describing: self) }
 
@@ -70,6 +70,9 @@ extension TenantState {
             marks.encode(into: &w)
         case .segmentDetails:
             segments.encodeDetails(into: &w)
+        case .logs:
+            logs.encode(into: &w)
+            w.write(UInt64(logsIngested))
         case .typeRepeats:
             w.write(UInt32(days.days.count))
             for day in days.days {
@@ -271,6 +274,10 @@ extension TenantState {
             marks = decoded
         case .segmentDetails:
             return segments.decodeDetails(from: &r)
+        case .logs:
+            guard let decoded = LogStore.decode(from: &r), let ingested = r.read(UInt64.self), Int(clamping: ingested) >= decoded.count else { return false }
+            logs = decoded
+            logsIngested = Int(clamping: ingested)
         case .segments:
             guard let decoded = Segments.decode(from: &r) else { return false }
             segments = decoded   // dynamic memberships are worked out whole at the first refresh

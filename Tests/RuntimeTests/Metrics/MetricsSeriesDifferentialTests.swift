@@ -59,21 +59,26 @@ import TestSupport
         return Scenario(engine: engine, reference: reference, nowMs: nowMs)
     }
 
-    /// A random question: a window at a random granularity, up to two conditions, maybe a breakdown.
-    static func query(_ s: Scenario, _ rng: inout SeededGenerator) -> MetricsQuery {
+    /// A random window at a random granularity ending near `nowMs`: minutes over up to three
+    /// hours, hours over up to three days, longer cuts over up to 45 days.
+    static func window(_ state: TenantState, nowMs: Int64, _ rng: inout SeededGenerator) -> MetricsWindow {
         let granularity = MetricsGranularity.allCases.randomElement(using: &rng)!
-        let calendar = s.engine.calendar
-        let window: MetricsWindow
+        let calendar = state.calendar
         switch granularity {
         case .minute:
-            let end = s.nowMs - Int64.random(in: 0..<3_600_000, using: &rng)
-            window = MetricsWindow(startMs: end - Int64.random(in: 1...180, using: &rng) * 60_000 - 17_000, endMs: end, granularity: .minute, calendar: calendar)
+            let end = nowMs - Int64.random(in: 0..<3_600_000, using: &rng)
+            return MetricsWindow(startMs: end - Int64.random(in: 1...180, using: &rng) * 60_000 - 17_000, endMs: end, granularity: .minute, calendar: calendar)
         case .hourly:
-            window = MetricsWindow(days: DayRange(days: Int.random(in: 1...3, using: &rng), endingOn: s.engine.day(of: s.nowMs)), granularity: .hourly, calendar: calendar)
+            return MetricsWindow(days: DayRange(days: Int.random(in: 1...3, using: &rng), endingOn: state.day(of: nowMs)), granularity: .hourly, calendar: calendar)
         default:
-            window = MetricsWindow(days: DayRange(days: Int.random(in: 1...45, using: &rng), endingOn: s.engine.day(of: s.nowMs) - DayNumber(Int.random(in: 0...3, using: &rng))),
-                                   granularity: granularity, calendar: calendar)
+            return MetricsWindow(days: DayRange(days: Int.random(in: 1...45, using: &rng), endingOn: state.day(of: nowMs) - DayNumber(Int.random(in: 0...3, using: &rng))),
+                                 granularity: granularity, calendar: calendar)
         }
+    }
+
+    /// A random question: a window at a random granularity, up to two conditions, maybe a breakdown.
+    static func query(_ s: Scenario, _ rng: inout SeededGenerator) -> MetricsQuery {
+        let window = Self.window(s.engine, nowMs: s.nowMs, &rng)
         let fields: [EventField] = [.eventName, .page, .user, .property("country"), .property("plan"), .property("amount"), .property("missing")]
         var conditions: [MetricsCondition] = []
         for _ in 0..<Int.random(in: 0...2, using: &rng) {

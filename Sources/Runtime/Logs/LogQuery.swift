@@ -1,0 +1,75 @@
+/// What a log condition or breakdown reads off a record.
+public enum LogField: Sendable, Hashable {
+    case level, service, source, message
+    case attribute(String)
+
+    /// `level`, `service`, `source`, `message` or `attributes.KEY`; anything else is nil.
+    public init?(_ text: String) {
+        switch text {
+        case "level": self = .level
+        case "service": self = .service
+        case "source": self = .source
+        case "message": self = .message
+        default:
+            guard text.hasPrefix("attributes."), text.count > "attributes.".count else { return nil }
+            self = .attribute(String(text.dropFirst("attributes.".count)))
+        }
+    }
+
+    public var name: String {
+        switch self {
+        case .level: "level"
+        case .service: "service"
+        case .source: "source"
+        case .message: "message"
+        case .attribute(let key): "attributes.\(key)"
+        }
+    }
+}
+
+/// A test on one field of a log record, with the operators (and the missing-field rules) of
+/// event conditions.
+public struct LogCondition: Sendable, Equatable {
+    public var field: LogField
+    public var op: PropertyFilter.Op
+    public var values: [String]
+
+    public init(field: LogField, op: PropertyFilter.Op, values: [String]) { self.field = field; self.op = op; self.values = values }
+
+    public func holds(_ actual: String?) -> Bool { PropertyFilter.holds(op, values, actual) }
+
+    /// Whether a record of `level` passes. `gt`, `gte`, `lt` and `lte` against a level name
+    /// compare severity (`level gte warn` is warn, error and fatal); every other test is on the name.
+    public func holds(level: LogLevel) -> Bool {
+        if let wanted = values.first.flatMap(LogLevel.init(name:)) {
+            switch op {
+            case .gt: return level > wanted
+            case .gte: return level >= wanted
+            case .lt: return level < wanted
+            case .lte: return level <= wanted
+            default: break
+            }
+        }
+        return holds(level.name)
+    }
+}
+
+/// A log series question: a window, conditions every counted record passes, and an optional
+/// breakdown (the top `breakdownLimit` values by count over the range, the rest as other).
+public struct LogQuery: Sendable, Equatable {
+    public var window: MetricsWindow
+    public var conditions: [LogCondition]
+    public var breakdown: LogField?
+    public var breakdownLimit: Int
+
+    public init(window: MetricsWindow, conditions: [LogCondition] = [], breakdown: LogField? = nil, breakdownLimit: Int = 10) {
+        self.window = window; self.conditions = conditions; self.breakdown = breakdown; self.breakdownLimit = breakdownLimit
+    }
+
+    /// The same question over another window (`compare`).
+    public func over(_ window: MetricsWindow) -> LogQuery {
+        var copy = self
+        copy.window = window
+        return copy
+    }
+}
