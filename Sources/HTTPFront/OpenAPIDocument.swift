@@ -790,7 +790,7 @@ paths:
       tags: [sql]
       operationId: sqlQuery
       summary: Run one SELECT over the tenant's tables
-      description: One read-only SQLite statement over events_v1, users_v1, user_traits_v1, context_v1 and user_devices (docs/sql.md). Admin keys only; 30 requests a minute per key; a 10 s budget.
+      description: One read-only SQLite statement over events_v1, logs_v1, users_v1, user_traits_v1, context_v1 and user_devices (docs/sql.md). Admin keys only; 30 requests a minute per key; a 10 s budget.
       parameters:
         - $ref: "#/components/parameters/WorkspaceID"
       requestBody:
@@ -841,7 +841,7 @@ paths:
       tags: [sql]
       operationId: dataQuery
       summary: The same as POST /api/v1/sql, at the path the public source uses
-      description: One read-only SQLite statement over events_v1, users_v1, user_traits_v1, context_v1 and user_devices (docs/sql.md). Admin keys only; 30 requests a minute per key; a 10 s budget.
+      description: One read-only SQLite statement over events_v1, logs_v1, users_v1, user_traits_v1, context_v1 and user_devices (docs/sql.md). Admin keys only; 30 requests a minute per key; a 10 s budget.
       parameters:
         - $ref: "#/components/parameters/WorkspaceID"
       requestBody:
@@ -931,7 +931,7 @@ paths:
         - name: source
           in: path
           required: true
-          schema: { type: string, enum: [events, context, user_traits, users, user_devices] }
+          schema: { type: string, enum: [events, logs, context, user_traits, users, user_devices] }
       responses:
         "200":
           description: The fields
@@ -971,7 +971,7 @@ paths:
         - name: source
           in: path
           required: true
-          schema: { type: string, enum: [events, context, user_traits, users, user_devices] }
+          schema: { type: string, enum: [events, logs, context, user_traits, users, user_devices] }
         - name: field
           in: path
           required: true

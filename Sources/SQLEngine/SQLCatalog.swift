@@ -11,6 +11,7 @@ public struct SQLSourceInfo: Sendable {
 public enum SQLCatalog {
     public static let sources: [SQLSourceInfo] = [
         source("events", "Events", EventsTable.self),
+        source("logs", "Logs", LogsTable.self),
         source("context", "Context", ContextTable.self),
         source("user_traits", "User traits", UserTraitsTable.self),
         source("users", "Users", UsersTable.self),

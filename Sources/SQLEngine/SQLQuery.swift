@@ -14,7 +14,7 @@ public enum SQLQuery {
     public static let heapLimitBytes: Int64 = 512 << 20
 
     /// The tables a query can read, in the order the data-exploration routes list them.
-    static let tables: [any SQLTable.Type] = [EventsTable.self, UsersTable.self, UserTraitsTable.self, ContextTable.self, UserDevicesTable.self]
+    static let tables: [any SQLTable.Type] = [EventsTable.self, LogsTable.self, UsersTable.self, UserTraitsTable.self, ContextTable.self, UserDevicesTable.self]
 
     private static let configured: Bool = {
         sqlite3_hard_heap_limit64(heapLimitBytes)

@@ -152,4 +152,28 @@ import TestSupport
         let one = expected.keys.sorted().first!
         #expect(try counts("SELECT user_id, count(*) FROM events_v1 WHERE user_id = '\(one)' AND timestamp_ms >= \(since) GROUP BY 1", s) == [one: expected[one]!])
     }
+
+    /// logs_v1 against the list of logs sent: counts per level and service in a time range, and
+    /// attributes through json_extract.
+    @Test func logsAnswerWhatWasSent() throws {
+        var s = SQLScenario(seed: 91, count: 10...10)
+        var rng = SeededGenerator(seed: 92)
+        var sent: [LogInput] = []
+        for _ in 0..<9000 {
+            let ts = SQLScenario.nowMs - Int64.random(in: 0..<(3 * 86_400_000), using: &rng)
+            let level = LogLevel.allCases.randomElement(using: &rng)!
+            let service = rng.next() % 4 == 0 ? nil : ["api", "web", "worker"].randomElement(using: &rng)!
+            let attributes = rng.next() % 2 == 0 ? [LogInput.Attribute("region", ["eu", "us"].randomElement(using: &rng)!)] : []
+            sent.append(LogInput(timestampMs: ts, service: service, level: level, source: nil, message: "m\(Int.random(in: 0..<5, using: &rng))", attributes: attributes))
+        }
+        for batch in stride(from: 0, to: sent.count, by: 1000) { s.engine.applyValidated(Array(sent[batch..<min(batch + 1000, sent.count)]), nowMs: SQLScenario.nowMs) }
+        let from = SQLScenario.nowMs - 86_400_000 - 4321
+        var expected: [String: Int64] = [:], regions: [String: Int64] = [:]
+        for log in sent where log.timestampMs! >= from {
+            expected["\(log.level.name)/\(log.service ?? "-")", default: 0] += 1
+            regions[log.attributes.first?.value ?? "<null>", default: 0] += 1
+        }
+        #expect(try counts("SELECT level || '/' || coalesce(service, '-'), count(*) FROM logs_v1 WHERE timestamp_ms >= \(from) GROUP BY 1", s) == expected)
+        #expect(try counts("SELECT json_extract(attributes, '$.region'), count(*) FROM logs_v1 WHERE timestamp >= '\(SQLScenario.text(from))' GROUP BY 1", s) == regions)
+    }
 }

@@ -6,7 +6,11 @@ import Testing
 /// What a query may not do: write, reach outside the tables, run two statements, run past its
 /// budget, or take more rows or memory than allowed; each a clear error, never a crash.
 @Suite struct SQLSafetyTests {
-    let s = SQLScenario(seed: 71, count: 300...300)
+    let s: SQLScenario = {
+        var s = SQLScenario(seed: 71, count: 300...300)
+        s.engine.applyValidated([LogInput(timestampMs: SQLScenario.nowMs - 1000, service: "api", message: "hello")], nowMs: SQLScenario.nowMs)
+        return s
+    }()
 
     func refusal(_ sql: String, budget: Duration = SQLQuery.defaultBudget) -> SQLQueryError? {
         do { _ = try SQLQuery.run(sql, on: s.engine, budget: budget); return nil } catch { return error }
