@@ -21,6 +21,7 @@ import urllib.parse
 from sql_common import chdb_session, timed
 
 DAY = dt.timedelta(days=1)
+AUDIENCE_DAYS = 45
 
 
 def beacon_client(url, key):
@@ -62,13 +63,13 @@ def questions(end):
                ("GET", f"/api/v1/metrics/dau?range={rng}&breakdown=country&breakdown_limit=100", None),
                lambda a: {k: v for k, v in points(a).items() if k[1] is not None},
                f"SELECT CAST(ts AS DATE), country, count(DISTINCT user_id) FROM events WHERE {duck_win} AND country IS NOT NULL GROUP BY 1, 2",
-               f"SELECT toDate(ts), assumeNotNull(country), uniqExact(user_id) FROM b.events WHERE {ch_win} AND country IS NOT NULL GROUP BY 1, 2",
+               f"SELECT toDate(ts), assumeNotNull(country), uniqExact(user_id) FROM b.events_all WHERE {ch_win} AND country IS NOT NULL GROUP BY 1, 2",
                rows2))
 
     # Lifecycle per day: new (first event ever that day), returning (active the day before),
     # resurrected (neither), dormant (active the day before, not this day).
-    def lifecycle_sql(date_of, win, days_from, prev_join):
-        return f"""WITH ud AS (SELECT DISTINCT {date_of} AS d, user_id FROM events_all WHERE ts < {days_from}),
+    def lifecycle_sql(date_of, win, days_from, prev_join, table="events_all"):
+        return f"""WITH ud AS (SELECT DISTINCT {date_of} AS d, user_id FROM {table} WHERE ts < {days_from}),
             fd AS (SELECT user_id, min(d) AS f FROM ud GROUP BY user_id),
             cur AS (SELECT ud.d AS d, ud.user_id AS user_id, fd.f AS f, p.user_id != '' AS prev FROM ud JOIN fd ON fd.user_id = ud.user_id
                     LEFT JOIN ud p ON {prev_join})
@@ -80,16 +81,16 @@ def questions(end):
                lifecycle_sql("CAST(ts AS DATE)", f"d >= DATE {F}", f"TIMESTAMP {E}",
                              "p.user_id = ud.user_id AND p.d = ud.d - INTERVAL 1 DAY").replace("p.user_id != ''", "p.user_id IS NOT NULL"),
                lifecycle_sql("toDate(ts)", f"d >= toDate({F})", f"toDateTime64({E}, 3, 'UTC')",
-                             "p.user_id = ud.user_id AND p.d = ud.d - 1"),
+                             "p.user_id = ud.user_id AND p.d = ud.d - 1", "b.events_all"),
                lambda rows: {str(r[0])[:10]: (int(r[1]), int(r[2]), int(r[3])) for r in rows}))
 
     # The 8 built-in segments as of the range's last day T over its 30 days.
-    def segments_sql(date_of, T, diff):
+    def segments_sql(date_of, T, diff, table="events_all"):
         return f"""WITH u AS (SELECT user_id, min({date_of}) AS f, max({date_of}) AS l,
-                count(DISTINCT CASE WHEN {date_of} > {T} - {diff(29)} THEN {date_of} END) AS days,
+                count(DISTINCT CASE WHEN {date_of} > {T} - {diff(30)} THEN {date_of} END) AS days,
                 max(CASE WHEN {date_of} > {T} - {diff(7)} THEN 1 ELSE 0 END) AS in7,
                 max(CASE WHEN {date_of} > {T} - {diff(21)} AND {date_of} <= {T} - {diff(7)} THEN 1 ELSE 0 END) AS in_prior14
-              FROM events_all WHERE {date_of} <= {T} GROUP BY user_id)
+              FROM {table} WHERE {date_of} <= {T} GROUP BY user_id)
             SELECT sum(CASE WHEN f > {T} - {diff(7)} THEN 1 ELSE 0 END),
                    sum(CASE WHEN in7 = 1 AND f <= {T} - {diff(7)} THEN 1 ELSE 0 END),
                    sum(CASE WHEN in7 = 1 AND in_prior14 = 0 AND f < {T} - {diff(20)} THEN 1 ELSE 0 END),
@@ -104,7 +105,7 @@ def questions(end):
                ("GET", f"/api/v1/metrics/segments?range={rng}", None),
                lambda a: {s["segment"]: s["users"] for s in a["segments"]},
                segments_sql("CAST(ts AS DATE)", f"DATE '{last:%Y-%m-%d}'", lambda n: f"INTERVAL {n} DAY"),
-               segments_sql("toDate(ts)", f"toDate('{last:%Y-%m-%d}')", lambda n: f"{n}"),
+               segments_sql("toDate(ts)", f"toDate('{last:%Y-%m-%d}')", lambda n: f"{n}", "b.events_all"),
                lambda rows: dict(zip(seg_names, [int(x) for x in rows[0]]))))
 
     def per_actor_sql(date_of, win):
@@ -143,8 +144,41 @@ def questions(end):
                                                    "intensity": {"type": "unique_actors"}, "range": rng, "max_groups": 1000}),
                lambda a: {g["dimension"]: (g["size"], g["intensity"]) for g in a["groups"] if g["dimension"] is not None},
                f"SELECT country, count(*), count(DISTINCT user_id) FROM events WHERE {duck_win} AND country IS NOT NULL GROUP BY 1",
-               f"SELECT assumeNotNull(country), count(), uniqExact(user_id) FROM b.events WHERE {ch_win} AND country IS NOT NULL GROUP BY 1",
+               f"SELECT assumeNotNull(country), count(), uniqExact(user_id) FROM b.events_all WHERE {ch_win} AND country IS NOT NULL GROUP BY 1",
                lambda rows: {r[0]: (int(r[1]), int(r[2])) for r in rows}))
+    # The funnel trend: login -> report_viewed -> report_exported within a day, per day of the
+    # step-1 event. For each step-1 event the earliest next step after it is the best choice,
+    # so a join keeping the earliest match (min, or ASOF in chDB) finds every conversion.
+    W = "INTERVAL 1 DAY"
+    def duck_step(name, until):
+        return f"SELECT user_id, ts FROM events_all WHERE event = '{name}' AND ts >= TIMESTAMP {F} AND ts < {until}"
+    duck_funnel = f"""WITH s1 AS ({duck_step('login', f"TIMESTAMP {E}")}),
+        s2 AS ({duck_step('report_viewed', f"TIMESTAMP {E} + {W}")}),
+        s3 AS ({duck_step('report_exported', f"TIMESTAMP {E} + {W}")}),
+        j2 AS (SELECT s1.user_id, s1.ts AS t1, min(s2.ts) AS t2 FROM s1 JOIN s2 ON s2.user_id = s1.user_id AND s2.ts > s1.ts AND s2.ts <= s1.ts + {W} GROUP BY 1, 2),
+        j3 AS (SELECT DISTINCT j2.user_id, CAST(j2.t1 AS DATE) AS d FROM j2 JOIN s3 ON s3.user_id = j2.user_id AND s3.ts > j2.t2 AND s3.ts <= j2.t1 + {W}),
+        e AS (SELECT CAST(ts AS DATE) AS d, count(DISTINCT user_id) AS entered FROM s1 GROUP BY 1),
+        c AS (SELECT d, count(*) AS converted FROM j3 GROUP BY 1)
+        SELECT e.d, e.entered, coalesce(c.converted, 0) FROM e LEFT JOIN c USING (d)"""
+    def ch_step(name, until):
+        return f"SELECT user_id, ts FROM b.events_all WHERE event = '{name}' AND ts >= toDateTime64({F}, 3, 'UTC') AND ts < {until}"
+    ch_end = f"toDateTime64({E}, 3, 'UTC')"
+    ch_funnel = f"""WITH s1 AS ({ch_step('login', ch_end)}),
+        s2 AS ({ch_step('report_viewed', f"{ch_end} + {W}")}),
+        s3 AS ({ch_step('report_exported', f"{ch_end} + {W}")}),
+        j2 AS (SELECT s1.user_id AS user_id, s1.ts AS t1, s2.ts AS t2 FROM s1 ASOF JOIN s2 ON s2.user_id = s1.user_id AND s2.ts > s1.ts
+               WHERE s2.ts <= s1.ts + {W}),
+        j3 AS (SELECT DISTINCT j2.user_id AS user_id, toDate(j2.t1) AS d FROM j2 ASOF JOIN s3 ON s3.user_id = j2.user_id AND s3.ts > j2.t2
+               WHERE s3.ts <= j2.t1 + {W}),
+        e AS (SELECT toDate(ts) AS d, uniqExact(user_id) AS entered FROM s1 GROUP BY d),
+        c AS (SELECT d, count() AS converted FROM j3 GROUP BY d)
+        SELECT e.d, e.entered, c.converted FROM e LEFT JOIN c ON c.d = e.d SETTINGS join_use_nulls = 0"""
+    qs.append(("funnel_trend", "Funnel trend per day: login, report_viewed, report_exported within 1 day, 30 points",
+               ("POST", "/api/v1/funnels/trend", {"steps": [{"event": "login"}, {"event": "report_viewed"}, {"event": "report_exported"}],
+                                                  "window_seconds": 86400, "range": rng, "granularity": "daily"}),
+               lambda a: {p["date"]: (p["entered"], p["converted"]) for p in a["data"] if p["entered"]},
+               duck_funnel, ch_funnel,
+               lambda rows: {str(r[0])[:10]: (int(r[1]), int(r[2] or 0)) for r in rows}))
     return qs, rng
 
 
@@ -199,6 +233,7 @@ def main():
     ap.add_argument("--sql-runs", type=int, default=5)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--out", default=None)
+    ap.add_argument("--engines", default="duckdb,chdb")
     ap.add_argument("--results", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "RESULTS.md"))
     args = ap.parse_args()
     end = dt.datetime.strptime(args.end, "%Y-%m-%d")
@@ -206,10 +241,13 @@ def main():
     qs, rng = questions(end)
     results = []
 
-    # An audience (country = US, report_viewed within 14 days) is created once, then counted.
+    # An audience (country = US, report_viewed in the last 45 days) is created once, then counted.
+    # Segment windows are calendar days ending today (the server's clock), today included.
+    today = dt.datetime.now(dt.timezone.utc).date()
+    audience_from = today - dt.timedelta(days=AUDIENCE_DAYS - 1)
     audience = call("POST", "/api/v1/audiences", {"name": f"bench-{time.time_ns()}", "definition": {
         "filters": [{"field": "country", "operator": "eq", "value": "US"}],
-        "events": [{"event": "report_viewed", "within_days": 14}]}})["data"]
+        "events": [{"event": "report_viewed", "within_days": AUDIENCE_DAYS}]}})["data"]
 
     print("== Beacon", flush=True)
     for name, what, request, reduce_beacon, duck_sql, ch_sql, reduce_sql in qs:
@@ -218,7 +256,7 @@ def main():
         results.append({"name": name, "what": what, "beacon_ms": ms, "beacon": reduce_beacon(answer)})
         print(f"{name}: {ms:.2f} ms", flush=True)
     count, ms, _ = timed(lambda: call("GET", f"/api/v1/audiences/{audience['id']}/count"), args.runs)
-    results.append({"name": "audience_count", "what": "An audience's size (country = US and report_viewed within 14 days)",
+    results.append({"name": "audience_count", "what": f"An audience's size (latest country = US and report_viewed in the last {AUDIENCE_DAYS} days)",
                     "beacon_ms": ms, "beacon": count["data"]["count"]})
     sqls = sql_questions(end)
     for name, what, beacon_sql, _, _ in sqls:
@@ -227,7 +265,7 @@ def main():
         print(f"{name}: {ms:.2f} ms", flush=True)
 
     by_name = {r["name"]: r for r in results}
-    for engine, loader in [("duckdb", load_duckdb), ("chdb", load_chdb)]:
+    for engine, loader in [(e, {"duckdb": load_duckdb, "chdb": load_chdb}[e]) for e in args.engines.split(",")]:
         print(f"== {engine}", flush=True)
         t0 = time.perf_counter()
         loaded = loader(args.file, end, args.threads)
@@ -241,9 +279,9 @@ def main():
             r[f"{engine}_agrees"] = normalize(theirs) == normalize(r["beacon"])
             if not r[f"{engine}_agrees"]:
                 r[f"{engine}_answer"] = {str(k): v for k, v in list(theirs.items())[:40]}
+                print(f"  Beacon: {normalize(r['beacon'])[:12]}\n  {engine}: {normalize(theirs)[:12]}", flush=True)
             print(f"{name}: {ms:.2f} ms, agrees: {r[engine + '_agrees']}", flush=True)
-        win14 = ("ts >= TIMESTAMP '{a}' AND ts < TIMESTAMP '{e}'" if engine == "duckdb" else
-                 "ts >= toDateTime64('{a}', 3, 'UTC') AND ts < toDateTime64('{e}', 3, 'UTC')").format(a=f"{end - 14 * DAY:%Y-%m-%d}", e=f"{end:%Y-%m-%d}")
+        win14 = ("ts >= TIMESTAMP '{a}'" if engine == "duckdb" else "ts >= toDateTime64('{a}', 3, 'UTC')").format(a=f"{audience_from:%Y-%m-%d}")
         latest = ("arg_max(country, ts)" if engine == "duckdb" else "argMax(country, ts)")
         aud_sql = (f"SELECT count(*) FROM (SELECT user_id, {latest} AS c, max(CASE WHEN event = 'report_viewed' AND {win14} THEN 1 ELSE 0 END) AS did "
                    f"FROM {'events_all' if engine == 'duckdb' else 'b.events_all'} GROUP BY user_id) WHERE c = 'US' AND did = 1")
@@ -262,7 +300,8 @@ def main():
         del loaded, run
 
     if args.out:
-        json.dump(results, open(args.out, "w"), indent=1, default=str)
+        plain = [{k: ({str(a): b for a, b in v.items()} if isinstance(v, dict) else v) for k, v in r.items()} for r in results]
+        json.dump(plain, open(args.out, "w"), indent=1, default=str)
     write_section(args, results)
 
 
