@@ -62,7 +62,7 @@ def questions(end):
     qs.append(("dau_by_country", "DAU per day broken down by a property (country), 30 points",
                ("GET", f"/api/v1/metrics/dau?range={rng}&breakdown=country&breakdown_limit=100", None),
                lambda a: {k: v for k, v in points(a).items() if k[1] is not None},
-               f"SELECT CAST(ts AS DATE), country, count(DISTINCT user_id) FROM events WHERE {duck_win} AND country IS NOT NULL GROUP BY 1, 2",
+               f"SELECT CAST(ts AS DATE), country, count(DISTINCT user_id) FROM events_all WHERE {duck_win} AND country IS NOT NULL GROUP BY 1, 2",
                f"SELECT toDate(ts), assumeNotNull(country), uniqExact(user_id) FROM b.events_all WHERE {ch_win} AND country IS NOT NULL GROUP BY 1, 2",
                rows2))
 
@@ -108,14 +108,14 @@ def questions(end):
                segments_sql("toDate(ts)", f"toDate('{last:%Y-%m-%d}')", lambda n: f"{n}", "b.events_all"),
                lambda rows: dict(zip(seg_names, [int(x) for x in rows[0]]))))
 
-    def per_actor_sql(date_of, win):
-        return f"""WITH c AS (SELECT {date_of} AS d, user_id, count(*) AS n FROM events WHERE event = 'report_viewed' AND {win} GROUP BY 1, 2),
+    def per_actor_sql(date_of, win, table="events_all"):
+        return f"""WITH c AS (SELECT {date_of} AS d, user_id, count(*) AS n FROM {table} WHERE event = 'report_viewed' AND {win} GROUP BY 1, 2),
             r AS (SELECT d, n, row_number() OVER (PARTITION BY d ORDER BY n) AS k, count(*) OVER (PARTITION BY d) AS total FROM c)
             SELECT d, max(n) FROM r WHERE k = CAST(ceil(0.9 * total) AS INTEGER) GROUP BY d"""
     qs.append(("per_actor_p90", "Per day, the 90th percentile of report_viewed events per user (nearest rank), 30 points",
                ("GET", f"/api/v1/metrics/events/per-actor?event=report_viewed&metric=p90&range={rng}", None),
                lambda a: points(a),
-               per_actor_sql("CAST(ts AS DATE)", duck_win), per_actor_sql("toDate(ts)", ch_win), rows1))
+               per_actor_sql("CAST(ts AS DATE)", duck_win), per_actor_sql("toDate(ts)", ch_win, "b.events_all"), rows1))
 
     qs.append(("first_time", "Per day, users whose first report_exported ever falls on it, 30 points",
                ("GET", f"/api/v1/metrics/events/first-time?event=report_exported&range={rng}", None),
@@ -143,7 +143,7 @@ def questions(end):
                ("POST", "/api/v1/metrics/grouped", {"group_by": "country", "size": {"type": "count"},
                                                    "intensity": {"type": "unique_actors"}, "range": rng, "max_groups": 1000}),
                lambda a: {g["dimension"]: (g["size"], g["intensity"]) for g in a["groups"] if g["dimension"] is not None},
-               f"SELECT country, count(*), count(DISTINCT user_id) FROM events WHERE {duck_win} AND country IS NOT NULL GROUP BY 1",
+               f"SELECT country, count(*), count(DISTINCT user_id) FROM events_all WHERE {duck_win} AND country IS NOT NULL GROUP BY 1",
                f"SELECT assumeNotNull(country), count(), uniqExact(user_id) FROM b.events_all WHERE {ch_win} AND country IS NOT NULL GROUP BY 1",
                lambda rows: {r[0]: (int(r[1]), int(r[2])) for r in rows}))
     # The funnel trend: login -> report_viewed -> report_exported within a day, per day of the
@@ -189,7 +189,6 @@ def load_duckdb(path, end, threads):
     con.execute(f"""CREATE TABLE events_all AS SELECT "timestamp"::TIMESTAMP AS ts, user_id, event, properties.country AS country
         FROM read_json('{path}', format='newline_delimited',
              columns={{'event':'VARCHAR','user_id':'VARCHAR','timestamp':'VARCHAR','properties':'STRUCT(country VARCHAR)'}}) WHERE event IS NOT NULL""")
-    con.execute("CREATE VIEW events AS SELECT * FROM events_all")
     con.execute("""CREATE TABLE events_v1 AS SELECT strftime(ts, '%Y-%m-%d %H:%M:%S.%g') AS "timestamp", ts AS timestamp_ts, event AS event_name, user_id FROM events_all""")
     con.execute("""CREATE TABLE users_v1 AS SELECT user_id, strftime(min(ts), '%Y-%m-%d %H:%M:%S.%g') AS first_seen, count(*) AS event_count FROM events_all GROUP BY 1""")
     return lambda sql: con.execute(sql).fetchall()
@@ -202,7 +201,6 @@ def load_chdb(path, end, threads):
     sess.query(f"""INSERT INTO b.events_all SELECT parseDateTime64BestEffort(timestamp, 3, 'UTC'), user_id, event, properties.country
         FROM file('{path}', 'JSONEachRow', 'event Nullable(String), user_id String, timestamp String, properties Tuple(country Nullable(String))')
         WHERE event IS NOT NULL SETTINGS input_format_skip_unknown_fields = 1, max_threads = 1""")
-    sess.query("CREATE VIEW b.events AS SELECT * FROM b.events_all")
     sess.query("""CREATE TABLE b.events_v1 ENGINE = MergeTree ORDER BY timestamp AS
         SELECT formatDateTime(ts, '%Y-%m-%d %H:%i:%S.%f') AS timestamp, event AS event_name, user_id FROM b.events_all""")
     sess.query("""CREATE TABLE b.users_v1 ENGINE = MergeTree ORDER BY user_id AS
