@@ -37,8 +37,48 @@ extension TenantState {
     }
 
     /// The funnel once per bucket: users whose step-1 event falls in it, and how far they got
-    /// within the window (which may run past the bucket and the range).
+    /// within the window (which may run past the bucket and the range). One scan serves every
+    /// bucket: per user, each bucket with a step-1 event keeps chains of its own (as the funnel
+    /// of that bucket alone would), fed the user's events in time order until the window past
+    /// the bucket's end has gone by.
     public func funnelTrend(_ definition: FunnelDefinition, window: MetricsWindow) -> [Funnel] {
-        window.buckets.map { funnel(definition, startMs: $0.startMs, endMs: $0.endMs) }
+        let buckets = window.buckets, steps = definition.steps, n = steps.count
+        guard !buckets.isEmpty else { return [] }
+        let matches = funnelMatches(definition, startMs: window.startMs, endMs: window.endMs + definition.windowMs)
+        var reached = [[Bitmap]](repeating: [Bitmap](repeating: Bitmap(), count: n), count: buckets.count)
+        var gaps = [[[Int64]]](repeating: [[Int64]](repeating: [], count: n), count: buckets.count)
+        var active: [(bucket: Int, chains: FunnelChains)] = []
+        func finish(_ user: UInt32, _ entry: (bucket: Int, chains: FunnelChains)) {
+            for k in 0..<n where entry.chains.reachedAt[k] != nil { reached[entry.bucket][k].insert(user) }
+        }
+        let byUser = Self.groupedByUserInTimeOrder(masks: matches.masks, users: matches.users, times: matches.times, userCount: users.count)
+        var i = 0, hint = 0
+        while i < byUser.count {
+            let user = byUser[i].user
+            var j = i
+            while j < byUser.count, byUser[j].user == user {
+                let ts = byUser[j].ts
+                var groupEnd = j
+                var stepBits: UInt64 = 0
+                while groupEnd < byUser.count, byUser[groupEnd].user == user, byUser[groupEnd].ts == ts { stepBits |= byUser[groupEnd].mask; groupEnd += 1 }
+                // Buckets whose window has gone by are settled.
+                while let k = active.firstIndex(where: { ts - buckets[$0.bucket].endMs >= definition.windowMs }) { finish(user, active.remove(at: k)) }
+                if stepBits & 1 != 0, ts >= window.startMs, ts < window.endMs, let b = window.bucket(of: ts, hint: hint) {
+                    hint = b
+                    if !active.contains(where: { $0.bucket == b }) { active.append((b, FunnelChains(steps: n))) }
+                }
+                let group = byUser[j..<groupEnd].map(\.mask)
+                for a in active.indices {
+                    let bucket = buckets[active[a].bucket], b = active[a].bucket
+                    active[a].chains.advance(group: group, at: ts, steps: steps, windowMs: definition.windowMs,
+                                             firstStepAllowed: ts >= bucket.startMs && ts < bucket.endMs) { k, gap in gaps[b][k].append(gap) }
+                }
+                j = groupEnd
+            }
+            for entry in active { finish(user, entry) }
+            active.removeAll(keepingCapacity: true)
+            i = j
+        }
+        return buckets.indices.map { funnelAnswer(definition, reached: reached[$0], gaps: gaps[$0]) }
     }
 }

@@ -16,16 +16,21 @@ extension TenantState {
         let history = MetricsWindow(spanning: min(historyStart, window.startMs), window.endMs, calendar: calendar)
         let named = MetricsQuery(window: window).restricted(toEvent: event).conditions
         var seeker = EventMatcher(matchMode ? named + query.conditions : named, in: self)
-        var first: [UInt32: MetricsEvent] = [:]
+        // Each user's first event, in arrays indexed by user (one compare per event, no hashing).
+        var firstAt = [Int64](repeating: .max, count: users.count)
+        var firstEvents = [MetricsEvent](repeating: MetricsEvent(bucket: 0, timestampMs: 0, user: 0, type: 0, page: 0, set: 0), count: users.count)
         forEachMetricsEvent(in: history, matching: &seeker) { event in
             // Strictly earlier only: of two at the same instant the one logged first stays.
-            if let known = first[event.user], known.timestampMs <= event.timestampMs { return }
-            first[event.user] = event
+            let u = Int(event.user)
+            guard event.timestampMs < firstAt[u] else { return }
+            firstAt[u] = event.timestampMs
+            firstEvents[u] = event
         }
+        let first = firstAt.indices.lazy.filter { firstAt[$0] != .max }.map { firstEvents[$0] }
         var matcher = EventMatcher(matchMode ? [] : query.conditions, in: self)
         var dimension = query.breakdown.map { EventDimension($0, in: self) }
         var hint = 0
-        for event in first.values {
+        for event in first {
             guard let bucket = window.bucket(of: event.timestampMs, hint: hint) else { continue }
             hint = bucket
             guard matcher.matches(type: event.type, page: event.page, user: event.user, set: event.set, in: self) else { continue }

@@ -52,17 +52,21 @@ extension TenantState {
         return funnel(definition, startMs: calendar.startMs(of: range.first), endMs: calendar.startMs(of: range.last + 1))
     }
 
-    /// The same over any span of instants: step-1 events must fall in `startMs..<endMs`.
-    public func funnel(_ definition: FunnelDefinition, startMs: Int64, endMs: Int64) -> Funnel {
+    /// The events of a funnel's types (and exclusions) timed in `startMs..<endMs`: each with its
+    /// canonical user and a mask of the steps it may be (bit i) and the step pairs it cuts (bit
+    /// 32 + i: between i and i+1).
+    struct FunnelMatches {
+        var users: [UInt32] = [], times: [Int64] = [], masks: [UInt64] = []
+    }
+
+    func funnelMatches(_ definition: FunnelDefinition, startMs: Int64, endMs scanEnd: Int64) -> FunnelMatches {
         let steps = definition.steps, n = steps.count
-        let scanEnd = endMs + definition.windowMs
         var stepMatchers = steps.map { PropertySetMatcher($0.filters, sets: propertySets) }
         var exclusionMatchers = definition.exclusions.map { PropertySetMatcher($0.filters, sets: propertySets) }
         var relevant = [Bool](repeating: false, count: eventTypeNames.count)
         for s in steps { relevant[Int(s.eventType.rawValue)] = true }
         for e in definition.exclusions { relevant[Int(e.eventType.rawValue)] = true }
-        // Each event's steps (bit i: step i) and the step pairs it cuts (bit i: between i and i+1), packed.
-        var matchUsers: [UInt32] = [], matchTimes: [Int64] = [], matchMasks: [UInt64] = []
+        var found = FunnelMatches()
         log.forEachChunk { chunk in
             guard chunk.maxTimestamp >= startMs, chunk.minTimestamp < scanEnd else { return }
             for row in 0..<chunk.count where relevant[Int(chunk.types[row])] {
@@ -76,9 +80,27 @@ extension TenantState {
                     if let after = exclusion.afterStep { cutBits |= 1 << UInt64(after - 1) } else { cutBits |= (1 << UInt64(n - 1)) - 1 }
                 }
                 guard stepBits | cutBits != 0 else { continue }
-                matchUsers.append(users.canonical(chunk.users[row])); matchTimes.append(ts); matchMasks.append(stepBits | cutBits << 32)
+                found.users.append(users.canonical(chunk.users[row])); found.times.append(ts); found.masks.append(stepBits | cutBits << 32)
             }
         }
+        return found
+    }
+
+    /// The funnel's answer from what each step's chains reached and the times between steps.
+    func funnelAnswer(_ definition: FunnelDefinition, reached: [Bitmap], gaps: [[Int64]]) -> Funnel {
+        let result = definition.steps.indices.map { k -> FunnelStep in
+            let sorted = gaps[k].sorted()
+            return FunnelStep(eventType: eventTypeNames.string(definition.steps[k].eventType.rawValue), users: reached[k].count,
+                              medianMsFromPrevious: k == 0 || sorted.isEmpty ? nil : sorted[sorted.count / 2])
+        }
+        return Funnel(steps: result, usersAtStep: reached)
+    }
+
+    /// The same over any span of instants: step-1 events must fall in `startMs..<endMs`.
+    public func funnel(_ definition: FunnelDefinition, startMs: Int64, endMs: Int64) -> Funnel {
+        let steps = definition.steps, n = steps.count
+        let matches = funnelMatches(definition, startMs: startMs, endMs: endMs + definition.windowMs)
+        let (matchUsers, matchTimes, matchMasks) = (matches.users, matches.times, matches.masks)
         var reached = [Bitmap](repeating: Bitmap(), count: n)
         var gaps = [[Int64]](repeating: [], count: n)
         var chains = FunnelChains(steps: n)
@@ -100,13 +122,7 @@ extension TenantState {
             for k in 0..<n where chains.reachedAt[k] != nil { reached[k].insert(user) }
             i = j
         }
-        let result = (0..<n).map { k -> FunnelStep in
-            var sorted = gaps[k]
-            sorted.sort()
-            return FunnelStep(eventType: eventTypeNames.string(steps[k].eventType.rawValue), users: reached[k].count,
-                              medianMsFromPrevious: k == 0 || sorted.isEmpty ? nil : sorted[sorted.count / 2])
-        }
-        return Funnel(steps: result, usersAtStep: reached)
+        return funnelAnswer(definition, reached: reached, gaps: gaps)
     }
 
     /// `groupedByUserInTimeOrder` for events carrying a 64-bit mask.

@@ -72,4 +72,27 @@ import TestSupport
             #expect(funnel.usersAtStep.map { Set($0.members.map { state.userNames.string($0) }) } == expected)
         }
     }
+
+    /// The one-scan trend gives each bucket exactly the funnel of that bucket alone (users per
+    /// step, who they are, and the median times), with step filters, step windows and exclusions.
+    @Test(arguments: Array(0..<8))
+    func theOneScanTrendIsTheFunnelOfEachBucket(seed: Int) throws {
+        let (state, _, now) = try Self.scenario(seed: seed + 40)
+        var rng = SeededGenerator(seed: UInt64(seed + 7))
+        let types = ["a", "b", "c"].shuffled(using: &rng)
+        let index = { (name: String) in state.eventTypeIndex(name)! }
+        var definition = TenantState.FunnelDefinition(steps: types.map { .init(eventType: index($0)) }, windowMs: Int64([3, 6, 30][seed % 3]) * 3_600_000)
+        if seed % 2 == 1 { definition.steps[1].filters = [PropertyFilter(property: "plan", op: .neq, values: ["free"])] }
+        if seed % 4 == 2 { definition.steps[2].withinMs = 2 * 3_600_000 }
+        if seed % 4 == 3 { definition.exclusions = [.init(eventType: index(types[2]), afterStep: 1)] }
+        let granularity: MetricsGranularity = [.daily, .hourly, .weekly][seed % 3]
+        let window = MetricsWindow(startMs: now - 5 * 86_400_000, endMs: now - 86_400_000, granularity: granularity, calendar: state.calendar)
+        let trend = state.funnelTrend(definition, window: window)
+        #expect(trend.count == window.buckets.count)
+        for (bucket, funnel) in zip(window.buckets, trend) {
+            let alone = state.funnel(definition, startMs: bucket.startMs, endMs: bucket.endMs)
+            #expect(funnel.steps == alone.steps)
+            #expect(funnel.usersAtStep.map(\.members) == alone.usersAtStep.map(\.members))
+        }
+    }
 }
