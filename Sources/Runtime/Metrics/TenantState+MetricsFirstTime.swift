@@ -12,6 +12,7 @@ extension TenantState {
         let window = query.window
         var counts = TrendCounts(width: window.buckets.count)
         guard !window.buckets.isEmpty else { return counts }
+        if let fromIndexes = firstTimeFromDayIndexes(query, event: event, lookbackDays: lookbackDays) { return fromIndexes }
         let historyStart = lookbackDays.map { calendar.startMs(of: window.buckets[0].days.first - DayNumber($0)) } ?? SupportedTime.earliestMs
         let history = MetricsWindow(spanning: min(historyStart, window.startMs), window.endMs, calendar: calendar)
         let named = MetricsQuery(window: window).restricted(toEvent: event).conditions
@@ -37,6 +38,40 @@ extension TenantState {
             let value = dimension?.value(type: event.type, page: event.page, user: event.user, set: event.set, in: self) ?? 0
             counts.daily[value, default: [Int](repeating: 0, count: counts.width)][bucket] += 1
         }
+        return counts
+    }
+
+    /// Without conditions or breakdown, over whole days, and with nothing evicted (so the day
+    /// indexes reach as far back as the log): each day's users of the event less those seen
+    /// before, from the per-day, per-type user bitmaps (which hold users after merges).
+    func firstTimeFromDayIndexes(_ query: MetricsQuery, event: String, lookbackDays: Int?) -> TrendCounts? {
+        let window = query.window
+        guard query.conditions.isEmpty, query.breakdown == nil, log.evictedEvents == 0,
+              window.granularity != .minute, window.granularity != .hourly,
+              window.startMs == calendar.startMs(of: window.days.first), window.endMs == calendar.startMs(of: window.days.last + 1),
+              let type = eventTypeIndex(event) else { return nil }
+        var counts = TrendCounts(width: window.buckets.count)
+        var seen = Bitmap()
+        if !days.isEmpty {
+            let historyFirst = max(days.firstDay, lookbackDays.map { window.days.first - DayNumber($0) } ?? days.firstDay)
+            var day = historyFirst
+            while day < window.days.first {
+                if let users = days[day]?.users(ofType: type) { seen.formUnion(users) }
+                day += 1
+            }
+        }
+        var perBucket = [Int](repeating: 0, count: window.buckets.count)
+        for (b, bucket) in window.buckets.enumerated() {
+            var day = bucket.days.first
+            while day <= bucket.days.last {
+                if let users = days[day]?.users(ofType: type) {
+                    perBucket[b] += users.subtractingCount(seen)
+                    seen.formUnion(users)
+                }
+                day += 1
+            }
+        }
+        if perBucket.contains(where: { $0 > 0 }) { counts.daily[0] = perBucket }
         return counts
     }
 }

@@ -67,6 +67,23 @@ import TestSupport
         }
     }
 
+    /// Whole days, no conditions, no breakdown: the answer comes from the day indexes.
+    @Test(arguments: Array(0..<8))
+    func firstTimesFromTheDayIndexesAgree(seed: Int) {
+        let s = Self.scenario(seed)
+        var rng = SeededGenerator(seed: UInt64(seed + 6100))
+        for granularity in [MetricsGranularity.daily, .weekly, .monthly] {
+            let days = DayRange(days: Int.random(in: 1...45, using: &rng), endingOn: s.engine.day(of: s.nowMs) - DayNumber(Int.random(in: 0...3, using: &rng)))
+            let q = MetricsQuery(window: MetricsWindow(days: days, granularity: granularity, calendar: s.engine.calendar))
+            let event = Self.events.randomElement(using: &rng)!
+            let lookback = rng.next() % 2 == 0 ? Int.random(in: 0...20, using: &rng) : nil
+            #expect((s.engine.firstTimeFromDayIndexes(q, event: event, lookbackDays: lookback) != nil) == (event != "never_sent"))
+            let engine = s.engine.metricsCountSeries(s.engine.metricsFirstTimeCounts(q, event: event, matchMode: false, lookbackDays: lookback), q)
+            let expected = s.reference.firstTime(q, event: event, matchMode: false, lookbackDays: lookback)
+            #expect(engine.map { $0.values.map { $0 ?? 0 } } == expected.map { $0.1.map(Double.init) }, "\(granularity) \(event) lookback \(lookback.map(String.init) ?? "all")")
+        }
+    }
+
     @Test(arguments: Array(0..<12))
     func valueCountsAgree(seed: Int) {
         let fields: [EventField] = [.eventName, .page, .user, .property("country"), .property("plan"), .property("missing")]
