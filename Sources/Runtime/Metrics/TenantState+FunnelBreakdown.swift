@@ -59,15 +59,14 @@ extension TenantState {
             while j < byUser.count, byUser[j].user == user {
                 let ts = byUser[j].ts
                 var groupEnd = j
-                var stepBits: UInt64 = 0
-                while groupEnd < byUser.count, byUser[groupEnd].user == user, byUser[groupEnd].ts == ts { stepBits |= byUser[groupEnd].mask; groupEnd += 1 }
+                var group: UInt64 = 0
+                while groupEnd < byUser.count, byUser[groupEnd].user == user, byUser[groupEnd].ts == ts { group |= byUser[groupEnd].mask; groupEnd += 1 }
                 // Buckets whose window has gone by are settled.
                 while let k = active.firstIndex(where: { ts - buckets[$0.bucket].endMs >= definition.windowMs }) { finish(user, active.remove(at: k)) }
-                if stepBits & 1 != 0, ts >= window.startMs, ts < window.endMs, let b = window.bucket(of: ts, hint: hint) {
+                if group & 1 != 0, ts >= window.startMs, ts < window.endMs, let b = window.bucket(of: ts, hint: hint) {
                     hint = b
                     if !active.contains(where: { $0.bucket == b }) { active.append((b, FunnelChains(steps: n))) }
                 }
-                let group = byUser[j..<groupEnd].map(\.mask)
                 for a in active.indices {
                     let bucket = buckets[active[a].bucket], b = active[a].bucket
                     active[a].chains.advance(group: group, at: ts, steps: steps, windowMs: definition.windowMs,

@@ -114,8 +114,9 @@ extension TenantState {
                 // Events at one instant extend only chains from strictly earlier events.
                 let ts = byUser[j].ts
                 var groupEnd = j
-                while groupEnd < byUser.count, byUser[groupEnd].user == user, byUser[groupEnd].ts == ts { groupEnd += 1 }
-                chains.advance(group: byUser[j..<groupEnd].map(\.mask), at: ts, steps: steps, windowMs: definition.windowMs,
+                var group: UInt64 = 0
+                while groupEnd < byUser.count, byUser[groupEnd].user == user, byUser[groupEnd].ts == ts { group |= byUser[groupEnd].mask; groupEnd += 1 }
+                chains.advance(group: group, at: ts, steps: steps, windowMs: definition.windowMs,
                                firstStepAllowed: ts < endMs) { k, gap in gaps[k].append(gap) }
                 j = groupEnd
             }
@@ -152,11 +153,11 @@ struct FunnelChains {
 
     /// Applies the events of one instant: cuts first (an exclusion at the same instant as a step
     /// does not fall strictly between), then extensions from the chains as they stood before.
-    mutating func advance(group masks: [UInt64], at ts: Int64, steps: [TenantState.FunnelStepDefinition], windowMs: Int64,
+    /// `group` is the OR of the instant's event masks.
+    mutating func advance(group: UInt64, at ts: Int64, steps: [TenantState.FunnelStepDefinition], windowMs: Int64,
                           firstStepAllowed: Bool, onFirstReach: (Int, Int64) -> Void) {
         let n = steps.count
-        var stepBits: UInt64 = 0, cutBits: UInt64 = 0
-        for mask in masks { stepBits |= mask & 0xFFFF_FFFF; cutBits |= mask >> 32 }
+        let stepBits = group & 0xFFFF_FFFF, cutBits = group >> 32
         let before = frontier
         for k in 0..<(n - 1) where cutBits & (1 << UInt64(k)) != 0 {
             frontier[k].removeAll { $0.at < ts }
