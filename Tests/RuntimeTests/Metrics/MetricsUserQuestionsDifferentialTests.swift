@@ -68,4 +68,42 @@ import TestSupport
             #expect(engine.map(\.bounces) == keyed.map(\.2), "bounces for \(q)")
         }
     }
+
+    /// Events sent in time order for most users (sessions cut straight from the log) and out of
+    /// order for a few (gathered and sorted): both agree with the reference.
+    @Test(arguments: Array(0..<6))
+    func sessionsOfOrderedAndLateEventsAgree(seed: Int) throws {
+        var rng = SeededGenerator(seed: UInt64(seed) + 4100)
+        let zone = TimeZone(identifier: "UTC")!
+        var engine = TenantState(settings: TenantSettings(id: "t", name: "t", timeZone: zone, retentionDays: 0))
+        var reference = MetricsReference(timeZone: zone)
+        let nowMs: Int64 = 1_775_822_400_000
+        var ts = nowMs - 4 * 86_400_000
+        var batch: [EventInput] = []
+        for _ in 0..<2000 {
+            ts += Int64.random(in: 0...(40 * 60_000), using: &rng) / 8
+            var at = ts
+            // A few late events, and a few from a user who only ever sends them late.
+            if rng.next() % 25 == 0 { at -= Int64.random(in: 0...(3 * 3_600_000), using: &rng) }
+            let user = rng.next() % 30 == 0 ? "late" : "u\(rng.next() % 12)"
+            if user == "late" { at -= Int64.random(in: 0...(86_400_000), using: &rng) }
+            let type = ["a", "b"].randomElement(using: &rng)!
+            batch.append(EventInput(eventType: type, user: user, timestampMs: at))
+            reference.events.append(.init(user: user, type: type, page: nil, timestampMs: at, properties: [:]))
+        }
+        for start in stride(from: 0, to: batch.count, by: 500) {
+            _ = try engine.ingest(Array(batch[start..<min(start + 500, batch.count)]), nowMs: nowMs, anonymousID: "g")
+        }
+        for granularity in [MetricsGranularity.hourly, .daily] {
+            let days = DayRange(days: 3, endingOn: engine.day(of: nowMs) - 1)
+            let window = MetricsWindow(days: days, granularity: granularity, calendar: engine.calendar)
+            let points = engine.sessions(MetricsQuery(window: window))
+            let expected = reference.sessions([], from: window.startMs, to: window.endMs, granularity)
+            let keyed = window.buckets.map { expected[reference.bucketKey($0.startMs, granularity)] ?? (0, 0, 0) }
+            #expect(points.map(\.sessions) == keyed.map(\.0))
+            #expect(points.map(\.durationMs) == keyed.map(\.1))
+            #expect(points.map(\.bounces) == keyed.map(\.2))
+            #expect(points.map(\.sessions).reduce(0, +) > 10)
+        }
+    }
 }
