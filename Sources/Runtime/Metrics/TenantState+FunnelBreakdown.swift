@@ -48,8 +48,13 @@ extension TenantState {
         var reached = [[Bitmap]](repeating: [Bitmap](repeating: Bitmap(), count: n), count: buckets.count)
         var gaps = [[[Int64]]](repeating: [[Int64]](repeating: [], count: n), count: buckets.count)
         var active: [(bucket: Int, chains: FunnelChains)] = []
+        // Settled chains are reset and used again, not reallocated per user and bucket.
+        var spare: [FunnelChains] = []
         func finish(_ user: UInt32, _ entry: (bucket: Int, chains: FunnelChains)) {
             for k in 0..<n where entry.chains.reachedAt[k] != nil { reached[entry.bucket][k].insert(user) }
+            var chains = entry.chains
+            chains.reset()
+            spare.append(chains)
         }
         let byUser = Self.groupedByUserInTimeOrder(masks: matches.masks, users: matches.users, times: matches.times, userCount: users.count)
         var i = 0, hint = 0
@@ -65,7 +70,7 @@ extension TenantState {
                 while let k = active.firstIndex(where: { ts - buckets[$0.bucket].endMs >= definition.windowMs }) { finish(user, active.remove(at: k)) }
                 if group & 1 != 0, ts >= window.startMs, ts < window.endMs, let b = window.bucket(of: ts, hint: hint) {
                     hint = b
-                    if !active.contains(where: { $0.bucket == b }) { active.append((b, FunnelChains(steps: n))) }
+                    if !active.contains(where: { $0.bucket == b }) { active.append((b, spare.popLast() ?? FunnelChains(steps: n))) }
                 }
                 for a in active.indices {
                     let bucket = buckets[active[a].bucket], b = active[a].bucket

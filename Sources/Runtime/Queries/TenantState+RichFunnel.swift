@@ -151,32 +151,33 @@ struct FunnelChains {
         for k in frontier.indices { frontier[k].removeAll(keepingCapacity: true); reachedAt[k] = nil }
     }
 
-    /// Applies the events of one instant: cuts first (an exclusion at the same instant as a step
-    /// does not fall strictly between), then extensions from the chains as they stood before.
+    /// Applies the events of one instant: extensions from the chains as they stood before it (an
+    /// exclusion at the same instant as a step does not fall strictly between), cuts, additions.
     /// `group` is the OR of the instant's event masks.
     mutating func advance(group: UInt64, at ts: Int64, steps: [TenantState.FunnelStepDefinition], windowMs: Int64,
                           firstStepAllowed: Bool, onFirstReach: (Int, Int64) -> Void) {
         let n = steps.count
         let stepBits = group & 0xFFFF_FFFF, cutBits = group >> 32
-        let before = frontier
-        for k in 0..<(n - 1) where cutBits & (1 << UInt64(k)) != 0 {
-            frontier[k].removeAll { $0.at < ts }
-        }
-        for k in 0..<n where stepBits & (1 << UInt64(k)) != 0 {
+        // Steps from the last down: step k extends from step k−1's chains as they stood before
+        // this instant, which are cut and added to only after (no copy of the frontier needed).
+        for k in stride(from: n - 1, through: 0, by: -1) {
             var candidate: Chain?
-            if k == 0 {
-                if firstStepAllowed { candidate = (ts, ts, ts) }
-            } else {
-                let within = steps[k].withinMs ?? .max
-                // Of the earlier chains that may extend, the one with the latest start (then the latest step).
-                var predecessorAt = Int64.min
-                for c in before[k - 1] where c.at < ts && ts - c.start <= windowMs && ts - c.at <= within {
-                    if candidate == nil || c.start > candidate!.start {
-                        candidate = (c.start, ts, ts); predecessorAt = c.firstAt
+            if stepBits & (1 << UInt64(k)) != 0 {
+                if k == 0 {
+                    if firstStepAllowed { candidate = (ts, ts, ts) }
+                } else {
+                    let within = steps[k].withinMs ?? .max
+                    // Of the earlier chains that may extend, the one with the latest start (then the latest step).
+                    var predecessorAt = Int64.min
+                    for c in frontier[k - 1] where c.at < ts && ts - c.start <= windowMs && ts - c.at <= within {
+                        if candidate == nil || c.start > candidate!.start {
+                            candidate = (c.start, ts, ts); predecessorAt = c.firstAt
+                        }
                     }
+                    if reachedAt[k] == nil, candidate != nil { onFirstReach(k, ts - predecessorAt) }
                 }
-                if reachedAt[k] == nil, candidate != nil { onFirstReach(k, ts - predecessorAt) }
             }
+            if k < n - 1, cutBits & (1 << UInt64(k)) != 0 { frontier[k].removeAll { $0.at < ts } }
             guard let candidate else { continue }
             if reachedAt[k] == nil { reachedAt[k] = ts }
             insert(candidate, at: k, windowMs: windowMs, now: ts)
