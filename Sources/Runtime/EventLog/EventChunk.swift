@@ -56,8 +56,47 @@ public struct StoredEvent: Sendable, Equatable {
     }
 }
 
-/// An immutable, full chunk of events.
+/// An immutable, full chunk of events, with its rows grouped by event type: a scan of a few
+/// types reads only their rows (as a column store ordered by event would).
 public final class SealedChunk: Sendable {
     public let columns: EventColumns
-    package init(_ columns: EventColumns) { self.columns = columns }
+    public let rowsByType: ChunkTypeRows
+    package init(_ columns: EventColumns) {
+        self.columns = columns
+        rowsByType = ChunkTypeRows(columns.types)
+    }
+}
+
+/// A chunk's row numbers grouped by event type, each group in row order; built by a counting
+/// sort when the chunk is sealed (2 bytes a row), never stored (snapshots rebuild it).
+public struct ChunkTypeRows: Sendable {
+    /// Rows of type t are `rows[starts[t] ..< starts[t + 1]]`; types past `starts` have none.
+    private let starts: [Int32]
+    private let rows: [UInt16]
+
+    init(_ types: [UInt32]) {
+        let typeCount = Int(types.max().map { $0 + 1 } ?? 0)
+        var starts = [Int32](repeating: 0, count: typeCount + 1)
+        for t in types { starts[Int(t) + 1] += 1 }
+        for i in 0..<typeCount { starts[i + 1] += starts[i] }
+        var next = starts
+        var rows = [UInt16](repeating: 0, count: types.count)
+        for (row, t) in types.enumerated() {
+            rows[Int(next[Int(t)])] = UInt16(truncatingIfNeeded: row)
+            next[Int(t)] += 1
+        }
+        self.starts = starts; self.rows = rows
+    }
+
+    /// The rows of any of `types` (sorted type ids), in row order.
+    public func rows(ofTypes types: [UInt32]) -> [Int] {
+        var out: [Int] = []
+        for t in types where Int(t) + 1 < starts.count {
+            out.append(contentsOf: rows[Int(starts[Int(t)])..<Int(starts[Int(t) + 1])].lazy.map(Int.init))
+        }
+        if types.count > 1 { out.sort() }
+        return out
+    }
+
+    var memoryBytes: Int { starts.capacity * 4 + rows.capacity * 2 }
 }

@@ -19,25 +19,32 @@ extension TenantState {
         let startMs = window.startMs, endMs = window.endMs
         let canonicalOf: [UInt32] = users.mergedCount > 0 ? (0..<UInt32(users.count)).map { users.canonical($0) } : []
         var typeAllowed: [Bool] = []
+        var allowedTypes: [UInt32]?
         if let types = matcher.possibleTypes(in: self) {
             typeAllowed = (0..<UInt32(eventTypeNames.count)).map { types.contains($0) }
+            allowedTypes = types.sorted()
         }
         let trivial = matcher.isTrivial
         var hint = 0
-        log.forEachChunk(in: chunks ?? 0..<log.chunkCount) { chunk in
+        func visit(_ chunk: EventColumns, _ row: Int) {
+            let ts = chunk.timestamps[row]
+            guard ts >= startMs, ts < endMs else { return }
+            let type = chunk.types[row]
+            if !typeAllowed.isEmpty, Int(type) >= typeAllowed.count || !typeAllowed[Int(type)] { return }
+            let raw = chunk.users[row]
+            let user = canonicalOf.isEmpty ? raw : canonicalOf[Int(raw)]
+            let page = chunk.pages[row], set = chunk.propertySets[row]
+            if !trivial, !matcher.matches(type: type, page: page, user: user, set: set, in: self) { return }
+            guard let bucket = window.bucket(of: ts, hint: hint) else { return }
+            hint = bucket
+            body(MetricsEvent(bucket: bucket, timestampMs: ts, user: user, type: type, page: page, set: set))
+        }
+        log.forEachChunk(in: chunks ?? 0..<log.chunkCount, types: allowedTypes, typeCount: eventTypeNames.count) { chunk, rows in
             guard chunk.maxTimestamp >= startMs, chunk.minTimestamp < endMs else { return }
-            for row in 0..<chunk.count {
-                let ts = chunk.timestamps[row]
-                guard ts >= startMs, ts < endMs else { continue }
-                let type = chunk.types[row]
-                if !typeAllowed.isEmpty, Int(type) >= typeAllowed.count || !typeAllowed[Int(type)] { continue }
-                let raw = chunk.users[row]
-                let user = canonicalOf.isEmpty ? raw : canonicalOf[Int(raw)]
-                let page = chunk.pages[row], set = chunk.propertySets[row]
-                if !trivial, !matcher.matches(type: type, page: page, user: user, set: set, in: self) { continue }
-                guard let bucket = window.bucket(of: ts, hint: hint) else { continue }
-                hint = bucket
-                body(MetricsEvent(bucket: bucket, timestampMs: ts, user: user, type: type, page: page, set: set))
+            if let rows {
+                for row in rows { visit(chunk, row) }
+            } else {
+                for row in 0..<chunk.count { visit(chunk, row) }
             }
         }
     }

@@ -67,9 +67,10 @@ extension TenantState {
         for s in steps { relevant[Int(s.eventType.rawValue)] = true }
         for e in definition.exclusions { relevant[Int(e.eventType.rawValue)] = true }
         var found = FunnelMatches()
-        log.forEachChunk { chunk in
+        let relevantTypes = relevant.indices.filter { relevant[$0] }.map(UInt32.init)
+        log.forEachChunk(in: 0..<log.chunkCount, types: relevantTypes, typeCount: eventTypeNames.count) { chunk, rows in
             guard chunk.maxTimestamp >= startMs, chunk.minTimestamp < scanEnd else { return }
-            for row in 0..<chunk.count where relevant[Int(chunk.types[row])] {
+            for row in rows ?? Array(0..<chunk.count) where relevant[Int(chunk.types[row])] {
                 let ts = chunk.timestamps[row]
                 guard ts >= startMs, ts < scanEnd else { continue }
                 let type = chunk.types[row], set = chunk.propertySets[row]
