@@ -14,6 +14,18 @@ extension TenantState {
         var number = property.map { EventNumber(key: $0, in: self) }
         typealias Line = [[UInt32: Double]]   // per bucket, per user
         var lines: [UInt32: Line] = [:]
+        // Without a breakdown, each bucket's table is sized up front from the day indexes' users
+        // of the event (an upper bound under conditions), so it never grows while counting.
+        if query.breakdown == nil, let type = eventTypeIndex(event) {
+            lines[0] = query.window.buckets.map { bucket in
+                var sized: [UInt32: Double] = [:]
+                var users = 0
+                var day = bucket.days.first
+                while day <= bucket.days.last { users += days[day]?.users(ofType: type)?.count ?? 0; day += 1 }
+                sized.reserveCapacity(users)
+                return sized
+            }
+        }
         forEachMetricsEvent(in: query.window, matching: &matcher) { event in
             var amount = 1.0
             if number != nil {
@@ -29,7 +41,9 @@ extension TenantState {
         return rankedSeries(lines, query, empty: { Line(repeating: [:], count: width) },
                             merge: { rest in (0..<width).map { i in merged(rest.map { $0[i] }) } },
                             render: { line in
-                                (line.map { metric.value(of: Array($0.values)) }, metric.value(of: Array(merged(line).values)) ?? 0)
+                                // The total over the range only ranks breakdown values.
+                                (line.map { metric.value(of: Array($0.values)) },
+                                 query.breakdown == nil ? 0 : metric.value(of: Array(merged(line).values)) ?? 0)
                             })
     }
 }

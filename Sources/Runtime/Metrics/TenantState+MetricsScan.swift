@@ -26,25 +26,23 @@ extension TenantState {
         }
         let trivial = matcher.isTrivial
         var hint = 0
-        func visit(_ chunk: EventColumns, _ row: Int) {
-            let ts = chunk.timestamps[row]
-            guard ts >= startMs, ts < endMs else { return }
-            let type = chunk.types[row]
-            if !typeAllowed.isEmpty, Int(type) >= typeAllowed.count || !typeAllowed[Int(type)] { return }
-            let raw = chunk.users[row]
-            let user = canonicalOf.isEmpty ? raw : canonicalOf[Int(raw)]
-            let page = chunk.pages[row], set = chunk.propertySets[row]
-            if !trivial, !matcher.matches(type: type, page: page, user: user, set: set, in: self) { return }
-            guard let bucket = window.bucket(of: ts, hint: hint) else { return }
-            hint = bucket
-            body(MetricsEvent(bucket: bucket, timestampMs: ts, user: user, type: type, page: page, set: set))
-        }
         log.forEachChunk(in: chunks ?? 0..<log.chunkCount, types: allowedTypes, typeCount: eventTypeNames.count) { chunk, rows in
             guard chunk.maxTimestamp >= startMs, chunk.minTimestamp < endMs else { return }
-            if let rows {
-                for row in rows { visit(chunk, row) }
-            } else {
-                for row in 0..<chunk.count { visit(chunk, row) }
+            // One loop for both: the rows of the allowed types, or every row.
+            let count = rows?.count ?? chunk.count
+            for i in 0..<count {
+                let row = rows?[i] ?? i
+                let ts = chunk.timestamps[row]
+                guard ts >= startMs, ts < endMs else { continue }
+                let type = chunk.types[row]
+                if !typeAllowed.isEmpty, Int(type) >= typeAllowed.count || !typeAllowed[Int(type)] { continue }
+                let raw = chunk.users[row]
+                let user = canonicalOf.isEmpty ? raw : canonicalOf[Int(raw)]
+                let page = chunk.pages[row], set = chunk.propertySets[row]
+                if !trivial, !matcher.matches(type: type, page: page, user: user, set: set, in: self) { continue }
+                guard let bucket = window.bucket(of: ts, hint: hint) else { continue }
+                hint = bucket
+                body(MetricsEvent(bucket: bucket, timestampMs: ts, user: user, type: type, page: page, set: set))
             }
         }
     }
