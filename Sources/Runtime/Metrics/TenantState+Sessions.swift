@@ -10,23 +10,35 @@ extension TenantState {
     }
 
     /// Events passing the conditions are read from `sessionGapMs` before the window (so a session
-    /// already running is not counted again) to its end (sessions are cut there). Events mostly
-    /// arrive in time order per user, so a first pass finds the users whose events in log order
-    /// never go back in time; their sessions are cut in a second pass straight from the log (a few
-    /// words of state per user), and only the other users' events are gathered and sorted.
+    /// already running is not counted again) to its end (sessions are cut there); then grouped by
+    /// user with a counting sort, which costs two passes whatever the order they arrived in
+    /// (events sent by concurrent clients reach the log out of order for most users).
     public func sessions(_ query: MetricsQuery) -> [SessionPoint] {
         let window = query.window
         guard let first = window.buckets.first else { return [] }
         var scanned = window
         scanned.buckets.insert(MetricsBucket(startMs: first.startMs - Self.sessionGapMs, endMs: first.startMs, days: first.days), at: 0)
         var matcher = EventMatcher(query.conditions, in: self)
-        let userCount = users.count
-        var last = [Int64](repeating: .min, count: userCount)
-        var disordered = [Bool](repeating: false, count: userCount)
-        var anyDisordered = false
+        var eventUsers: [UInt32] = [], times: [Int64] = []
+        // Sized from the day indexes (events per day, an upper bound under conditions), so the
+        // lists never grow while the log is read.
+        var expected = 0
+        var day = window.days.first - 1
+        while day <= window.days.last { expected += days[day]?.eventCount ?? 0; day += 1 }
+        eventUsers.reserveCapacity(expected); times.reserveCapacity(expected)
         forEachMetricsEvent(in: scanned, matching: &matcher) { event in
-            let u = Int(event.user)
-            if event.timestampMs < last[u] { disordered[u] = true; anyDisordered = true } else { last[u] = event.timestampMs }
+            eventUsers.append(event.user)
+            times.append(event.timestampMs)
+        }
+        // Counting sort by user: offsets[u]..<offsets[u + 1] will hold u's times.
+        var offsets = [Int](repeating: 0, count: users.count + 1)
+        for u in eventUsers { offsets[Int(u) + 1] += 1 }
+        for i in 1..<offsets.count { offsets[i] += offsets[i - 1] }
+        var sorted = [Int64](repeating: 0, count: times.count)
+        var next = offsets
+        for (u, ts) in zip(eventUsers, times) {
+            sorted[next[Int(u)]] = ts
+            next[Int(u)] += 1
         }
         var points = [SessionPoint](repeating: SessionPoint(), count: window.buckets.count)
         var hint = 0
@@ -37,38 +49,10 @@ extension TenantState {
             points[bucket].durationMs += end - start
             if events == 1 { points[bucket].bounces += 1 }
         }
-        // In order: each user's open session as (start, last, events), closed on a gap or at the end.
-        var start = [Int64](repeating: 0, count: userCount)
-        var count = [Int](repeating: 0, count: userCount)
-        for u in 0..<userCount { last[u] = .min }
-        var strayUsers: [UInt32] = [], strayTimes: [Int64] = []
-        matcher = EventMatcher(query.conditions, in: self)
-        forEachMetricsEvent(in: scanned, matching: &matcher) { event in
-            let u = Int(event.user), ts = event.timestampMs
-            if anyDisordered, disordered[u] { strayUsers.append(event.user); strayTimes.append(ts); return }
-            if count[u] > 0, ts - last[u] > Self.sessionGapMs {
-                close(start: start[u], end: last[u], events: count[u])
-                count[u] = 0
-            }
-            if count[u] == 0 { start[u] = ts }
-            last[u] = ts
-            count[u] += 1
-        }
-        for u in 0..<userCount where count[u] > 0 { close(start: start[u], end: last[u], events: count[u]) }
-        guard !strayUsers.isEmpty else { return points }
-        // Counting sort by user: offsets[u]..<offsets[u + 1] will hold u's times.
-        var offsets = [Int](repeating: 0, count: userCount + 1)
-        for u in strayUsers { offsets[Int(u) + 1] += 1 }
-        for i in 1..<offsets.count { offsets[i] += offsets[i - 1] }
-        var sorted = [Int64](repeating: 0, count: strayTimes.count)
-        var next = offsets
-        for (u, ts) in zip(strayUsers, strayTimes) {
-            sorted[next[Int(u)]] = ts
-            next[Int(u)] += 1
-        }
-        for u in 0..<userCount where offsets[u] < offsets[u + 1] {
+        for u in 0..<users.count where offsets[u] < offsets[u + 1] {
             let mine = offsets[u]..<offsets[u + 1]
-            sorted[mine].sort()
+            // Arrival order is nearly time order: sort only when it is not.
+            if zip(sorted[mine], sorted[mine].dropFirst()).contains(where: { $0 > $1 }) { sorted[mine].sort() }
             var start = sorted[mine.lowerBound], last = start, events = 0
             for ts in sorted[mine] {
                 if ts - last > Self.sessionGapMs {
