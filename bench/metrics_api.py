@@ -232,9 +232,13 @@ def main():
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--out", default=None)
     ap.add_argument("--engines", default="duckdb,chdb")
+    ap.add_argument("--rewrite", default=None, help="rewrite the section from a saved --out file, asking nothing")
     ap.add_argument("--results", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "RESULTS.md"))
     args = ap.parse_args()
     end = dt.datetime.strptime(args.end, "%Y-%m-%d")
+    if args.rewrite:
+        write_section(args, json.load(open(args.rewrite)))
+        return
     call = beacon_client(args.url, args.key)
     qs, rng = questions(end)
     results = []
@@ -317,6 +321,18 @@ def normalize(answer):
 
 
 KEPT = "<!-- measured by hand: bench/report.py keeps this section -->"
+TARGETS = [("dau_by_country", "index"), ("lifecycle", "index"), ("segments", "index"), ("audience_count", "count"),
+           ("per_actor_p90", "scan"), ("first_time", "scan"), ("sessions", "scan"), ("grouped", "scan"), ("funnel_trend", "scan"),
+           ("sql_group_7d", "sql")]
+MISSES = """Why the misses: DAU broken down by a property has no index to answer from (the day indexes keep users
+per day and per event type, not per property value), so it reads every event of the range; a
+per-day, per-value user index for low-cardinality properties would answer it like the plain
+DAU. Sessions, grouped metrics and the funnel trend read every event of the range (the funnel
+trend only its steps' types) on one core (the scan pool takes half of this machine's two):
+they beat both engines except chDB on the funnel trend, where it is level, but not 100 ms.
+SQL runs in SQLite's row-at-a-time engine over virtual tables: rows come grouped by event
+name so no sorter runs, yet each row still passes through SQLite's virtual machine (about
+85 ns a row), so a GROUP BY over millions of rows stays behind the columnar engines."""
 TITLE = "## The metrics API and SQL beside DuckDB and chDB"
 
 
@@ -334,6 +350,23 @@ def write_section(args, results):
         ratio = lambda x: "—" if x is None else f"{x / b:,.1f}x"
         agree = ", ".join("yes" if r.get(f"{e}_agrees") else "no" for e in ["duckdb", "chdb"])
         lines.append(f"| {r['what']} | {f(b)} | {f(d)} | {f(c)} | {ratio(d)} | {ratio(c)} | {agree} |")
+    lines += ["", "Targets (the metrics API issue):", ""]
+    by_name = {r["name"]: r for r in results}
+    for name, target in TARGETS:
+        r = by_name.get(name)
+        if r is None:
+            continue
+        b = r["beacon_ms"]
+        if target == "index":
+            met, text = b <= 10, "≤ 10 ms (from indexes)"
+        elif target == "count":
+            met, text = b <= 5, "≤ 5 ms"
+        elif target == "scan":
+            met, text = b <= 100 and b < (r.get("chdb_ms") or float("inf")), "≤ 100 ms and faster than chDB"
+        else:
+            met, text = b <= 5 * (r.get("duckdb_ms") or 0), "within 5x of DuckDB"
+        lines.append(f"- {name}: {text}: {'met' if met else 'missed'} ({b:,.2f} ms)")
+    lines += ["", MISSES]
     section = "\n".join(lines) + "\n"
     text = open(args.results).read() if os.path.exists(args.results) else ""
     parts = re.split(r"(?m)^(?=## )", text)
