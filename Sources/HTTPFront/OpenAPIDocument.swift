@@ -1778,6 +1778,10 @@ paths:
           in: query
           description: Messages listed per level.
           schema: { type: integer, minimum: 0, maximum: 100, default: 10 }
+        - name: offset
+          in: query
+          schema: { type: integer, minimum: 0, maximum: 100000, default: 0 }
+          description: How many of each level's most frequent messages to skip.
         - $ref: "#/components/parameters/CountTotal"
       responses:
         "200": { $ref: "#/components/responses/MetricTopLogs" }
@@ -4743,7 +4747,8 @@ components:
               type: string
               enum: [invalid_field, invalid_json, unauthorized, forbidden, not_found, conflict, body_too_large,
                      rate_limited, unavailable, storage_unavailable, storage_failed, durability_unknown, record_too_large,
-                     tenant_full, idempotency_key_reused, idempotency_key_used, http_error, internal]
+                     tenant_full, idempotency_key_reused, idempotency_key_used, http_error, internal,
+                     invalid_query, read_only, query_timeout, query_too_large]
             message: { type: string }
             field: { type: string, description: "The request field at fault: a parameter, header or body path." }
 

@@ -55,6 +55,12 @@ import Testing
             #expect(info[0]["message"] as? String == "job done")
             #expect(top.json["total"] as? Int == 3)
             #expect(try await client.send(.get, "/api/v1/metrics/logs/top?limit=101").json.errorField == "limit")
+            // `offset` skips into each level's messages.
+            let second = try await client.send(.get, "/api/v1/metrics/logs/top?range=2d&limit=1&offset=1")
+            let infoSecond = try #require((second.json["data"] as? [[String: Any]])?[2]["messages"] as? [[String: Any]])
+            #expect(infoSecond.count == 1 && infoSecond[0]["message"] as? String != "job done")
+            #expect(second.json["offset"] as? Int == 1)
+            #expect(try await client.send(.get, "/api/v1/metrics/logs/top?offset=-1").json.errorField == "offset")
         }
     }
 

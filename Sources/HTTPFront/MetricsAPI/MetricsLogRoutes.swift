@@ -6,6 +6,8 @@ import Runtime
 /// frequent messages per level) and `metrics/logs/raw` (records, newest first). docs/metrics-api.md, Logs.
 struct MetricsLogRoutes {
     static let maxTopLimit = 100
+    /// How far into each level's messages `offset` may reach.
+    static let maxTopOffset = 100_000
     static let maxRawLimit = 1000
 
     func add(to router: Router<BeaconRequestContext>) {
@@ -27,9 +29,10 @@ struct MetricsLogRoutes {
         let query = QueryParameters(request)
         let parameters = try LogMetricsParameters(query, tenant: tenant)
         let limit = try query.int("limit", default: 10, range: 0...Self.maxTopLimit)
-        let list = MetricsListParameters(limit: limit, offset: 0, countTotal: try query.flag("count_total", default: false))
+        let offset = try query.int("offset", default: 0, range: 0...Self.maxTopOffset)
+        let list = MetricsListParameters(limit: limit, offset: offset, countTotal: try query.flag("count_total", default: false))
         let logQuery = parameters.query
-        let levels = try await tenant.scan(.none) { state in state.topLogs(logQuery, limit: limit) }
+        let levels = try await tenant.scan(.none) { state in state.topLogs(logQuery, limit: limit, offset: offset) }
         return try JSONResponse.make(MetricsListAnswer(range: logQuery.window, data: levels.map(LevelRow.init), list: list, total: levels.count))
     }
 

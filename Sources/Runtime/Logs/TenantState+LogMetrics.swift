@@ -36,8 +36,8 @@ extension TenantState {
 
     /// For each level with records in the range passing the conditions (most severe first): its
     /// count, how many distinct (message, service) pairs it has, and the `limit` most frequent
-    /// of them (ties by message, then service, a missing service first).
-    public func topLogs(_ query: LogQuery, limit: Int) -> [LogLevelTop] {
+    /// of them after the first `offset` (ties by message, then service, a missing service first).
+    public func topLogs(_ query: LogQuery, limit: Int, offset: Int = 0) -> [LogLevelTop] {
         struct Key: Hashable { var message: String; var service: UInt32 }
         var matcher = LogMatcher(query.conditions, in: logs)
         var byLevel: [UInt8: [Key: Int]] = [:]
@@ -48,7 +48,7 @@ extension TenantState {
             let messages = counts.map { LogMessageCount(message: $0.key.message, service: logs.name($0.key.service, in: logs.services), count: $0.value) }
                 .sorted { ($1.count, $0.message, $0.service ?? "") < ($0.count, $1.message, $1.service ?? "") }
             return LogLevelTop(level: LogLevel(rawValue: level) ?? .info, count: counts.values.reduce(0, +), distinct: counts.count,
-                               messages: Array(messages.prefix(max(0, limit))))
+                               messages: Array(messages.dropFirst(max(0, offset)).prefix(max(0, limit))))
         }
     }
 

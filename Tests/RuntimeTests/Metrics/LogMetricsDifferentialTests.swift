@@ -135,21 +135,22 @@ import TestSupport
     func topMessagesByLevelAgree(seed: Int) {
         forEachQuestion(seed: seed, salt: 200) { s, q, rng in
             let limit = Int.random(in: 0...4, using: &rng)
+            let offset = rng.next() % 2 == 0 ? 0 : Int.random(in: 1...3, using: &rng)
             var byLevel: [String: [String: Int]] = [:]
             for r in Self.passing(s, q) { byLevel[r.level, default: [:]]["\(r.message)\u{0}\(r.service ?? "")", default: 0] += 1 }
             let severity = LogLevel.allCases.map(\.name)
             let expected = byLevel.keys.sorted { severity.firstIndex(of: $0)! > severity.firstIndex(of: $1)! }.map { level in
                 let counts = byLevel[level]!
-                let top = counts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(limit).map { key, count in
+                let top = counts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.dropFirst(offset).prefix(limit).map { key, count in
                     let parts = key.split(separator: "\u{0}", omittingEmptySubsequences: false)
                     return "\(parts[0])|\(parts[1])|\(count)"
                 }
                 return "\(level) \(counts.values.reduce(0, +)) \(counts.count) \(top)"
             }
-            let engine = s.engine.topLogs(q, limit: limit).map { top in
+            let engine = s.engine.topLogs(q, limit: limit, offset: offset).map { top in
                 "\(top.level.name) \(top.count) \(top.distinct) \(top.messages.map { "\($0.message)|\($0.service ?? "")|\($0.count)" })"
             }
-            #expect(engine == expected, "top for \(q), limit \(limit), seed \(seed)")
+            #expect(engine == expected, "top for \(q), limit \(limit), offset \(offset), seed \(seed)")
         }
     }
 
