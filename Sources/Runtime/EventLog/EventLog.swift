@@ -43,17 +43,17 @@ public struct EventLog: Sendable {
 
     public var memoryBytes: Int { sealed.reduce(open.memoryBytes) { $0 + $1.columns.memoryBytes + $1.rowsByType.memoryBytes } }
 
-    /// Every chunk numbered in `numbers` with the rows a scan of `types` must read: only those
-    /// types' rows (in row order) of a sealed chunk when `types` is given and few (at most a
-    /// quarter of `typeCount`), else every row (`nil`: the caller checks each row's type).
-    func forEachChunk(in numbers: Range<Int>, types: [UInt32]?, typeCount: Int, _ body: (EventColumns, [Int]?) -> Void) {
+    /// Every chunk numbered in `numbers` that holds events timed in `startMs..<endMs`, with the
+    /// rows a scan of `types` must read: only those types' rows (in row order) of a sealed chunk
+    /// when `types` is given and few (at most a quarter of `typeCount`), else every row (`nil`:
+    /// the caller checks each row's type and time).
+    func forEachChunk(in numbers: Range<Int>, from startMs: Int64, to endMs: Int64, types: [UInt32]?, typeCount: Int,
+                      _ body: (EventColumns, [Int]?) -> Void) {
         let narrow = types.map { $0.count * 4 <= typeCount } ?? false
         for n in numbers.clamped(to: 0..<chunkCount) {
-            if n < sealed.count {
-                body(sealed[n].columns, narrow ? sealed[n].rowsByType.rows(ofTypes: types!) : nil)
-            } else if open.count > 0 {
-                body(open, nil)
-            }
+            let columns = n < sealed.count ? sealed[n].columns : open
+            guard columns.count > 0, columns.maxTimestamp >= startMs, columns.minTimestamp < endMs else { continue }
+            body(columns, narrow && n < sealed.count ? sealed[n].rowsByType.rows(ofTypes: types!) : nil)
         }
     }
 }

@@ -30,46 +30,31 @@ extension TenantState {
             var intensityNumbers = NumberSummary()
         }
         var matcher = EventMatcher(query.conditions, in: self)
-        var dimension = EventDimension(groupBy, in: self)
+        let dimension = EventDimension(groupBy, in: self)
         var sizeNumber: EventNumber? = if case .sum(let p) = size { EventNumber(key: p, in: self) } else { nil }
         var intensityNumber: EventNumber? = if case .avg(let p) = intensity { EventNumber(key: p, in: self) } else { nil }
-        // Groups live in slots, a value's slot found on a change of value; the first groups count
-        // events per user in a dense array (one add per event), later ones in a dictionary.
-        var slots: [Group] = [], slotValues: [UInt32] = [], slotOfValue: [UInt32: Int] = [:]
+        // The first groups count events per user in a dense array (one add per event), later
+        // ones in a dictionary.
+        var slotting = DimensionSlots(groupBy, in: self)
+        var slots: [Group] = []
         var dense: [[UInt32]] = []
         let denseSlots = users.count <= 1 << 20 ? 32 : 0
-        var lastValue = UInt32.max - 1, lastSlot = 0
-        var isProperty = false
-        if case .property = groupBy { isProperty = true }
-        // A property's slot is found once per property set.
-        var slotOfSet = [Int32](repeating: -1, count: isProperty ? propertySets.count : 0)
         forEachMetricsEvent(in: query.window, matching: &matcher) { event in
-            if isProperty, Int(event.set) < slotOfSet.count, slotOfSet[Int(event.set)] >= 0 {
-                lastSlot = Int(slotOfSet[Int(event.set)])
-                lastValue = UInt32.max - 1   // the slot was not found through a value
-            } else {
-                let value = dimension.value(type: event.type, page: event.page, user: event.user, set: event.set, in: self)
-                if value != lastValue {
-                    lastValue = value
-                    if let known = slotOfValue[value] { lastSlot = known } else {
-                        lastSlot = slots.count
-                        slotOfValue[value] = lastSlot
-                        slots.append(Group()); slotValues.append(value)
-                        if lastSlot < denseSlots { dense.append([UInt32](repeating: 0, count: users.count)) }
-                    }
-                }
-                if isProperty, Int(event.set) < slotOfSet.count { slotOfSet[Int(event.set)] = Int32(lastSlot) }
+            let slot = slotting.slot(type: event.type, page: event.page, user: event.user, set: event.set, in: self)
+            if slot == slots.count {
+                slots.append(Group())
+                if slot < denseSlots { dense.append([UInt32](repeating: 0, count: users.count)) }
             }
-            slots[lastSlot].events += 1
-            if lastSlot < dense.count { dense[lastSlot][Int(event.user)] &+= 1 } else { slots[lastSlot].perUser[event.user, default: 0] += 1 }
-            if let x = sizeNumber?.value(set: event.set, in: self) { slots[lastSlot].sizeNumbers.add(x) }
-            if let x = intensityNumber?.value(set: event.set, in: self) { slots[lastSlot].intensityNumbers.add(x) }
+            slots[slot].events += 1
+            if slot < dense.count { dense[slot][Int(event.user)] &+= 1 } else { slots[slot].perUser[event.user, default: 0] += 1 }
+            if let x = sizeNumber?.value(set: event.set, in: self) { slots[slot].sizeNumbers.add(x) }
+            if let x = intensityNumber?.value(set: event.set, in: self) { slots[slot].intensityNumbers.add(x) }
         }
         for (slot, counts) in dense.enumerated() {
             for (user, n) in counts.enumerated() where n > 0 { slots[slot].perUser[UInt32(user)] = Int(n) }
         }
         var groups: [UInt32: Group] = [:]
-        for (slot, value) in slotValues.enumerated() { groups[value] = slots[slot] }
+        for (slot, value) in slotting.values.enumerated() { groups[value] = slots[slot] }
         func measure(_ g: Group) -> (size: Double, intensity: Double?) {
             let sizeValue: Double = switch size {
             case .count: Double(g.events)

@@ -26,8 +26,7 @@ extension TenantState {
         }
         let trivial = matcher.isTrivial
         var hint = 0
-        log.forEachChunk(in: chunks ?? 0..<log.chunkCount, types: allowedTypes, typeCount: eventTypeNames.count) { chunk, rows in
-            guard chunk.maxTimestamp >= startMs, chunk.minTimestamp < endMs else { return }
+        log.forEachChunk(in: chunks ?? 0..<log.chunkCount, from: startMs, to: endMs, types: allowedTypes, typeCount: eventTypeNames.count) { chunk, rows in
             // One loop for both: the rows of the allowed types, or every row.
             let count = rows?.count ?? chunk.count
             for i in 0..<count {

@@ -68,9 +68,10 @@ extension TenantState {
         for e in definition.exclusions { relevant[Int(e.eventType.rawValue)] = true }
         var found = FunnelMatches()
         let relevantTypes = relevant.indices.filter { relevant[$0] }.map(UInt32.init)
-        log.forEachChunk(in: 0..<log.chunkCount, types: relevantTypes, typeCount: eventTypeNames.count) { chunk, rows in
-            guard chunk.maxTimestamp >= startMs, chunk.minTimestamp < scanEnd else { return }
-            for row in rows ?? Array(0..<chunk.count) where relevant[Int(chunk.types[row])] {
+        log.forEachChunk(in: 0..<log.chunkCount, from: startMs, to: scanEnd, types: relevantTypes, typeCount: eventTypeNames.count) { chunk, rows in
+            for i in 0..<(rows?.count ?? chunk.count) {
+                let row = rows?[i] ?? i
+                guard relevant[Int(chunk.types[row])] else { continue }
                 let ts = chunk.timestamps[row]
                 guard ts >= startMs, ts < scanEnd else { continue }
                 let type = chunk.types[row], set = chunk.propertySets[row]
@@ -101,11 +102,10 @@ extension TenantState {
     public func funnel(_ definition: FunnelDefinition, startMs: Int64, endMs: Int64) -> Funnel {
         let steps = definition.steps, n = steps.count
         let matches = funnelMatches(definition, startMs: startMs, endMs: endMs + definition.windowMs)
-        let (matchUsers, matchTimes, matchMasks) = (matches.users, matches.times, matches.masks)
         var reached = [Bitmap](repeating: Bitmap(), count: n)
         var gaps = [[Int64]](repeating: [], count: n)
         var chains = FunnelChains(steps: n)
-        let byUser = Self.groupedByUserInTimeOrder(masks: matchMasks, users: matchUsers, times: matchTimes, userCount: users.count)
+        let byUser = Self.groupedByUserInTimeOrder(masks: matches.masks, users: matches.users, times: matches.times, userCount: users.count)
         var i = 0
         while i < byUser.count {
             let user = byUser[i].user
