@@ -6,11 +6,10 @@ struct RoleMiddleware: RouterMiddleware {
     typealias Context = BeaconRequestContext
 
     /// POST routes that only read: they take a body because their question does not fit a query string.
-    static let readingPosts: Set<String> = [
+    static let readingPosts: Set<String> = Set([
         "/api/events/query", "/api/funnels", "/api/segments/estimate",
         "/api/v1/funnels", "/api/v1/funnels/trend", "/api/v1/retention", "/api/v1/metrics/formula", "/api/v1/metrics/grouped",
-        "/api/v1/sql", "/api/v1/data/query",
-    ]
+    ]).union(SQLRoutes.paths)
 
     static func isWrite(_ request: Request) -> Bool {
         switch request.method {

@@ -54,17 +54,17 @@ final class ContextTable: SQLTable {
             }
         }
         guard !range.isEmpty else { return [] }
-        let scanFrom = range.startMs == .min ? Int64.min : range.startMs - TenantState.sessionGapMs
+        // A start bound near Int64.min reads from the beginning (no overflow).
+        let scanFrom = range.startMs < Int64.min + TenantState.sessionGapMs ? Int64.min : range.startMs - TenantState.sessionGapMs
         // Every event from `scanFrom` on, as (user, time, global row), then grouped by user.
         var users: [UInt32] = [], times: [Int64] = [], refs: [Int] = []
-        var chunkStarts: [Int] = []
         var chunkColumns: [EventColumns] = []
         var stopped = false
         state.log.forEachChunk { chunk in
             guard !stopped, chunk.count > 0, chunk.maxTimestamp >= scanFrom else { return }
             if source.timeUp() { stopped = true; return }
             let base = chunkColumns.count << 16
-            chunkStarts.append(base); chunkColumns.append(chunk)
+            chunkColumns.append(chunk)
             for row in 0..<chunk.count where chunk.timestamps[row] >= scanFrom {
                 let user = source.canonical(chunk.users[row])
                 if let onlyUser, user != onlyUser { continue }

@@ -9,6 +9,8 @@ import Runtime
 public enum SQLQuery {
     public static let defaultRowLimit = 1_000
     public static let maxRowLimit = 10_000
+    /// The longest statement taken, in UTF-8 bytes.
+    public static let maxQueryBytes: Int32 = 100_000
     public static let defaultBudget: Duration = .seconds(10)
     /// Memory SQLite may hold across all queries at once (sorts, groups, strings).
     public static let heapLimitBytes: Int64 = 512 << 20
@@ -43,7 +45,7 @@ final class SQLConnection {
             throw SQLQueryError(kind: .tooLarge, message: "query: no memory left to open a connection")
         }
         let limits: [(Int32, Int32)] = [
-            (SQLITE_LIMIT_LENGTH, 10_000_000), (SQLITE_LIMIT_SQL_LENGTH, 100_000), (SQLITE_LIMIT_COLUMN, 200),
+            (SQLITE_LIMIT_LENGTH, 10_000_000), (SQLITE_LIMIT_SQL_LENGTH, SQLQuery.maxQueryBytes), (SQLITE_LIMIT_COLUMN, 200),
             (SQLITE_LIMIT_EXPR_DEPTH, 200), (SQLITE_LIMIT_COMPOUND_SELECT, 50), (SQLITE_LIMIT_FUNCTION_ARG, 100),
             (SQLITE_LIMIT_ATTACHED, 0), (SQLITE_LIMIT_LIKE_PATTERN_LENGTH, 1_000), (SQLITE_LIMIT_TRIGGER_DEPTH, 0),
             (SQLITE_LIMIT_WORKER_THREADS, 0),

@@ -82,8 +82,6 @@ final class SQLSource {
         return cutShort
     }
 
-    /// The name of a user (canonical already), and whether it has events and stands on its own.
-    func userName(_ user: UInt32) -> String { state.userNames.string(user) }
     func canonical(_ user: UInt32) -> UInt32 { state.users.mergedCount > 0 ? canonicalOf[Int(user)] : user }
 
     /// A property set as a JSON object (`{}` for none), for `json_extract`.

@@ -16,6 +16,17 @@ import Testing
         #expect(LogLevel(name: text) == nil)
     }
 
+    /// Level conditions read their values as ingest reads levels: any case, `warning` for `warn`.
+    @Test func levelConditionsReadLevelNamesAsIngestDoes() {
+        let test = { (op: PropertyFilter.Op, values: [String], level: LogLevel) in LogCondition(field: .level, op: op, values: values).holds(level: level) }
+        #expect(test(.eq, ["WARNING"], .warn) && test(.eq, ["warn"], .warn) && !test(.eq, ["Warning"], .error))
+        #expect(test(.neq, ["ERROR"], .warn) && !test(.neq, ["error"], .error))
+        #expect(test(.in, ["warning", "Fatal"], .fatal) && !test(.in, ["warning", "Fatal"], .info))
+        #expect(test(.notIn, ["INFO"], .debug) && !test(.notIn, ["INFO"], .info))
+        #expect(test(.gte, ["Warning"], .error) && !test(.gte, ["warn"], .info))
+        #expect(!test(.eq, ["loud"], .warn) && test(.contains, ["arn"], .warn))
+    }
+
     @Test func aBatchWithOneBadRecordChangesNothing() {
         var state = TenantState(settings: TenantSettings(id: "t", name: "t"))
         let good = LogInput(timestampMs: Self.now - 1000, message: "ok")

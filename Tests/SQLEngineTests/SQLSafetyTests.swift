@@ -41,6 +41,19 @@ import Testing
         #expect(refusal(forever, budget: .milliseconds(200))?.kind == .timeout)
     }
 
+    /// Bounds at Int64's ends narrow scans without overflow (a session's lead-in is subtracted).
+    @Test func extremeTimeBoundsAnswer() throws {
+        for sql in ["SELECT count(*) FROM context_v1 WHERE started_ms >= -9223372036854775808",
+                    "SELECT count(*) FROM context_v1 WHERE started_ms > -9223372036854775000 AND started_ms <= 9223372036854775807",
+                    "SELECT count(*) FROM events_v1 WHERE timestamp_ms > 9223372036854775807 OR timestamp_ms < -9223372036854775808",
+                    "SELECT count(*) FROM context_v1 WHERE started_at >= '0000-01-01' AND started_at < '9999-12-31'"] {
+            let answer = try SQLQuery.run(sql, on: s.engine)
+            #expect(answer.rows.count == 1, "\(sql)")
+        }
+        let all = try SQLQuery.run("SELECT count(*) FROM context_v1", on: s.engine).rows
+        #expect(try SQLQuery.run("SELECT count(*) FROM context_v1 WHERE started_ms >= -9223372036854775000", on: s.engine).rows == all)
+    }
+
     @Test func bigValuesAreRefused() {
         #expect(refusal("SELECT length(randomblob(200000000))")?.kind == .tooLarge)
     }

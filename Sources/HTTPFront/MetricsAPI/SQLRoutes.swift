@@ -9,7 +9,6 @@ import SQLEngine
 /// an immutable view (docs/sql.md). Admin keys only, as the seed's roles say for raw SQL.
 struct SQLRoutes {
     static let paths: Set<String> = ["/api/v1/sql", "/api/v1/data/query"]
-    static let maxQueryBytes = 100_000
 
     struct Body: Decodable {
         var query: String?
@@ -40,8 +39,8 @@ struct SQLRoutes {
         guard let text = body.query, !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
             throw APIError.badRequest(field: "query", "is required: one SELECT statement")
         }
-        guard text.utf8.count <= Self.maxQueryBytes else {
-            throw APIError.badRequest(field: "query", "is \(text.utf8.count) bytes; at most \(Self.maxQueryBytes)")
+        guard text.utf8.count <= Int(SQLQuery.maxQueryBytes) else {
+            throw APIError.badRequest(field: "query", "is \(text.utf8.count) bytes; at most \(SQLQuery.maxQueryBytes)")
         }
         let limit = body.limit ?? SQLQuery.defaultRowLimit
         guard (1...SQLQuery.maxRowLimit).contains(limit) else {

@@ -38,15 +38,22 @@ public struct LogCondition: Sendable, Equatable {
 
     public func holds(_ actual: String?) -> Bool { PropertyFilter.holds(op, values, actual) }
 
-    /// Whether a record of `level` passes. `gt`, `gte`, `lt` and `lte` against a level name
-    /// compare severity (`level gte warn` is warn, error and fatal); every other test is on the name.
+    /// Whether a record of `level` passes. Values naming a level are read as `LogLevel` reads
+    /// them (any case, `warning` for `warn`): `eq`, `neq`, `in` and `not_in` compare levels, and
+    /// `gt`, `gte`, `lt` and `lte` compare severity (`level gte warn` is warn, error and fatal).
+    /// Any other test, or a value naming no level, is on the name.
     public func holds(level: LogLevel) -> Bool {
-        if let wanted = values.first.flatMap(LogLevel.init(name:)) {
+        let named = values.compactMap(LogLevel.init(name:))
+        if !values.isEmpty, named.count == values.count {
             switch op {
-            case .gt: return level > wanted
-            case .gte: return level >= wanted
-            case .lt: return level < wanted
-            case .lte: return level <= wanted
+            case .gt: return level > named[0]
+            case .gte: return level >= named[0]
+            case .lt: return level < named[0]
+            case .lte: return level <= named[0]
+            case .eq: return level == named[0]
+            case .neq: return level != named[0]
+            case .in: return named.contains(level)
+            case .notIn: return !named.contains(level)
             default: break
             }
         }

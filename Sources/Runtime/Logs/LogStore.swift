@@ -17,7 +17,7 @@ public struct LogStore: Sendable {
     public init() {}
 
     /// Records held.
-    public var count: Int { sealed.reduce(open.count) { $0 + $1.columns.count } }
+    public var count: Int { sealed.count * Self.chunkCapacity + open.count }
 
     /// Every chunk's columns, oldest first, the open one last.
     public var chunks: [LogColumns] { sealed.map(\.columns) + [open] }
