@@ -19,6 +19,13 @@ extension Bitmap {
     public static func union<C: Collection>(of bitmaps: C) -> Bitmap where C.Element == Bitmap {
         if bitmaps.isEmpty { return Bitmap() }
         if bitmaps.count == 1 { return bitmaps.first! }
+        // A few small ones: pairwise ORs keep array containers as arrays, where the many-way OR
+        // turns every container into a bitset and back.
+        if bitmaps.count <= 8 {
+            var result = bitmaps.first!
+            for other in bitmaps.dropFirst() { result.formUnion(other) }
+            return result
+        }
         var pointers: [UnsafePointer<roaring_bitmap_t>?] = bitmaps.map { $0.pointer }
         let result = pointers.withUnsafeMutableBufferPointer { buffer in
             roaring_bitmap_or_many(buffer.count, buffer.baseAddress)!

@@ -14,6 +14,11 @@ public struct Bitmap: @unchecked Sendable {
         for id in ids { roaring_bitmap_add(storage.pointer, id) }
     }
 
+    /// From ids in ascending order, built container by container in one pass.
+    public init(ascending ids: [UInt32]) {
+        storage = RoaringStorage(ids.isEmpty ? roaring_bitmap_create() : ids.withUnsafeBufferPointer { roaring_bitmap_of_ptr($0.count, $0.baseAddress)! })
+    }
+
     @usableFromInline package var pointer: UnsafePointer<roaring_bitmap_t> { UnsafePointer(storage.pointer) }
 
     @inlinable mutating func mutablePointer() -> UnsafeMutablePointer<roaring_bitmap_t> {

@@ -33,9 +33,14 @@ public struct EventLog: Sendable {
         }
     }
 
+    /// Every evicted event is older than this; nil before any eviction (and after loading a
+    /// snapshot written before it was kept, while unknown).
+    public package(set) var evictedBeforeMs: Int64?
+
     /// Drops sealed chunks whose newest event is older than `cutoffMs`.
     mutating func evict(olderThan cutoffMs: Int64) {
         while let first = sealed.first, first.columns.maxTimestamp < cutoffMs {
+            evictedBeforeMs = max(evictedBeforeMs ?? .min, first.columns.maxTimestamp + 1)
             evictedEvents += first.columns.count
             sealed.removeFirst()
         }

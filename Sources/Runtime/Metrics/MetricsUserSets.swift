@@ -27,8 +27,10 @@ extension TenantState {
         var slots: [[Bitmap]] = []
         // With at most 64 buckets, the first slots keep one word per user, a bit per bucket: an
         // OR per event instead of a bitmap insert at a random place; the bitmaps are built from
-        // the words after the scan, each in user order. Bounded to 32 MiB of words.
-        let maskSlots = width <= 64 ? min(64, (4 << 20) / max(1, users.count)) : 0
+        // the words after the scan, each in user order. Bounded to 32 MiB of words, and only
+        // worth it when the rows read outnumber the users (reading the words costs a pass over all).
+        let rows = (chunks ?? 0..<log.chunkCount).clamped(to: 0..<log.chunkCount).reduce(0) { $0 + ($1 < log.sealed.count ? EventLog.chunkCapacity : log.open.count) }
+        let maskSlots = width <= 64 && rows >= users.count ? min(64, (4 << 20) / max(1, users.count)) : 0
         var masks: [[UInt64]] = []
         forEachMetricsEvent(in: query.window, matching: &matcher, chunks: chunks) { event in
             let current = slotting.slot(type: event.type, page: event.page, user: event.user, set: event.set, in: self)

@@ -23,6 +23,7 @@ extension TenantState {
     /// The groups of `groupBy` over the events of `query` (its window taken whole), largest size
     /// first; past `maxGroups` the rest are one `other` group, measured over all their events.
     public func groupedMetrics(_ query: MetricsQuery, groupBy: EventField, size: GroupedSize, intensity: GroupedIntensity, maxGroups: Int) -> [GroupedRow] {
+        if let rows = indexedGroupedMetrics(query, groupBy: groupBy, size: size, intensity: intensity, maxGroups: maxGroups) { return rows }
         struct Group {
             var events = 0
             var perUser: [UInt32: Int] = [:]
@@ -69,18 +70,43 @@ extension TenantState {
             }
             return (sizeValue, intensityValue)
         }
-        let ranked = groups.map { value, group in (name: dimension.name(value, in: self), group: group, measured: measure(group)) }
+        return Self.ranked(groups.map { (dimension.name($0.key, in: self), $0.value) }, maxGroups: maxGroups, measure: measure) { rest in
+            var other = Group()
+            for group in rest {
+                other.events += group.events
+                other.perUser.merge(group.perUser, uniquingKeysWith: +)
+                other.sizeNumbers.add(group.sizeNumbers)
+                other.intensityNumbers.add(group.intensityNumbers)
+            }
+            return other
+        }
+    }
+
+    /// The same from the property indexes, for the measures that need only events and users per
+    /// group; nil when they do not answer it.
+    func indexedGroupedMetrics(_ query: MetricsQuery, groupBy: EventField, size: GroupedSize, intensity: GroupedIntensity, maxGroups: Int) -> [GroupedRow]? {
+        guard size == .count || size == .uniqueActors, intensity == .avgPerActor || intensity == .uniqueActors,
+              let groups = indexedGroups(groupBy, window: query.window, conditions: query.conditions) else { return nil }
+        let dimension = EventDimension(groupBy, in: self)
+        typealias Group = (events: Int, users: Bitmap)
+        func measure(_ g: Group) -> (size: Double, intensity: Double?) {
+            let users = g.users.count
+            let intensityValue: Double? = intensity == .uniqueActors ? Double(users) : users == 0 ? nil : Double(g.events) / Double(users)
+            return (size == .count ? Double(g.events) : Double(users), intensityValue)
+        }
+        return Self.ranked(groups.map { (dimension.name($0.key, in: self), $0.value) }, maxGroups: maxGroups, measure: measure) { rest in
+            (rest.reduce(0) { $0 + $1.events }, Bitmap.union(of: rest.map(\.users)))
+        }
+    }
+
+    /// Groups largest size first (ties by name); past `maxGroups` the rest merged into `other`.
+    static func ranked<Group>(_ groups: [(name: String?, group: Group)], maxGroups: Int, measure: (Group) -> (size: Double, intensity: Double?),
+                              merge: ([Group]) -> Group) -> [GroupedRow] {
+        let ranked = groups.map { (name: $0.name, group: $0.group, measured: measure($0.group)) }
             .sorted { ($0.measured.size, $1.name ?? "") > ($1.measured.size, $0.name ?? "") }
         var rows = ranked.prefix(maxGroups).map { GroupedRow(dimension: $0.name.map { .value($0) } ?? .none, size: $0.measured.size, intensity: $0.measured.intensity) }
         if ranked.count > maxGroups {
-            var other = Group()
-            for entry in ranked.dropFirst(maxGroups) {
-                other.events += entry.group.events
-                other.perUser.merge(entry.group.perUser, uniquingKeysWith: +)
-                other.sizeNumbers.add(entry.group.sizeNumbers)
-                other.intensityNumbers.add(entry.group.intensityNumbers)
-            }
-            let measured = measure(other)
+            let measured = measure(merge(ranked.dropFirst(maxGroups).map(\.group)))
             rows.append(GroupedRow(dimension: .other, size: measured.size, intensity: measured.intensity))
         }
         return rows

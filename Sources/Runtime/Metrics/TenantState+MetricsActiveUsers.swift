@@ -12,9 +12,7 @@ extension TenantState {
 
     /// Whether the day indexes alone answer it (no conditions, no breakdown, whole days).
     public func activeUsersFromIndexes(_ query: MetricsQuery) -> Bool {
-        guard query.conditions.isEmpty, query.breakdown == nil, query.window.granularity != .minute, query.window.granularity != .hourly else { return false }
-        let days = query.window.days
-        return query.window.startMs == calendar.startMs(of: days.first) && query.window.endMs == calendar.startMs(of: days.last + 1)
+        query.conditions.isEmpty && query.breakdown == nil && coversWholeDays(query.window)
     }
 
     /// The answer from the day indexes; call only when `activeUsersFromIndexes`.

@@ -31,15 +31,16 @@ extension TenantState {
         case .logs(let conditions, let breakdown):
             return logCountSeries(LogQuery(window: query.window, conditions: conditions, breakdown: breakdown, breakdownLimit: query.breakdownLimit))
         case .sessions:
-            let points = sessions(query)
+            let points = sessions(query, countsOnly: true)
             return [MetricsSeries(dimension: .all, values: points.map { Double($0.sessions) }, total: Double(points.reduce(0) { $0 + $1.sessions }))]
         }
     }
 
     /// Active users by the fastest path that answers exactly.
     public func activeUsers(_ query: MetricsQuery, windowDays: Int) -> [MetricsSeries] {
-        activeUsersFromIndexes(query) ? activeUsersSeriesFromIndexes(query, windowDays: windowDays)
-            : activeUsersSeries(metricsUserSets(activeUsersScanQuery(query, windowDays: windowDays)), query, windowDays: windowDays)
+        if activeUsersFromIndexes(query) { return activeUsersSeriesFromIndexes(query, windowDays: windowDays) }
+        let scanned = activeUsersScanQuery(query, windowDays: windowDays)
+        return activeUsersSeries(indexedUserSets(scanned) ?? metricsUserSets(scanned), query, windowDays: windowDays)
     }
 
     /// The formula over inputs of `width` points each. Inputs without a breakdown apply to every

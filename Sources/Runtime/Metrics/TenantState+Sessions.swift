@@ -13,7 +13,10 @@ extension TenantState {
     /// already running is not counted again) to its end (sessions are cut there); then grouped by
     /// user with a counting sort, which costs two passes whatever the order they arrived in
     /// (events sent by concurrent clients reach the log out of order for most users).
-    public func sessions(_ query: MetricsQuery) -> [SessionPoint] {
+    /// - Parameter countsOnly: only `sessions` is read (durations and bounces may then differ
+    ///   from the cut at the window's end).
+    public func sessions(_ query: MetricsQuery, countsOnly: Bool = false) -> [SessionPoint] {
+        if let points = sessionsFromIndex(query, countsOnly: countsOnly) { return points }
         let window = query.window
         guard let first = window.buckets.first else { return [] }
         var scanned = window
@@ -66,5 +69,29 @@ extension TenantState {
             close(start: start, end: last, events: events)
         }
         return points
+    }
+
+    /// The session index's day totals, when they answer as the scan would: whole days, no
+    /// conditions, no evicted event within the gap before the window, and (unless only counts are
+    /// read) no event at or after the window's end, since the scan measures a session only up to
+    /// there while the index measures it whole. A session's start depends only on the events
+    /// before it, so counts agree either way.
+    func sessionsFromIndex(_ query: MetricsQuery, countsOnly: Bool) -> [SessionPoint]? {
+        let window = query.window
+        guard query.conditions.isEmpty, coversWholeDays(window) else { return nil }
+        if log.evictedEvents > 0 {
+            guard let bound = log.evictedBeforeMs, bound <= window.startMs - Self.sessionGapMs else { return nil }
+        }
+        if !countsOnly, let newest = newestTimestampMs, newest >= window.endMs { return nil }
+        return window.buckets.map { bucket in
+            var point = SessionPoint()
+            for day in bucket.days.all {
+                let totals = sessionIndex.totals(on: day)
+                point.sessions += totals.sessions
+                point.durationMs += totals.durationMs
+                point.bounces += totals.bounces
+            }
+            return point
+        }
     }
 }

@@ -190,8 +190,10 @@ extension TenantState {
         }
         // Events ahead of the clock stay out of the live ring, so they cannot push the present out of it.
         if ts <= nowMs + 60_000 { minutes.record(user: u, timestampMs: ts) }
+        sessionIndex.record(user: u, timestampMs: ts, calendar: &calendar)
         if segments.isWatching { segments.touch(user: u, type: event.type.rawValue) }
         log.append(event)
+        if log.open.count == 0 { propertyDays.add(ChunkPropertyIndex(log.sealed[log.sealed.count - 1].columns, calendar: calendar, sets: propertySets)) }
         typeTotals[Int(event.type.rawValue)] += 1
         eventsIngested += 1
         version &+= 1
@@ -203,7 +205,28 @@ extension TenantState {
         guard settings.retentionDays > 0 else { return }
         let cutoff = nowMs - Int64(settings.retentionDays) * TenantCalendar.dayMs
         log.evict(olderThan: cutoff)
+        if let bound = log.evictedBeforeMs { propertyDays.dropDays(before: day(of: bound)) }
         logs.evict(olderThan: cutoff)
+    }
+}
+
+extension TenantState {
+    /// The session index worked out again from the retained events (after a snapshot is loaded),
+    /// in log order as ingest applied them; users are read through their merges.
+    package mutating func rebuildSessionIndex() {
+        var index = SessionIndex()
+        var calendar = self.calendar
+        log.forEachChunk { columns in
+            for (user, ts) in zip(columns.users, columns.timestamps) { index.record(user: users.canonical(user), timestampMs: ts, calendar: &calendar) }
+        }
+        sessionIndex = index
+    }
+
+    /// The property day index worked out again from the sealed chunks (after a snapshot is loaded).
+    package mutating func rebuildPropertyDays() {
+        var index = PropertyDayIndex()
+        for chunk in log.sealed { index.add(ChunkPropertyIndex(chunk.columns, calendar: calendar, sets: propertySets)) }
+        propertyDays = index
     }
 }
 

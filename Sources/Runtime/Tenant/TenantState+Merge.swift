@@ -34,6 +34,7 @@ extension TenantState {
             minutes.reassign(from, to: to)
             accounts.reassign(from, to: to, in: AccountIndex(users[from].account))
         }
+        sessionIndex.merge(from, into: to, calendar: &calendar)
         users.merge(from, into: to)
         segments.refreshedDay = nil   // ids moved: dynamic segments are worked out whole next time
         version &+= 1

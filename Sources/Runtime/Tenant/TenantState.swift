@@ -16,6 +16,10 @@ public struct TenantState: Sendable {
     public package(set) var log = EventLog()
     public package(set) var days = DayIndexes()
     public package(set) var minutes = MinuteRing()
+    /// Every user's sessions and the sessions begun per day (derived: rebuilt from the log on load).
+    public package(set) var sessionIndex = SessionIndex()
+    /// Users and events per day and property value of the sealed chunks (derived: rebuilt on load).
+    public package(set) var propertyDays = PropertyDayIndex()
     public package(set) var users = UserTable()
     public package(set) var accounts = AccountTable()
     /// Properties, owners and notes set through the API.
@@ -68,7 +72,7 @@ public struct TenantState: Sendable {
 
     /// Approximate bytes held by the tenant's data structures.
     public var memoryBytes: Int {
-        log.memoryBytes + days.memoryBytes + users.memoryBytes + accounts.memoryBytes + userNames.memoryBytes
+        log.memoryBytes + days.memoryBytes + sessionIndex.memoryBytes + propertyDays.memoryBytes + users.memoryBytes + accounts.memoryBytes + userNames.memoryBytes
             + accountNames.memoryBytes + pageNames.memoryBytes + propertySets.memoryBytes + logs.memoryBytes
     }
 }

@@ -5,7 +5,7 @@ import Runtime
 /// and their hash tables rebuilt on load.
 extension TenantState {
     public enum Section: UInt32, CaseIterable, Sendable {
-        case identities = 1, propertySets, eventLog, days, minutes, users, accounts, counters, profiles, accountDays, typeRepeats, segments, nudges, journeys, nudgeTotals, idempotency, marks, segmentDetails, logs
+        case identities = 1, propertySets, eventLog, days, minutes, users, accounts, counters, profiles, accountDays, typeRepeats, segments, nudges, journeys, nudgeTotals, idempotency, marks, segmentDetails, logs, eviction
 
         public var name: String { String(describing: self) }
 
@@ -51,6 +51,8 @@ extension TenantState {
         case .counters:
             w.write(array: typeTotals.map { UInt64($0) })
             w.write(UInt64(eventsIngested)); w.write(newestTimestampMs ?? .min); w.write(version)
+        case .eviction:
+            w.write(log.evictedBeforeMs ?? .min)
         case .profiles:
             profiles.encode(into: &w)
         case .accountDays:
@@ -131,6 +133,10 @@ extension TenantState {
               users.summaries.allSatisfy({ Int($0.mergedInto) < users.count }) else { throw DecodingError(section: .users) }
         guard profiles.accounts.keys.allSatisfy({ Int($0) < accounts.count }), profiles.users.keys.allSatisfy({ Int($0) < users.count })
         else { throw DecodingError(section: .profiles) }
+        guard log.sealed.allSatisfy({ $0.columns.propertySets.allSatisfy { Int($0) < propertySets.count } }),
+              log.open.propertySets.allSatisfy({ Int($0) < propertySets.count }) else { throw DecodingError(section: .eventLog) }
+        rebuildPropertyDays()
+        rebuildSessionIndex()
         if sections[.accountDays] == nil { rebuildAccountDayCounts() }
         if sections[.typeRepeats] == nil { rebuildTypeExtraCounts() }
         if sections[.nudgeTotals] == nil { for id in nudges.byID.keys { nudges.byID[id]!.deriveAudienceTotals() } }
@@ -249,6 +255,9 @@ extension TenantState {
                   let version = r.read(UInt64.self) else { return false }
             typeTotals = totals; eventsIngested = ingested
             newestTimestampMs = newest == .min ? nil : newest; self.version = version
+        case .eviction:
+            guard let bound = r.read(Int64.self) else { return false }
+            log.evictedBeforeMs = bound == .min ? nil : bound
         case .profiles:
             guard let decoded = Profiles.decode(from: &r) else { return false }
             profiles = decoded
