@@ -324,15 +324,16 @@ KEPT = "<!-- measured by hand: bench/report.py keeps this section -->"
 TARGETS = [("dau_by_country", "index"), ("lifecycle", "index"), ("segments", "index"), ("audience_count", "count"),
            ("per_actor_p90", "scan"), ("first_time", "scan"), ("sessions", "scan"), ("grouped", "scan"), ("funnel_trend", "scan"),
            ("sql_group_7d", "sql")]
-MISSES = """Why the misses: DAU broken down by a property has no index to answer from (the day indexes keep users
-per day and per event type, not per property value), so it reads every event of the range; a
-per-day, per-value user index for low-cardinality properties would answer it like the plain
-DAU. Sessions, grouped metrics and the funnel trend read every event of the range (the funnel
-trend only its steps' types) on one core (the scan pool takes half of this machine's two):
-they beat both engines except chDB on the funnel trend, where it is level, but not 100 ms.
-SQL runs in SQLite's row-at-a-time engine over virtual tables: rows come grouped by event
-name so no sorter runs, yet each row still passes through SQLite's virtual machine (about
-85 ns a row), so a GROUP BY over millions of rows stays behind the columnar engines."""
+MISSES = """How they are answered: DAU broken down by a property and the grouped counts read the property day
+index (per day, key and value, the users and events of the sealed chunks, united in as each chunk
+of 65,536 events seals), with only the open chunk read event by event; sessions read the session
+index kept on ingest (sessions begun, durations and bounces per day). The funnel trend still reads
+its steps' events: split by user across the machine's two cores, with no per-event merge lookup
+when no user was merged, it stays above 100 ms: what is left is reading the rows of its three
+types out of every chunk of the range (by each chunk's type rows) and the per-user chains of
+each bucket. SQL runs in SQLite's row-at-a-time engine over virtual tables: rows come grouped
+by event name so no sorter runs, yet each row still passes through SQLite's virtual machine
+(about 85 ns a row), so a GROUP BY over millions of rows stays behind the columnar engines."""
 TITLE = "## The metrics API and SQL beside DuckDB and chDB"
 
 

@@ -20,6 +20,15 @@ public enum SplitScan {
         return results.collected()
     }
 
+    /// `part` once per part number `0..<parts`, on as many cores (a split by something other
+    /// than the log's chunks, such as users).
+    public static func runNumbered<Part: Sendable>(_ state: TenantState, parts: Int = SplitScan.parts,
+                                                   _ part: @Sendable (TenantState, Int) -> Part) -> [Part] {
+        let results = Results<Part>(count: parts)
+        DispatchQueue.concurrentPerform(iterations: parts) { i in results.store(part(state, i), at: i) }
+        return results.collected()
+    }
+
     /// One slot per part, each written by one worker only.
     private final class Results<Part>: @unchecked Sendable {
         private let slots: UnsafeMutableBufferPointer<Part?>

@@ -29,6 +29,13 @@ extension TenantActor {
         return try await ScanPool.shared.run { try finish(SplitScan.run(view, part), view) }
     }
 
+    /// A scan split across the cores by part number (`0..<SplitScan.parts`), off the actor.
+    public func scanNumbered<Part: Sendable, Answer: Sendable>(_ part: @escaping @Sendable (TenantState, Int) -> Part,
+                                                               finish: @escaping @Sendable ([Part], TenantState) throws -> Answer) async throws -> Answer {
+        let view = try captureView(.none)
+        return try await ScanPool.shared.run { try finish(SplitScan.runNumbered(view, part), view) }
+    }
+
     /// A read under the global filters (`industry`, `company_size`, `owner_email`, `segment_id`):
     /// segments brought up to date when one is named, and `UnknownSegment` when it does not exist.
     /// - Parameter offActor: whether the read scans the log (then it runs on the scan pool).

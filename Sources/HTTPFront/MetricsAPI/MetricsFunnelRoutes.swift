@@ -136,7 +136,14 @@ struct MetricsFunnelRoutes {
         let tenant = try context.requireTenant()
         let q = try await question(request, tenant, trend: true)
         let window = q.window
-        let funnels = try await tenant.scan(.none) { state in Self.definition(q, state).map { state.funnelTrend($0, window: window) } }.get()
+        // Split by user across the cores: funnels of different users never meet.
+        let count = SplitScan.parts
+        let funnels = try await tenant.scanNumbered({ state, i in
+            Self.definition(q, state).map { state.funnelTrendPart($0, window: window, part: (i, count)) }
+        }, finish: { parts, state -> [TenantState.Funnel] in
+            let definition = try Self.definition(q, state).get()
+            return state.funnelTrend(definition, window: window, parts: try parts.map { try $0.get() })
+        })
         let fine = window.granularity == .minute || window.granularity == .hourly
         return try JSONResponse.make(TrendAnswer(windowSeconds: q.windowSeconds, granularity: window.granularity.rawValue, range: MetricsSeriesAnswer.range(window),
                                                  data: zip(window.buckets, funnels).map { bucket, funnel in

@@ -88,13 +88,31 @@ public struct ChunkTypeRows: Sendable {
         self.starts = starts; self.rows = rows
     }
 
-    /// The rows of any of `types` (sorted type ids), in row order.
+    /// The rows of any of `types` (sorted type ids), in row order: each type's rows are in row
+    /// order already, so they are merged, never sorted.
     public func rows(ofTypes types: [UInt32]) -> [Int] {
-        var out: [Int] = []
-        for t in types where Int(t) + 1 < starts.count {
-            out.append(contentsOf: rows[Int(starts[Int(t)])..<Int(starts[Int(t) + 1])].lazy.map(Int.init))
+        var lists: [[Int]] = types.compactMap { t in
+            Int(t) + 1 < starts.count ? rows[Int(starts[Int(t)])..<Int(starts[Int(t) + 1])].map(Int.init) : nil
         }
-        if types.count > 1 { out.sort() }
+        // Pairwise merges: log2(k) passes over the rows.
+        while lists.count > 1 {
+            var merged: [[Int]] = []
+            for i in stride(from: 0, to: lists.count, by: 2) {
+                merged.append(i + 1 < lists.count ? Self.merge(lists[i], lists[i + 1]) : lists[i])
+            }
+            lists = merged
+        }
+        return lists.first ?? []
+    }
+
+    private static func merge(_ a: [Int], _ b: [Int]) -> [Int] {
+        var out = [Int]()
+        out.reserveCapacity(a.count + b.count)
+        var i = 0, j = 0
+        while i < a.count, j < b.count {
+            if a[i] < b[j] { out.append(a[i]); i += 1 } else { out.append(b[j]); j += 1 }
+        }
+        out.append(contentsOf: a[i...]); out.append(contentsOf: b[j...])
         return out
     }
 

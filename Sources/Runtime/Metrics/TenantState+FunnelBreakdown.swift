@@ -42,21 +42,44 @@ extension TenantState {
     /// of that bucket alone would), fed the user's events in time order until the window past
     /// the bucket's end has gone by.
     public func funnelTrend(_ definition: FunnelDefinition, window: MetricsWindow) -> [Funnel] {
+        funnelTrend(definition, window: window, parts: [funnelTrendPart(definition, window: window)])
+    }
+
+    /// What one part of the users (split by `funnelMatches`'s `part`) reached per bucket, and the
+    /// times between steps.
+    public struct FunnelTrendPart: Sendable {
+        var reached: [[Bitmap]]
+        var gaps: [[[Int64]]]
+    }
+
+    /// The trend from the parts of every user.
+    public func funnelTrend(_ definition: FunnelDefinition, window: MetricsWindow, parts: [FunnelTrendPart]) -> [Funnel] {
+        window.buckets.indices.map { b in
+            funnelAnswer(definition, reached: definition.steps.indices.map { k in Bitmap.union(of: parts.map { $0.reached[b][k] }) },
+                         gaps: definition.steps.indices.map { k in parts.flatMap { $0.gaps[b][k] } })
+        }
+    }
+
+    public func funnelTrendPart(_ definition: FunnelDefinition, window: MetricsWindow, part: (index: Int, count: Int) = (0, 1)) -> FunnelTrendPart {
         let buckets = window.buckets, steps = definition.steps, n = steps.count
-        guard !buckets.isEmpty else { return [] }
-        let matches = funnelMatches(definition, startMs: window.startMs, endMs: window.endMs + definition.windowMs)
+        guard !buckets.isEmpty else { return FunnelTrendPart(reached: [], gaps: []) }
+        let matches = funnelMatches(definition, startMs: window.startMs, endMs: window.endMs + definition.windowMs, part: part)
         var reached = [[Bitmap]](repeating: [Bitmap](repeating: Bitmap(), count: n), count: buckets.count)
         var gaps = [[[Int64]]](repeating: [[Int64]](repeating: [], count: n), count: buckets.count)
-        var active: [(bucket: Int, chains: FunnelChains)] = []
+        // The buckets with chains for the current user, and their chains (kept apart, so finding
+        // a bucket touches no chains).
+        var activeBuckets: [Int] = []
+        var activeChains: [FunnelChains] = []
         // Settled chains are reset and used again, not reallocated per user and bucket.
         var spare: [FunnelChains] = []
-        func finish(_ user: UInt32, _ entry: (bucket: Int, chains: FunnelChains)) {
-            for k in 0..<n where entry.chains.reachedAt[k] != nil { reached[entry.bucket][k].insert(user) }
-            var chains = entry.chains
+        func finish(_ user: UInt32, _ a: Int) {
+            let bucket = activeBuckets.remove(at: a)
+            var chains = activeChains.remove(at: a)
+            for k in 0..<n where chains.reachedAt[k] != nil { reached[bucket][k].insert(user) }
             chains.reset()
             spare.append(chains)
         }
-        let byUser = Self.groupedByUserInTimeOrder(masks: matches.masks, users: matches.users, times: matches.times, userCount: users.count)
+        let byUser = Self.groupedByUserInTimeOrder(users: matches.users, times: matches.times, tags: matches.masks, userCount: users.count)
         var i = 0, hint = 0
         while i < byUser.count {
             let user = byUser[i].user
@@ -65,24 +88,26 @@ extension TenantState {
                 let ts = byUser[j].ts
                 var groupEnd = j
                 var group: UInt64 = 0
-                while groupEnd < byUser.count, byUser[groupEnd].user == user, byUser[groupEnd].ts == ts { group |= byUser[groupEnd].mask; groupEnd += 1 }
+                while groupEnd < byUser.count, byUser[groupEnd].user == user, byUser[groupEnd].ts == ts { group |= byUser[groupEnd].tag; groupEnd += 1 }
                 // Buckets whose window has gone by are settled.
-                while let k = active.firstIndex(where: { ts - buckets[$0.bucket].endMs >= definition.windowMs }) { finish(user, active.remove(at: k)) }
+                var a = 0
+                while a < activeBuckets.count {
+                    if ts - buckets[activeBuckets[a]].endMs >= definition.windowMs { finish(user, a) } else { a += 1 }
+                }
                 if group & 1 != 0, ts >= window.startMs, ts < window.endMs, let b = window.bucket(of: ts, hint: hint) {
                     hint = b
-                    if !active.contains(where: { $0.bucket == b }) { active.append((b, spare.popLast() ?? FunnelChains(steps: n))) }
+                    if !activeBuckets.contains(b) { activeBuckets.append(b); activeChains.append(spare.popLast() ?? FunnelChains(steps: n)) }
                 }
-                for a in active.indices {
-                    let bucket = buckets[active[a].bucket], b = active[a].bucket
-                    active[a].chains.advance(group: group, at: ts, steps: steps, windowMs: definition.windowMs,
-                                             firstStepAllowed: ts >= bucket.startMs && ts < bucket.endMs) { k, gap in gaps[b][k].append(gap) }
+                for a in activeBuckets.indices {
+                    let b = activeBuckets[a], bucket = buckets[b]
+                    activeChains[a].advance(group: group, at: ts, steps: steps, windowMs: definition.windowMs,
+                                            firstStepAllowed: ts >= bucket.startMs && ts < bucket.endMs) { k, gap in gaps[b][k].append(gap) }
                 }
                 j = groupEnd
             }
-            for entry in active { finish(user, entry) }
-            active.removeAll(keepingCapacity: true)
+            while !activeBuckets.isEmpty { finish(user, activeBuckets.count - 1) }
             i = j
         }
-        return buckets.indices.map { funnelAnswer(definition, reached: reached[$0], gaps: gaps[$0]) }
+        return FunnelTrendPart(reached: reached, gaps: gaps)
     }
 }

@@ -27,11 +27,11 @@ struct PathWalker<Recorder: PathRecorder> {
     var users = 0
     private let state: UnsafeMutableBufferPointer<UserState>
     /// Late events, by user then time; the anchor flag rides in `type`'s top bit.
-    private let late: [(user: UInt32, ts: Int64, type: UInt32)]
+    private let late: [(user: UInt32, ts: Int64, tag: UInt32)]
     /// Per user, the index in `late` of the next late event (read only when `nextLateTs` says there is one).
     private var lateNext: [UInt32]
 
-    init(recorder: Recorder, userCount: Int, depth: Int, direction: TenantState.PathDirection, late: [(user: UInt32, ts: Int64, type: UInt32)]) {
+    init(recorder: Recorder, userCount: Int, depth: Int, direction: TenantState.PathDirection, late: [(user: UInt32, ts: Int64, tag: UInt32)]) {
         self.recorder = recorder; self.depth = depth; self.direction = direction; self.late = late
         state = .allocate(capacity: userCount)
         state.initialize(repeating: UserState(memory: recorder.empty))
@@ -89,7 +89,7 @@ struct PathWalker<Recorder: PathRecorder> {
         if ts < s.lastTs { return }
         while s.nextLateTs < ts {
             let e = late[Int(lateNext[u])]
-            step(u, &s, ts: e.ts, label: e.type & ~Self.anchorBit, isAnchor: e.type & Self.anchorBit != 0)
+            step(u, &s, ts: e.ts, label: e.tag & ~Self.anchorBit, isAnchor: e.tag & Self.anchorBit != 0)
             let next = Int(lateNext[u]) + 1
             if next < late.count && late[next].user == user { lateNext[u] = UInt32(next); s.nextLateTs = late[next].ts } else { s.nextLateTs = .max }
         }

@@ -48,7 +48,7 @@ extension TenantState {
                 }
             }
         }
-        let matches = Self.groupedByUserInTimeOrder(users: matchUsers, times: matchTimes, types: matchTypes, userCount: users.count)
+        let matches = Self.groupedByUserInTimeOrder(users: matchUsers, times: matchTimes, tags: matchTypes, userCount: users.count)
 
         let n = steps.count
         var reached = [Bitmap](repeating: Bitmap(), count: n)
@@ -73,7 +73,7 @@ extension TenantState {
                 while groupEnd < matches.count, matches[groupEnd].user == user, matches[groupEnd].ts == ts { groupEnd += 1 }
                 for k in 0..<n { before[k] = latestStart[k]; beforeTime[k] = stepTime[k] }
                 for m in j..<groupEnd {
-                    for k in stepsOfType[Int(matches[m].type)] {
+                    for k in stepsOfType[Int(matches[m].tag)] {
                         if k == 0 {
                             guard ts >= startMs, ts < endMs else { continue }
                             if ts > latestStart[0] { latestStart[0] = ts; stepTime[0] = ts }
@@ -102,26 +102,26 @@ extension TenantState {
     /// The matched events ordered by user, then time: a counting sort by user (stable, so each
     /// user's events keep the log's order, which is nearly chronological), then an insertion sort
     /// of each user's few events by time. Linear in practice, where a comparison sort is not.
-    static func groupedByUserInTimeOrder(users: [UInt32], times: [Int64], types: [UInt32], userCount: Int)
-        -> [(user: UInt32, ts: Int64, type: UInt32)] {
+    static func groupedByUserInTimeOrder<Tag>(users: [UInt32], times: [Int64], tags: [Tag], userCount: Int) -> [(user: UInt32, ts: Int64, tag: Tag)] {
         var starts = [Int](repeating: 0, count: userCount + 1)
         for u in users { starts[Int(u) + 1] += 1 }
         for i in 0..<userCount { starts[i + 1] += starts[i] }
         var next = starts
-        var sorted = [(user: UInt32, ts: Int64, type: UInt32)](repeating: (0, 0, 0), count: users.count)
-        for i in users.indices {
-            let u = Int(users[i])
-            sorted[next[u]] = (users[i], times[i], types[i])
-            next[u] += 1
-        }
-        for u in 0..<userCount where starts[u + 1] - starts[u] > 1 {
-            for i in (starts[u] + 1)..<starts[u + 1] {
-                let item = sorted[i]
-                var j = i - 1
-                while j >= starts[u] && sorted[j].ts > item.ts { sorted[j + 1] = sorted[j]; j -= 1 }
-                sorted[j + 1] = item
+        return [(user: UInt32, ts: Int64, tag: Tag)](unsafeUninitializedCapacity: users.count) { out, initialized in
+            for i in users.indices {
+                let u = Int(users[i])
+                (out.baseAddress! + next[u]).initialize(to: (users[i], times[i], tags[i]))
+                next[u] += 1
             }
+            for u in 0..<userCount where starts[u + 1] - starts[u] > 1 {
+                for i in (starts[u] + 1)..<starts[u + 1] {
+                    let item = out[i]
+                    var j = i - 1
+                    while j >= starts[u] && out[j].ts > item.ts { out[j + 1] = out[j]; j -= 1 }
+                    out[j + 1] = item
+                }
+            }
+            initialized = users.count
         }
-        return sorted
     }
 }

@@ -93,7 +93,7 @@ extension TenantState {
                 }
             }
         }
-        let late = Self.groupedByUserInTimeOrder(users: lateUsers, times: lateTimes, types: lateLabels, userCount: users.count)
+        let late = Self.groupedByUserInTimeOrder(users: lateUsers, times: lateTimes, tags: lateLabels, userCount: users.count)
 
         // Pass 2: every user's events in time order: the others as they come, each late one
         // slipped in before the first on-time event later than it.

@@ -59,22 +59,40 @@ extension TenantState {
         var users: [UInt32] = [], times: [Int64] = [], masks: [UInt64] = []
     }
 
-    func funnelMatches(_ definition: FunnelDefinition, startMs: Int64, endMs scanEnd: Int64) -> FunnelMatches {
+    /// - Parameter part: keep only the users `u` with `u % part.count == part.index` (a scan split
+    ///   by user: funnels of different users never meet).
+    func funnelMatches(_ definition: FunnelDefinition, startMs: Int64, endMs scanEnd: Int64, part: (index: Int, count: Int) = (0, 1)) -> FunnelMatches {
         let steps = definition.steps, n = steps.count
         var stepMatchers = steps.map { PropertySetMatcher($0.filters, sets: propertySets) }
         var exclusionMatchers = definition.exclusions.map { PropertySetMatcher($0.filters, sets: propertySets) }
         var relevant = [Bool](repeating: false, count: eventTypeNames.count)
         for s in steps { relevant[Int(s.eventType.rawValue)] = true }
         for e in definition.exclusions { relevant[Int(e.eventType.rawValue)] = true }
+        // Per type, the steps it is whatever its properties (steps without filters), and whether
+        // any step or exclusion must look at the properties.
+        var plainBits = [UInt64](repeating: 0, count: eventTypeNames.count)
+        var needsProperties = [Bool](repeating: !definition.exclusions.isEmpty, count: eventTypeNames.count)
+        for (i, step) in steps.enumerated() {
+            if stepMatchers[i].isTrivial { plainBits[Int(step.eventType.rawValue)] |= 1 << UInt64(i) } else { needsProperties[Int(step.eventType.rawValue)] = true }
+        }
         var found = FunnelMatches()
         let relevantTypes = relevant.indices.filter { relevant[$0] }.map(UInt32.init)
+        let partCount = UInt32(part.count), partIndex = UInt32(part.index)
+        // Without merges every user is canonical: no read of the user table per event.
+        let merged = users.mergedCount > 0
         log.forEachChunk(in: 0..<log.chunkCount, from: startMs, to: scanEnd, types: relevantTypes, typeCount: eventTypeNames.count) { chunk, rows in
             for i in 0..<(rows?.count ?? chunk.count) {
                 let row = rows?[i] ?? i
                 guard relevant[Int(chunk.types[row])] else { continue }
                 let ts = chunk.timestamps[row]
                 guard ts >= startMs, ts < scanEnd else { continue }
+                let user = merged ? users.canonical(chunk.users[row]) : chunk.users[row]
+                guard partCount == 1 || user % partCount == partIndex else { continue }
                 let type = chunk.types[row], set = chunk.propertySets[row]
+                if !needsProperties[Int(type)] {
+                    found.users.append(user); found.times.append(ts); found.masks.append(plainBits[Int(type)])
+                    continue
+                }
                 var stepBits: UInt64 = 0, cutBits: UInt64 = 0
                 for i in 0..<n where steps[i].eventType.rawValue == type && stepMatchers[i].matches(set, in: propertySets) { stepBits |= 1 << UInt64(i) }
                 for (j, exclusion) in definition.exclusions.enumerated()
@@ -82,7 +100,7 @@ extension TenantState {
                     if let after = exclusion.afterStep { cutBits |= 1 << UInt64(after - 1) } else { cutBits |= (1 << UInt64(n - 1)) - 1 }
                 }
                 guard stepBits | cutBits != 0 else { continue }
-                found.users.append(users.canonical(chunk.users[row])); found.times.append(ts); found.masks.append(stepBits | cutBits << 32)
+                found.users.append(user); found.times.append(ts); found.masks.append(stepBits | cutBits << 32)
             }
         }
         return found
@@ -105,7 +123,7 @@ extension TenantState {
         var reached = [Bitmap](repeating: Bitmap(), count: n)
         var gaps = [[Int64]](repeating: [], count: n)
         var chains = FunnelChains(steps: n)
-        let byUser = Self.groupedByUserInTimeOrder(masks: matches.masks, users: matches.users, times: matches.times, userCount: users.count)
+        let byUser = Self.groupedByUserInTimeOrder(users: matches.users, times: matches.times, tags: matches.masks, userCount: users.count)
         var i = 0
         while i < byUser.count {
             let user = byUser[i].user
@@ -116,7 +134,7 @@ extension TenantState {
                 let ts = byUser[j].ts
                 var groupEnd = j
                 var group: UInt64 = 0
-                while groupEnd < byUser.count, byUser[groupEnd].user == user, byUser[groupEnd].ts == ts { group |= byUser[groupEnd].mask; groupEnd += 1 }
+                while groupEnd < byUser.count, byUser[groupEnd].user == user, byUser[groupEnd].ts == ts { group |= byUser[groupEnd].tag; groupEnd += 1 }
                 chains.advance(group: group, at: ts, steps: steps, windowMs: definition.windowMs,
                                firstStepAllowed: ts < endMs) { k, gap in gaps[k].append(gap) }
                 j = groupEnd
@@ -125,12 +143,6 @@ extension TenantState {
             i = j
         }
         return funnelAnswer(definition, reached: reached, gaps: gaps)
-    }
-
-    /// `groupedByUserInTimeOrder` for events carrying a 64-bit mask.
-    static func groupedByUserInTimeOrder(masks: [UInt64], users: [UInt32], times: [Int64], userCount: Int) -> [(user: UInt32, ts: Int64, mask: UInt64)] {
-        let order = groupedByUserInTimeOrder(users: users, times: times, types: (0..<UInt32(users.count)).map { $0 }, userCount: userCount)
-        return order.map { ($0.user, $0.ts, masks[Int($0.type)]) }
     }
 }
 

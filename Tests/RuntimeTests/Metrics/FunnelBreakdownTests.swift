@@ -94,5 +94,10 @@ import TestSupport
             #expect(funnel.steps == alone.steps)
             #expect(funnel.usersAtStep.map(\.members) == alone.usersAtStep.map(\.members))
         }
+        // Split by user into parts (as the server runs it across cores): the same trend.
+        let parts = (0..<3).map { state.funnelTrendPart(definition, window: window, part: ($0, 3)) }
+        let split = state.funnelTrend(definition, window: window, parts: parts)
+        #expect(split.map(\.steps) == trend.map(\.steps))
+        #expect(split.map { $0.usersAtStep.map(\.members) } == trend.map { $0.usersAtStep.map(\.members) })
     }
 }
