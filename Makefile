@@ -1,10 +1,11 @@
 # Beacon: two commands do all the set-up on a fresh Debian machine (as root).
 #   make run    installs what it needs, builds in release mode, serves on the embedded config.json
-#   make test   installs what it needs, runs every test, then fuzzes a release build (Tests/fuzz)
+#   make test   installs what it needs, runs every test, drives a release build with the official
+#               SDK client libraries (Tests/sdk), then fuzzes it (Tests/fuzz)
 #   make fuzz   longer runs: schemathesis with FUZZ_EXAMPLES per operation (default 200, FUZZ_SEED),
 #               the ingest parser under libFuzzer with ASan/UBSan (INGEST_FUZZ_SECONDS, default 300),
 #               and the actor and WAL tests under ThreadSanitizer
-APT_PACKAGES := libzstd-dev libroaring-dev libsimdjson-dev libsqlite3-dev
+APT_PACKAGES := libzstd-dev libroaring-dev libsimdjson-dev libsqlite3-dev zlib1g-dev
 SWIFT ?= swift
 
 .PHONY: run test deps build release bench clean spec-check fuzz openapi
@@ -26,10 +27,12 @@ build: deps
 	$(SWIFT) build
 
 # The description (docs/openapi.yaml) is checked first, since the tests and the fuzz run read it;
-# the fuzz run then drives a release server with a fixed seed (Tests/fuzz/run_schemathesis.sh).
+# then Segment's, RudderStack's, PostHog's, Amplitude's and Mixpanel's Python libraries send to a
+# release server (Tests/sdk/run_sdk_clients.sh), and the fuzz run drives one with a fixed seed.
 test: build spec-check
 	$(SWIFT) test
 	$(SWIFT) build -c release --product beacon
+	Tests/sdk/run_sdk_clients.sh
 	Tests/fuzz/run_schemathesis.sh
 
 # Installs openapi-spec-validator and schemathesis under .build on first use.

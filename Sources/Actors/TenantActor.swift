@@ -245,7 +245,7 @@ public actor TenantActor {
         return state.nudges.byID.count
     }
 
-    private func afterIngest(_ receipt: IngestReceipt, now: Int64) {
+    func afterIngest(_ receipt: IngestReceipt, now: Int64) {
         eventsCounter.increment(by: receipt.accepted)
         state.evictExpired(nowMs: now)
         // Dynamic segments follow the data even when nobody reads them (reads refresh first anyway).
@@ -260,7 +260,7 @@ public actor TenantActor {
 
     /// Refuses a write the tenant has no room for: past its memory budget (re-measured at most
     /// every 250 ms, since measuring walks every index) or past what its interners can address.
-    private func requireRoom(forBodyBytes bytes: Int) throws {
+    func requireRoom(forBodyBytes bytes: Int) throws {
         guard state.hasInternerRoom(forBodyBytes: bytes) else {
             throw TenantFull(reason: "tenant '\(settings.id)' holds 4 GiB of distinct names or property values, the most it can address; the write was not applied (reads go on)")
         }
@@ -276,7 +276,7 @@ public actor TenantActor {
         }
     }
 
-    private func waitUntilDurable(_ sequence: UInt64?) async throws {
+    func waitUntilDurable(_ sequence: UInt64?) async throws {
         guard let sequence, let log, log.policy == .always else { return }
         do { try await log.waitUntilDurable(sequence) } catch let unknown as DurabilityUnknown {
             reportStorageFailure(unknown.cause)
@@ -293,7 +293,7 @@ public actor TenantActor {
     ///   - makeMutation: the write's record, made only when there is a log to append it to.
     ///   - underRequestKey: false for records the tenant derives on its own (audience moves,
     ///     snapshots of journeys, answers), which belong to no request's key.
-    private func logWrite(_ makeMutation: () throws -> Mutation, underRequestKey: Bool = true) throws -> UInt64? {
+    func logWrite(_ makeMutation: () throws -> Mutation, underRequestKey: Bool = true) throws -> UInt64? {
         let keyed = underRequestKey ? Self.idempotentRequest : nil
         if let keyed, state.idempotency.entry(keyed.key) != nil { throw IdempotentRepeat(key: keyed.key) }
         let atMs = clock()
@@ -310,7 +310,7 @@ public actor TenantActor {
         return sequence
     }
 
-    private func logWrite(_ mutation: Mutation, underRequestKey: Bool = true) throws -> UInt64? {
+    func logWrite(_ mutation: Mutation, underRequestKey: Bool = true) throws -> UInt64? {
         try logWrite({ mutation }, underRequestKey: underRequestKey)
     }
 

@@ -12,7 +12,7 @@ struct AuthMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         if openPaths.contains(request.uri.path) { return try await next(request, context) }
-        guard let key = Self.apiKey(in: request) else {
+        guard let key = Self.apiKey(in: request) ?? context.sdkKey else {
             throw APIError.unauthorized("missing API key: send it in the x-api-key header")
         }
         guard let tenant = registry.tenant(forKey: key) else { throw APIError.unauthorized("unknown API key") }
@@ -29,6 +29,7 @@ struct AuthMiddleware: RouterMiddleware {
         let grant = grants[key] ?? .bare(key)
         context.role = grant.role
         context.member = grant.member
+        context.isPublicKey = grant.isPublic
         return try await next(request, context)
     }
 

@@ -9,14 +9,21 @@ public enum BeaconApplication {
         configuration: BeaconConfiguration, registry: TenantRegistry, prometheus: PrometheusCollectorRegistry? = nil
     ) -> Router<BeaconRequestContext> {
         let router = Router(context: BeaconRequestContext.self)
+        router.add(middleware: CORSMiddleware(originsByTenant: configuration.allowedOrigins, registry: registry))
         router.add(middleware: ErrorMiddleware())
         router.add(middleware: MetricsMiddleware())
+        router.add(middleware: SDKRequestMiddleware(bodyLimit: configuration.bodyLimitBytes))
         router.add(middleware: AuthMiddleware(registry: registry, grants: configuration.apiKeyGrants,
                                              openPaths: ["/health", "/metrics", "/admin/snapshot", "/openapi.json"]))
+        router.add(middleware: PublicKeyMiddleware())
         router.add(middleware: RoleMiddleware())
         router.add(middleware: RateLimitMiddleware(limiter: RateLimiter(limits: configuration.rateLimits)))
         router.add(middleware: IdempotencyMiddleware(bodyLimit: configuration.bodyLimitBytes))
         IngestRoutes(parsers: IngestParserPool(), bodyLimit: configuration.bodyLimitBytes).add(to: router)
+        SegmentTrackingRoutes().add(to: router)
+        PostHogCaptureRoutes().add(to: router)
+        AmplitudeRoutes().add(to: router)
+        MixpanelRoutes().add(to: router)
         ActivityRoutes().add(to: router)
         MetricsAPIRoutes().add(to: router)
         MetricsUserRoutes().add(to: router)

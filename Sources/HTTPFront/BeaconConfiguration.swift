@@ -20,6 +20,8 @@ public struct BeaconConfiguration: Sendable {
     public var tenants: [TenantRegistry.Entry] = []
     /// Roles and member names of the keys written as objects; a key not here is an admin.
     public var apiKeyGrants: [String: APIKeyGrant] = [:]
+    /// Per tenant id, the origins a browser may call from (`"*"`: any); none means no CORS answers.
+    public var allowedOrigins: [String: [String]] = [:]
     /// Where tenants' WALs live; nil keeps everything in memory only (nothing survives a restart).
     public var storage: StorageSettings?
 
@@ -95,7 +97,7 @@ public struct BeaconConfiguration: Sendable {
         for (i, value) in tenants.enumerated() {
             let at = "tenants[\(i)]"
             let tenant = try object(value, at: at)
-            try checkKeys(tenant, allowed: ["id", "name", "api_keys", "timezone", "retention_days", "memory_budget_mb"], at: at)
+            try checkKeys(tenant, allowed: ["id", "name", "api_keys", "public_keys", "allowed_origins", "timezone", "retention_days", "memory_budget_mb"], at: at)
             guard let idValue = tenant["id"] else { throw Invalid(key: "\(at).id", message: "is required") }
             let id = try string(idValue, at: "\(at).id")
             guard ids.insert(id).inserted else { throw Invalid(key: "\(at).id", message: "'\(id)' is used twice") }
@@ -110,6 +112,28 @@ public struct BeaconConfiguration: Sendable {
                 guard keys.insert(key).inserted else { throw Invalid(key: keyAt, message: "is used twice") }
                 tenantKeys.append(key)
                 if let grant { config.apiKeyGrants[key] = grant }
+            }
+            if let publicKeys = tenant["public_keys"] {
+                guard let list = publicKeys.array else { throw Invalid(key: "\(at).public_keys", message: "must be an array of strings") }
+                for (k, keyValue) in list.enumerated() {
+                    let keyAt = "\(at).public_keys[\(k)]"
+                    let key = try string(keyValue, at: keyAt)
+                    guard !key.isEmpty else { throw Invalid(key: keyAt, message: "must not be empty") }
+                    guard keys.insert(key).inserted else { throw Invalid(key: keyAt, message: "is used twice") }
+                    tenantKeys.append(key)
+                    config.apiKeyGrants[key] = .publicIngest(key)
+                }
+            }
+            if let origins = tenant["allowed_origins"] {
+                guard let list = origins.array else { throw Invalid(key: "\(at).allowed_origins", message: "must be an array of origins (\"https://app.example.com\" or \"*\")") }
+                config.allowedOrigins[id] = try list.enumerated().map { k, value in
+                    let originAt = "\(at).allowed_origins[\(k)]"
+                    let origin = try string(value, at: originAt)
+                    guard origin == "*" || CORSMiddleware.isOrigin(origin) else {
+                        throw Invalid(key: originAt, message: "must be \"*\" or scheme://host[:port] without a path, got '\(origin)'")
+                    }
+                    return origin.lowercased()
+                }
             }
             let zoneName = try tenant["timezone"].map { try string($0, at: "\(at).timezone") } ?? "UTC"
             guard let zone = TimeZone(identifier: zoneName) else { throw Invalid(key: "\(at).timezone", message: "unknown time zone '\(zoneName)'") }

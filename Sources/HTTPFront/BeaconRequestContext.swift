@@ -11,6 +11,13 @@ public struct BeaconRequestContext: RequestContext {
     /// Who the key acts as (`APIKeyGrant.member`).
     public var member = ""
 
+    /// A public key (`APIKeyGrant.isPublic`): only ingest and nudge routes.
+    public var isPublicKey = false
+    /// An SDK route's body, parsed once by `SDKRequestMiddleware`.
+    var sdkBody: JSONValue?
+    /// The key an SDK route's request carries where its SDK puts it (`SDKRequestMiddleware`).
+    var sdkKey: String?
+
     /// The peer's IP address, when the connection has one.
     public var remoteAddress: String?
 

@@ -33,6 +33,8 @@ security:
   - bearer: []
 tags:
   - name: ingest
+  - name: sdk-ingest
+    description: Ingest that existing SDKs speak (docs/ingest-compat.md).
   - name: activity
   - name: metrics
   - name: sql
@@ -3266,7 +3268,7 @@ paths:
     get:
       tags: [segments]
       operationId: segmentFolders
-      summary: Segment folders with the number of segments in each
+      summary: "Segment folders with the number of segments in each"
       parameters:
         - $ref: "#/components/parameters/WorkspaceID"
       responses:
@@ -4208,6 +4210,657 @@ paths:
         "409": { $ref: "#/components/responses/Conflict" }
         "503": { $ref: "#/components/responses/Unavailable" }
 
+  /v1/batch:
+    post:
+      tags: [sdk-ingest]
+      operationId: segmentBatch
+      summary: "Segment HTTP tracking API: a batch of calls"
+      description: "Segments (and RudderStacks) `/v1/batch`: the write key is the HTTP Basic user or `writeKey`. Mapping: docs/ingest-compat.md."
+      security:
+        - apiKey: []
+        - bearer: []
+        - basic: []
+      parameters:
+        - $ref: "#/components/parameters/IdempotencyKey"
+        - $ref: "#/components/parameters/WorkspaceID"
+      requestBody:
+        required: true
+        content:
+          application/json:
+            example: {"batch": [{"type": "track", "userId": "ada", "event": "Signed Up", "properties": {"plan": "pro"}, "messageId": "m-1"}]}
+            schema: 
+              type: object
+              required: [batch]
+              properties:
+                writeKey: { type: string }
+                sentAt: { type: string }
+                batch:
+                  type: array
+                  maxItems: 1000
+                  items: { $ref: "#/components/schemas/SegmentMessage" }
+      responses:
+        "200":
+          description: Taken (repeats of message ids seen in the last 24 hours are dropped).
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/SegmentAnswer" }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "409": { $ref: "#/components/responses/Conflict" }
+        "413": { $ref: "#/components/responses/PayloadTooLarge" }
+        "422": { $ref: "#/components/responses/IdempotencyKeyReused" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+        "507": { $ref: "#/components/responses/TenantFull" }
+  /v1/track:
+    post:
+      tags: [sdk-ingest]
+      operationId: segmentTrack
+      summary: "Segment HTTP tracking API: one track call"
+      description: "Segments `/v1/{call}`. Mapping: docs/ingest-compat.md."
+      security:
+        - apiKey: []
+        - bearer: []
+        - basic: []
+      parameters:
+        - $ref: "#/components/parameters/IdempotencyKey"
+        - $ref: "#/components/parameters/WorkspaceID"
+      requestBody:
+        required: true
+        content:
+          application/json:
+            example: {"userId": "ada", "event": "Signed Up", "properties": {"plan": "pro"}}
+            schema: { $ref: "#/components/schemas/SegmentMessage" }
+      responses:
+        "200":
+          description: Taken (repeats of message ids seen in the last 24 hours are dropped).
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/SegmentAnswer" }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "409": { $ref: "#/components/responses/Conflict" }
+        "413": { $ref: "#/components/responses/PayloadTooLarge" }
+        "422": { $ref: "#/components/responses/IdempotencyKeyReused" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+        "507": { $ref: "#/components/responses/TenantFull" }
+  /v1/identify:
+    post:
+      tags: [sdk-ingest]
+      operationId: segmentIdentify
+      summary: "Segment HTTP tracking API: one identify call"
+      description: "Segments `/v1/{call}`. Mapping: docs/ingest-compat.md."
+      security:
+        - apiKey: []
+        - bearer: []
+        - basic: []
+      parameters:
+        - $ref: "#/components/parameters/IdempotencyKey"
+        - $ref: "#/components/parameters/WorkspaceID"
+      requestBody:
+        required: true
+        content:
+          application/json:
+            example: {"userId": "ada", "anonymousId": "a-1", "traits": {"email": "ada@example.com"}}
+            schema: { $ref: "#/components/schemas/SegmentMessage" }
+      responses:
+        "200":
+          description: Taken (repeats of message ids seen in the last 24 hours are dropped).
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/SegmentAnswer" }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "409": { $ref: "#/components/responses/Conflict" }
+        "413": { $ref: "#/components/responses/PayloadTooLarge" }
+        "422": { $ref: "#/components/responses/IdempotencyKeyReused" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+        "507": { $ref: "#/components/responses/TenantFull" }
+  /v1/page:
+    post:
+      tags: [sdk-ingest]
+      operationId: segmentPage
+      summary: "Segment HTTP tracking API: one page call"
+      description: "Segments `/v1/{call}`. Mapping: docs/ingest-compat.md."
+      security:
+        - apiKey: []
+        - bearer: []
+        - basic: []
+      parameters:
+        - $ref: "#/components/parameters/IdempotencyKey"
+        - $ref: "#/components/parameters/WorkspaceID"
+      requestBody:
+        required: true
+        content:
+          application/json:
+            example: {"userId": "ada", "name": "Home", "properties": {"path": "/home"}}
+            schema: { $ref: "#/components/schemas/SegmentMessage" }
+      responses:
+        "200":
+          description: Taken (repeats of message ids seen in the last 24 hours are dropped).
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/SegmentAnswer" }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "409": { $ref: "#/components/responses/Conflict" }
+        "413": { $ref: "#/components/responses/PayloadTooLarge" }
+        "422": { $ref: "#/components/responses/IdempotencyKeyReused" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+        "507": { $ref: "#/components/responses/TenantFull" }
+  /v1/screen:
+    post:
+      tags: [sdk-ingest]
+      operationId: segmentScreen
+      summary: "Segment HTTP tracking API: one screen call"
+      description: "Segments `/v1/{call}`. Mapping: docs/ingest-compat.md."
+      security:
+        - apiKey: []
+        - bearer: []
+        - basic: []
+      parameters:
+        - $ref: "#/components/parameters/IdempotencyKey"
+        - $ref: "#/components/parameters/WorkspaceID"
+      requestBody:
+        required: true
+        content:
+          application/json:
+            example: {"userId": "ada", "name": "Settings"}
+            schema: { $ref: "#/components/schemas/SegmentMessage" }
+      responses:
+        "200":
+          description: Taken (repeats of message ids seen in the last 24 hours are dropped).
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/SegmentAnswer" }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "409": { $ref: "#/components/responses/Conflict" }
+        "413": { $ref: "#/components/responses/PayloadTooLarge" }
+        "422": { $ref: "#/components/responses/IdempotencyKeyReused" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+        "507": { $ref: "#/components/responses/TenantFull" }
+  /v1/group:
+    post:
+      tags: [sdk-ingest]
+      operationId: segmentGroup
+      summary: "Segment HTTP tracking API: one group call"
+      description: "Segments `/v1/{call}`. Mapping: docs/ingest-compat.md."
+      security:
+        - apiKey: []
+        - bearer: []
+        - basic: []
+      parameters:
+        - $ref: "#/components/parameters/IdempotencyKey"
+        - $ref: "#/components/parameters/WorkspaceID"
+      requestBody:
+        required: true
+        content:
+          application/json:
+            example: {"userId": "ada", "groupId": "acme", "traits": {"plan": "enterprise"}}
+            schema: { $ref: "#/components/schemas/SegmentMessage" }
+      responses:
+        "200":
+          description: Taken (repeats of message ids seen in the last 24 hours are dropped).
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/SegmentAnswer" }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "409": { $ref: "#/components/responses/Conflict" }
+        "413": { $ref: "#/components/responses/PayloadTooLarge" }
+        "422": { $ref: "#/components/responses/IdempotencyKeyReused" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+        "507": { $ref: "#/components/responses/TenantFull" }
+  /v1/alias:
+    post:
+      tags: [sdk-ingest]
+      operationId: segmentAlias
+      summary: "Segment HTTP tracking API: one alias call"
+      description: "Segments `/v1/{call}`. Mapping: docs/ingest-compat.md."
+      security:
+        - apiKey: []
+        - bearer: []
+        - basic: []
+      parameters:
+        - $ref: "#/components/parameters/IdempotencyKey"
+        - $ref: "#/components/parameters/WorkspaceID"
+      requestBody:
+        required: true
+        content:
+          application/json:
+            example: {"userId": "ada", "previousId": "a-1"}
+            schema: { $ref: "#/components/schemas/SegmentMessage" }
+      responses:
+        "200":
+          description: Taken (repeats of message ids seen in the last 24 hours are dropped).
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/SegmentAnswer" }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "409": { $ref: "#/components/responses/Conflict" }
+        "413": { $ref: "#/components/responses/PayloadTooLarge" }
+        "422": { $ref: "#/components/responses/IdempotencyKeyReused" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+        "507": { $ref: "#/components/responses/TenantFull" }
+  /batch:
+    post:
+      tags: [sdk-ingest]
+      operationId: posthogBatch
+      summary: "PostHog capture batch (and Amplitudes Batch API)"
+      description: "PostHogs `/batch/` (the key is `api_key` in the body; gzip bodies are inflated). A body with `events` instead of `batch` is Amplitudes Batch API and is answered as `/2/httpapi`."
+      security:
+        - apiKey: []
+        - bearer: []
+        - basic: []
+      parameters:
+        - $ref: "#/components/parameters/IdempotencyKey"
+        - $ref: "#/components/parameters/WorkspaceID"
+      requestBody:
+        required: true
+        content:
+          application/json:
+            example: {"api_key": "demo-key", "batch": [{"event": "$pageview", "distinct_id": "ada", "properties": {"$current_url": "https://app.example.com/home"}}]}
+            schema: 
+              oneOf:
+                - type: object
+                  required: [batch]
+                  properties:
+                    api_key: { type: string }
+                    batch: { type: array, maxItems: 1000, items: { $ref: "#/components/schemas/PostHogEvent" } }
+                - type: array
+                  maxItems: 1000
+                  items: { $ref: "#/components/schemas/PostHogEvent" }
+                - { $ref: "#/components/schemas/PostHogEvent" }
+      responses:
+        "200":
+          description: Taken (repeats of message ids seen in the last 24 hours are dropped).
+          content:
+            application/json:
+              schema: { oneOf: [ { $ref: "#/components/schemas/PostHogAnswer" }, { $ref: "#/components/schemas/AmplitudeAnswer" } ] }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "409": { $ref: "#/components/responses/Conflict" }
+        "413": { $ref: "#/components/responses/PayloadTooLarge" }
+        "422": { $ref: "#/components/responses/IdempotencyKeyReused" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+        "507": { $ref: "#/components/responses/TenantFull" }
+  /capture:
+    post:
+      tags: [sdk-ingest]
+      operationId: posthogCapture
+      summary: "PostHog capture (/capture/)"
+      description: "PostHogs `{path}/`: one event, an array of events, or a batch. Mapping: docs/ingest-compat.md."
+      security:
+        - apiKey: []
+        - bearer: []
+        - basic: []
+      parameters:
+        - $ref: "#/components/parameters/IdempotencyKey"
+        - $ref: "#/components/parameters/WorkspaceID"
+      requestBody:
+        required: true
+        content:
+          application/json:
+            example: {"api_key": "demo-key", "event": "clicked", "distinct_id": "ada", "properties": {"button": "buy"}}
+            schema: 
+              oneOf:
+                - type: object
+                  required: [batch]
+                  properties:
+                    api_key: { type: string }
+                    batch: { type: array, maxItems: 1000, items: { $ref: "#/components/schemas/PostHogEvent" } }
+                - type: array
+                  maxItems: 1000
+                  items: { $ref: "#/components/schemas/PostHogEvent" }
+                - { $ref: "#/components/schemas/PostHogEvent" }
+      responses:
+        "200":
+          description: Taken (repeats of message ids seen in the last 24 hours are dropped).
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/PostHogAnswer" }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "409": { $ref: "#/components/responses/Conflict" }
+        "413": { $ref: "#/components/responses/PayloadTooLarge" }
+        "422": { $ref: "#/components/responses/IdempotencyKeyReused" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+        "507": { $ref: "#/components/responses/TenantFull" }
+  /e:
+    post:
+      tags: [sdk-ingest]
+      operationId: posthogEvents
+      summary: "PostHog capture (/e/)"
+      description: "PostHogs `{path}/`: one event, an array of events, or a batch. Mapping: docs/ingest-compat.md."
+      security:
+        - apiKey: []
+        - bearer: []
+        - basic: []
+      parameters:
+        - $ref: "#/components/parameters/IdempotencyKey"
+        - $ref: "#/components/parameters/WorkspaceID"
+      requestBody:
+        required: true
+        content:
+          application/json:
+            example: {"api_key": "demo-key", "event": "clicked", "distinct_id": "ada", "properties": {"button": "buy"}}
+            schema: 
+              oneOf:
+                - type: object
+                  required: [batch]
+                  properties:
+                    api_key: { type: string }
+                    batch: { type: array, maxItems: 1000, items: { $ref: "#/components/schemas/PostHogEvent" } }
+                - type: array
+                  maxItems: 1000
+                  items: { $ref: "#/components/schemas/PostHogEvent" }
+                - { $ref: "#/components/schemas/PostHogEvent" }
+      responses:
+        "200":
+          description: Taken (repeats of message ids seen in the last 24 hours are dropped).
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/PostHogAnswer" }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "409": { $ref: "#/components/responses/Conflict" }
+        "413": { $ref: "#/components/responses/PayloadTooLarge" }
+        "422": { $ref: "#/components/responses/IdempotencyKeyReused" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+        "507": { $ref: "#/components/responses/TenantFull" }
+  /i/v0/e:
+    post:
+      tags: [sdk-ingest]
+      operationId: posthogIngest
+      summary: "PostHog capture (/i/v0/e/)"
+      description: "PostHogs `{path}/`: one event, an array of events, or a batch. Mapping: docs/ingest-compat.md."
+      security:
+        - apiKey: []
+        - bearer: []
+        - basic: []
+      parameters:
+        - $ref: "#/components/parameters/IdempotencyKey"
+        - $ref: "#/components/parameters/WorkspaceID"
+      requestBody:
+        required: true
+        content:
+          application/json:
+            example: {"api_key": "demo-key", "event": "clicked", "distinct_id": "ada", "properties": {"button": "buy"}}
+            schema: 
+              oneOf:
+                - type: object
+                  required: [batch]
+                  properties:
+                    api_key: { type: string }
+                    batch: { type: array, maxItems: 1000, items: { $ref: "#/components/schemas/PostHogEvent" } }
+                - type: array
+                  maxItems: 1000
+                  items: { $ref: "#/components/schemas/PostHogEvent" }
+                - { $ref: "#/components/schemas/PostHogEvent" }
+      responses:
+        "200":
+          description: Taken (repeats of message ids seen in the last 24 hours are dropped).
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/PostHogAnswer" }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "409": { $ref: "#/components/responses/Conflict" }
+        "413": { $ref: "#/components/responses/PayloadTooLarge" }
+        "422": { $ref: "#/components/responses/IdempotencyKeyReused" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+        "507": { $ref: "#/components/responses/TenantFull" }
+  /2/httpapi:
+    post:
+      tags: [sdk-ingest]
+      operationId: amplitudeHTTPAPI
+      summary: "Amplitude HTTP V2 API"
+      description: "Amplitudes `/2/httpapi` (the key is `api_key` in the body). Mapping: docs/ingest-compat.md."
+      security:
+        - apiKey: []
+        - bearer: []
+        - basic: []
+      parameters:
+        - $ref: "#/components/parameters/IdempotencyKey"
+        - $ref: "#/components/parameters/WorkspaceID"
+      requestBody:
+        required: true
+        content:
+          application/json:
+            example: {"api_key": "demo-key", "events": [{"event_type": "Song Played", "user_id": "ada", "time": 1733400000000}]}
+            schema: 
+              type: object
+              required: [events]
+              properties:
+                api_key: { type: string }
+                events: { type: array, maxItems: 1000, items: { $ref: "#/components/schemas/AmplitudeEvent" } }
+      responses:
+        "200":
+          description: Taken (repeats of message ids seen in the last 24 hours are dropped).
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/AmplitudeAnswer" }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "409": { $ref: "#/components/responses/Conflict" }
+        "413": { $ref: "#/components/responses/PayloadTooLarge" }
+        "422": { $ref: "#/components/responses/IdempotencyKeyReused" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+        "507": { $ref: "#/components/responses/TenantFull" }
+  /track:
+    post:
+      tags: [sdk-ingest]
+      operationId: mixpanelTrack
+      summary: "Mixpanel events (/track)"
+      description: "Mixpanels `{path}`: the form field `data` (JSON or base64 JSON) or a JSON body. Mapping: docs/ingest-compat.md."
+      security:
+        - apiKey: []
+        - bearer: []
+        - basic: []
+      parameters:
+        - $ref: "#/components/parameters/IdempotencyKey"
+        - $ref: "#/components/parameters/WorkspaceID"
+      requestBody:
+        required: true
+        content:
+          application/json:
+            example: [{"event": "Signed Up", "properties": {"token": "demo-key", "distinct_id": "ada", "time": 1733400000}}]
+            schema: 
+              oneOf:
+                - type: array
+                  maxItems: 1000
+                  items: { $ref: "#/components/schemas/MixpanelRecord" }
+                - { $ref: "#/components/schemas/MixpanelRecord" }
+          application/x-www-form-urlencoded:
+            schema:
+              type: object
+              required: [data]
+              properties:
+                data: { type: string, description: "The records as JSON, or base64 of it." }
+                verbose: { type: string }
+                api_key: { type: string }
+      responses:
+        "200":
+          description: Taken (repeats of message ids seen in the last 24 hours are dropped).
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/MixpanelAnswer" }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "409": { $ref: "#/components/responses/Conflict" }
+        "413": { $ref: "#/components/responses/PayloadTooLarge" }
+        "422": { $ref: "#/components/responses/IdempotencyKeyReused" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+        "507": { $ref: "#/components/responses/TenantFull" }
+  /import:
+    post:
+      tags: [sdk-ingest]
+      operationId: mixpanelImport
+      summary: "Mixpanel events (/import)"
+      description: "Mixpanels `{path}`: the form field `data` (JSON or base64 JSON) or a JSON body. Mapping: docs/ingest-compat.md."
+      security:
+        - apiKey: []
+        - bearer: []
+        - basic: []
+      parameters:
+        - $ref: "#/components/parameters/IdempotencyKey"
+        - $ref: "#/components/parameters/WorkspaceID"
+      requestBody:
+        required: true
+        content:
+          application/json:
+            example: [{"event": "Signed Up", "properties": {"distinct_id": "ada", "time": 1733400000, "$insert_id": "i-1"}}]
+            schema: 
+              oneOf:
+                - type: array
+                  maxItems: 1000
+                  items: { $ref: "#/components/schemas/MixpanelRecord" }
+                - { $ref: "#/components/schemas/MixpanelRecord" }
+          application/x-www-form-urlencoded:
+            schema:
+              type: object
+              required: [data]
+              properties:
+                data: { type: string, description: "The records as JSON, or base64 of it." }
+                verbose: { type: string }
+                api_key: { type: string }
+      responses:
+        "200":
+          description: Taken (repeats of message ids seen in the last 24 hours are dropped).
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/MixpanelImportAnswer" }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "409": { $ref: "#/components/responses/Conflict" }
+        "413": { $ref: "#/components/responses/PayloadTooLarge" }
+        "422": { $ref: "#/components/responses/IdempotencyKeyReused" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+        "507": { $ref: "#/components/responses/TenantFull" }
+  /engage:
+    post:
+      tags: [sdk-ingest]
+      operationId: mixpanelEngage
+      summary: "Mixpanel user profiles (/engage)"
+      description: "Mixpanels `{path}`: the form field `data` (JSON or base64 JSON) or a JSON body. Mapping: docs/ingest-compat.md."
+      security:
+        - apiKey: []
+        - bearer: []
+        - basic: []
+      parameters:
+        - $ref: "#/components/parameters/IdempotencyKey"
+        - $ref: "#/components/parameters/WorkspaceID"
+      requestBody:
+        required: true
+        content:
+          application/json:
+            example: [{"$token": "demo-key", "$distinct_id": "ada", "$set": {"plan": "pro"}}]
+            schema: 
+              oneOf:
+                - type: array
+                  maxItems: 1000
+                  items: { $ref: "#/components/schemas/MixpanelRecord" }
+                - { $ref: "#/components/schemas/MixpanelRecord" }
+          application/x-www-form-urlencoded:
+            schema:
+              type: object
+              required: [data]
+              properties:
+                data: { type: string, description: "The records as JSON, or base64 of it." }
+                verbose: { type: string }
+                api_key: { type: string }
+      responses:
+        "200":
+          description: Taken (repeats of message ids seen in the last 24 hours are dropped).
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/MixpanelAnswer" }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "409": { $ref: "#/components/responses/Conflict" }
+        "413": { $ref: "#/components/responses/PayloadTooLarge" }
+        "422": { $ref: "#/components/responses/IdempotencyKeyReused" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+        "507": { $ref: "#/components/responses/TenantFull" }
+  /groups:
+    post:
+      tags: [sdk-ingest]
+      operationId: mixpanelGroups
+      summary: "Mixpanel group profiles (/groups)"
+      description: "Mixpanels `{path}`: the form field `data` (JSON or base64 JSON) or a JSON body. Mapping: docs/ingest-compat.md."
+      security:
+        - apiKey: []
+        - bearer: []
+        - basic: []
+      parameters:
+        - $ref: "#/components/parameters/IdempotencyKey"
+        - $ref: "#/components/parameters/WorkspaceID"
+      requestBody:
+        required: true
+        content:
+          application/json:
+            example: [{"$token": "demo-key", "$group_key": "company", "$group_id": "acme", "$set": {"tier": "gold"}}]
+            schema: 
+              oneOf:
+                - type: array
+                  maxItems: 1000
+                  items: { $ref: "#/components/schemas/MixpanelRecord" }
+                - { $ref: "#/components/schemas/MixpanelRecord" }
+          application/x-www-form-urlencoded:
+            schema:
+              type: object
+              required: [data]
+              properties:
+                data: { type: string, description: "The records as JSON, or base64 of it." }
+                verbose: { type: string }
+                api_key: { type: string }
+      responses:
+        "200":
+          description: Taken (repeats of message ids seen in the last 24 hours are dropped).
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/MixpanelAnswer" }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "409": { $ref: "#/components/responses/Conflict" }
+        "413": { $ref: "#/components/responses/PayloadTooLarge" }
+        "422": { $ref: "#/components/responses/IdempotencyKeyReused" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+        "507": { $ref: "#/components/responses/TenantFull" }
+
 components:
   securitySchemes:
     apiKey:
@@ -4219,6 +4872,10 @@ components:
       type: http
       scheme: bearer
       description: "A tenant's API key, as `Authorization: Bearer KEY`."
+    basic:
+      type: http
+      scheme: basic
+      description: "The SDK routes' key as the HTTP Basic user (Segment's write key, Mixpanel's secret)."
     adminKey:
       type: apiKey
       in: header
@@ -4691,6 +5348,95 @@ components:
               total: { $ref: "#/components/schemas/Count" }
 
   schemas:
+    SegmentMessage:
+      type: object
+      description: One Segment call; `type` is needed in a batch (a single-call route implies it).
+      properties:
+        type: { type: string, enum: [track, identify, page, screen, group, alias] }
+        userId: { type: [string, number] }
+        anonymousId: { type: [string, number] }
+        previousId: { type: [string, number] }
+        groupId: { type: [string, number] }
+        event: { type: string }
+        name: { type: string }
+        category: { type: string }
+        messageId: { type: string }
+        timestamp: { type: string }
+        properties: { type: object }
+        traits: { type: object }
+        context: { type: object }
+    SegmentAnswer:
+      type: object
+      additionalProperties: false
+      required: [success]
+      properties:
+        success: { type: boolean }
+    PostHogEvent:
+      type: object
+      required: [event]
+      properties:
+        event: { type: string }
+        distinct_id: { type: [string, number] }
+        uuid: { type: string }
+        timestamp: { type: string }
+        properties: { type: object }
+        $set: { type: object }
+    PostHogAnswer:
+      type: object
+      additionalProperties: false
+      required: [status]
+      properties:
+        status: { type: integer }
+    AmplitudeEvent:
+      type: object
+      required: [event_type]
+      properties:
+        event_type: { type: string }
+        user_id: { type: [string, number] }
+        device_id: { type: [string, number] }
+        time: { type: integer }
+        insert_id: { type: string }
+        event_properties: { type: object }
+        user_properties: { type: object }
+        groups: { type: object }
+        group_properties: { type: object }
+    AmplitudeAnswer:
+      type: object
+      additionalProperties: false
+      required: [code, events_ingested, payload_size_bytes, server_upload_time]
+      properties:
+        code: { type: integer }
+        events_ingested: { $ref: "#/components/schemas/Count" }
+        payload_size_bytes: { $ref: "#/components/schemas/Count" }
+        server_upload_time: { type: integer }
+    MixpanelRecord:
+      type: object
+      properties:
+        event: { type: string }
+        properties: { type: object }
+        $token: { type: string }
+        $distinct_id: { type: [string, number] }
+        $group_id: { type: [string, number] }
+        $set: { type: object }
+        $set_once: { type: object }
+        $unset: { type: array, items: { type: string } }
+    MixpanelAnswer:
+      oneOf:
+        - { type: integer }
+        - type: object
+          additionalProperties: false
+          required: [status, error]
+          properties:
+            status: { type: integer }
+            error: { type: [string, "null"] }
+    MixpanelImportAnswer:
+      type: object
+      additionalProperties: false
+      required: [code, num_records_imported, status]
+      properties:
+        code: { type: integer }
+        num_records_imported: { $ref: "#/components/schemas/Count" }
+        status: { type: integer }
     FunnelStepRows:
       type: array
       items:

@@ -38,7 +38,7 @@ public final class RateLimiter: Sendable {
 
     /// The route class of a path: "ingest", "sql", "api", "auth", or nil for unlimited paths.
     public static func routeClass(of path: String) -> String? {
-        if path == "/ingest" || path.hasPrefix("/ingest/") { return "ingest" }
+        if path == "/ingest" || path.hasPrefix("/ingest/") || SDKDialect.of(path: path) != nil { return "ingest" }
         if SQLRoutes.paths.contains(path) { return "sql" }
         if path.hasPrefix("/api/") { return "api" }
         if path.hasPrefix("/auth/") { return "auth" }

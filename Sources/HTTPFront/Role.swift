@@ -27,7 +27,16 @@ public struct APIKeyGrant: Sendable, Equatable {
     /// Who the key acts as: the owner of what it creates and the creator of private marks.
     public var member: String
 
-    public init(role: Role, member: String) { self.role = role; self.member = member }
+    /// A public key (config.json `public_keys`): shipped in web pages, so it may only send events
+    /// and ask which nudges to show (`PublicKeyMiddleware`).
+    public var isPublic = false
+
+    public init(role: Role, member: String, isPublic: Bool = false) { self.role = role; self.member = member; self.isPublic = isPublic }
+
+    /// A public key acts as an editor of its own events, on the few routes it may use.
+    public static func publicIngest(_ key: String) -> APIKeyGrant {
+        APIKeyGrant(role: .editor, member: defaultMember(for: key), isPublic: true)
+    }
 
     /// A bare key: an admin, named after a hash of the key so the key itself is never shown.
     public static func bare(_ key: String) -> APIKeyGrant {

@@ -25,6 +25,9 @@ public enum Mutation: Sendable, Equatable {
     indirect case idempotent(key: String, fingerprint: UInt64, atMs: Int64, write: Mutation)
     /// The answer a keyed write got, for the retries that come after a restart.
     case idempotentAnswer(key: String, status: Int, body: [UInt8])
+    /// What an SDK route (Segment, PostHog, Amplitude, Mixpanel) took from one request, its
+    /// message ids included, so a crash keeps the ids and the events together or neither.
+    case sdkWrite(SDKWrite)
 
     /// The record type byte in the WAL.
     public var typeCode: UInt8 {
@@ -41,6 +44,7 @@ public enum Mutation: Sendable, Equatable {
         case .idempotentAnswer: 10
         case .markEdit: 11
         case .logs: 12
+        case .sdkWrite: 13
         }
     }
 
@@ -50,16 +54,8 @@ public enum Mutation: Sendable, Equatable {
         case .ingestBody(let nowMs, let anonymousID, let body):
             writer.write(nowMs); writer.write(anonymousID); writer.write(bytes: body)
         case .events(let nowMs, let anonymousID, let events):
-            writer.write(nowMs); writer.write(anonymousID); writer.write(UInt32(events.count))
-            for event in events {
-                writer.write(event.eventType)
-                for optional in [event.user, event.account, event.page] {
-                    writer.write(UInt8(optional == nil ? 0 : 1)); writer.write(optional ?? "")
-                }
-                writer.write(UInt8(event.timestampMs == nil ? 0 : 1)); writer.write(event.timestampMs ?? 0)
-                writer.write(UInt32(event.properties.count))
-                for property in event.properties { writer.write(property.key); writer.write(property.value) }
-            }
+            writer.write(nowMs); writer.write(anonymousID)
+            Self.encode(events, into: &writer)
         case .merge(let anonymousID, let user):
             writer.write(anonymousID); writer.write(user)
         case .packedIngestBody(let nowMs, let anonymousID, let body):
@@ -82,12 +78,25 @@ public enum Mutation: Sendable, Equatable {
             writer.write(write.typeCode); writer.write(bytes: write.encodedPayload())
         case .idempotentAnswer(let key, let status, let body):
             writer.write(key); writer.write(UInt16(clamping: status)); writer.write(bytes: body)
+        case .sdkWrite(let write):
+            writer.write(write.nowMs); writer.write(write.anonymousID)
+            writer.write(UInt32(write.messageIDs.count))
+            for id in write.messageIDs { writer.write(id) }
+            Self.encode(write.events, into: &writer)
+            writer.write(UInt32(write.merges.count))
+            for merge in write.merges {
+                writer.write(UInt32(merge.candidates.count))
+                for candidate in merge.candidates { writer.write(candidate) }
+                writer.write(merge.user); writer.write(UInt8(merge.onlyIfSeen ? 1 : 0))
+            }
+            writer.write(UInt32(write.edits.count))
+            for edit in write.edits { edit.encode(into: &writer) }
         }
         return writer.bytes
     }
 
     /// The record types this build writes and reads.
-    public static let knownTypes: ClosedRange<UInt8> = 1...12
+    public static let knownTypes: ClosedRange<UInt8> = 1...13
 
     /// The mutation in a record.
     /// - Throws: `ReplayRefusal` naming an unknown type (a newer build wrote it) or a payload that does not decode.
@@ -109,25 +118,7 @@ public enum Mutation: Sendable, Equatable {
             guard let nowMs = reader.read(Int64.self), let anonymousID = reader.readString(), let body = reader.readBytes() else { return nil }
             return .ingestBody(nowMs: nowMs, anonymousID: anonymousID, body: Array(body))
         case 2:
-            guard let nowMs = reader.read(Int64.self), let anonymousID = reader.readString(), let count = reader.read(UInt32.self) else { return nil }
-            var events: [EventInput] = []
-            for _ in 0..<count {
-                guard let type = reader.readString() else { return nil }
-                var optionals: [String?] = []
-                for _ in 0..<3 {
-                    guard let present = reader.read(UInt8.self), let text = reader.readString() else { return nil }
-                    optionals.append(present == 1 ? text : nil)
-                }
-                guard let hasTimestamp = reader.read(UInt8.self), let timestamp = reader.read(Int64.self),
-                      let propertyCount = reader.read(UInt32.self) else { return nil }
-                var properties: [EventInput.Property] = []
-                for _ in 0..<propertyCount {
-                    guard let key = reader.readString(), let value = reader.readString() else { return nil }
-                    properties.append(.init(key, value))
-                }
-                events.append(EventInput(eventType: type, user: optionals[0], account: optionals[1], page: optionals[2],
-                                         timestampMs: hasTimestamp == 1 ? timestamp : nil, properties: properties))
-            }
+            guard let nowMs = reader.read(Int64.self), let anonymousID = reader.readString(), let events = decodeEvents(from: &reader) else { return nil }
             return .events(nowMs: nowMs, anonymousID: anonymousID, events: events)
         case 3:
             guard let anonymousID = reader.readString(), let user = reader.readString() else { return nil }
@@ -169,9 +160,76 @@ public enum Mutation: Sendable, Equatable {
             }
             guard reader.remaining == 0 else { return nil }
             return .logs(nowMs: nowMs, records: records)
+        case 13:
+            guard let nowMs = reader.read(Int64.self), let anonymousID = reader.readString(),
+                  let idCount = reader.read(UInt32.self), Int(idCount) <= reader.remaining else { return nil }
+            var ids: [String] = []
+            for _ in 0..<idCount {
+                guard let id = reader.readString() else { return nil }
+                ids.append(id)
+            }
+            guard let events = decodeEvents(from: &reader), let mergeCount = reader.read(UInt32.self), Int(mergeCount) <= reader.remaining else { return nil }
+            var merges: [SDKMerge] = []
+            for _ in 0..<mergeCount {
+                guard let candidateCount = reader.read(UInt32.self), Int(candidateCount) <= reader.remaining else { return nil }
+                var candidates: [String] = []
+                for _ in 0..<candidateCount {
+                    guard let candidate = reader.readString() else { return nil }
+                    candidates.append(candidate)
+                }
+                guard let user = reader.readString(), let onlyIfSeen = reader.read(UInt8.self), onlyIfSeen <= 1 else { return nil }
+                merges.append(SDKMerge(candidates: candidates, user: user, onlyIfSeen: onlyIfSeen == 1))
+            }
+            guard let editCount = reader.read(UInt32.self), Int(editCount) <= reader.remaining else { return nil }
+            var edits: [ProfileEdit] = []
+            for _ in 0..<editCount {
+                guard let edit = ProfileEdit.decode(from: &reader) else { return nil }
+                edits.append(edit)
+            }
+            guard reader.remaining == 0 else { return nil }
+            return .sdkWrite(SDKWrite(nowMs: nowMs, anonymousID: anonymousID, messageIDs: ids, events: events, merges: merges, edits: edits))
         default:
             return nil
         }
+    }
+}
+
+extension Mutation {
+    /// Events field by field: type, user, account and page (each with a presence byte), timestamp, properties.
+    static func encode(_ events: [EventInput], into writer: inout BinaryWriter) {
+        writer.write(UInt32(events.count))
+        for event in events {
+            writer.write(event.eventType)
+            for optional in [event.user, event.account, event.page] {
+                writer.write(UInt8(optional == nil ? 0 : 1)); writer.write(optional ?? "")
+            }
+            writer.write(UInt8(event.timestampMs == nil ? 0 : 1)); writer.write(event.timestampMs ?? 0)
+            writer.write(UInt32(event.properties.count))
+            for property in event.properties { writer.write(property.key); writer.write(property.value) }
+        }
+    }
+
+    static func decodeEvents(from reader: inout BinaryReader) -> [EventInput]? {
+        guard let count = reader.read(UInt32.self), Int(count) <= reader.remaining else { return nil }
+        var events: [EventInput] = []
+        for _ in 0..<count {
+            guard let type = reader.readString() else { return nil }
+            var optionals: [String?] = []
+            for _ in 0..<3 {
+                guard let present = reader.read(UInt8.self), let text = reader.readString() else { return nil }
+                optionals.append(present == 1 ? text : nil)
+            }
+            guard let hasTimestamp = reader.read(UInt8.self), let timestamp = reader.read(Int64.self),
+                  let propertyCount = reader.read(UInt32.self), Int(propertyCount) <= reader.remaining else { return nil }
+            var properties: [EventInput.Property] = []
+            for _ in 0..<propertyCount {
+                guard let key = reader.readString(), let value = reader.readString() else { return nil }
+                properties.append(.init(key, value))
+            }
+            events.append(EventInput(eventType: type, user: optionals[0], account: optionals[1], page: optionals[2],
+                                     timestampMs: hasTimestamp == 1 ? timestamp : nil, properties: properties))
+        }
+        return events
     }
 }
 

@@ -46,6 +46,10 @@ extension TenantState {
                 try replay(write, parser: parser)
             case .idempotentAnswer(let key, let status, let body):
                 recordIdempotentAnswer(key, IdempotencyKeys.Answer(status: status, body: body))
+            case .sdkWrite(let write):
+                let needsAnonymous = try validate(write, judgingLimits: false)
+                try Self.requireAnonymousID(write.anonymousID, needed: needsAnonymous)
+                _ = applyValidated(write, anonymousID: needsAnonymous ? write.anonymousID : nil)
             }
         } catch let refusal as ReplayRefusal {
             throw refusal

@@ -36,14 +36,9 @@ SERVER=$!
 stop_server() { kill -TERM "$SERVER" 2>/dev/null || true; wait "$SERVER" 2>/dev/null || true; }
 trap stop_server EXIT
 
-URL=""
-for _ in $(seq 1 300); do
-    URL=$(sed -n 's/^listening on \(http:\/\/.*\)$/\1/p' "$WORK/server.out")
-    [ -n "$URL" ] && break
-    kill -0 "$SERVER" 2>/dev/null || { echo "run_schemathesis: the server exited at start:" >&2; cat "$WORK/server.err" >&2; exit 1; }
-    sleep 0.1
-done
-[ -n "$URL" ] || { echo "run_schemathesis: the server did not say where it listens" >&2; exit 1; }
+# shellcheck source=../support/await_listening.sh
+. "$ROOT/Tests/support/await_listening.sh"
+await_listening run_schemathesis "$WORK" "$SERVER"
 echo "run_schemathesis: fuzzing $URL (seed $SEED, $EXAMPLES examples per operation)"
 
 # A little data, so event types, users, accounts and saved objects the examples name exist.

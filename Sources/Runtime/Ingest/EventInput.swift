@@ -39,6 +39,8 @@ public struct IngestReceipt: Sendable, Equatable {
     public var accepted: Int
     /// The anonymous id given to events that came without a user, if any did.
     public var anonymousID: String?
+
+    public init(accepted: Int, anonymousID: String?) { self.accepted = accepted; self.anonymousID = anonymousID }
 }
 
 /// Limits every ingest path enforces alike.

@@ -33,6 +33,8 @@ public struct TenantState: Sendable {
     public package(set) var logs = LogStore()
     /// Idempotency keys of the last 24 hours' writes, with their answers.
     public package(set) var idempotency = IdempotencyKeys()
+    /// SDK message ids of the last 24 hours, so a library's retry counts each message once.
+    public package(set) var messageIDs = MessageIDs()
     /// Events per event type since the start (never evicted).
     public package(set) var typeTotals: [Int] = []
 
@@ -73,6 +75,6 @@ public struct TenantState: Sendable {
     /// Approximate bytes held by the tenant's data structures.
     public var memoryBytes: Int {
         log.memoryBytes + days.memoryBytes + sessionIndex.memoryBytes + propertyDays.memoryBytes + users.memoryBytes + accounts.memoryBytes + userNames.memoryBytes
-            + accountNames.memoryBytes + pageNames.memoryBytes + propertySets.memoryBytes + logs.memoryBytes
+            + accountNames.memoryBytes + pageNames.memoryBytes + propertySets.memoryBytes + logs.memoryBytes + messageIDs.memoryBytes
     }
 }

@@ -5,7 +5,7 @@ import Runtime
 /// and their hash tables rebuilt on load.
 extension TenantState {
     public enum Section: UInt32, CaseIterable, Sendable {
-        case identities = 1, propertySets, eventLog, days, minutes, users, accounts, counters, profiles, accountDays, typeRepeats, segments, nudges, journeys, nudgeTotals, idempotency, marks, segmentDetails, logs, eviction
+        case identities = 1, propertySets, eventLog, days, minutes, users, accounts, counters, profiles, accountDays, typeRepeats, segments, nudges, journeys, nudgeTotals, idempotency, marks, segmentDetails, logs, eviction, messageIDs
 
         public var name: String { String(describing: self) }
 
@@ -53,6 +53,8 @@ extension TenantState {
             w.write(UInt64(eventsIngested)); w.write(newestTimestampMs ?? .min); w.write(version)
         case .eviction:
             w.write(log.evictedBeforeMs ?? .min)
+        case .messageIDs:
+            messageIDs.encode(into: &w)
         case .profiles:
             profiles.encode(into: &w)
         case .accountDays:
@@ -258,6 +260,9 @@ extension TenantState {
         case .eviction:
             guard let bound = r.read(Int64.self) else { return false }
             log.evictedBeforeMs = bound == .min ? nil : bound
+        case .messageIDs:
+            guard let decoded = MessageIDs.decode(from: &r) else { return false }
+            messageIDs = decoded
         case .profiles:
             guard let decoded = Profiles.decode(from: &r) else { return false }
             profiles = decoded

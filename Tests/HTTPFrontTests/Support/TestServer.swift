@@ -16,6 +16,7 @@ enum TestServer {
         "acme-viewer": .init(role: .viewer, member: "vera"),
         "acme-editor": .init(role: .editor, member: "eddie"),
         "acme-editor2": .init(role: .editor, member: "erin"),
+        "acme-public": .publicIngest("acme-public"),
     ]
 
     static func make(rateLimits: [String: RateLimiter.Limit]? = nil, bodyLimit: Int = 1 << 20) -> some ApplicationProtocol {
@@ -25,10 +26,11 @@ enum TestServer {
             configuration.rateLimits = ["ingest": .init(requests: 100_000, windowSeconds: 60), "api": .init(requests: 100_000, windowSeconds: 60)]
         }
         configuration.tenants = [
-            .init(settings: TenantSettings(id: "acme", name: "Acme"), apiKeys: ["acme-key", "acme-admin", "acme-viewer", "acme-editor", "acme-editor2"]),
+            .init(settings: TenantSettings(id: "acme", name: "Acme"), apiKeys: ["acme-key", "acme-admin", "acme-viewer", "acme-editor", "acme-editor2", "acme-public"]),
             .init(settings: TenantSettings(id: "globex", name: "Globex", timeZone: TimeZone(identifier: "America/New_York")!), apiKeys: ["globex-key"]),
         ]
         configuration.apiKeyGrants = grants
+        configuration.allowedOrigins = ["acme": ["https://app.acme.test"], "globex": ["https://globex.test"]]
         let registry = TenantRegistry(configuration.tenants, clock: { nowMs })
         return Application(router: BeaconApplication.makeRouter(configuration: configuration, registry: registry))
     }
