@@ -30,6 +30,7 @@ let package = Package(
             linkerSettings: [.linkedLibrary("simdjson")]
         ),
         .target(name: "Runtime", dependencies: ["CRoaring", "CIngest"]),
+        .target(name: "DemoData"),
         .target(name: "Snapshot", dependencies: ["Runtime", "CZstd", "CRoaring"]),
         .target(name: "SQLEngine", dependencies: ["Runtime", "CSQLite"]),
         .target(
@@ -52,12 +53,13 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "CompressNIO", package: "compress-nio"),
-            ]
+            ],
+            exclude: ["Dashboard", "Tracker"]
         ),
         .executableTarget(
             name: "beacon",
             dependencies: [
-                "HTTPFront", "Actors", "Runtime", "Snapshot", "CMalloc",
+                "HTTPFront", "Actors", "Runtime", "Snapshot", "CMalloc", "DemoData",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -70,6 +72,7 @@ let package = Package(
         .executableTarget(name: "beacon-snapshot-memory", dependencies: ["Runtime", "Snapshot"], path: "bench/SnapshotMemory"),
         .target(name: "TestSupport", path: "Tests/Support"),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "TestSupport"]),
+        .testTarget(name: "DemoDataTests", dependencies: ["DemoData"]),
         .testTarget(name: "SQLEngineTests", dependencies: ["SQLEngine", "Runtime", "TestSupport"]),
         .testTarget(name: "SnapshotTests", dependencies: ["Snapshot", "Runtime", "TestSupport"]),
         .testTarget(name: "ActorsTests", dependencies: ["Actors", "Snapshot", "Runtime", .product(name: "Logging", package: "swift-log")]),

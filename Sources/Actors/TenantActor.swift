@@ -11,6 +11,8 @@ import Synchronization
 /// suspension point.
 public actor TenantActor {
     public nonisolated let settings: TenantSettings
+    /// Wakes the live streams after each write (`GET /api/live/stream`).
+    public nonisolated let liveChanges = LiveChanges()
     var state: TenantState
     let clock: @Sendable () -> Int64
     private let eventsCounter: Counter
@@ -248,6 +250,7 @@ public actor TenantActor {
     func afterIngest(_ receipt: IngestReceipt, now: Int64) {
         eventsCounter.increment(by: receipt.accepted)
         state.evictExpired(nowMs: now)
+        liveChanges.signal()
         // Dynamic segments follow the data even when nobody reads them (reads refresh first anyway).
         refreshIfDue()
         // Snapshots due by time or event count are taken by the maintenance service.

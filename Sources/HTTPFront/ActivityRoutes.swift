@@ -20,7 +20,11 @@ struct ActivityRoutes {
     @Sendable func live(_ request: Request, context: BeaconRequestContext) async throws -> Response {
         let tenant = try context.requireTenant()
         let now = try QueryParameters(request).instant("at") ?? tenant.now()
-        let cache = liveCache
+        return try await Self.liveJSON(tenant, now: now, cache: liveCache).response()
+    }
+
+    /// `GET /api/live`'s answer; the live stream sends the same.
+    static func liveJSON(_ tenant: TenantActor, now: Int64, cache: LiveCache) async throws -> JSONWriter {
         let live = try await tenant.read { state in
             cache.answer(tenant: tenant.id, version: state.version, minute: now / 60_000) { LiveCache.render(state.liveUsers(nowMs: now)) }
         }
@@ -31,7 +35,7 @@ struct ActivityRoutes {
             json.key("sparkline"); json.raw(live.sparkline)
             json.key("window_minutes"); json.value(5)
         }
-        return json.response()
+        return json
     }
 
     struct ActivityPoint: Encodable { var date: String; var activeUsers: Int; var events: Int; var newUsers: Int }

@@ -11,8 +11,8 @@ struct AuthMiddleware: RouterMiddleware {
     let openPaths: Set<String>
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        if openPaths.contains(request.uri.path) { return try await next(request, context) }
-        guard let key = Self.apiKey(in: request) ?? context.sdkKey else {
+        if openPaths.contains(request.uri.path) || StaticRoutes.isStatic(request.uri.path) { return try await next(request, context) }
+        guard let key = Self.apiKey(in: request) ?? context.sdkKey ?? queryKey(request) else {
             throw APIError.unauthorized("missing API key: send it in the x-api-key header")
         }
         guard let tenant = registry.tenant(forKey: key) else { throw APIError.unauthorized("unknown API key") }
@@ -31,6 +31,15 @@ struct AuthMiddleware: RouterMiddleware {
         context.member = grant.member
         context.isPublicKey = grant.isPublic
         return try await next(request, context)
+    }
+
+    /// `?key=` where a browser cannot send a header: EventSource (the live stream) and
+    /// sendBeacon (the tracker's last events, with a public key only, so that no key that reads
+    /// data travels in URLs and logs).
+    func queryKey(_ request: Request) -> String? {
+        guard let key = request.uri.queryParameters.get("key").map({ String($0) }), !key.isEmpty else { return nil }
+        if request.uri.path == "/api/live/stream" { return key }
+        return grants[key]?.isPublic == true && PublicKeyMiddleware.ingestPosts.contains(request.uri.path) ? key : nil
     }
 
     static func apiKey(in request: Request) -> String? {

@@ -9,6 +9,8 @@ public struct BeaconConfiguration: Sendable {
     public var host = "127.0.0.1"
     public var port = 8080
     public var bodyLimitBytes = 5 * 1024 * 1024
+    /// How long one live stream (`GET /api/live/stream`) lasts before the browser reconnects.
+    public var streamMaxSeconds = 300
     /// Keys for the operations routes under /admin (x-admin-key).
     public var adminKeys: [String] = []
     public var rateLimits: [String: RateLimiter.Limit] = [
@@ -48,13 +50,14 @@ public struct BeaconConfiguration: Sendable {
         try checkKeys(root, allowed: ["server", "rate_limits", "tenants", "storage"], at: "")
         if let server = root["server"] {
             let server = try object(server, at: "server")
-            try checkKeys(server, allowed: ["host", "port", "body_limit_bytes", "admin_keys"], at: "server")
+            try checkKeys(server, allowed: ["host", "port", "body_limit_bytes", "admin_keys", "stream_max_seconds"], at: "server")
             if let keys = server["admin_keys"] {
                 guard let list = keys.array else { throw Invalid(key: "server.admin_keys", message: "must be an array of strings") }
                 config.adminKeys = try list.enumerated().map { try string($0.element, at: "server.admin_keys[\($0.offset)]") }
             }
             if let host = server["host"] { config.host = try string(host, at: "server.host") }
             if let port = server["port"] { config.port = try int(port, at: "server.port", range: 0...65535) }
+            if let seconds = server["stream_max_seconds"] { config.streamMaxSeconds = try int(seconds, at: "server.stream_max_seconds", range: 1...86_400) }
             if let limit = server["body_limit_bytes"] { config.bodyLimitBytes = try int(limit, at: "server.body_limit_bytes", range: 1024...(1 << 30)) }
         }
         if let limits = root["rate_limits"] {

@@ -32,6 +32,8 @@ security:
   - apiKey: []
   - bearer: []
 tags:
+  - name: dashboard
+    description: The dashboard and the tracker, served from the binary.
   - name: ingest
   - name: sdk-ingest
     description: Ingest that existing SDKs speak (docs/ingest-compat.md).
@@ -174,6 +176,28 @@ paths:
         "422": { $ref: "#/components/responses/IdempotencyKeyReused" }
         "507": { $ref: "#/components/responses/TenantFull" }
 
+  /api/live/stream:
+    get:
+      tags: [activity]
+      operationId: liveUsersStream
+      summary: "Server-sent events of the live users, pushed when the tenant's data changes"
+      description: "Each event is `event: live` with the JSON of `GET /api/live` as its data: one at once, then one after each change (at most every 200 ms) and at least every 30 s. A stream ends after `server.stream_max_seconds` (default 300) and says `retry: 1000`, so EventSource reconnects. EventSource cannot send headers: the key may come as `?key=`."
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+        - name: key
+          in: query
+          description: The API key, for clients that cannot send a header (EventSource).
+          schema: { type: string }
+      responses:
+        "200":
+          description: The event stream.
+          content:
+            text/event-stream:
+              schema: { type: string }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
   /api/live:
     get:
       tags: [activity]
@@ -4860,6 +4884,102 @@ paths:
         "429": { $ref: "#/components/responses/TooManyRequests" }
         "503": { $ref: "#/components/responses/Unavailable" }
         "507": { $ref: "#/components/responses/TenantFull" }
+
+  /:
+    get:
+      tags: [dashboard]
+      operationId: dashboard
+      summary: "The dashboard (log in with an API key)"
+      description: Served from the binary without a key, with an `ETag`; `If-None-Match` with it answers 304.
+      security: []
+      parameters:
+        - name: If-None-Match
+          in: header
+          schema: { type: string }
+      responses:
+        "200":
+          description: The file.
+          content:
+            text/html:
+              schema: { type: string }
+        "304":
+          description: Unchanged since the `ETag` sent.
+  /dashboard/dashboard.js:
+    get:
+      tags: [dashboard]
+      operationId: dashboardScript
+      summary: "The dashboard's script"
+      description: Served from the binary without a key, with an `ETag`; `If-None-Match` with it answers 304.
+      security: []
+      parameters:
+        - name: If-None-Match
+          in: header
+          schema: { type: string }
+      responses:
+        "200":
+          description: The file.
+          content:
+            text/javascript:
+              schema: { type: string }
+        "304":
+          description: Unchanged since the `ETag` sent.
+  /dashboard/charts.js:
+    get:
+      tags: [dashboard]
+      operationId: dashboardCharts
+      summary: "The dashboard's SVG charts"
+      description: Served from the binary without a key, with an `ETag`; `If-None-Match` with it answers 304.
+      security: []
+      parameters:
+        - name: If-None-Match
+          in: header
+          schema: { type: string }
+      responses:
+        "200":
+          description: The file.
+          content:
+            text/javascript:
+              schema: { type: string }
+        "304":
+          description: Unchanged since the `ETag` sent.
+  /dashboard/dashboard.css:
+    get:
+      tags: [dashboard]
+      operationId: dashboardStyle
+      summary: "The dashboard's style sheet"
+      description: Served from the binary without a key, with an `ETag`; `If-None-Match` with it answers 304.
+      security: []
+      parameters:
+        - name: If-None-Match
+          in: header
+          schema: { type: string }
+      responses:
+        "200":
+          description: The file.
+          content:
+            text/css:
+              schema: { type: string }
+        "304":
+          description: Unchanged since the `ETag` sent.
+  /tracker.js:
+    get:
+      tags: [dashboard]
+      operationId: tracker
+      summary: "The in-page tracker (track, identify, page views, clicks, nudges)"
+      description: Served from the binary without a key, with an `ETag`; `If-None-Match` with it answers 304.
+      security: []
+      parameters:
+        - name: If-None-Match
+          in: header
+          schema: { type: string }
+      responses:
+        "200":
+          description: The file.
+          content:
+            text/javascript:
+              schema: { type: string }
+        "304":
+          description: Unchanged since the `ETag` sent.
 
 components:
   securitySchemes:

@@ -27,6 +27,13 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(name: .customLong("force-recover"), help: "Start even if a WAL is damaged in the middle, keeping what precedes the damage.")
     var forceRecover = false
 
+    @Option(name: .customLong("demo-events"), help: "Fill the first tenant with this many generated events (a month of them) once it is ready, unless it holds events already.")
+    var demoEvents: Int?
+
+    func validate() throws {
+        if let demoEvents { guard (1...50_000_000).contains(demoEvents) else { throw ValidationError("--demo-events must be between 1 and 50000000") } }
+    }
+
     func run() async throws {
         // A file-size limit must fail the write (EFBIG, answered 503), not kill the server.
         signal(SIGXFSZ, SIG_IGN)
@@ -71,10 +78,14 @@ struct ServeCommand: AsyncParsableCommand {
                 // Written straight to fd 1 so the line is out before anyone waits on it.
                 FileHandle.standardOutput.write(Data("listening on http://\(host):\(port)\n".utf8))
             })
-        let services = ServiceGroup(configuration: .init(
-            services: [.init(service: app), .init(service: maintenance)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: app), .init(service: maintenance)]
+        if let demoEvents, let tenant = registry.tenants.first {
+            // Done once loaded: the other services go on.
+            services.append(.init(service: DemoLoader(tenant: tenant, events: demoEvents, logger: logger), successTerminationBehavior: .ignore))
+        }
+        let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         do {
-            try await services.run()
+            try await group.run()
         } catch let failure as TenantRecoveryFailure {
             FileHandle.standardError.write(Data("beacon: \(failure)\n(--force-recover starts anyway: it keeps what precedes damage in a WAL and skips records that cannot be applied)\n".utf8))
             throw ExitCode(3)

@@ -20,7 +20,7 @@ rm -rf "$WORK" && mkdir -p "$WORK"
 # In memory (no storage section); limits high enough that fuzzing is never throttled.
 cat > "$WORK/config.json" <<'JSON'
 {
-  "server": { "host": "127.0.0.1", "port": 0, "admin_keys": ["fuzz-admin-key"] },
+  "server": { "host": "127.0.0.1", "port": 0, "admin_keys": ["fuzz-admin-key"], "stream_max_seconds": 1 },
   "rate_limits": {
     "ingest": { "requests": 100000000, "window_seconds": 60 },
     "api": { "requests": 100000000, "window_seconds": 60 },

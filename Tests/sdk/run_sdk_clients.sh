@@ -8,13 +8,9 @@ BINARY="$ROOT/.build/release/beacon"
 [ -x "$BINARY" ] || { echo "run_sdk_clients: $BINARY is missing; build it with 'make release'" >&2; exit 2; }
 REQUIREMENTS="segment-analytics-python==2.4.0 rudder-sdk-python==2.1.9 posthog==7.91.1 amplitude-analytics==1.3.0 mixpanel==5.4.1"
 VENV="$ROOT/.build/sdk-venv"
-if [ ! -f "$VENV/.installed" ] || [ "$(cat "$VENV/.installed")" != "$REQUIREMENTS" ]; then
-    rm -rf "$VENV"
-    python3 -m venv "$VENV"
-    # shellcheck disable=SC2086
-    "$VENV/bin/pip" install --quiet --disable-pip-version-check $REQUIREMENTS >&2
-    echo "$REQUIREMENTS" > "$VENV/.installed"
-fi
+# shellcheck source=../support/pinned_venv.sh
+. "$ROOT/Tests/support/pinned_venv.sh"
+pinned_venv "$VENV" "$REQUIREMENTS"
 WORK="$ROOT/.build/sdk-clients"
 rm -rf "$WORK" && mkdir -p "$WORK"
 cat > "$WORK/config.json" <<'JSON'

@@ -25,9 +25,9 @@ struct SDKRequestMiddleware: RouterMiddleware {
         }
         let body: JSONValue
         do {
-            body = try JSONDecoder().decode(JSONValue.self, from: Data(bytes.readableBytesView))
-        } catch let error as DecodingError {
-            throw APIError(DecodingProblem(error))
+            body = try bytes.withUnsafeReadableBytes { raw throws(JSONValueParser.Failure) in try JSONValueParser.parse(raw) }
+        } catch {
+            throw APIError(.badRequest, code: "invalid_json", message: "body: is not valid JSON (at byte \(error.offset): \(error.reason))", field: "body")
         }
         var request = request
         request.body = .init(buffer: bytes)

@@ -22,6 +22,7 @@ enum TestServer {
     static func make(rateLimits: [String: RateLimiter.Limit]? = nil, bodyLimit: Int = 1 << 20) -> some ApplicationProtocol {
         var configuration = BeaconConfiguration()
         configuration.bodyLimitBytes = bodyLimit
+        configuration.streamMaxSeconds = 2
         if let rateLimits { configuration.rateLimits = rateLimits } else {
             configuration.rateLimits = ["ingest": .init(requests: 100_000, windowSeconds: 60), "api": .init(requests: 100_000, windowSeconds: 60)]
         }
