@@ -175,6 +175,35 @@ def tracker_shows_a_targeted_nudge_until_dismissed(browser):
     page.close()
 
 
+def tracker_retries_a_lost_answer_without_counting_twice(browser):
+    page = browser.new_page()
+    keys = []
+
+    def lose_the_first_answer(route):
+        request = route.request
+        if request.method != "POST":
+            return route.continue_()
+        keys.append(request.headers.get("idempotency-key"))
+        if len(keys) == 1:
+            route.fetch()   # the server takes the batch; its answer is lost on the way back
+            return route.fulfill(status=503, headers={"retry-after": "1", "access-control-allow-origin": PAGES}, body="{}")
+        return route.continue_()
+
+    page.route("**/ingest", lose_the_first_answer)
+    page.goto(PAGES + "/pricing.html")
+    user = page.evaluate("beacon.user()")
+    # The sync API serves the route handler only while it waits in playwright, hence wait_for_timeout.
+    for _ in range(80):
+        if len(keys) >= 2:
+            break
+        page.wait_for_timeout(100)
+    page.wait_for_timeout(500)
+    views = [e for e in user_events(user) if e["event_type"] == "page_view"]
+    check("tracker: a batch whose answer was lost is sent again with the same Idempotency-Key", len(keys) >= 2 and keys[0] and keys[0] == keys[1], keys)
+    check("tracker: and counts once", len(views) == 1, len(views))
+    page.close()
+
+
 def load_generated_month():
     """A month of generated events, so every card of the dashboard has something to draw."""
     file = os.path.join(OUT, "month.ndjson")
@@ -242,7 +271,7 @@ def dashboard_logs_in_updates_live_builds_a_funnel_and_sizes_a_segment(browser):
     page.close()
 
 
-CHECKS = [tracker_sends_pages_clicks_and_identify, tracker_shows_a_targeted_nudge_until_dismissed,
+CHECKS = [tracker_sends_pages_clicks_and_identify, tracker_shows_a_targeted_nudge_until_dismissed, tracker_retries_a_lost_answer_without_counting_twice,
           dashboard_logs_in_updates_live_builds_a_funnel_and_sizes_a_segment]
 
 pages_port = free_port()
