@@ -48,3 +48,27 @@ extension TenantActor {
         return SDKMessageRefusal(message: positions.last ?? 0, field: error.field, reason: error.message)
     }
 }
+
+extension TenantActor {
+    /// The fast path of an SDK request: the translated batch is taken whole when none of its message
+    /// ids was seen (nil otherwise: the caller goes the general way, which drops the repeats).
+    /// - Parameter body: the request body, packed for the WAL when `logsWrites` (nil otherwise).
+    /// - Throws: `IngestValidationError` indexed by event (one per message); the usual write refusals.
+    public func ingest(_ translated: SDKTranslatedBatch, body: PackedBody?) async throws -> SDKReceipt? {
+        try requireReady()
+        let now = clock()
+        state.forgetOldMessageIDs(nowMs: now)
+        guard state.noneSeen(translated.messageIDs) else { return nil }
+        try requireRoom(forBodyBytes: translated.batch.arena.count)
+        _ = try state.validate(translated.batch, nowMs: now)
+        let sequence = try logWrite {
+            guard let body else { throw TenantUnavailable(reason: "the write reached the tenant without its logged form; retry") }
+            return .sdkPackedBody(dialect: translated.dialect, nowMs: now, body: body)
+        }
+        state.applyValidated(translated, nowMs: now)
+        let count = translated.batch.events.count
+        afterIngest(IngestReceipt(accepted: count, anonymousID: nil), now: now)
+        try await waitUntilDurable(sequence)
+        return SDKReceipt(messages: count, events: count)
+    }
+}

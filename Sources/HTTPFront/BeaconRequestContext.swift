@@ -1,4 +1,5 @@
 import Actors
+import Runtime
 import Hummingbird
 
 /// Per-request state: the tenant, role and member the auth middleware resolved from the API key.
@@ -15,6 +16,8 @@ public struct BeaconRequestContext: RequestContext {
     public var isPublicKey = false
     /// An SDK route's body, parsed once by `SDKRequestMiddleware`.
     var sdkBody: JSONValue?
+    /// An SDK route's body as the fast path translated it (`SDKTranslator`), when it could.
+    var sdkFast: SDKTranslatedBatch?
     /// The key an SDK route's request carries where its SDK puts it (`SDKRequestMiddleware`).
     var sdkKey: String?
 

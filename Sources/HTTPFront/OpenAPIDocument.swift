@@ -190,10 +190,15 @@ paths:
           schema: { type: string }
       responses:
         "200":
-          description: The event stream.
+          description: The event stream; each event's `data` is the JSON text of `GET /api/live`'s answer.
           content:
             text/event-stream:
-              schema: { type: string }
+              schema:
+                type: object
+                required: [event, data]
+                properties:
+                  event: { const: live }
+                  data: { type: string, contentMediaType: application/json }
         "401": { $ref: "#/components/responses/Unauthorized" }
         "403": { $ref: "#/components/responses/Forbidden" }
         "429": { $ref: "#/components/responses/TooManyRequests" }

@@ -28,6 +28,9 @@ public enum Mutation: Sendable, Equatable {
     /// What an SDK route (Segment, PostHog, Amplitude, Mixpanel) took from one request, its
     /// message ids included, so a crash keeps the ids and the events together or neither.
     case sdkWrite(SDKWrite)
+    /// An SDK body the fast path took (`SDKTranslator`), as received and compressed: translated
+    /// again on replay, the same way (its message ids included).
+    case sdkPackedBody(dialect: Int32, nowMs: Int64, body: PackedBody)
 
     /// The record type byte in the WAL.
     public var typeCode: UInt8 {
@@ -45,6 +48,7 @@ public enum Mutation: Sendable, Equatable {
         case .markEdit: 11
         case .logs: 12
         case .sdkWrite: 13
+        case .sdkPackedBody: 14
         }
     }
 
@@ -78,6 +82,8 @@ public enum Mutation: Sendable, Equatable {
             writer.write(write.typeCode); writer.write(bytes: write.encodedPayload())
         case .idempotentAnswer(let key, let status, let body):
             writer.write(key); writer.write(UInt16(clamping: status)); writer.write(bytes: body)
+        case .sdkPackedBody(let dialect, let nowMs, let body):
+            writer.write(UInt8(clamping: dialect)); writer.write(nowMs); writer.write(UInt32(body.rawSize)); writer.write(bytes: body.compressed)
         case .sdkWrite(let write):
             writer.write(write.nowMs); writer.write(write.anonymousID)
             writer.write(UInt32(write.messageIDs.count))
@@ -96,7 +102,7 @@ public enum Mutation: Sendable, Equatable {
     }
 
     /// The record types this build writes and reads.
-    public static let knownTypes: ClosedRange<UInt8> = 1...13
+    public static let knownTypes: ClosedRange<UInt8> = 1...14
 
     /// The mutation in a record.
     /// - Throws: `ReplayRefusal` naming an unknown type (a newer build wrote it) or a payload that does not decode.
@@ -188,6 +194,10 @@ public enum Mutation: Sendable, Equatable {
             }
             guard reader.remaining == 0 else { return nil }
             return .sdkWrite(SDKWrite(nowMs: nowMs, anonymousID: anonymousID, messageIDs: ids, events: events, merges: merges, edits: edits))
+        case 14:
+            guard let dialect = reader.read(UInt8.self), let nowMs = reader.read(Int64.self), let rawSize = reader.read(UInt32.self),
+                  let compressed = reader.readBytes(), reader.remaining == 0 else { return nil }
+            return .sdkPackedBody(dialect: Int32(dialect), nowMs: nowMs, body: PackedBody(rawSize: Int(rawSize), compressed: Array(compressed)))
         default:
             return nil
         }

@@ -46,6 +46,12 @@ extension TenantState {
                 try replay(write, parser: parser)
             case .idempotentAnswer(let key, let status, let body):
                 recordIdempotentAnswer(key, IdempotencyKeys.Answer(status: status, body: body))
+            case .sdkPackedBody(let dialect, let nowMs, let packed):
+                guard let translated = SDKTranslator().translate(try packed.unpacked(), dialect: dialect) else {
+                    throw ReplayRefusal("an SDK body logged as taken by the fast path is not taken by it now")
+                }
+                _ = try validate(translated.batch, nowMs: nowMs, judgingLimits: false)
+                applyValidated(translated, nowMs: nowMs)
             case .sdkWrite(let write):
                 let needsAnonymous = try validate(write, judgingLimits: false)
                 try Self.requireAnonymousID(write.anonymousID, needed: needsAnonymous)

@@ -95,6 +95,42 @@ ci_result ci_parse(ci_parser *parser, const uint8_t *body, size_t length, size_t
 /// "2026-10-02") into epoch milliseconds. Returns 1 on success, 0 on malformed text.
 int ci_parse_iso8601(const char *text, size_t length, int64_t *out_ms);
 
+/// The SDK bodies `ci_sdk_translate` reads: Segment's `/v1/batch` and single track, page and
+/// screen calls, and PostHog's `{"api_key", "batch": [...]}`.
+enum {
+    CI_SDK_SEGMENT_BATCH = 1,
+    CI_SDK_SEGMENT_TRACK = 2,
+    CI_SDK_SEGMENT_PAGE = 3,
+    CI_SDK_SEGMENT_SCREEN = 4,
+    CI_SDK_POSTHOG = 10,
+};
+
+typedef struct ci_sdk_parser ci_sdk_parser;
+
+/// What `ci_sdk_translate` made of a body. `taken == 0`: the body holds something only the general
+/// path (HTTPFront/SDKIngest) translates, or is not valid; nothing else is set. `taken == 1`: one
+/// event per message, as the general path would make it, with `message_ids[i]` the SDK's id of
+/// event i (CI_ABSENT when none, not yet namespaced) and `key` the key the body carries (writeKey,
+/// api_key or token; CI_ABSENT when none). Pointers stay valid until the next call.
+typedef struct {
+    int taken;
+    const ci_event *events;
+    size_t event_count;
+    const ci_property *properties;
+    size_t property_count;
+    const ci_span *message_ids;
+    ci_span key;
+    const uint8_t *arena;
+    size_t arena_size;
+} ci_sdk_result;
+
+ci_sdk_parser *ci_sdk_parser_create(void);
+void ci_sdk_parser_destroy(ci_sdk_parser *parser);
+
+/// Translates the common messages of an SDK body (SDKTranslate.cpp): Segment track, page and
+/// screen calls of one id, PostHog events that set, merge and identify nothing. Never throws.
+ci_sdk_result ci_sdk_translate(ci_sdk_parser *parser, int dialect, const uint8_t *body, size_t length, size_t max_events);
+
 /// A hint that `address` is about to be read and written: scans that touch per-user state in
 /// event order issue it a few rows ahead, so the cache misses overlap.
 static inline void ci_prefetch(const void *address) { __builtin_prefetch(address, 1, 3); }

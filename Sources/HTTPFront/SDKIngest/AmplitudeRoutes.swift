@@ -17,7 +17,7 @@ struct AmplitudeRoutes {
     }
 
     @Sendable func upload(_ request: Request, context: BeaconRequestContext) async throws -> Response {
-        let body = try SDKObject(SDKIngestion.body(context), path: "")
+        let body = try SDKObject(try await SDKIngestion.body(context, request), path: "")
         guard let items = try body.array("events") else { throw APIError.badRequest(field: "events", "is required") }
         var messages: [SDKMessage] = [], sources: [SDKIngestion.Source] = []
         for (i, item) in items.enumerated() {

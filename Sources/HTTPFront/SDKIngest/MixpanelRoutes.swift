@@ -22,7 +22,7 @@ struct MixpanelRoutes {
 
     @Sendable func events(_ request: Request, context: BeaconRequestContext) async throws -> Response {
         var messages: [SDKMessage] = [], sources: [SDKIngestion.Source] = []
-        for (item, path) in Self.records(try SDKIngestion.body(context)) {
+        for (item, path) in Self.records(try await SDKIngestion.body(context, request)) {
             let record = try SDKObject(item, path: path)
             messages.append(try Self.translate(record))
             sources.append(.init(path: record.name("properties"), timeField: "time"))
@@ -110,7 +110,7 @@ struct MixpanelRoutes {
     /// user gets an `identify` event (Beacon keeps properties of users it has seen).
     @Sendable func profiles(_ request: Request, context: BeaconRequestContext) async throws -> Response {
         var messages: [SDKMessage] = [], sources: [SDKIngestion.Source] = []
-        for (item, path) in Self.records(try SDKIngestion.body(context)) {
+        for (item, path) in Self.records(try await SDKIngestion.body(context, request)) {
             let record = try SDKObject(item, path: path)
             let who = Self.user(try record.requiredText("$distinct_id"))
             let changes = try Self.profileChanges(record)
@@ -125,7 +125,7 @@ struct MixpanelRoutes {
     /// `/groups`: a group profile's `$set` sets the account's properties (the group id is the account).
     @Sendable func groups(_ request: Request, context: BeaconRequestContext) async throws -> Response {
         var messages: [SDKMessage] = [], sources: [SDKIngestion.Source] = []
-        for (item, path) in Self.records(try SDKIngestion.body(context)) {
+        for (item, path) in Self.records(try await SDKIngestion.body(context, request)) {
             let record = try SDKObject(item, path: path)
             let account = try record.requiredText("$group_id")
             let changes = try Self.profileChanges(record)

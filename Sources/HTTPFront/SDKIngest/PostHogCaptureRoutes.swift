@@ -11,7 +11,8 @@ struct PostHogCaptureRoutes {
     }
 
     @Sendable func capture(_ request: Request, context: BeaconRequestContext) async throws -> Response {
-        let body = try SDKIngestion.body(context)
+        if try await SDKIngestion.submitFast(request, context, path: { "batch[\($0)]" }) != nil { return try JSONResponse.make(["status": 1]) }
+        let body = try await SDKIngestion.body(context, request)
         if request.uri.path.hasPrefix("/batch"), body.object?["events"] != nil, body.object?["batch"] == nil {
             return try await AmplitudeRoutes().upload(request, context: context)
         }

@@ -13,10 +13,13 @@ enum SDKDialect: String, Sendable {
         "/track": .mixpanel, "/import": .mixpanel, "/engage": .mixpanel, "/groups": .mixpanel,
     ]
 
-    static func of(path: String) -> SDKDialect? {
+    static func of(path: String) -> SDKDialect? { paths[normalized(path)] }
+
+    /// The path without trailing slashes (PostHog's `/batch/` is `/batch`).
+    static func normalized(_ path: String) -> String {
         var path = Substring(path)
         while path.count > 1 && path.hasSuffix("/") { path = path.dropLast() }
-        return paths[String(path)]
+        return String(path)
     }
 
     /// The key a body carries: Segment's `writeKey`, PostHog's `api_key` or `token`, Amplitude's

@@ -2,6 +2,8 @@ import CompressNIO
 import Foundation
 import Hummingbird
 import NIOCore
+import Runtime
+import Synchronization
 
 /// Reads the body of an SDK route before the auth middleware: inflates gzip (PostHog and Segment
 /// send it), takes Mixpanel's form field `data` (JSON or base64 JSON), parses the JSON once for
@@ -11,30 +13,46 @@ import NIOCore
 struct SDKRequestMiddleware: RouterMiddleware {
     typealias Context = BeaconRequestContext
     let bodyLimit: Int
+    let translators = SDKTranslatorPool()
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard request.method == .post, SDKDialect.of(path: request.uri.path) != nil else { return try await next(request, context) }
         var bytes = try await request.body.collect(upTo: bodyLimit)
         if Self.isGzip(request, bytes) { bytes = try inflate(bytes) }
+        let isForm = request.headers[.contentType]?.lowercased().hasPrefix("application/x-www-form-urlencoded") == true
+        var context = context
+        var request = request
+        request.body = .init(buffer: bytes)
+        // The common messages go straight into the native batch; the rest through a JSON tree.
+        if !isForm, let dialect = SDKTranslator.dialect(ofPath: SDKDialect.normalized(request.uri.path)),
+           let translated = translators.translate(bytes, dialect: dialect) {
+            let key = Self.basicUser(request) ?? translated.key
+            if key != nil || AuthMiddleware.apiKey(in: request) != nil {
+                context.sdkFast = translated
+                context.sdkKey = key
+                return try await next(request, context)
+            }
+        }
         var formKey: String?
-        if request.headers[.contentType]?.lowercased().hasPrefix("application/x-www-form-urlencoded") == true {
+        if isForm {
             let form = Self.formFields(String(buffer: bytes))
             guard let data = form["data"] else { throw APIError.badRequest(field: "data", "is required (the form field holding the JSON)") }
             bytes = ByteBuffer(string: Self.decodedData(data))
             formKey = form["api_key"].flatMap { $0.isEmpty ? nil : $0 }
+            request.body = .init(buffer: bytes)
         }
-        let body: JSONValue
-        do {
-            body = try bytes.withUnsafeReadableBytes { raw throws(JSONValueParser.Failure) in try JSONValueParser.parse(raw) }
-        } catch {
-            throw APIError(.badRequest, code: "invalid_json", message: "body: is not valid JSON (at byte \(error.offset): \(error.reason))", field: "body")
-        }
-        var request = request
-        request.body = .init(buffer: bytes)
-        var context = context
+        let body = try Self.parseJSON(bytes)
         context.sdkBody = body
         context.sdkKey = Self.basicUser(request) ?? SDKDialect.key(in: body) ?? formKey ?? request.uri.queryParameters.get("token").map { String($0) }
         return try await next(request, context)
+    }
+
+    static func parseJSON(_ bytes: ByteBuffer) throws -> JSONValue {
+        do {
+            return try bytes.withUnsafeReadableBytes { raw throws(JSONValueParser.Failure) in try JSONValueParser.parse(raw) }
+        } catch {
+            throw APIError(.badRequest, code: "invalid_json", message: "body: is not valid JSON (at byte \(error.offset): \(error.reason))", field: "body")
+        }
     }
 
     /// `Content-Encoding: gzip`, PostHog's `?compression=gzip-js`, or a body that starts as gzip does.
@@ -89,5 +107,16 @@ struct SDKRequestMiddleware: RouterMiddleware {
         if trimmed.hasPrefix("{") || trimmed.hasPrefix("[") { return trimmed }
         guard let decoded = Data(base64Encoded: trimmed, options: .ignoreUnknownCharacters), let text = String(data: decoded, encoding: .utf8) else { return trimmed }
         return text
+    }
+}
+
+/// Reusable fast-path translators, so a request does not allocate simdjson's buffers anew.
+final class SDKTranslatorPool: Sendable {
+    private let idle = Mutex<[SDKTranslator]>([])
+
+    func translate(_ bytes: ByteBuffer, dialect: Int32) -> SDKTranslatedBatch? {
+        let translator = idle.withLock { $0.popLast() } ?? SDKTranslator()
+        defer { idle.withLock { if $0.count < 16 { $0.append(translator) } } }
+        return bytes.withUnsafeReadableBytes { translator.translate($0, dialect: dialect) }
     }
 }

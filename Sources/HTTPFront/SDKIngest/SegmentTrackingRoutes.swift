@@ -16,7 +16,8 @@ struct SegmentTrackingRoutes {
     }
 
     @Sendable func batch(_ request: Request, context: BeaconRequestContext) async throws -> Response {
-        let body = try SDKObject(SDKIngestion.body(context), path: "")
+        if try await SDKIngestion.submitFast(request, context, path: { "batch[\($0)]" }) != nil { return try JSONResponse.make(["success": true]) }
+        let body = try SDKObject(try await SDKIngestion.body(context, request), path: "")
         guard let items = try body.array("batch") else { throw APIError.badRequest(field: "batch", "is required") }
         var messages: [SDKMessage] = [], sources: [SDKIngestion.Source] = []
         for (i, item) in items.enumerated() {
@@ -29,7 +30,8 @@ struct SegmentTrackingRoutes {
     }
 
     func single(_ call: String, _ request: Request, _ context: BeaconRequestContext) async throws -> Response {
-        let message = try SDKObject(SDKIngestion.body(context), path: "")
+        if try await SDKIngestion.submitFast(request, context, path: { _ in "" }) != nil { return try JSONResponse.make(["success": true]) }
+        let message = try SDKObject(try await SDKIngestion.body(context, request), path: "")
         return try await answer([try Self.translate(message, type: call)], [.init(path: "", timeField: "timestamp")], request, context)
     }
 
