@@ -50,4 +50,23 @@ import Testing
         restored.forgetOldMessageIDs(nowMs: Self.now + MessageIDs.windowMs + 1)
         #expect(restored.messageIDs.count == 0)
     }
+
+    @Test func aFastPathBodyReplaysToTheSameState() throws {
+        let body = Array(#"{"batch":[{"type":"track","userId":"ada","event":"Signed Up","messageId":"m1","timestamp":"2026-10-31T11:00:00Z","properties":{"plan":"pro"}},{"type":"page","anonymousId":"v1","properties":{"url":"https://x.io/home?a=1"},"messageId":"m2"}]}"#.utf8)
+        let dialect = try #require(SDKTranslator.dialect(ofPath: "/v1/batch"))
+        let translated = try #require(SDKTranslator().translate(body, dialect: dialect))
+        #expect(translated.messageIDs == ["segment:m1", "segment:m2"])
+        var live = TenantState(settings: TenantSettings(id: "t", name: "t"))
+        _ = try live.validate(translated.batch, nowMs: Self.now)
+        live.applyValidated(translated, nowMs: Self.now)
+        let mutation = Mutation.sdkPackedBody(dialect: translated.dialect, nowMs: Self.now, body: try PackedBody.pack(body))
+        let decoded = try Mutation.decoded(type: 14, payload: mutation.encodedPayload())
+        #expect(decoded == mutation)
+        var replayed = TenantState(settings: live.settings)
+        try replayed.replay(decoded, parser: FastIngestParser())
+        #expect(replayed.eventsIngested == 2 && live.eventsIngested == 2)
+        #expect(replayed.messageIDs == live.messageIDs)
+        #expect(replayed.userIndex("anon-v1") != nil)
+        #expect(!replayed.noneSeen(["segment:m1"]) && replayed.noneSeen(["segment:m3"]))
+    }
 }
