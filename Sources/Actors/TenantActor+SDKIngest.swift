@@ -58,7 +58,7 @@ extension TenantActor {
         try requireReady()
         let now = clock()
         state.forgetOldMessageIDs(nowMs: now)
-        guard state.noneSeen(translated.messageIDs) else { return nil }
+        guard state.noneSeen(translated.messageHashes) else { return nil }
         try requireRoom(forBodyBytes: translated.batch.arena.count)
         _ = try state.validate(translated.batch, nowMs: now)
         let sequence = try logWrite {

@@ -50,7 +50,8 @@ struct ci_sdk_parser {
     std::vector<uint8_t> arena;
     std::vector<ci_event> events;
     std::vector<ci_property> properties;
-    std::vector<ci_span> ids;
+    std::vector<uint64_t> ids;
+    std::string_view id_namespace;
     ci_span key{CI_ABSENT, 0};
 
     ci_span put(std::string_view text) {
@@ -203,7 +204,18 @@ struct ci_sdk_parser {
         for (auto &p : props) properties.push_back(ci_property{put(p.key), put(p.value), p.kind});
         events.push_back(event);
         if (has_id && id.size() > kMaxID) throw Declined{};
-        ids.push_back(has_id ? put(id) : ci_span{CI_ABSENT, 0});
+        ids.push_back(has_id ? message_hash(id) : 0);
+    }
+
+    // MessageIDs.hash of the namespaced id: FNV-1a, then SplitMix64's finalizer; never 0.
+    uint64_t message_hash(std::string_view id) const {
+        uint64_t h = 0xcbf29ce484222325ULL;
+        for (unsigned char c : id_namespace) h = (h ^ c) * 0x100000001b3ULL;
+        for (unsigned char c : id) h = (h ^ c) * 0x100000001b3ULL;
+        h = (h ^ (h >> 30)) * 0xBF58476D1CE4E5B9ULL;
+        h = (h ^ (h >> 27)) * 0x94D049BB133111EBULL;
+        h ^= h >> 31;
+        return h == 0 ? 1 : h;
     }
 
     // ---- Segment: track, page and screen calls of a user, or of an anonymous visitor alone.
@@ -343,6 +355,7 @@ struct ci_sdk_parser {
         ids.clear();
         arena.clear();
         key = ci_span{CI_ABSENT, 0};
+        id_namespace = dialect == CI_SDK_POSTHOG ? "posthog:" : "segment:";
         arena.reserve(length + 256);
         dom::element root;
         if (json.parse(body, length).get(root) != SUCCESS) return false;
@@ -415,7 +428,7 @@ ci_sdk_result ci_sdk_translate(ci_sdk_parser *parser, int dialect, const uint8_t
     r.event_count = parser->events.size();
     r.properties = parser->properties.data();
     r.property_count = parser->properties.size();
-    r.message_ids = parser->ids.data();
+    r.message_hashes = parser->ids.data();
     r.key = parser->key;
     r.arena = parser->arena.data();
     r.arena_size = parser->arena.size();

@@ -55,7 +55,7 @@ import Testing
         let body = Array(#"{"batch":[{"type":"track","userId":"ada","event":"Signed Up","messageId":"m1","timestamp":"2026-10-31T11:00:00Z","properties":{"plan":"pro"}},{"type":"page","anonymousId":"v1","properties":{"url":"https://x.io/home?a=1"},"messageId":"m2"}]}"#.utf8)
         let dialect = try #require(SDKTranslator.dialect(ofPath: "/v1/batch"))
         let translated = try #require(SDKTranslator().translate(body, dialect: dialect))
-        #expect(translated.messageIDs == ["segment:m1", "segment:m2"])
+        #expect(translated.messageHashes == [MessageIDs.hash("segment:m1"), MessageIDs.hash("segment:m2")])
         var live = TenantState(settings: TenantSettings(id: "t", name: "t"))
         _ = try live.validate(translated.batch, nowMs: Self.now)
         live.applyValidated(translated, nowMs: Self.now)
@@ -67,6 +67,20 @@ import Testing
         #expect(replayed.eventsIngested == 2 && live.eventsIngested == 2)
         #expect(replayed.messageIDs == live.messageIDs)
         #expect(replayed.userIndex("anon-v1") != nil)
-        #expect(!replayed.noneSeen(["segment:m1"]) && replayed.noneSeen(["segment:m3"]))
+        #expect(!replayed.noneSeen([MessageIDs.hash("segment:m1")]) && replayed.noneSeen([MessageIDs.hash("segment:m3")]))
+    }
+
+    @Test func idsKeptAsTextByTheFirstBuildsStillLoad() throws {
+        let state = TenantState(settings: TenantSettings(id: "t", name: "t"))
+        var sections = Dictionary(uniqueKeysWithValues: TenantState.Section.allCases.map { ($0, state.encodedSection($0)) })
+        var legacy = BinaryWriter()
+        legacy.write(UInt32(2))
+        legacy.write("segment:old-1"); legacy.write(Self.now)
+        legacy.write("posthog:old-2"); legacy.write(Self.now + 1)
+        sections[.messageIDs] = legacy.bytes
+        sections[.messageIDHashes] = nil
+        let restored = try TenantState(settings: state.settings, sections: sections)
+        #expect(restored.messageIDs.contains("segment:old-1") && restored.messageIDs.contains("posthog:old-2"))
+        #expect(!restored.messageIDs.contains("segment:old-2"))
     }
 }

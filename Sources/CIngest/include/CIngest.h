@@ -109,16 +109,17 @@ typedef struct ci_sdk_parser ci_sdk_parser;
 
 /// What `ci_sdk_translate` made of a body. `taken == 0`: the body holds something only the general
 /// path (HTTPFront/SDKIngest) translates, or is not valid; nothing else is set. `taken == 1`: one
-/// event per message, as the general path would make it, with `message_ids[i]` the SDK's id of
-/// event i (CI_ABSENT when none, not yet namespaced) and `key` the key the body carries (writeKey,
-/// api_key or token; CI_ABSENT when none). Pointers stay valid until the next call.
+/// event per message, as the general path would make it, with `message_hashes[i]` the hash of
+/// event i's namespaced message id as `MessageIDs.hash` makes it (0 when it has none) and `key`
+/// the key the body carries (writeKey, api_key or token; CI_ABSENT when none). Pointers stay
+/// valid until the next call.
 typedef struct {
     int taken;
     const ci_event *events;
     size_t event_count;
     const ci_property *properties;
     size_t property_count;
-    const ci_span *message_ids;
+    const uint64_t *message_hashes;
     ci_span key;
     const uint8_t *arena;
     size_t arena_size;

@@ -1,11 +1,12 @@
 import CIngest
 
 /// An SDK body whose messages the simdjson translator took (see `ci_sdk_translate`): the events
-/// in the native parser's form, each with its message id (namespaced, as `MessageIDs` keeps it).
+/// in the native parser's form, each with the hash of its message id (as `MessageIDs` keeps it).
 public struct SDKTranslatedBatch: Sendable {
     public var dialect: Int32
     public var batch: ParsedBatch
-    public var messageIDs: [String?]
+    /// Each event's message id as `MessageIDs.hash` makes it, 0 when it has none.
+    public var messageHashes: [UInt64]
     /// The key the body carries (Segment's writeKey, PostHog's api_key), when it carries one.
     public var key: String?
 }
@@ -50,9 +51,8 @@ public final class SDKTranslator: @unchecked Sendable {
             events: result.events.map { Array(UnsafeBufferPointer(start: $0, count: result.event_count)) } ?? [],
             properties: result.properties.map { Array(UnsafeBufferPointer(start: $0, count: result.property_count)) } ?? [],
             arena: arena)
-        let namespace = Self.namespace(of: dialect)
-        let ids: [String?] = (0..<result.event_count).map { i in batch.string(result.message_ids[i]).map { namespace + $0 } }
-        return SDKTranslatedBatch(dialect: dialect, batch: batch, messageIDs: ids, key: batch.string(result.key))
+        let hashes = result.message_hashes.map { Array(UnsafeBufferPointer(start: $0, count: result.event_count)) } ?? []
+        return SDKTranslatedBatch(dialect: dialect, batch: batch, messageHashes: hashes, key: batch.string(result.key))
     }
 
     public func translate(_ body: [UInt8], dialect: Int32) -> SDKTranslatedBatch? {
@@ -63,17 +63,17 @@ public final class SDKTranslator: @unchecked Sendable {
 extension TenantState {
     /// Whether none of the ids was seen in the last 24 hours, nor twice in the batch: then the
     /// fast path takes the batch whole.
-    public func noneSeen(_ ids: [String?]) -> Bool {
-        var inBatch = Set<String>()
-        for case let id? in ids {
-            if messageIDs.contains(id) || !inBatch.insert(id).inserted { return false }
+    public func noneSeen(_ hashes: [UInt64]) -> Bool {
+        var inBatch = Set<UInt64>(minimumCapacity: hashes.count)
+        for hash in hashes where hash != 0 {
+            if messageIDs.contains(hash: hash) || !inBatch.insert(hash).inserted { return false }
         }
         return true
     }
 
     /// Applies a translated batch that `validate` accepted: its message ids, then its events.
     public mutating func applyValidated(_ translated: SDKTranslatedBatch, nowMs: Int64) {
-        for case let id? in translated.messageIDs { messageIDs.insert(id, atMs: nowMs) }
+        for hash in translated.messageHashes where hash != 0 { messageIDs.insert(hash: hash, atMs: nowMs) }
         _ = applyValidated(translated.batch, nowMs: nowMs, anonymousID: nil)
     }
 }

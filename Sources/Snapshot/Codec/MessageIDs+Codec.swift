@@ -1,14 +1,25 @@
 import Runtime
 
 extension MessageIDs {
-    /// Ids oldest first, each with the time it was seen.
+    /// Hashes oldest first, each with the time it was seen (section `messageIDHashes`).
     func encode(into w: inout BinaryWriter) {
         let list = entriesInOrder
         w.write(UInt32(list.count))
-        for entry in list { w.write(entry.id); w.write(entry.atMs) }
+        for entry in list { w.write(entry.hash); w.write(entry.atMs) }
     }
 
     static func decode(from r: inout BinaryReader) -> MessageIDs? {
+        guard let count = r.read(UInt32.self), Int(count) <= r.remaining else { return nil }
+        var ids = MessageIDs()
+        for _ in 0..<count {
+            guard let hash = r.read(UInt64.self), hash != 0, let atMs = r.read(Int64.self) else { return nil }
+            ids.insert(hash: hash, atMs: atMs)
+        }
+        return ids
+    }
+
+    /// Section `messageIDs` as the first builds wrote it: the ids as text, each with its time.
+    static func decodeTexts(from r: inout BinaryReader) -> MessageIDs? {
         guard let count = r.read(UInt32.self), Int(count) <= r.remaining else { return nil }
         var ids = MessageIDs()
         for _ in 0..<count {

@@ -5,7 +5,7 @@ import Runtime
 /// and their hash tables rebuilt on load.
 extension TenantState {
     public enum Section: UInt32, CaseIterable, Sendable {
-        case identities = 1, propertySets, eventLog, days, minutes, users, accounts, counters, profiles, accountDays, typeRepeats, segments, nudges, journeys, nudgeTotals, idempotency, marks, segmentDetails, logs, eviction, messageIDs
+        case identities = 1, propertySets, eventLog, days, minutes, users, accounts, counters, profiles, accountDays, typeRepeats, segments, nudges, journeys, nudgeTotals, idempotency, marks, segmentDetails, logs, eviction, messageIDs, messageIDHashes
 
         public var name: String { String(describing: self) }
 
@@ -54,6 +54,8 @@ extension TenantState {
         case .eviction:
             w.write(log.evictedBeforeMs ?? .min)
         case .messageIDs:
+            w.write(UInt32(0))   // the ids as text, as the first builds kept them: none now (messageIDHashes holds them)
+        case .messageIDHashes:
             messageIDs.encode(into: &w)
         case .profiles:
             profiles.encode(into: &w)
@@ -261,8 +263,11 @@ extension TenantState {
             guard let bound = r.read(Int64.self) else { return false }
             log.evictedBeforeMs = bound == .min ? nil : bound
         case .messageIDs:
+            guard let decoded = MessageIDs.decodeTexts(from: &r) else { return false }
+            for entry in decoded.entriesInOrder { messageIDs.insert(hash: entry.hash, atMs: entry.atMs) }
+        case .messageIDHashes:
             guard let decoded = MessageIDs.decode(from: &r) else { return false }
-            messageIDs = decoded
+            for entry in decoded.entriesInOrder { messageIDs.insert(hash: entry.hash, atMs: entry.atMs) }
         case .profiles:
             guard let decoded = Profiles.decode(from: &r) else { return false }
             profiles = decoded
