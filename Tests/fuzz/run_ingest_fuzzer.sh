@@ -9,7 +9,7 @@ CLANG=${CLANG:-$(dirname "$(readlink -f "$(command -v swift)")")/clang++}
 OUT=.build/fuzz
 mkdir -p "$OUT/corpus"
 "$CLANG" -std=c++17 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-  -I Sources/CIngest/include Sources/CIngest/CIngest.cpp Tests/fuzz/ingest_fuzzer.cpp -lsimdjson -o "$OUT/ingest_fuzzer"
+  -I Sources/CIngest/include Sources/CIngest/CIngest.cpp Sources/CIngest/SDKTranslate.cpp Tests/fuzz/ingest_fuzzer.cpp -lsimdjson -o "$OUT/ingest_fuzzer"
 echo "fuzzing CIngest for $SECONDS_TO_RUN s" >&2
 "$OUT/ingest_fuzzer" -max_total_time="$SECONDS_TO_RUN" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
   -artifact_prefix="$OUT/" "$OUT/corpus" Tests/fuzz/corpus/ingest
