@@ -22,6 +22,4 @@ public final class LiveChanges: Sendable {
     public func signal() {
         subscribers.withLock { for continuation in $0.values { continuation.yield() } }
     }
-
-    public var subscriberCount: Int { subscribers.withLock { $0.count } }
 }

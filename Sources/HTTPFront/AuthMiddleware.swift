@@ -11,7 +11,7 @@ struct AuthMiddleware: RouterMiddleware {
     let openPaths: Set<String>
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        if openPaths.contains(request.uri.path) || StaticRoutes.isStatic(request.uri.path) { return try await next(request, context) }
+        if openPaths.contains(request.uri.path) || StaticAssets.isStatic(request.uri.path) { return try await next(request, context) }
         guard let key = Self.apiKey(in: request) ?? context.sdkKey ?? queryKey(request) else {
             throw APIError.unauthorized("missing API key: send it in the x-api-key header")
         }

@@ -23,16 +23,15 @@ struct LiveStreamRoutes {
         let (changes, wake) = tenant.liveChanges.subscribe()
         let cache = liveCache, maxSeconds = maxSeconds
         let body = ResponseBody { writer in
+            let deadline = ContinuousClock.now + .seconds(maxSeconds)
             // A tick beside the changes: the heartbeat, and the end of the stream's time.
             let ticker = Task {
-                let deadline = ContinuousClock.now + .seconds(maxSeconds)
                 while !Task.isCancelled, ContinuousClock.now < deadline {
                     try? await Task.sleep(for: .seconds(min(Self.heartbeatSeconds, maxSeconds)))
                     wake()
                 }
             }
             defer { ticker.cancel() }
-            let deadline = ContinuousClock.now + .seconds(maxSeconds)
             try await writer.write(ByteBuffer(string: "retry: 1000\n\n"))
             try await writer.write(Self.event(first))
             for await _ in changes {

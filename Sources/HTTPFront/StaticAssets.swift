@@ -26,8 +26,6 @@ enum StaticAssets {
 }
 
 struct StaticRoutes {
-    static func isStatic(_ path: String) -> Bool { StaticAssets.isStatic(path) }
-
     func add(to router: Router<BeaconRequestContext>) {
         for (path, asset) in StaticAssets.assets {
             router.get(RouterPath(path)) { request, _ in Self.serve(asset, request) }

@@ -49,7 +49,7 @@ struct AmplitudeRoutes {
             if let value = try event.text(field), !properties.contains(where: { $0.key == property }) { properties.append(.init(property, value)) }
         }
         let groups = try event.object("groups")
-        let account = try groups.flatMap { groups in try groups.fields.keys.sorted().lazy.compactMap { try groups.text($0) }.first }
+        let account = try groups?.firstTextInNameOrder()
         var result = SDKMessage(messageID: messageID)
         var input = EventInput(eventType: type, user: user, account: account, page: nil,
                                timestampMs: try event.epochTime("time", secondsBelow: 0), properties: properties)
@@ -80,12 +80,6 @@ struct AmplitudeRoutes {
     /// `$add`, `$append` and the rest are not kept (Beacon's properties are text).
     static func userPropertyChanges(_ object: SDKObject) throws -> [ProfileEdit.PropertyChange] {
         guard object.fields.keys.contains(where: { $0.hasPrefix("$") }) else { return try object.propertyChanges() }
-        var changes: [ProfileEdit.PropertyChange] = []
-        for operation in ["$setOnce", "$set"] {
-            if let set = try object.object(operation) { changes += try set.propertyChanges() }
-        }
-        if let unset = try object.object("$unset") { changes += unset.fields.keys.sorted().map { ProfileEdit.PropertyChange($0, nil) } }
-        var seen = Set<String>()
-        return changes.reversed().filter { seen.insert($0.key).inserted }.reversed()
+        return try object.setOperations(["$setOnce", "$set"], removing: try object.object("$unset")?.fields.keys.sorted() ?? [])
     }
 }

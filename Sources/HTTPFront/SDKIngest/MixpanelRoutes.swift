@@ -137,12 +137,6 @@ struct MixpanelRoutes {
     }
 
     static func profileChanges(_ record: SDKObject) throws -> [ProfileEdit.PropertyChange] {
-        var changes: [ProfileEdit.PropertyChange] = []
-        for operation in ["$set_once", "$set"] {
-            if let set = try record.object(operation) { changes += try set.propertyChanges() }
-        }
-        if let unset = try record.array("$unset") { changes += unset.compactMap(\.string).map { ProfileEdit.PropertyChange($0, nil) } }
-        var seen = Set<String>()
-        return changes.reversed().filter { seen.insert($0.key).inserted }.reversed()
+        try record.setOperations(["$set_once", "$set"], removing: try record.array("$unset")?.compactMap(\.string) ?? [])
     }
 }

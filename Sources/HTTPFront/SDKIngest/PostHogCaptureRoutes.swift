@@ -52,7 +52,7 @@ struct PostHogCaptureRoutes {
         let messageID = try SDKIngestion.messageID(try event.text("uuid"), .posthog, field: event.name("uuid"))
         let timestamp = try event.isoTime("timestamp")
         let groups = try properties.object("$groups")
-        var account = try groups.flatMap { groups in try groups.fields.keys.sorted().lazy.compactMap { try groups.text($0) }.first }
+        var account = try groups?.firstTextInNameOrder()
         var result = SDKMessage(messageID: messageID)
         var input = EventInput(eventType: name, user: user, account: nil, page: nil, timestampMs: timestamp,
                                properties: try properties.scalarProperties(skip: isControl))
@@ -93,9 +93,7 @@ struct PostHogCaptureRoutes {
                 input.properties.append(.init(dimension, value))
             }
         }
-        guard input.properties.count <= SDKObject.maxProperties else {
-            throw APIError.badRequest(field: properties.path, "holds \(input.properties.count) properties; at most \(SDKObject.maxProperties) are kept per event")
-        }
+        try SDKObject.checkPropertyCount(input.properties.count, at: properties.path)
         // `$set` may ride on any event (and at the top level, as older libraries send it).
         for set in [try properties.object("$set"), try event.object("$set")].compactMap({ $0 }) {
             let changes = try set.propertyChanges()

@@ -81,10 +81,34 @@ struct SDKObject {
             try SDKObject.checkProperty(key, text, at: name(key))
             properties.append(.init(key, text))
         }
-        guard properties.count <= SDKObject.maxProperties else {
-            throw APIError.badRequest(field: path, "holds \(properties.count) properties; at most \(SDKObject.maxProperties) are kept per event")
-        }
+        try Self.checkPropertyCount(properties.count, at: path)
         return properties
+    }
+
+    /// At most `maxProperties` per event, as on the native route.
+    static func checkPropertyCount(_ count: Int, at field: String) throws {
+        guard count <= maxProperties else {
+            throw APIError.badRequest(field: field, "holds \(count) properties; at most \(maxProperties) are kept per event")
+        }
+    }
+
+    /// The first value among the fields in name order (an SDK's groups: the event's account);
+    /// every field must be text or a number.
+    func firstTextInNameOrder() throws -> String? {
+        try fields.keys.sorted().compactMap { try text($0) }.first
+    }
+
+    /// Property changes from an SDK's profile operations: the objects named `operations` in turn
+    /// (a later one wins: `$set` over `$set_once`), then the keys `removed`; the last change of
+    /// each key is kept.
+    func setOperations(_ operations: [String], removing removed: [String]) throws -> [ProfileEdit.PropertyChange] {
+        var changes: [ProfileEdit.PropertyChange] = []
+        for operation in operations {
+            if let set = try object(operation) { changes += try set.propertyChanges() }
+        }
+        changes += removed.map { ProfileEdit.PropertyChange($0, nil) }
+        var seen = Set<String>()
+        return changes.reversed().filter { seen.insert($0.key).inserted }.reversed()
     }
 
     /// Profile properties to set: scalars as text, null removes the key; nested values are left out.

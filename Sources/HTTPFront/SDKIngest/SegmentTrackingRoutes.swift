@@ -117,9 +117,7 @@ struct SegmentTrackingRoutes {
     static func deduplicated(_ properties: [EventInput.Property], at path: String) throws -> [EventInput.Property] {
         var seen = Set<String>()
         let kept = properties.filter { seen.insert($0.key).inserted }
-        guard kept.count <= SDKObject.maxProperties else {
-            throw APIError.badRequest(field: path.isEmpty ? "properties" : "\(path).properties", "holds \(kept.count) properties; at most \(SDKObject.maxProperties) are kept per event")
-        }
+        try SDKObject.checkPropertyCount(kept.count, at: path.isEmpty ? "properties" : "\(path).properties")
         return kept
     }
 }

@@ -24,11 +24,6 @@ public final class SDKTranslator: @unchecked Sendable {
 
     deinit { ci_sdk_parser_destroy(parser) }
 
-    /// The namespace of a dialect's message ids (the general path's, `SDKIngestion.messageID`).
-    public static func namespace(of dialect: Int32) -> String {
-        dialect == Int32(CI_SDK_POSTHOG) ? "posthog:" : "segment:"
-    }
-
     /// The dialect code of a route, nil for routes the translator does not read.
     public static func dialect(ofPath path: String) -> Int32? {
         switch path {

@@ -263,11 +263,9 @@ extension TenantState {
             guard let bound = r.read(Int64.self) else { return false }
             log.evictedBeforeMs = bound == .min ? nil : bound
         case .messageIDs:
-            guard let decoded = MessageIDs.decodeTexts(from: &r) else { return false }
-            for entry in decoded.entriesInOrder { messageIDs.insert(hash: entry.hash, atMs: entry.atMs) }
+            return MessageIDs.decodeTexts(from: &r, into: &messageIDs)
         case .messageIDHashes:
-            guard let decoded = MessageIDs.decode(from: &r) else { return false }
-            for entry in decoded.entriesInOrder { messageIDs.insert(hash: entry.hash, atMs: entry.atMs) }
+            return MessageIDs.decode(from: &r, into: &messageIDs)
         case .profiles:
             guard let decoded = Profiles.decode(from: &r) else { return false }
             profiles = decoded
