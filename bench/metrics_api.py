@@ -327,11 +327,10 @@ TARGETS = [("dau_by_country", "index"), ("lifecycle", "index"), ("segments", "in
 MISSES = """How they are answered: DAU broken down by a property and the grouped counts read the property day
 index (per day, key and value, the users and events of the sealed chunks, united in as each chunk
 of 65,536 events seals), with only the open chunk read event by event; sessions read the session
-index kept on ingest (sessions begun, durations and bounces per day). The funnel trend still reads
-its steps' events: split by user across the machine's two cores, with no per-event merge lookup
-when no user was merged, it stays above 100 ms: what is left is reading the rows of its three
-types out of every chunk of the range (by each chunk's type rows) and the per-user chains of
-each bucket. SQL runs in SQLite's row-at-a-time engine over virtual tables: rows come grouped
+index kept on ingest (sessions begun, durations and bounces per day). The funnel trend (a plain
+funnel: no step filters, step windows or exclusions) reads only its steps' rows of each sealed
+chunk, split by user across the two cores, and keeps per bucket and step only the latest start
+of a chain and when it got there, in flat arrays reused from user to user. SQL runs in SQLite's row-at-a-time engine over virtual tables: rows come grouped
 by event name so no sorter runs, yet each row still passes through SQLite's virtual machine
 (about 85 ns a row), so a GROUP BY over millions of rows stays behind the columnar engines."""
 TITLE = "## The metrics API and SQL beside DuckDB and chDB"

@@ -141,6 +141,23 @@ if ProcessInfo.processInfo.environment["BENCH_PROFILE"] == "trend", let pageView
     print("trend single", median(single) * 1000, "ms, split", median(split) * 1000, "ms")
     exit(0)
 }
+if ProcessInfo.processInfo.environment["BENCH_PROFILE"] == "funnel_trend" {
+    // The metrics API's funnel trend (bench/metrics_api.py's question), single pass and split by user.
+    let steps = ["login", "report_viewed", "report_exported"].compactMap { state.eventTypeIndex($0) }
+    let definition = TenantState.FunnelDefinition(steps: steps.map { TenantState.FunnelStepDefinition(eventType: $0) }, windowMs: TenantCalendar.dayMs)
+    let window = MetricsWindow(days: range, granularity: .daily, calendar: state.calendar)
+    var single: [Double] = [], split: [Double] = []
+    for _ in 0..<(Int(ProcessInfo.processInfo.environment["BENCH_RUNS"] ?? "") ?? 11) {
+        single.append(seconds { _ = state.funnelTrend(definition, window: window) })
+        split.append(seconds {
+            let count = SplitScan.parts
+            let parts = SplitScan.runNumbered(state, parts: count) { s, i in s.funnelTrendPart(definition, window: window, part: (i, count)) }
+            _ = state.funnelTrend(definition, window: window, parts: parts)
+        })
+    }
+    print("funnel trend single", median(single) * 1000, "ms, split", median(split) * 1000, "ms")
+    exit(0)
+}
 if ProcessInfo.processInfo.environment["BENCH_PROFILE"] == "accounts" {
     var times: [Double] = [], unionTimes: [Double] = [], eventTimes: [Double] = []
     for _ in 0..<21 {

@@ -88,6 +88,13 @@ public struct ChunkTypeRows: Sendable {
         self.starts = starts; self.rows = rows
     }
 
+    /// The rows of type `type`, in row order (empty when the chunk has none).
+    public func withRows<R>(ofType type: UInt32, _ body: (UnsafeBufferPointer<UInt16>) -> R) -> R {
+        guard Int(type) + 1 < starts.count else { return body(UnsafeBufferPointer(start: nil, count: 0)) }
+        let range = Int(starts[Int(type)])..<Int(starts[Int(type) + 1])
+        return rows.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[range])) }
+    }
+
     /// The rows of any of `types` (sorted type ids), in row order: each type's rows are in row
     /// order already, so they are merged, never sorted.
     public func rows(ofTypes types: [UInt32]) -> [Int] {

@@ -61,6 +61,13 @@ extension TenantState {
     }
 
     public func funnelTrendPart(_ definition: FunnelDefinition, window: MetricsWindow, part: (index: Int, count: Int) = (0, 1)) -> FunnelTrendPart {
+        definition.isPlain && definition.steps.count <= 16 && window.endMs + definition.windowMs - window.startMs < Self.plainTrendMaxSpanMs
+            ? plainFunnelTrendPart(definition, window: window, part: part)
+            : generalFunnelTrendPart(definition, window: window, part: part)
+    }
+
+    /// Any funnel's trend part, by the chains of `FunnelChains`.
+    func generalFunnelTrendPart(_ definition: FunnelDefinition, window: MetricsWindow, part: (index: Int, count: Int) = (0, 1)) -> FunnelTrendPart {
         let buckets = window.buckets, steps = definition.steps, n = steps.count
         guard !buckets.isEmpty else { return FunnelTrendPart(reached: [], gaps: []) }
         let matches = funnelMatches(definition, startMs: window.startMs, endMs: window.endMs + definition.windowMs, part: part)
