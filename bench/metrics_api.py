@@ -13,12 +13,11 @@ import datetime as dt
 import http.client
 import json
 import os
-import re
 import statistics
 import time
 import urllib.parse
 
-from sql_common import chdb_session, timed
+from sql_common import chdb_session, replace_section, timed
 
 DAY = dt.timedelta(days=1)
 AUDIENCE_DAYS = 45
@@ -367,14 +366,7 @@ def write_section(args, results):
             met, text = b <= 5 * (r.get("duckdb_ms") or 0), "within 5x of DuckDB"
         lines.append(f"- {name}: {text}: {'met' if met else 'missed'} ({b:,.2f} ms)")
     lines += ["", MISSES]
-    section = "\n".join(lines) + "\n"
-    text = open(args.results).read() if os.path.exists(args.results) else ""
-    parts = re.split(r"(?m)^(?=## )", text)
-    parts = [p for p in parts if not p.startswith(TITLE)]
-    notes = [i for i, p in enumerate(parts) if p.startswith("## Notes")]
-    at = notes[0] if notes else len(parts)
-    parts.insert(at, section + "\n")
-    open(args.results, "w").write("".join(parts))
+    replace_section(args.results, TITLE, "\n".join(lines) + "\n")
 
 
 if __name__ == "__main__":

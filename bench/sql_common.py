@@ -1,5 +1,7 @@
 """Helpers shared by the SQL comparison scripts: timing and a chDB session that answers rows."""
 import json
+import os
+import re
 import statistics
 import time
 
@@ -27,3 +29,13 @@ def chdb_session(threads):
 
     sess.query("CREATE DATABASE IF NOT EXISTS b")
     return sess, q
+
+
+def replace_section(results, title, section):
+    """Puts `section` (starting with `title`) into the results file in place of the old one, before "## Notes"."""
+    text = open(results).read() if os.path.exists(results) else ""
+    parts = re.split(r"(?m)^(?=## )", text)
+    parts = [p for p in parts if not p.startswith(title)]
+    notes = [i for i, p in enumerate(parts) if p.startswith("## Notes")]
+    parts.insert(notes[0] if notes else len(parts), section + "\n")
+    open(results, "w").write("".join(parts))

@@ -19,7 +19,10 @@ extension TenantActor {
     /// Refreshes dynamic segments (and the audiences that follow them) and takes journeys' daily
     /// snapshots once the refresh pace says it is time; called after ingest and by maintenance.
     func refreshIfDue() {
-        guard !(state.segments.isEmpty && state.journeys.byID.isEmpty), refreshPace.isDue(nowNs: Self.monotonicNs()) else { return }
+        evaluateSignals()
+        guard refreshPace.isDue(nowNs: Self.monotonicNs()) else { return }
+        takeDueHealthSnapshots()
+        guard !(state.segments.isEmpty && state.journeys.byID.isEmpty) else { return }
         refreshSegments()
         takeDueJourneySnapshots()
     }

@@ -12,6 +12,10 @@ extension TenantActor {
         case segments
         /// Segments current and the journeys' daily snapshots taken.
         case journeys
+        /// The accounts' daily health scores taken.
+        case health
+        /// The signal rules run on the data as it is.
+        case signals
     }
 
     /// Runs `body` on an immutable view of the state, off the actor.
@@ -57,6 +61,8 @@ extension TenantActor {
         case .none: break
         case .segments: refreshSegments()
         case .journeys: refreshSegments(); takeDueJourneySnapshots()
+        case .health: takeDueHealthSnapshots()
+        case .signals: takeDueHealthSnapshots(); evaluateSignals(evenIfNotDue: true)
         }
         return state
     }

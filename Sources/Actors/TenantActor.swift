@@ -157,7 +157,7 @@ public actor TenantActor {
     }
 
     /// Logs a checked edit, applies it, and answers once it is as durable as the policy asks.
-    private func commit<Edit>(_ edit: Edit, refusal: (any Error)?, as mutation: Mutation, apply: (inout TenantState) throws -> Void) async throws -> Edit {
+    func commit<Edit>(_ edit: Edit, refusal: (any Error)?, as mutation: Mutation, apply: (inout TenantState) throws -> Void) async throws -> Edit {
         if let refusal { throw refusal }
         try requireRoom(forBodyBytes: Self.editBytesBound)
         let sequence = try logWrite(mutation)
@@ -182,6 +182,9 @@ public actor TenantActor {
     }
 
     var refreshPace = RefreshPace(nowNs: TenantActor.monotonicNs())
+    var signalPace = RefreshPace(nowNs: TenantActor.monotonicNs())
+    /// The state's version when the signal rules last ran.
+    var signalsEvaluatedVersion: UInt64 = .max
 
     /// Re-judges the users touched since the last refresh, then moves the audiences of the nudges
     /// that target a changed segment (the audience refresh trigger), logging each move.
@@ -229,6 +232,19 @@ public actor TenantActor {
         try requireReady()
         let edit = makeEdit(state.nextMarkID, clock())
         return try await commit(edit, refusal: state.refusal(of: edit), as: .markEdit(edit)) { try $0.apply(edit) }
+    }
+
+    /// Checks, logs and applies a change of the health settings.
+    public func editHealth(_ edit: HealthEdit) async throws -> HealthEdit {
+        try requireReady()
+        return try await commit(edit, refusal: state.refusal(of: edit), as: .healthEdit(edit)) { $0.apply(edit) }
+    }
+
+    /// Records every account's health for each day that ended since the last kept, once (logged).
+    func takeDueHealthSnapshots() {
+        for edit in state.dueHealthSnapshots(nowMs: clock()) {
+            recordDerived(.healthEdit(edit), what: "a health snapshot") { $0.apply(edit) }
+        }
     }
 
     /// Records each journey's funnel for the day that last ended, once (logged, like any write).

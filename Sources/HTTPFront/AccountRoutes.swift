@@ -66,7 +66,7 @@ struct AccountRoutes {
             topUsers: d.topUsers.map(UserRoutes.row)))
     }
 
-    static func unknown(_ id: String) -> APIError { APIError(.notFound, code: "not_found", message: "id: no account '\(id)'", field: "id") }
+    static func unknown(_ id: String, field: String = "id") -> APIError { APIError(.notFound, code: "not_found", message: "\(field): no account '\(id)'", field: field) }
 
     struct UsersAnswer: Encodable { var accountId: String; var days: Int; var users: [UserRoutes.TopRow] }
 

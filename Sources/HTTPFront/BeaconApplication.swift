@@ -46,6 +46,8 @@ public enum BeaconApplication {
         EventRoutes().add(to: router)
         UserRoutes().add(to: router)
         AccountRoutes().add(to: router)
+        HealthRoutes(adminKeys: Set(configuration.adminKeys)).add(to: router)
+        SignalRoutes().add(to: router)
         PathRoutes().add(to: router)
         EventQueryRoutes().add(to: router)
         FunnelRoutes().add(to: router)

@@ -43,6 +43,11 @@ tags:
   - name: analytics
   - name: users
   - name: accounts
+  - name: health
+    description: Account health scores (docs/health.md).
+  - name: settings
+  - name: signals
+    description: Signals the rules raise from the data (docs/signals.md).
   - name: segments
   - name: nudges
   - name: journeys
@@ -3002,6 +3007,443 @@ paths:
         "429": { $ref: "#/components/responses/TooManyRequests" }
         "503": { $ref: "#/components/responses/Unavailable" }
 
+  /api/health:
+    get:
+      tags: [health]
+      operationId: healthList
+      summary: Every account's health score with its five components and status (docs/health.md; global filters apply)
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+        - $ref: "#/components/parameters/End"
+        - name: status
+          in: query
+          schema: { type: string, enum: [green, yellow, red] }
+        - name: sort
+          in: query
+          description: Worst first (lowest score; red before yellow before green; lowest trend), unless `order=desc`.
+          schema: { type: string, enum: [score, status, trend], default: score }
+        - name: order
+          in: query
+          schema: { type: string, enum: [asc, desc], default: asc }
+        - name: limit
+          in: query
+          schema: { type: integer, minimum: 1, maximum: 10000, default: 100 }
+        - $ref: "#/components/parameters/Offset"
+        - $ref: "#/components/parameters/Industry"
+        - $ref: "#/components/parameters/CompanySize"
+        - $ref: "#/components/parameters/OwnerEmail"
+        - $ref: "#/components/parameters/SegmentFilter"
+      responses:
+        "200":
+          description: One page of accounts, with the counts per status before the status filter.
+          content:
+            application/json:
+              schema:
+                type: object
+                additionalProperties: false
+                required: [as_of, window_days, thresholds, counts, total, offset, accounts]
+                properties:
+                  as_of: { $ref: "#/components/schemas/Date" }
+                  window_days: { type: integer }
+                  thresholds: { $ref: "#/components/schemas/HealthThresholds" }
+                  counts:
+                    type: object
+                    additionalProperties: false
+                    required: [green, yellow, red]
+                    properties:
+                      green: { $ref: "#/components/schemas/Count" }
+                      yellow: { $ref: "#/components/schemas/Count" }
+                      red: { $ref: "#/components/schemas/Count" }
+                  total: { $ref: "#/components/schemas/Count" }
+                  offset: { $ref: "#/components/schemas/Count" }
+                  accounts:
+                    type: array
+                    maxItems: 10000
+                    items:
+                      type: object
+                      additionalProperties: false
+                      required: [account_id, score, status, trend, components, users, active_users, events]
+                      properties:
+                        account_id: { type: string }
+                        score: { $ref: "#/components/schemas/HealthScore" }
+                        status: { $ref: "#/components/schemas/HealthStatus" }
+                        trend: { $ref: "#/components/schemas/HealthScore" }
+                        components: { $ref: "#/components/schemas/HealthComponents" }
+                        users: { $ref: "#/components/schemas/Count" }
+                        active_users: { $ref: "#/components/schemas/Count" }
+                        events: { $ref: "#/components/schemas/Count" }
+                        last_event_date: { $ref: "#/components/schemas/Date" }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "404": { $ref: "#/components/responses/NotFound" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+
+  /api/health/{accountId}:
+    get:
+      tags: [health]
+      operationId: healthDetail
+      summary: One account's score, components, weights, thresholds and the numbers behind them
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+        - name: accountId
+          in: path
+          required: true
+          example: acme
+          schema: { type: string, minLength: 1 }
+        - $ref: "#/components/parameters/End"
+      responses:
+        "200":
+          description: The breakdown.
+          content:
+            application/json:
+              schema:
+                type: object
+                additionalProperties: false
+                required: [account_id, as_of, window_days, score, status, components, weights, thresholds, facts]
+                properties:
+                  account_id: { type: string }
+                  as_of: { $ref: "#/components/schemas/Date" }
+                  window_days: { type: integer }
+                  score: { $ref: "#/components/schemas/HealthScore" }
+                  status: { $ref: "#/components/schemas/HealthStatus" }
+                  components: { $ref: "#/components/schemas/HealthComponents" }
+                  weights: { $ref: "#/components/schemas/HealthComponents" }
+                  thresholds: { $ref: "#/components/schemas/HealthThresholds" }
+                  facts:
+                    type: object
+                    additionalProperties: false
+                    required: [users, active_users, events, recent_events, prior_events, event_types, breadth_target, tenant_events_per_active_user]
+                    properties:
+                      users: { $ref: "#/components/schemas/Count" }
+                      active_users: { $ref: "#/components/schemas/Count" }
+                      events: { $ref: "#/components/schemas/Count" }
+                      recent_events: { $ref: "#/components/schemas/Count" }
+                      prior_events: { $ref: "#/components/schemas/Count" }
+                      event_types: { $ref: "#/components/schemas/Count" }
+                      breadth_target: { type: integer, minimum: 1, maximum: 10 }
+                      events_per_active_user: { type: number }
+                      tenant_events_per_active_user: { type: number }
+                      last_event_date: { $ref: "#/components/schemas/Date" }
+                      days_since_last_event: { type: integer, minimum: 0 }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "404": { $ref: "#/components/responses/NotFound" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+
+  /api/accounts/{id}/health-history:
+    get:
+      tags: [health]
+      operationId: accountHealthHistory
+      summary: One score per day (kept days as kept, today live) and the days its status or a component moved
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+        - $ref: "#/components/parameters/AccountID"
+        - name: days
+          in: query
+          schema: { type: integer, minimum: 1, maximum: 90, default: 30 }
+        - $ref: "#/components/parameters/End"
+      responses:
+        "200":
+          description: The days the account existed, oldest first.
+          content:
+            application/json:
+              schema:
+                type: object
+                additionalProperties: false
+                required: [account_id, days, points, changes]
+                properties:
+                  account_id: { type: string }
+                  days: { type: integer, minimum: 1, maximum: 90 }
+                  points:
+                    type: array
+                    maxItems: 90
+                    items:
+                      type: object
+                      additionalProperties: false
+                      required: [date, score, status, components, source]
+                      properties:
+                        date: { $ref: "#/components/schemas/Date" }
+                        score: { $ref: "#/components/schemas/HealthScore" }
+                        status: { $ref: "#/components/schemas/HealthStatus" }
+                        components: { $ref: "#/components/schemas/HealthComponents" }
+                        source: { type: string, enum: [kept, computed, live] }
+                  changes:
+                    type: array
+                    maxItems: 90
+                    items:
+                      type: object
+                      additionalProperties: false
+                      required: [date, score_from, score_to, status_from, status_to, moved]
+                      properties:
+                        date: { $ref: "#/components/schemas/Date" }
+                        score_from: { $ref: "#/components/schemas/HealthScore" }
+                        score_to: { $ref: "#/components/schemas/HealthScore" }
+                        status_from: { $ref: "#/components/schemas/HealthStatus" }
+                        status_to: { $ref: "#/components/schemas/HealthStatus" }
+                        moved:
+                          type: object
+                          description: Components that moved by 10 points or more, with the change.
+                          additionalProperties: { type: integer, minimum: -100, maximum: 100 }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "404": { $ref: "#/components/responses/NotFound" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+
+  /api/settings:
+    get:
+      tags: [settings]
+      operationId: settings
+      summary: The tenant's settings (health thresholds and weights)
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+      responses:
+        "200":
+          description: The settings.
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/Settings" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+    put:
+      tags: [settings]
+      operationId: updateSettings
+      summary: Change settings (needs an admin key as well); parts not sent keep their values
+      security:
+        - apiKey: []
+          adminKey: []
+        - bearer: []
+          adminKey: []
+      parameters:
+        - $ref: "#/components/parameters/IdempotencyKey"
+        - $ref: "#/components/parameters/WorkspaceID"
+      requestBody:
+        required: true
+        content:
+          application/json:
+            example: {"health_thresholds": {"green": 75, "yellow": 45}, "health_weights": {"trend": 25}}
+            schema:
+              type: object
+              additionalProperties: false
+              properties:
+                health_thresholds:
+                  type: object
+                  additionalProperties: false
+                  properties:
+                    green: { type: integer, minimum: 1, maximum: 100 }
+                    yellow: { type: integer, minimum: 0, maximum: 100 }
+                health_weights:
+                  type: object
+                  additionalProperties: false
+                  properties:
+                    activity: { type: integer, minimum: 0, maximum: 100 }
+                    breadth: { type: integer, minimum: 0, maximum: 100 }
+                    depth: { type: integer, minimum: 0, maximum: 100 }
+                    trend: { type: integer, minimum: 0, maximum: 100 }
+                    recency: { type: integer, minimum: 0, maximum: 100 }
+      responses:
+        "200":
+          description: The settings now.
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/Settings" }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "409": { $ref: "#/components/responses/Conflict" }
+        "413": { $ref: "#/components/responses/PayloadTooLarge" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+
+  /api/signals:
+    get:
+      tags: [signals]
+      operationId: signals
+      summary: The signals raised in the last `days`, newest first, a page at a time (docs/signals.md)
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+        - name: page
+          in: query
+          schema: { type: integer, minimum: 1, maximum: 1000000, default: 1 }
+        - name: per_page
+          in: query
+          schema: { type: integer, minimum: 1, maximum: 100, default: 20 }
+        - name: severity
+          in: query
+          schema: { $ref: "#/components/schemas/SignalSeverity" }
+        - name: category
+          in: query
+          schema: { $ref: "#/components/schemas/SignalCategory" }
+        - name: status
+          in: query
+          schema: { $ref: "#/components/schemas/SignalStatus" }
+        - $ref: "#/components/parameters/SignalDays"
+      responses:
+        "200":
+          description: One page of signals.
+          content:
+            application/json:
+              schema:
+                type: object
+                additionalProperties: false
+                required: [page, per_page, total, signals]
+                properties:
+                  page: { type: integer, minimum: 1 }
+                  per_page: { type: integer, minimum: 1, maximum: 100 }
+                  total: { $ref: "#/components/schemas/Count" }
+                  signals: { type: array, maxItems: 100, items: { $ref: "#/components/schemas/Signal" } }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+
+  /api/signals/summary:
+    get:
+      tags: [signals]
+      operationId: signalSummary
+      summary: Totals of the signals raised in the last `days`, per status, category and severity
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+        - $ref: "#/components/parameters/SignalDays"
+      responses:
+        "200":
+          description: The totals.
+          content:
+            application/json:
+              schema:
+                type: object
+                additionalProperties: false
+                required: [days, total, open, resolved, dismissed, actioned, by_category, by_severity]
+                properties:
+                  days: { type: integer, minimum: 1 }
+                  total: { $ref: "#/components/schemas/Count" }
+                  open: { $ref: "#/components/schemas/Count" }
+                  resolved: { $ref: "#/components/schemas/Count" }
+                  dismissed: { $ref: "#/components/schemas/Count" }
+                  actioned: { $ref: "#/components/schemas/Count" }
+                  by_category:
+                    type: object
+                    additionalProperties: false
+                    required: [success, product, journey]
+                    properties:
+                      success: { $ref: "#/components/schemas/Count" }
+                      product: { $ref: "#/components/schemas/Count" }
+                      journey: { $ref: "#/components/schemas/Count" }
+                  by_severity:
+                    type: object
+                    additionalProperties: false
+                    required: [critical, warning, info]
+                    properties:
+                      critical: { $ref: "#/components/schemas/Count" }
+                      warning: { $ref: "#/components/schemas/Count" }
+                      info: { $ref: "#/components/schemas/Count" }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+
+  /api/signals/focus:
+    get:
+      tags: [signals]
+      operationId: signalFocus
+      summary: "Today's to-do list: open signals, critical first, then by how far each moved from its baseline"
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+        - name: limit
+          in: query
+          schema: { type: integer, minimum: 1, maximum: 100, default: 10 }
+      responses:
+        "200":
+          description: The ranked list.
+          content:
+            application/json:
+              schema:
+                type: object
+                additionalProperties: false
+                required: [items]
+                properties:
+                  items:
+                    type: array
+                    maxItems: 100
+                    items:
+                      type: object
+                      additionalProperties: false
+                      required: [rank, signal]
+                      properties:
+                        rank: { type: integer, minimum: 1 }
+                        signal: { $ref: "#/components/schemas/Signal" }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+
+  /api/signals/{id}/action:
+    post:
+      tags: [signals]
+      operationId: actOnSignal
+      summary: Record what was done about an open signal; it becomes `actioned`
+      parameters:
+        - $ref: "#/components/parameters/IdempotencyKey"
+        - $ref: "#/components/parameters/WorkspaceID"
+        - $ref: "#/components/parameters/SignalID"
+      requestBody:
+        required: true
+        content:
+          application/json:
+            example: {"action_type": "called the account owner"}
+            schema:
+              type: object
+              required: [action_type]
+              properties:
+                action_type: { type: string, minLength: 1, maxLength: 200 }
+      responses:
+        "200":
+          description: The signal now.
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/Signal" }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "404": { $ref: "#/components/responses/NotFound" }
+        "409": { $ref: "#/components/responses/Conflict" }
+        "413": { $ref: "#/components/responses/PayloadTooLarge" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+
+  /api/signals/{id}/dismiss:
+    post:
+      tags: [signals]
+      operationId: dismissSignal
+      summary: Dismiss an open signal; it is not raised again while its rule still finds it
+      parameters:
+        - $ref: "#/components/parameters/IdempotencyKey"
+        - $ref: "#/components/parameters/WorkspaceID"
+        - $ref: "#/components/parameters/SignalID"
+      responses:
+        "200":
+          description: The signal now.
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/Signal" }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "404": { $ref: "#/components/responses/NotFound" }
+        "409": { $ref: "#/components/responses/Conflict" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+
   /api/accounts/{id}/properties:
     put:
       tags: [accounts]
@@ -5008,6 +5450,17 @@ components:
       description: One of the server's admin keys (`server.admin_keys`).
 
   parameters:
+    SignalDays:
+      name: days
+      in: query
+      description: Signals raised in the last this many days.
+      schema: { type: integer, minimum: 1, maximum: 3650, default: 30 }
+    SignalID:
+      name: id
+      in: path
+      required: true
+      example: 1
+      schema: { type: integer, minimum: 1 }
     IdempotencyKey:
       name: Idempotency-Key
       in: header
@@ -5473,6 +5926,54 @@ components:
               total: { $ref: "#/components/schemas/Count" }
 
   schemas:
+    SignalSeverity: { type: string, enum: [critical, warning, info] }
+    SignalCategory: { type: string, enum: [success, product, journey] }
+    SignalStatus: { type: string, enum: [open, resolved, dismissed, actioned] }
+    Signal:
+      type: object
+      additionalProperties: false
+      required: [id, rule, subject, title, severity, category, status, value, baseline, raised_at, suggestion]
+      properties:
+        id: { type: integer, minimum: 1 }
+        rule: { type: string, enum: [account_red, account_drop, account_declining, journey_drop_off, error_spike, nudge_click_rate, adoption_fell] }
+        subject: { type: string }
+        title: { type: string }
+        severity: { $ref: "#/components/schemas/SignalSeverity" }
+        category: { $ref: "#/components/schemas/SignalCategory" }
+        status: { $ref: "#/components/schemas/SignalStatus" }
+        value: { type: number }
+        baseline: { type: number }
+        raised_at: { $ref: "#/components/schemas/Timestamp" }
+        cleared_at: { $ref: "#/components/schemas/Timestamp" }
+        handled_at: { $ref: "#/components/schemas/Timestamp" }
+        action_type: { type: string }
+        suggestion: { type: string }
+    HealthScore: { type: integer, minimum: 0, maximum: 100 }
+    HealthStatus: { type: string, enum: [green, yellow, red] }
+    HealthComponents:
+      type: object
+      additionalProperties: false
+      required: [activity, breadth, depth, trend, recency]
+      properties:
+        activity: { type: integer, minimum: 0, maximum: 100 }
+        breadth: { type: integer, minimum: 0, maximum: 100 }
+        depth: { type: integer, minimum: 0, maximum: 100 }
+        trend: { type: integer, minimum: 0, maximum: 100 }
+        recency: { type: integer, minimum: 0, maximum: 100 }
+    HealthThresholds:
+      type: object
+      additionalProperties: false
+      required: [green, yellow]
+      properties:
+        green: { type: integer, minimum: 1, maximum: 100 }
+        yellow: { type: integer, minimum: 0, maximum: 100 }
+    Settings:
+      type: object
+      additionalProperties: false
+      required: [health_thresholds, health_weights]
+      properties:
+        health_thresholds: { $ref: "#/components/schemas/HealthThresholds" }
+        health_weights: { $ref: "#/components/schemas/HealthComponents" }
     SegmentMessage:
       type: object
       description: One Segment call; `type` is needed in a batch (a single-call route implies it).

@@ -18,6 +18,10 @@ public enum Mutation: Sendable, Equatable {
     case nudgeEdit(NudgeEdit)
     case journeyEdit(JourneyEdit)
     case markEdit(MarkEdit)
+    /// Health settings, and the daily scores as they were taken.
+    case healthEdit(HealthEdit)
+    /// Signals raised and cleared by the rules, dismissed and acted on through the API.
+    case signalEdit(SignalEdit)
     /// Structured log records (`POST /api/v1/logs`), with the clock that times those sent without a time.
     case logs(nowMs: Int64, records: [LogInput])
     /// A write that came with an `Idempotency-Key`: the key is logged in the same record as the
@@ -49,6 +53,8 @@ public enum Mutation: Sendable, Equatable {
         case .logs: 12
         case .sdkWrite: 13
         case .sdkPackedBody: 14
+        case .healthEdit: 15
+        case .signalEdit: 16
         }
     }
 
@@ -73,6 +79,10 @@ public enum Mutation: Sendable, Equatable {
         case .journeyEdit(let edit):
             edit.encode(into: &writer)
         case .markEdit(let edit):
+            edit.encode(into: &writer)
+        case .healthEdit(let edit):
+            edit.encode(into: &writer)
+        case .signalEdit(let edit):
             edit.encode(into: &writer)
         case .logs(let nowMs, let records):
             writer.write(nowMs); writer.write(UInt32(records.count))
@@ -102,7 +112,7 @@ public enum Mutation: Sendable, Equatable {
     }
 
     /// The record types this build writes and reads.
-    public static let knownTypes: ClosedRange<UInt8> = 1...14
+    public static let knownTypes: ClosedRange<UInt8> = 1...16
 
     /// The mutation in a record.
     /// - Throws: `ReplayRefusal` naming an unknown type (a newer build wrote it) or a payload that does not decode.
@@ -198,6 +208,12 @@ public enum Mutation: Sendable, Equatable {
             guard let dialect = reader.read(UInt8.self), let nowMs = reader.read(Int64.self), let rawSize = reader.read(UInt32.self),
                   let compressed = reader.readBytes(), reader.remaining == 0 else { return nil }
             return .sdkPackedBody(dialect: Int32(dialect), nowMs: nowMs, body: PackedBody(rawSize: Int(rawSize), compressed: Array(compressed)))
+        case 15:
+            guard let edit = HealthEdit.decode(from: &reader), reader.remaining == 0 else { return nil }
+            return .healthEdit(edit)
+        case 16:
+            guard let edit = SignalEdit.decode(from: &reader), reader.remaining == 0 else { return nil }
+            return .signalEdit(edit)
         default:
             return nil
         }

@@ -38,6 +38,11 @@ extension TenantState {
                 try apply(edit)
             case .markEdit(let edit):
                 try apply(edit)
+            case .signalEdit(let edit):
+                try apply(edit)
+            case .healthEdit(let edit):
+                if let refusal = refusal(of: edit) { throw ReplayRefusal("a health record's \(refusal.field) \(refusal.reason)") }
+                apply(edit)
             case .logs(let nowMs, let records):
                 try validate(records, nowMs: nowMs, judgingLimits: false)
                 applyValidated(records, nowMs: nowMs)

@@ -117,7 +117,7 @@ import Testing
         for i in 0..<300 {
             let mutation: Mutation
             switch Int.random(in: 0..<10, using: &rng) {
-            case 9 where direct.userIndex("u1@x.com") != nil:
+            case 9 where direct.knownUser("u1@x.com") != nil:   // a merge may name u1 before it has events
                 let notes = direct.profiles.user(direct.userIndex("u1@x.com")!.rawValue).notes
                 let edits: [ProfileEdit] = [
                     .setAccountProperties(account: "acct\(i % 4)", properties: [.init("industry", ["Retail", "SaaS"][i % 2])]),

@@ -158,6 +158,16 @@ if ProcessInfo.processInfo.environment["BENCH_PROFILE"] == "funnel_trend" {
     print("funnel trend single", median(single) * 1000, "ms, split", median(split) * 1000, "ms")
     exit(0)
 }
+if ProcessInfo.processInfo.environment["BENCH_PROFILE"] == "health" {
+    // Every account's health as of the data's last day (the list before paging), and one account's 90-day history.
+    var list: [Double] = [], history: [Double] = []
+    for _ in 0..<(Int(ProcessInfo.processInfo.environment["BENCH_RUNS"] ?? "") ?? 21) {
+        list.append(seconds { _ = state.healthList(asOf: endDay - 1) })
+        history.append(seconds { _ = state.accountHealthHistory(AccountIndex(0), range: DayRange(days: 90, endingOn: endDay - 1)) })
+    }
+    print("health list", median(list) * 1000, "ms, 90-day history", median(history) * 1000, "ms,", state.accounts.count, "accounts")
+    exit(0)
+}
 if ProcessInfo.processInfo.environment["BENCH_PROFILE"] == "accounts" {
     var times: [Double] = [], unionTimes: [Double] = [], eventTimes: [Double] = []
     for _ in 0..<21 {

@@ -13,6 +13,12 @@ public struct DayIndex: Sendable {
     public var pageCounts: [Int] = []
     /// Events per account (by `AccountIndex`); the account list and trends sum these.
     public var accountCounts: [UInt32] = []
+    /// Per account, the event types it used that day below `accountTypeMaskWidth` (bit t: type t);
+    /// the types past them as `account << 32 | type` in `accountTypeOverflow`. Health's breadth
+    /// unites these.
+    public var accountTypeMasks: [UInt64] = []
+    public var accountTypeOverflow: Set<UInt64> = []
+    public static let accountTypeMaskWidth = 64
 
     public init() {}
 
@@ -24,6 +30,7 @@ public struct DayIndex: Sendable {
             let a = Int(account.rawValue)
             if a >= accountCounts.count { growAccounts(to: a + 1) }
             accountCounts[a] &+= 1
+            recordAccountType(a, type)
         }
         if type >= typeCounts.count { growTypes(to: type + 1) }
         if !typeUsers[type].insertIfAbsent(user) { typeExtraCounts[type][user, default: 0] += 1 }
@@ -38,6 +45,13 @@ public struct DayIndex: Sendable {
     @inline(never)
     package mutating func growAccounts(to count: Int) {
         accountCounts.append(contentsOf: repeatElement(0, count: max(count, accountCounts.count * 2) - accountCounts.count))
+        accountTypeMasks.append(contentsOf: repeatElement(0, count: accountCounts.count - accountTypeMasks.count))
+    }
+
+    /// Notes that account `a` (below `accountCounts.count`) used event type `type` that day.
+    @inline(__always)
+    package mutating func recordAccountType(_ a: Int, _ type: Int) {
+        if type < Self.accountTypeMaskWidth { accountTypeMasks[a] |= 1 << UInt64(type) } else { accountTypeOverflow.insert(UInt64(a) << 32 | UInt64(type)) }
     }
 
     public func count(ofAccount account: AccountIndex) -> Int {

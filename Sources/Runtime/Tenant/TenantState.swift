@@ -27,6 +27,10 @@ public struct TenantState: Sendable {
     public package(set) var segments = Segments()
     public package(set) var nudges = Nudges()
     public package(set) var journeys = Journeys()
+    /// Signals the rules raised, and what was done about them.
+    public package(set) var signals = Signals()
+    /// Account health: its settings and the daily scores kept.
+    public package(set) var health = HealthRecord()
     /// Timeline annotations (the metrics API's marks).
     public package(set) var marks = Marks()
     /// Structured logs (the metrics API's `/api/v1/logs`), bounded by the events' retention.

@@ -5,7 +5,7 @@ import Runtime
 /// and their hash tables rebuilt on load.
 extension TenantState {
     public enum Section: UInt32, CaseIterable, Sendable {
-        case identities = 1, propertySets, eventLog, days, minutes, users, accounts, counters, profiles, accountDays, typeRepeats, segments, nudges, journeys, nudgeTotals, idempotency, marks, segmentDetails, logs, eviction, messageIDs, messageIDHashes
+        case identities = 1, propertySets, eventLog, days, minutes, users, accounts, counters, profiles, accountDays, typeRepeats, segments, nudges, journeys, nudgeTotals, idempotency, marks, segmentDetails, logs, eviction, messageIDs, messageIDHashes, accountTypeDays, health, signals
 
         public var name: String { String(describing: self) }
 
@@ -62,6 +62,13 @@ extension TenantState {
         case .accountDays:
             w.write(UInt32(days.days.count))
             for day in days.days { w.write(array: day.accountCounts) }
+        case .accountTypeDays:
+            w.write(UInt32(days.days.count))
+            for day in days.days { w.write(array: day.accountTypeMasks); w.write(array: day.accountTypeOverflow.sorted()) }
+        case .health:
+            health.encode(into: &w)
+        case .signals:
+            signals.encode(into: &w)
         case .segments:
             segments.encode(into: &w)
         case .nudges:
@@ -141,7 +148,7 @@ extension TenantState {
               log.open.propertySets.allSatisfy({ Int($0) < propertySets.count }) else { throw DecodingError(section: .eventLog) }
         rebuildPropertyDays()
         rebuildSessionIndex()
-        if sections[.accountDays] == nil { rebuildAccountDayCounts() }
+        if sections[.accountDays] == nil { rebuildAccountDays() } else if sections[.accountTypeDays] == nil { rebuildAccountDays(countsToo: false) }
         if sections[.typeRepeats] == nil { rebuildTypeExtraCounts() }
         if sections[.nudgeTotals] == nil { for id in nudges.byID.keys { nudges.byID[id]!.deriveAudienceTotals() } }
     }
@@ -166,15 +173,17 @@ extension TenantState {
         }
     }
 
-    /// Per-day account counts from the retained events (for snapshots written before they were kept).
-    mutating func rebuildAccountDayCounts() {
+    /// Per-day account counts and event types from the retained events (for snapshots written
+    /// before they were kept); `countsToo` false: the types only, the counts being in the snapshot.
+    mutating func rebuildAccountDays(countsToo: Bool = true) {
         var calendar = self.calendar
         for chunk in log.sealed.map(\.columns) + [log.open] {
             for row in 0..<chunk.count where chunk.accounts[row] != AccountIndex.none.rawValue {
                 let slot = days.slot(for: calendar.day(of: chunk.timestamps[row]))
                 let a = Int(chunk.accounts[row])
                 if a >= days[slot: slot].accountCounts.count { days[slot: slot].growAccounts(to: a + 1) }
-                days[slot: slot].accountCounts[a] &+= 1
+                if countsToo { days[slot: slot].accountCounts[a] &+= 1 }
+                days[slot: slot].recordAccountType(a, Int(chunk.types[row]))
             }
         }
     }
@@ -274,7 +283,23 @@ extension TenantState {
             for i in 0..<Int(count) {
                 guard let counts = r.readArray(UInt32.self) else { return false }
                 days.days[i].accountCounts = counts
+                days.days[i].accountTypeMasks = [UInt64](repeating: 0, count: counts.count)
             }
+        case .accountTypeDays:
+            guard let count = r.read(UInt32.self), Int(count) == days.days.count else { return false }
+            for i in 0..<Int(count) {
+                guard let masks = r.readArray(UInt64.self), masks.count == days.days[i].accountCounts.count,
+                      let overflow = r.readArray(UInt64.self),
+                      overflow.allSatisfy({ Int($0 >> 32) < masks.count }) else { return false }
+                days.days[i].accountTypeMasks = masks
+                days.days[i].accountTypeOverflow = Set(overflow)
+            }
+        case .health:
+            guard let decoded = HealthRecord.decode(from: &r) else { return false }
+            health = decoded
+        case .signals:
+            guard let decoded = Signals.decode(from: &r) else { return false }
+            signals = decoded
         case .nudges:
             guard let decoded = Nudges.decode(from: &r) else { return false }
             nudges = decoded

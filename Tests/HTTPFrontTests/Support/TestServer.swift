@@ -19,6 +19,9 @@ enum TestServer {
         "acme-public": .publicIngest("acme-public"),
     ]
 
+    /// The server's `x-admin-key`.
+    static let adminKey = "test-admin-key"
+
     static func make(rateLimits: [String: RateLimiter.Limit]? = nil, bodyLimit: Int = 1 << 20) -> some ApplicationProtocol {
         var configuration = BeaconConfiguration()
         configuration.bodyLimitBytes = bodyLimit
@@ -31,6 +34,7 @@ enum TestServer {
             .init(settings: TenantSettings(id: "globex", name: "Globex", timeZone: TimeZone(identifier: "America/New_York")!), apiKeys: ["globex-key"]),
         ]
         configuration.apiKeyGrants = grants
+        configuration.adminKeys = [adminKey]
         configuration.allowedOrigins = ["acme": ["https://app.acme.test"], "globex": ["https://globex.test"]]
         let registry = TenantRegistry(configuration.tenants, clock: { nowMs })
         return Application(router: BeaconApplication.makeRouter(configuration: configuration, registry: registry))

@@ -1,0 +1,26 @@
+import Runtime
+
+/// Signals: the rules run as data arrives, at a pace stretched by what a run costs (like the
+/// segments' refresh), and before every read when the data changed since the last run; what they
+/// raise and clear is logged like any derived record. Dismissing and acting are edits.
+extension TenantActor {
+    /// Runs the rules when the pace allows (or `evenIfNotDue`), unless the data is what they last saw.
+    func evaluateSignals(evenIfNotDue: Bool = false) {
+        let now = Self.monotonicNs()
+        guard state.version != signalsEvaluatedVersion, evenIfNotDue || signalPace.isDue(nowNs: now) else { return }
+        signalPace.started(nowNs: now)
+        defer { signalPace.finished(nowNs: Self.monotonicNs()) }
+        for edit in state.dueSignalEdits(nowMs: clock()) {
+            recordDerived(.signalEdit(edit), what: "a signal") { try $0.apply(edit) }
+        }
+        signalsEvaluatedVersion = state.version
+    }
+
+    /// Checks, logs and applies a dismissal or an action on a signal.
+    public func editSignals(_ makeEdit: @Sendable (_ nowMs: Int64) -> SignalEdit) async throws -> SignalEdit {
+        try requireReady()
+        evaluateSignals(evenIfNotDue: true)
+        let edit = makeEdit(clock())
+        return try await commit(edit, refusal: state.refusal(of: edit), as: .signalEdit(edit)) { try $0.apply(edit) }
+    }
+}

@@ -1,0 +1,203 @@
+import Actors
+import Hummingbird
+import Runtime
+
+/// Account health (docs/health.md): the list, one account's breakdown and the numbers behind it,
+/// its daily history, and the settings that weigh and grade scores.
+struct HealthRoutes {
+    let adminKeys: Set<String>
+
+    func add(to router: Router<BeaconRequestContext>) {
+        router.get("/api/health", use: list)
+        router.get("/api/health/:accountId", use: detail)
+        router.get("/api/accounts/:id/health-history", use: history)
+        router.get("/api/settings", use: settings)
+        router.put("/api/settings", use: updateSettings)
+    }
+
+    struct Components: Encodable {
+        var activity: Int; var breadth: Int; var depth: Int; var trend: Int; var recency: Int
+        init(_ values: [Int]) { (activity, breadth, depth, trend, recency) = (values[0], values[1], values[2], values[3], values[4]) }
+    }
+
+    struct Thresholds: Encodable { var green: Int; var yellow: Int }
+
+    /// One account's row, written straight to bytes: a whole list of 10,000 through JSONEncoder
+    /// cost ten times the scoring.
+    static func write(_ h: AccountHealth, _ state: TenantState, into json: inout JSONWriter) {
+        json.object { json in
+            json.key("account_id"); json.value(state.accountNames.string(h.account.rawValue))
+            json.key("active_users"); json.value(h.facts.activeUsers)
+            json.key("components"); writeComponents(h.components, into: &json)
+            json.key("events"); json.value(h.facts.events)
+            if let day = h.facts.lastEventDay { json.key("last_event_date"); json.date(day) }
+            json.key("score"); json.value(h.score)
+            json.key("status"); json.value(h.status.rawValue)
+            json.key("trend"); json.value(h.component(.trend))
+            json.key("users"); json.value(h.facts.users)
+        }
+    }
+
+    static func writeComponents(_ values: [Int], into json: inout JSONWriter) {
+        json.object { json in
+            json.key("activity"); json.value(values[0])
+            json.key("breadth"); json.value(values[1])
+            json.key("depth"); json.value(values[2])
+            json.key("trend"); json.value(values[3])
+            json.key("recency"); json.value(values[4])
+        }
+    }
+
+    /// Global filters, `status`, `sort` (score, status, trend; worst first), `order` (asc, desc),
+    /// `end` (the day scored; default today), `limit` (default 100), `offset`.
+    @Sendable func list(_ request: Request, context: BeaconRequestContext) async throws -> Response {
+        let tenant = try context.requireTenant()
+        let query = QueryParameters(request)
+        let filter = try query.accountFilter()
+        let day = try query.endDay(tenant: tenant)
+        let status: HealthStatus? = try query.string("status").map { text in
+            guard let s = HealthStatus(rawValue: text) else { throw APIError.badRequest(field: "status", "must be green, yellow or red, got '\(text)'") }
+            return s
+        }
+        let order = try query.choice("sort", default: TenantState.HealthOrder.score)
+        let descending = try query.choice("order", default: SortDirection.asc) == .desc
+        let limit = try query.int("limit", default: 100, range: 1...10_000)
+        let offset = try query.int("offset", default: 0, range: 0...Int(Int32.max))
+        let json = try await tenant.filtered(filter, offActor: true) { state in
+            let page = state.healthList(asOf: day, filter: filter, status: status, order: order, descending: descending, offset: offset, limit: limit)
+            let s = state.health.settings
+            var json = JSONWriter(capacity: 256 + page.rows.count * 200)
+            json.object { json in
+                json.key("accounts"); json.array { json in for h in page.rows { Self.write(h, state, into: &json) } }
+                json.key("as_of"); json.date(day)
+                json.key("counts"); json.object { json in
+                    json.key("green"); json.value(page.counts[.green]!)
+                    json.key("yellow"); json.value(page.counts[.yellow]!)
+                    json.key("red"); json.value(page.counts[.red]!)
+                }
+                json.key("offset"); json.value(offset)
+                json.key("thresholds"); json.object { json in
+                    json.key("green"); json.value(s.greenAt)
+                    json.key("yellow"); json.value(s.yellowAt)
+                }
+                json.key("total"); json.value(page.total)
+                json.key("window_days"); json.value(HealthFormulas.windowDays)
+            }
+            return json
+        }
+        return json.response()
+    }
+
+    enum SortDirection: String, CaseIterable { case asc, desc }
+
+    struct Facts: Encodable {
+        var users: Int; var activeUsers: Int; var events: Int; var recentEvents: Int; var priorEvents: Int
+        var eventTypes: Int; var breadthTarget: Int; var eventsPerActiveUser: Double?; var tenantEventsPerActiveUser: Double
+        var lastEventDate: String?; var daysSinceLastEvent: Int?
+    }
+
+    struct DetailAnswer: Encodable {
+        var accountId: String; var asOf: String; var windowDays: Int; var score: Int; var status: String
+        var components: Components; var weights: Components; var thresholds: Thresholds; var facts: Facts
+    }
+
+    @Sendable func detail(_ request: Request, context: BeaconRequestContext) async throws -> Response {
+        let tenant = try context.requireTenant()
+        let id = QueryParameters.pathParameter("accountId", context)
+        let day = try QueryParameters(request).endDay(tenant: tenant)
+        let answer = try await tenant.scan(.none) { state -> DetailAnswer? in
+            guard let account = state.accountIndex(id),
+                  let h = state.accountHealthHistory(account, range: DayRange(days: 1, endingOn: day))[0] else { return nil }
+            let f = h.facts, s = state.health.settings
+            return DetailAnswer(
+                accountId: id, asOf: TenantCalendar.isoDate(day), windowDays: HealthFormulas.windowDays, score: h.score, status: h.status.rawValue,
+                components: Components(h.components), weights: Components(s.weights), thresholds: Thresholds(green: s.greenAt, yellow: s.yellowAt),
+                facts: Facts(users: f.users, activeUsers: f.activeUsers, events: f.events, recentEvents: f.recentEvents, priorEvents: f.priorEvents,
+                             eventTypes: f.eventTypes, breadthTarget: f.breadthTarget,
+                             eventsPerActiveUser: f.activeUsers == 0 ? nil : Double(f.events) / Double(f.activeUsers),
+                             tenantEventsPerActiveUser: f.tenantEventsPerActiveUser,
+                             lastEventDate: f.lastEventDay.map(TenantCalendar.isoDate), daysSinceLastEvent: f.lastEventDay.map { Int(day - $0) }))
+        }
+        guard let answer else { throw AccountRoutes.unknown(id, field: "accountId") }
+        return try JSONResponse.make(answer)
+    }
+
+    struct Point: Encodable { var date: String; var score: Int; var status: String; var components: Components; var source: String }
+    /// A day whose status changed or where a component moved by `movedBy` points or more.
+    struct Change: Encodable {
+        var date: String; var scoreFrom: Int; var scoreTo: Int; var statusFrom: String; var statusTo: String; var moved: [String: Int]
+    }
+    struct HistoryAnswer: Encodable { var accountId: String; var days: Int; var points: [Point]; var changes: [Change] }
+    static let movedBy = 10
+
+    /// `days` (1–90, default 30) ending on `end` (default today).
+    @Sendable func history(_ request: Request, context: BeaconRequestContext) async throws -> Response {
+        let tenant = try context.requireTenant()
+        let id = QueryParameters.pathParameter("id", context)
+        let query = QueryParameters(request)
+        let days = try query.int("days", default: 30, range: 1...HealthRecord.keptDays)
+        let range = DayRange(days: days, endingOn: try query.endDay(tenant: tenant))
+        let today = QueryParameters.today(tenant)
+        guard let points = try await tenant.scan(.health, { state in
+            state.accountIndex(id).map { state.healthHistory($0, range: range, today: today) }
+        }) else { throw AccountRoutes.unknown(id) }
+        let changes = zip(points, points.dropFirst()).compactMap { before, after -> Change? in
+            let moved = Dictionary(uniqueKeysWithValues: zip(HealthComponent.allCases, zip(before.components, after.components))
+                .map { ($0.rawValue, $1.1 - $1.0) }.filter { abs($0.1) >= Self.movedBy })
+            guard before.status != after.status || !moved.isEmpty else { return nil }
+            return Change(date: TenantCalendar.isoDate(after.day), scoreFrom: before.score, scoreTo: after.score,
+                          statusFrom: before.status.rawValue, statusTo: after.status.rawValue, moved: moved)
+        }
+        return try JSONResponse.make(HistoryAnswer(accountId: id, days: days, points: points.map {
+            Point(date: TenantCalendar.isoDate($0.day), score: $0.score, status: $0.status.rawValue, components: Components($0.components), source: $0.source.rawValue)
+        }, changes: changes))
+    }
+
+    struct SettingsAnswer: Encodable { var healthThresholds: Thresholds; var healthWeights: Components }
+
+    @Sendable func settings(_ request: Request, context: BeaconRequestContext) async throws -> Response {
+        let s = try await context.requireTenant().read { $0.health.settings }
+        return try JSONResponse.make(SettingsAnswer(healthThresholds: Thresholds(green: s.greenAt, yellow: s.yellowAt), healthWeights: Components(s.weights)))
+    }
+
+    /// `health_thresholds` (`green`, `yellow`) and `health_weights` (per component), each part
+    /// optional; needs an admin key. Other settings arrive with their features.
+    @Sendable func updateSettings(_ request: Request, context: BeaconRequestContext) async throws -> Response {
+        try QueryParameters.requireAdminKey(request, in: adminKeys, for: "changing settings")
+        let tenant = try context.requireTenant()
+        let body = try await JSONBody.decode(JSONValue.self, from: request, limit: 1 << 16)
+        guard let fields = body.object else { throw APIError.badRequest(field: "body", "must be a JSON object") }
+        var s = try await tenant.read { $0.health.settings }
+        for (key, value) in fields {
+            switch key {
+            case "health_thresholds":
+                let parts = try Self.integers(value, key, names: ["green", "yellow"])
+                if let green = parts["green"] { s.greenAt = green }
+                if let yellow = parts["yellow"] { s.yellowAt = yellow }
+            case "health_weights":
+                let parts = try Self.integers(value, key, names: HealthComponent.allCases.map(\.rawValue))
+                for (i, c) in HealthComponent.allCases.enumerated() { if let w = parts[c.rawValue] { s.weights[i] = w } }
+            default:
+                throw APIError.badRequest(field: key, "is not a setting Beacon keeps (health_thresholds, health_weights)")
+            }
+        }
+        if let refusal = s.refusal {
+            let field = refusal.field.hasPrefix("weights") ? "health_" + refusal.field : refusal.field.replacingOccurrences(of: "thresholds", with: "health_thresholds")
+            throw APIError.badRequest(field: field, refusal.reason)
+        }
+        _ = try await tenant.editHealth(.settings(s))
+        return try JSONResponse.make(SettingsAnswer(healthThresholds: Thresholds(green: s.greenAt, yellow: s.yellowAt), healthWeights: Components(s.weights)))
+    }
+
+    /// An object of integers under the given names only.
+    static func integers(_ value: JSONValue, _ field: String, names: [String]) throws -> [String: Int] {
+        guard let object = value.object else { throw APIError.badRequest(field: field, "must be an object of \(names.joined(separator: ", "))") }
+        var parts: [String: Int] = [:]
+        for (name, part) in object {
+            guard names.contains(name) else { throw APIError.badRequest(field: "\(field).\(name)", "is not one of \(names.joined(separator: ", "))") }
+            guard let n = part.integer else { throw APIError.badRequest(field: "\(field).\(name)", "must be a whole number") }
+            parts[name] = n
+        }
+        return parts
+    }
+}
