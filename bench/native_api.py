@@ -113,6 +113,7 @@ def main():
     ap.add_argument("--runs", type=int, default=15)
     ap.add_argument("--sql-runs", type=int, default=5)
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--in-process", default="{}", help="beacon-bench's health profile line (JSON)")
     ap.add_argument("--results", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "RESULTS.md"))
     args = ap.parse_args()
     day = (dt.date.fromisoformat(args.end) - dt.timedelta(days=1)).isoformat()
@@ -125,7 +126,7 @@ def main():
     scores = {r["account_id"]: r["score"] for r in full["accounts"]}
     print(f"beacon: page {page_ms:.2f} ms, all {len(scores)} {full_ms:.2f} ms, history {history_ms:.2f} ms", file=sys.stderr)
 
-    results = {"page_ms": page_ms, "full_ms": full_ms, "history_ms": history_ms, "accounts": len(scores)}
+    results = {"page_ms": page_ms, "full_ms": full_ms, "history_ms": history_ms, "accounts": len(scores), **json.loads(args.in_process)}
     print("== duckdb", file=sys.stderr)
     duck = load_duckdb(args.file, args.threads)
     rows, results["duckdb_ms"], _ = timed(lambda: duck(duck_sql(day)), args.sql_runs)
@@ -154,6 +155,8 @@ def write_section(args, day, r):
              f"| `GET /api/health?limit=10000`: all {r['accounts']:,} answered | {f(r['full_ms'])} | {f(r['duckdb_ms'])} | {f(r['chdb_ms'])} | "
              f"{r['duckdb_ms'] / r['full_ms']:,.1f}x | {r['chdb_ms'] / r['full_ms']:,.1f}x | same |",
              f"| `GET /api/accounts/:id/health-history?days=90`: one account's 90 daily scores | {f(r['history_ms'])} | — | — | | | |",
+             *([f"| The signal rules, one run (in process, `beacon-bench`, as of the data's last hour; {r['signals_found']} signals found): "
+                f"what each refresh costs once data changed | {f(r['signals_ms'])} | — | — | | | |"] if "signals_ms" in r else []),
              "", "Target (the native API issue): the whole health list ≤ 20 ms at 10k accounts and 10M events: "
              f"{'met' if r['page_ms'] <= 20 else 'missed'} ({r['page_ms']:.2f} ms computed whole and paged; {r['full_ms']:.2f} ms with all rows rendered).",
              "", "Beacon reads no event: the day indexes hold per day and account the events and a mask of the types used, and per day the "

@@ -10,17 +10,30 @@ extension TenantActor {
         guard state.version != signalsEvaluatedVersion, evenIfNotDue || signalPace.isDue(nowNs: now) else { return }
         signalPace.started(nowNs: now)
         defer { signalPace.finished(nowNs: Self.monotonicNs()) }
-        for edit in state.dueSignalEdits(nowMs: clock()) {
+        let nowMs = clock()
+        for edit in state.dueSignalEdits(nowMs: nowMs) {
             recordDerived(.signalEdit(edit), what: "a signal") { try $0.apply(edit) }
+        }
+        for edit in state.dueImpactEdits(nowMs: nowMs) {
+            recordDerived(.impactEdit(edit), what: "an impact outcome") { try $0.apply(edit) }
         }
         signalsEvaluatedVersion = state.version
     }
 
-    /// Checks, logs and applies a dismissal or an action on a signal.
-    public func editSignals(_ makeEdit: @Sendable (_ nowMs: Int64) -> SignalEdit) async throws -> SignalEdit {
+    /// Checks, logs and applies a dismissal or an action on a signal; `makeEdit` sees the state
+    /// (an action records its metric as it stands) and the clock.
+    public func editSignals(_ makeEdit: @Sendable (TenantState, _ nowMs: Int64) throws -> SignalEdit) async throws -> SignalEdit {
         try requireReady()
         evaluateSignals(evenIfNotDue: true)
-        let edit = makeEdit(clock())
+        let edit = try makeEdit(state, clock())
         return try await commit(edit, refusal: state.refusal(of: edit), as: .signalEdit(edit)) { try $0.apply(edit) }
+    }
+
+    /// Sets an action's outcome by hand.
+    public func editImpact(_ makeEdit: @Sendable (TenantState, _ nowMs: Int64) -> ImpactEdit) async throws -> ImpactEdit {
+        try requireReady()
+        evaluateSignals(evenIfNotDue: true)
+        let edit = makeEdit(state, clock())
+        return try await commit(edit, refusal: state.refusal(of: edit), as: .impactEdit(edit)) { try $0.apply(edit) }
     }
 }

@@ -48,6 +48,7 @@ public enum BeaconApplication {
         AccountRoutes().add(to: router)
         HealthRoutes(adminKeys: Set(configuration.adminKeys)).add(to: router)
         SignalRoutes().add(to: router)
+        ImpactRoutes().add(to: router)
         PathRoutes().add(to: router)
         EventQueryRoutes().add(to: router)
         FunnelRoutes().add(to: router)

@@ -46,6 +46,8 @@ tags:
   - name: health
     description: Account health scores (docs/health.md).
   - name: settings
+  - name: impact
+    description: What was done about signals and whether it worked (docs/impact.md).
   - name: signals
     description: Signals the rules raise from the data (docs/signals.md).
   - name: segments
@@ -3444,6 +3446,144 @@ paths:
         "429": { $ref: "#/components/responses/TooManyRequests" }
         "503": { $ref: "#/components/responses/Unavailable" }
 
+  /api/impact:
+    get:
+      tags: [impact]
+      operationId: impactSummary
+      summary: "Actions taken in the last `days` (default 90) and how they turned out: outcomes, resolution rate, time to outcome, accounts recovered"
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+        - $ref: "#/components/parameters/ImpactDays"
+      responses:
+        "200":
+          description: The summary.
+          content:
+            application/json:
+              schema:
+                type: object
+                additionalProperties: false
+                required: [days, actions, pending, resolved, unresolved, accounts_recovered, by_rule]
+                properties:
+                  days: { type: integer, minimum: 1 }
+                  actions: { $ref: "#/components/schemas/Count" }
+                  pending: { $ref: "#/components/schemas/Count" }
+                  resolved: { $ref: "#/components/schemas/Count" }
+                  unresolved: { $ref: "#/components/schemas/Count" }
+                  resolution_rate: { type: number, minimum: 0, maximum: 1 }
+                  median_days_to_outcome: { type: number }
+                  accounts_recovered: { $ref: "#/components/schemas/Count" }
+                  mean_score_change: { type: number }
+                  by_rule:
+                    type: object
+                    additionalProperties:
+                      type: object
+                      additionalProperties: false
+                      required: [actions, resolved]
+                      properties:
+                        actions: { $ref: "#/components/schemas/Count" }
+                        resolved: { $ref: "#/components/schemas/Count" }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+
+  /api/impact/actions:
+    get:
+      tags: [impact]
+      operationId: impactActions
+      summary: Actions with their outcome (pending, resolved, unresolved), newest first
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+        - $ref: "#/components/parameters/ImpactDays"
+        - name: status
+          in: query
+          schema: { type: string, enum: [pending, resolved, unresolved] }
+        - name: page
+          in: query
+          schema: { type: integer, minimum: 1, maximum: 1000000, default: 1 }
+        - name: per_page
+          in: query
+          schema: { type: integer, minimum: 1, maximum: 100, default: 20 }
+      responses:
+        "200":
+          description: One page of actions.
+          content:
+            application/json:
+              schema:
+                type: object
+                additionalProperties: false
+                required: [days, page, per_page, total, actions]
+                properties:
+                  days: { type: integer, minimum: 1 }
+                  page: { type: integer, minimum: 1 }
+                  per_page: { type: integer, minimum: 1, maximum: 100 }
+                  total: { $ref: "#/components/schemas/Count" }
+                  actions: { type: array, maxItems: 100, items: { $ref: "#/components/schemas/ImpactAction" } }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+
+  /api/impact/actions/{id}:
+    put:
+      tags: [impact]
+      operationId: setImpactOutcome
+      summary: Mark an action resolved or unresolved by hand, over what the data said
+      parameters:
+        - $ref: "#/components/parameters/IdempotencyKey"
+        - $ref: "#/components/parameters/WorkspaceID"
+        - name: id
+          in: path
+          required: true
+          example: 1
+          schema: { type: integer, minimum: 1 }
+      requestBody:
+        required: true
+        content:
+          application/json:
+            example: {"resolved": true}
+            schema:
+              type: object
+              required: [resolved]
+              properties:
+                resolved: { type: boolean }
+      responses:
+        "200":
+          description: The action now.
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/ImpactAction" }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "404": { $ref: "#/components/responses/NotFound" }
+        "409": { $ref: "#/components/responses/Conflict" }
+        "413": { $ref: "#/components/responses/PayloadTooLarge" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+
+  /api/impact/export:
+    get:
+      tags: [impact]
+      operationId: impactExport
+      summary: The actions of the last `days` and their outcomes as CSV, oldest first
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+        - $ref: "#/components/parameters/ImpactDays"
+      responses:
+        "200":
+          description: "RFC 4180 CSV: id, created_at, source, source_ref, action_type, member, metric, baseline, window_days, due_at, outcome, outcome_value, outcome_at, manual."
+          content:
+            text/csv:
+              schema: { type: string }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+
   /api/accounts/{id}/properties:
     put:
       tags: [accounts]
@@ -5450,6 +5590,11 @@ components:
       description: One of the server's admin keys (`server.admin_keys`).
 
   parameters:
+    ImpactDays:
+      name: days
+      in: query
+      description: Actions taken in the last this many days.
+      schema: { type: integer, minimum: 1, maximum: 3650, default: 90 }
     SignalDays:
       name: days
       in: query
@@ -5926,6 +6071,28 @@ components:
               total: { $ref: "#/components/schemas/Count" }
 
   schemas:
+    ImpactAction:
+      type: object
+      additionalProperties: false
+      required: [id, source, source_ref, action_type, member, metric, metric_rule, metric_subject, higher_is_better, baseline, window_days, created_at, due_at, outcome, manual]
+      properties:
+        id: { type: integer, minimum: 1 }
+        source: { type: string, enum: [signal] }
+        source_ref: { type: string }
+        action_type: { type: string }
+        member: { type: string }
+        metric: { type: string }
+        metric_rule: { type: string }
+        metric_subject: { type: string }
+        higher_is_better: { type: boolean }
+        baseline: { type: number }
+        window_days: { type: integer, minimum: 0 }
+        created_at: { $ref: "#/components/schemas/Timestamp" }
+        due_at: { $ref: "#/components/schemas/Timestamp" }
+        outcome: { type: string, enum: [pending, resolved, unresolved] }
+        outcome_value: { type: number }
+        outcome_at: { $ref: "#/components/schemas/Timestamp" }
+        manual: { type: boolean }
     SignalSeverity: { type: string, enum: [critical, warning, info] }
     SignalCategory: { type: string, enum: [success, product, journey] }
     SignalStatus: { type: string, enum: [open, resolved, dismissed, actioned] }
@@ -5948,6 +6115,7 @@ components:
         handled_at: { $ref: "#/components/schemas/Timestamp" }
         action_type: { type: string }
         suggestion: { type: string }
+        impact_action_id: { type: integer, minimum: 1 }
     HealthScore: { type: integer, minimum: 0, maximum: 100 }
     HealthStatus: { type: string, enum: [green, yellow, red] }
     HealthComponents:

@@ -17,13 +17,16 @@ struct SignalRoutes {
         var id: Int; var rule: String; var subject: String; var title: String; var severity: String; var category: String
         var status: String; var value: Double; var baseline: Double; var raisedAt: String; var clearedAt: String?
         var handledAt: String?; var actionType: String?; var suggestion: String
+        /// The impact action acting on it started.
+        var impactActionId: Int?
     }
 
-    static func row(_ s: Signal) -> Row {
+    static func row(_ s: Signal, _ state: TenantState) -> Row {
         Row(id: s.id, rule: s.rule.rawValue, subject: s.subject, title: s.title, severity: s.severity.rawValue, category: s.category.rawValue,
             status: s.status.rawValue, value: s.value, baseline: s.baseline, raisedAt: ISOText.timestamp(s.raisedMs),
             clearedAt: s.clearedMs.map(ISOText.timestamp), handledAt: s.handledMs.map(ISOText.timestamp), actionType: s.actionType,
-            suggestion: s.rule.suggestion)
+            suggestion: s.rule.suggestion,
+            impactActionId: s.status == .actioned ? state.impact.byID.values.first { $0.source == .signal && $0.sourceRef == String(s.id) }?.id : nil)
     }
 
     /// Signals raised in the last `days` (default 30), at or after the instant it gives.
@@ -51,8 +54,11 @@ struct SignalRoutes {
                                               status: try Self.choice(query, "status", Signal.Status.self), sinceMs: try Self.since(query, tenant))
         let page = try query.int("page", default: 1, range: 1...1_000_000)
         let perPage = try query.int("per_page", default: 20, range: 1...100)
-        let (total, rows) = try await tenant.scan(.signals) { $0.signalFeed(filter, offset: (page - 1) * perPage, limit: perPage) }
-        return try JSONResponse.make(FeedAnswer(page: page, perPage: perPage, total: total, signals: rows.map(Self.row)))
+        let answer = try await tenant.scan(.signals) { state in
+            let (total, rows) = state.signalFeed(filter, offset: (page - 1) * perPage, limit: perPage)
+            return FeedAnswer(page: page, perPage: perPage, total: total, signals: rows.map { Self.row($0, state) })
+        }
+        return try JSONResponse.make(answer)
     }
 
     struct SummaryAnswer: Encodable {
@@ -79,8 +85,10 @@ struct SignalRoutes {
     @Sendable func focus(_ request: Request, context: BeaconRequestContext) async throws -> Response {
         let tenant = try context.requireTenant()
         let limit = try QueryParameters(request).int("limit", default: 10, range: 1...100)
-        let list = try await tenant.scan(.signals) { $0.signalFocus(limit: limit) }
-        return try JSONResponse.make(FocusAnswer(items: list.enumerated().map { FocusItem(rank: $0.offset + 1, signal: Self.row($0.element)) }))
+        let answer = try await tenant.scan(.signals) { state in
+            FocusAnswer(items: state.signalFocus(limit: limit).enumerated().map { FocusItem(rank: $0.offset + 1, signal: Self.row($0.element, state)) })
+        }
+        return try JSONResponse.make(answer)
     }
 
     struct ActionBody: Decodable {
@@ -95,16 +103,20 @@ struct SignalRoutes {
         let body = try await JSONBody.decode(ActionBody.self, from: request, limit: 1 << 16)
         let actionType = try BodyField.requiredText(body.actionType, "action_type")
         guard actionType.count <= 200 else { throw APIError.badRequest(field: "action_type", "must be at most 200 characters") }
-        return try await Self.edit(tenant, id) { .act(id: id, actionType: actionType, atMs: $0) }
+        let member = context.member
+        return try await Self.edit(tenant, id) { state, now in
+            guard let signal = state.signals.byID[id] else { throw SignalEditRefusal.unknownSignal(id) }
+            return .act(id: id, actionType: actionType, atMs: now, impact: state.impactAction(for: signal, actionType: actionType, member: member, atMs: now))
+        }
     }
 
     @Sendable func dismiss(_ request: Request, context: BeaconRequestContext) async throws -> Response {
         let tenant = try context.requireTenant()
         let id = try QueryParameters.positiveID("id", context, kind: "signal")
-        return try await Self.edit(tenant, id) { .dismiss(id: id, atMs: $0) }
+        return try await Self.edit(tenant, id) { _, now in .dismiss(id: id, atMs: now) }
     }
 
-    static func edit(_ tenant: TenantActor, _ id: Int, _ makeEdit: @escaping @Sendable (Int64) -> SignalEdit) async throws -> Response {
+    static func edit(_ tenant: TenantActor, _ id: Int, _ makeEdit: @escaping @Sendable (TenantState, Int64) throws -> SignalEdit) async throws -> Response {
         do {
             _ = try await tenant.editSignals(makeEdit)
         } catch let refusal as SignalEditRefusal {
@@ -113,7 +125,7 @@ struct SignalRoutes {
             case .notOpen(_, let status): throw APIError(.conflict, code: "conflict", message: "id: signal \(id) is \(status.rawValue), not open", field: "id")
             }
         }
-        guard let signal = try await tenant.read({ $0.signals.byID[id] }) else { throw APIError.notFound("id: no signal \(id)") }
-        return try JSONResponse.make(Self.row(signal))
+        guard let row = try await tenant.read({ state in state.signals.byID[id].map { Self.row($0, state) } }) else { throw APIError.notFound("id: no signal \(id)") }
+        return try JSONResponse.make(row)
     }
 }

@@ -22,6 +22,8 @@ public enum Mutation: Sendable, Equatable {
     case healthEdit(HealthEdit)
     /// Signals raised and cleared by the rules, dismissed and acted on through the API.
     case signalEdit(SignalEdit)
+    /// Impact outcomes, set by the data after an action's window or by hand.
+    case impactEdit(ImpactEdit)
     /// Structured log records (`POST /api/v1/logs`), with the clock that times those sent without a time.
     case logs(nowMs: Int64, records: [LogInput])
     /// A write that came with an `Idempotency-Key`: the key is logged in the same record as the
@@ -55,6 +57,7 @@ public enum Mutation: Sendable, Equatable {
         case .sdkPackedBody: 14
         case .healthEdit: 15
         case .signalEdit: 16
+        case .impactEdit: 17
         }
     }
 
@@ -84,6 +87,8 @@ public enum Mutation: Sendable, Equatable {
             edit.encode(into: &writer)
         case .signalEdit(let edit):
             edit.encode(into: &writer)
+        case .impactEdit(let edit):
+            edit.encode(into: &writer)
         case .logs(let nowMs, let records):
             writer.write(nowMs); writer.write(UInt32(records.count))
             for record in records { record.encode(into: &writer) }
@@ -112,7 +117,7 @@ public enum Mutation: Sendable, Equatable {
     }
 
     /// The record types this build writes and reads.
-    public static let knownTypes: ClosedRange<UInt8> = 1...16
+    public static let knownTypes: ClosedRange<UInt8> = 1...17
 
     /// The mutation in a record.
     /// - Throws: `ReplayRefusal` naming an unknown type (a newer build wrote it) or a payload that does not decode.
@@ -214,6 +219,9 @@ public enum Mutation: Sendable, Equatable {
         case 16:
             guard let edit = SignalEdit.decode(from: &reader), reader.remaining == 0 else { return nil }
             return .signalEdit(edit)
+        case 17:
+            guard let edit = ImpactEdit.decode(from: &reader), reader.remaining == 0 else { return nil }
+            return .impactEdit(edit)
         default:
             return nil
         }

@@ -44,7 +44,7 @@ extension SignalEdit {
         case .raise(let s): w.write(UInt8(1)); s.encode(into: &w)
         case .clear(let id, let atMs): w.write(UInt8(2)); w.write(Int64(id)); w.write(atMs)
         case .dismiss(let id, let atMs): w.write(UInt8(3)); w.write(Int64(id)); w.write(atMs)
-        case .act(let id, let actionType, let atMs): w.write(UInt8(4)); w.write(Int64(id)); w.write(actionType); w.write(atMs)
+        case .act(let id, let actionType, let atMs, let action): w.write(UInt8(4)); w.write(Int64(id)); w.write(actionType); w.write(atMs); action.encode(into: &w)
         }
     }
 
@@ -56,8 +56,9 @@ extension SignalEdit {
             guard let id = r.read(Int64.self), let atMs = r.read(Int64.self) else { return nil }
             return kind == 2 ? .clear(id: Int(id), atMs: atMs) : .dismiss(id: Int(id), atMs: atMs)
         case 4:
-            guard let id = r.read(Int64.self), let actionType = r.readString(), let atMs = r.read(Int64.self) else { return nil }
-            return .act(id: Int(id), actionType: actionType, atMs: atMs)
+            guard let id = r.read(Int64.self), let actionType = r.readString(), let atMs = r.read(Int64.self),
+                  let action = ImpactAction.decode(from: &r) else { return nil }
+            return .act(id: Int(id), actionType: actionType, atMs: atMs, impact: action)
         default: return nil
         }
     }

@@ -13,11 +13,7 @@ import Testing
 
     @Test(arguments: [HealthEdit.settings(.standard), .settings(HealthSettings(weights: [0, 0, 100, 0, 1], greenAt: 90, yellowAt: 90)), .snapshot(day)])
     func healthEditsRoundTripThroughTheWAL(_ edit: HealthEdit) throws {
-        let mutation = Mutation.healthEdit(edit)
-        #expect(mutation.typeCode == 15)
-        #expect(try Mutation.decoded(type: 15, payload: mutation.encodedPayload()) == mutation)
-        let payload = mutation.encodedPayload()
-        for cut in 0..<payload.count { #expect(Mutation.decode(type: 15, payload: Array(payload.prefix(cut))) == nil, "cut at \(cut)") }
+        try expectRoundTrip(.healthEdit(edit), type: 15)
     }
 
     @Test func settingsOutOfRangeDoNotDecode() {

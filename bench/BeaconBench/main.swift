@@ -160,12 +160,17 @@ if ProcessInfo.processInfo.environment["BENCH_PROFILE"] == "funnel_trend" {
 }
 if ProcessInfo.processInfo.environment["BENCH_PROFILE"] == "health" {
     // Every account's health as of the data's last day (the list before paging), and one account's 90-day history.
-    var list: [Double] = [], history: [Double] = []
+    // And one run of the signal rules as of the data's last hour (what each refresh costs when data changed).
+    var list: [Double] = [], history: [Double] = [], signals: [Double] = []
+    var found = 0
+    let lastHourMs = nowMs - 3_600_000
     for _ in 0..<(Int(ProcessInfo.processInfo.environment["BENCH_RUNS"] ?? "") ?? 21) {
         list.append(seconds { _ = state.healthList(asOf: endDay - 1) })
         history.append(seconds { _ = state.accountHealthHistory(AccountIndex(0), range: DayRange(days: 90, endingOn: endDay - 1)) })
+        signals.append(seconds { found = state.dueSignalEdits(nowMs: lastHourMs).count })
     }
     print("health list", median(list) * 1000, "ms, 90-day history", median(history) * 1000, "ms,", state.accounts.count, "accounts")
+    print(#"{"signals_ms": \#(median(signals) * 1000), "signals_found": \#(found), "list_ms": \#(median(list) * 1000)}"#)
     exit(0)
 }
 if ProcessInfo.processInfo.environment["BENCH_PROFILE"] == "accounts" {

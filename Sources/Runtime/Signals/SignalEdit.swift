@@ -4,7 +4,8 @@ public enum SignalEdit: Sendable, Equatable {
     case raise(Signal)
     case clear(id: Int, atMs: Int64)
     case dismiss(id: Int, atMs: Int64)
-    case act(id: Int, actionType: String, atMs: Int64)
+    /// Acting on a signal starts tracking its impact: the action, its metric and the metric then.
+    case act(id: Int, actionType: String, atMs: Int64, impact: ImpactAction)
 }
 
 public enum SignalEditRefusal: Error, Sendable, Equatable {
@@ -19,8 +20,9 @@ extension TenantState {
         switch edit {
         case .raise(let s): return signals.byID[s.id] == nil ? nil : .duplicateID(s.id)
         case .clear(let id, _): return signals.byID[id] == nil ? .unknownSignal(id) : nil
-        case .dismiss(let id, _), .act(let id, _, _):
+        case .dismiss(let id, _), .act(let id, _, _, _):
             guard let s = signals.byID[id] else { return .unknownSignal(id) }
+            if case .act(_, _, _, let action) = edit, impact.byID[action.id] != nil { return .duplicateID(action.id) }
             return s.status == .open ? nil : .notOpen(id: id, status: s.status)
         }
     }
@@ -41,8 +43,9 @@ extension TenantState {
             if signals.liveByKey[s.key] == id { signals.liveByKey[s.key] = nil }
         case .dismiss(let id, let atMs):
             signals.byID[id]!.status = .dismissed; signals.byID[id]!.handledMs = atMs
-        case .act(let id, let actionType, let atMs):
+        case .act(let id, let actionType, let atMs, let action):
             signals.byID[id]!.status = .actioned; signals.byID[id]!.handledMs = atMs; signals.byID[id]!.actionType = actionType
+            addImpactAction(action)
         }
         version &+= 1
     }

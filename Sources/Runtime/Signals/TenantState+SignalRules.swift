@@ -53,8 +53,8 @@ extension TenantState {
         for journey in journeys.byID.values.sorted(by: { $0.id < $1.id }) where journey.status == .active && journey.snapshots.count >= 2 {
             let latest = journey.snapshots.last!, earlier = journey.snapshots.dropLast().suffix(T.lookbackDays)
             for k in 1..<journey.steps.count where k < latest.users.count && latest.users[k - 1] >= T.dropOffMinUsers {
-                let now = 1 - Double(latest.users[k]) / Double(latest.users[k - 1])
-                let rates = earlier.compactMap { s -> Double? in k < s.users.count && s.users[k - 1] > 0 ? 1 - Double(s.users[k]) / Double(s.users[k - 1]) : nil }
+                let now = Self.dropOff(latest, before: k)!
+                let rates = earlier.compactMap { Self.dropOff($0, before: k) }
                 guard !rates.isEmpty else { continue }
                 let mean = rates.reduce(0, +) / Double(rates.count)
                 guard now - mean >= T.dropOffRise else { continue }
@@ -66,13 +66,24 @@ extension TenantState {
         return found
     }
 
+    /// 1 − users at step k / users at step k − 1 in a daily funnel; nil without users at k − 1.
+    static func dropOff(_ snapshot: JourneySnapshot, before k: Int) -> Double? {
+        k < snapshot.users.count && snapshot.users[k - 1] > 0 ? 1 - Double(snapshot.users[k]) / Double(snapshot.users[k - 1]) : nil
+    }
+
+    /// `page_error` events on `day` and their share of the day's events.
+    func errorShare(on day: DayNumber) -> (errors: Int, share: Double) {
+        guard let type = eventTypeIndex(SignalThresholds.errorType), let index = days[day], index.eventCount > 0 else { return (0, 0) }
+        let errors = index.count(ofType: type)
+        return (errors, Double(errors) / Double(index.eventCount))
+    }
+
     /// Today's share of `page_error` events against the 7 days before.
     func errorFindings(_ today: DayNumber) -> [SignalFinding] {
         typealias T = SignalThresholds
-        guard let type = eventTypeIndex(T.errorType), let index = days[today] else { return [] }
-        let errors = index.count(ofType: type)
-        guard errors >= T.errorSpikeMinErrors, index.eventCount > 0 else { return [] }
-        let rate = Double(errors) / Double(index.eventCount)
+        guard let type = eventTypeIndex(T.errorType) else { return [] }
+        let (errors, rate) = errorShare(on: today)
+        guard errors >= T.errorSpikeMinErrors else { return [] }
         var earlierErrors = 0, earlierEvents = 0
         for d in (today - DayNumber(T.lookbackDays))..<today {
             guard let i = days[d] else { continue }
@@ -88,16 +99,11 @@ extension TenantState {
     /// Click rate of the users first shown a nudge in the last 7 days against the 28 days before.
     func nudgeFindings(_ nowMs: Int64) -> [SignalFinding] {
         typealias T = SignalThresholds
-        let recentFrom = nowMs - Int64(T.lookbackDays) * TenantCalendar.dayMs, priorFrom = recentFrom - 28 * TenantCalendar.dayMs
         var found: [SignalFinding] = []
         for nudge in nudges.byID.values.sorted(by: { $0.id < $1.id }) where nudge.status == .active {
-            var recent = 0, recentClicked = 0, prior = 0, priorClicked = 0
-            for (user, at) in nudge.shownAt where at >= priorFrom && at <= nowMs {
-                let clicked = nudge.clicked.contains(user)
-                if at >= recentFrom { recent += 1; if clicked { recentClicked += 1 } } else { prior += 1; if clicked { priorClicked += 1 } }
-            }
-            guard recent >= T.clickRateMinShown, prior >= T.clickRateMinShown, priorClicked > 0 else { continue }
-            let now = Double(recentClicked) / Double(recent), before = Double(priorClicked) / Double(prior)
+            let c = Self.clickCohorts(nudge, nowMs: nowMs)
+            guard c.recent >= T.clickRateMinShown, c.prior >= T.clickRateMinShown, c.priorClicked > 0 else { continue }
+            let now = Double(c.recentClicked) / Double(c.recent), before = Double(c.priorClicked) / Double(c.prior)
             guard now <= (1 - T.clickRateFall) * before else { continue }
             found.append(SignalFinding(rule: .nudgeClickRate, subject: String(nudge.id),
                                        title: "Nudge '\(nudge.title)': \(Self.percent(now)) of the users first shown it in the last 7 days clicked, against \(Self.percent(before)) before",
@@ -106,17 +112,38 @@ extension TenantState {
         return found
     }
 
+    /// The users first shown `nudge` in the 7 days before `nowMs` and in the 28 before those, and how many of each clicked.
+    static func clickCohorts(_ nudge: Nudge, nowMs: Int64) -> (recent: Int, recentClicked: Int, prior: Int, priorClicked: Int) {
+        let recentFrom = nowMs - Int64(SignalThresholds.lookbackDays) * TenantCalendar.dayMs, priorFrom = recentFrom - 28 * TenantCalendar.dayMs
+        var c = (recent: 0, recentClicked: 0, prior: 0, priorClicked: 0)
+        for (user, at) in nudge.shownAt where at >= priorFrom && at <= nowMs {
+            let clicked = nudge.clicked.contains(user)
+            if at >= recentFrom { c.recent += 1; if clicked { c.recentClicked += 1 } } else { c.prior += 1; if clicked { c.priorClicked += 1 } }
+        }
+        return c
+    }
+
+    /// Users of `type` on the days of `range`.
+    func typeUsers(_ type: EventTypeIndex, _ range: DayRange) -> Int {
+        Bitmap.union(of: range.all.compactMap { days[$0]?.users(ofType: type) }).count
+    }
+
+    /// The 7 complete days before `today`, and the 7 before them.
+    static func adoptionWeeks(_ today: DayNumber) -> (last: DayRange, previous: DayRange) {
+        let week = DayNumber(SignalThresholds.lookbackDays)
+        return (DayRange(first: today - week, last: today - 1), DayRange(first: today - 2 * week, last: today - week - 1))
+    }
+
     /// Each event type's users over the last 7 complete days against the 7 before.
     func adoptionFindings(_ today: DayNumber) -> [SignalFinding] {
         typealias T = SignalThresholds
-        let week = DayNumber(T.lookbackDays)
-        let last = DayRange(first: today - week, last: today - 1), previous = DayRange(first: today - 2 * week, last: today - week - 1)
+        let (last, previous) = Self.adoptionWeeks(today)
         var found: [SignalFinding] = []
         for t in 0..<eventTypeNames.count {
             let type = EventTypeIndex(UInt32(t))
-            let before = Bitmap.union(of: previous.all.compactMap { days[$0]?.users(ofType: type) }).count
+            let before = typeUsers(type, previous)
             guard before >= T.adoptionMinUsers else { continue }
-            let now = Bitmap.union(of: last.all.compactMap { days[$0]?.users(ofType: type) }).count
+            let now = typeUsers(type, last)
             guard Double(now) <= (1 - T.adoptionFall) * Double(before) else { continue }
             let name = eventTypeNames.string(UInt32(t))
             found.append(SignalFinding(rule: .adoptionFell, subject: name,

@@ -29,6 +29,8 @@ public struct TenantState: Sendable {
     public package(set) var journeys = Journeys()
     /// Signals the rules raised, and what was done about them.
     public package(set) var signals = Signals()
+    /// What was done about signals, and whether it worked.
+    public package(set) var impact = ImpactActions()
     /// Account health: its settings and the daily scores kept.
     public package(set) var health = HealthRecord()
     /// Timeline annotations (the metrics API's marks).

@@ -5,7 +5,7 @@ import Runtime
 /// and their hash tables rebuilt on load.
 extension TenantState {
     public enum Section: UInt32, CaseIterable, Sendable {
-        case identities = 1, propertySets, eventLog, days, minutes, users, accounts, counters, profiles, accountDays, typeRepeats, segments, nudges, journeys, nudgeTotals, idempotency, marks, segmentDetails, logs, eviction, messageIDs, messageIDHashes, accountTypeDays, health, signals
+        case identities = 1, propertySets, eventLog, days, minutes, users, accounts, counters, profiles, accountDays, typeRepeats, segments, nudges, journeys, nudgeTotals, idempotency, marks, segmentDetails, logs, eviction, messageIDs, messageIDHashes, accountTypeDays, health, signals, impact
 
         public var name: String { String(describing: self) }
 
@@ -69,6 +69,8 @@ extension TenantState {
             health.encode(into: &w)
         case .signals:
             signals.encode(into: &w)
+        case .impact:
+            impact.encode(into: &w)
         case .segments:
             segments.encode(into: &w)
         case .nudges:
@@ -300,6 +302,9 @@ extension TenantState {
         case .signals:
             guard let decoded = Signals.decode(from: &r) else { return false }
             signals = decoded
+        case .impact:
+            guard let decoded = ImpactActions.decode(from: &r) else { return false }
+            impact = decoded
         case .nudges:
             guard let decoded = Nudges.decode(from: &r) else { return false }
             nudges = decoded

@@ -134,7 +134,7 @@ import TestSupport
         for edit in again { try state.apply(edit) }
         try state.apply(SignalEdit.dismiss(id: 2, atMs: Self.now + 8 * Self.day))
         #expect(state.dueSignalEdits(nowMs: Self.now + 8 * Self.day).isEmpty)
-        #expect(throws: SignalEditRefusal.notOpen(id: 2, status: .dismissed)) { try state.apply(SignalEdit.act(id: 2, actionType: "call", atMs: 0)) }
+        #expect(throws: SignalEditRefusal.notOpen(id: 2, status: .dismissed)) { try state.apply(SignalEdit.act(id: 2, actionType: "call", atMs: 0, impact: state.impactAction(for: state.signals.byID[2]!, actionType: "call", member: "m", atMs: 0))) }
         #expect(throws: SignalEditRefusal.unknownSignal(9)) { try state.apply(SignalEdit.dismiss(id: 9, atMs: 0)) }
     }
 }
