@@ -1,6 +1,6 @@
 import Runtime
 
-/// Signals: the rules run as data arrives, at a pace stretched by what a run costs (like the
+/// Signals (and impact outcomes and alert firings): the rules run as data arrives, at a pace stretched by what a run costs (like the
 /// segments' refresh), and before every read when the data changed since the last run; what they
 /// raise and clear is logged like any derived record. Dismissing and acting are edits.
 extension TenantActor {
@@ -16,6 +16,9 @@ extension TenantActor {
         }
         for edit in state.dueImpactEdits(nowMs: nowMs) {
             recordDerived(.impactEdit(edit), what: "an impact outcome") { try $0.apply(edit) }
+        }
+        for edit in state.dueAlertFirings(nowMs: nowMs) {
+            recordDerived(.workspaceEdit(edit), what: "an alert firing") { try $0.apply(edit) }
         }
         signalsEvaluatedVersion = state.version
     }
@@ -35,5 +38,14 @@ extension TenantActor {
         evaluateSignals(evenIfNotDue: true)
         let edit = makeEdit(state, clock())
         return try await commit(edit, refusal: state.refusal(of: edit), as: .impactEdit(edit)) { try $0.apply(edit) }
+    }
+}
+
+extension TenantActor {
+    /// Checks, logs and applies a workspace edit; `makeEdit` sees the state and receives the next id and the clock.
+    public func editWorkspace(_ makeEdit: @Sendable (TenantState, _ nextID: Int, _ nowMs: Int64) throws -> WorkspaceEdit) async throws -> WorkspaceEdit {
+        try requireReady()
+        let edit = try makeEdit(state, state.nextWorkspaceID, clock())
+        return try await commit(edit, refusal: state.refusal(of: edit), as: .workspaceEdit(edit)) { try $0.apply(edit) }
     }
 }

@@ -3,16 +3,13 @@ import Hummingbird
 import Runtime
 
 /// Account health (docs/health.md): the list, one account's breakdown and the numbers behind it,
-/// its daily history, and the settings that weigh and grade scores.
+/// and its daily history (its settings are under `SettingsRoutes`).
 struct HealthRoutes {
-    let adminKeys: Set<String>
 
     func add(to router: Router<BeaconRequestContext>) {
         router.get("/api/health", use: list)
         router.get("/api/health/:accountId", use: detail)
         router.get("/api/accounts/:id/health-history", use: history)
-        router.get("/api/settings", use: settings)
-        router.put("/api/settings", use: updateSettings)
     }
 
     struct Components: Encodable {
@@ -151,42 +148,6 @@ struct HealthRoutes {
         return try JSONResponse.make(HistoryAnswer(accountId: id, days: days, points: points.map {
             Point(date: TenantCalendar.isoDate($0.day), score: $0.score, status: $0.status.rawValue, components: Components($0.components), source: $0.source.rawValue)
         }, changes: changes))
-    }
-
-    struct SettingsAnswer: Encodable { var healthThresholds: Thresholds; var healthWeights: Components }
-
-    @Sendable func settings(_ request: Request, context: BeaconRequestContext) async throws -> Response {
-        let s = try await context.requireTenant().read { $0.health.settings }
-        return try JSONResponse.make(SettingsAnswer(healthThresholds: Thresholds(green: s.greenAt, yellow: s.yellowAt), healthWeights: Components(s.weights)))
-    }
-
-    /// `health_thresholds` (`green`, `yellow`) and `health_weights` (per component), each part
-    /// optional; needs an admin key. Other settings arrive with their features.
-    @Sendable func updateSettings(_ request: Request, context: BeaconRequestContext) async throws -> Response {
-        try QueryParameters.requireAdminKey(request, in: adminKeys, for: "changing settings")
-        let tenant = try context.requireTenant()
-        let body = try await JSONBody.decode(JSONValue.self, from: request, limit: 1 << 16)
-        guard let fields = body.object else { throw APIError.badRequest(field: "body", "must be a JSON object") }
-        var s = try await tenant.read { $0.health.settings }
-        for (key, value) in fields {
-            switch key {
-            case "health_thresholds":
-                let parts = try Self.integers(value, key, names: ["green", "yellow"])
-                if let green = parts["green"] { s.greenAt = green }
-                if let yellow = parts["yellow"] { s.yellowAt = yellow }
-            case "health_weights":
-                let parts = try Self.integers(value, key, names: HealthComponent.allCases.map(\.rawValue))
-                for (i, c) in HealthComponent.allCases.enumerated() { if let w = parts[c.rawValue] { s.weights[i] = w } }
-            default:
-                throw APIError.badRequest(field: key, "is not a setting Beacon keeps (health_thresholds, health_weights)")
-            }
-        }
-        if let refusal = s.refusal {
-            let field = refusal.field.hasPrefix("weights") ? "health_" + refusal.field : refusal.field.replacingOccurrences(of: "thresholds", with: "health_thresholds")
-            throw APIError.badRequest(field: field, refusal.reason)
-        }
-        _ = try await tenant.editHealth(.settings(s))
-        return try JSONResponse.make(SettingsAnswer(healthThresholds: Thresholds(green: s.greenAt, yellow: s.yellowAt), healthWeights: Components(s.weights)))
     }
 
     /// An object of integers under the given names only.

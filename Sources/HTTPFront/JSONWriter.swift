@@ -30,6 +30,13 @@ struct JSONWriter {
         needsComma = false
     }
 
+    /// A key given at run time (a user's own names: no key strategy may change them).
+    mutating func key(text name: String) {
+        value(name)
+        bytes.append(UInt8(ascii: ":"))
+        needsComma = false
+    }
+
     mutating func value(_ number: Int) {
         separate()
         if number < 0 { bytes.append(UInt8(ascii: "-")) }

@@ -3201,7 +3201,7 @@ paths:
     get:
       tags: [settings]
       operationId: settings
-      summary: The tenant's settings (health thresholds and weights)
+      summary: "The tenant's settings: company name, product mode, accounts from email domains, health thresholds and weights"
       parameters:
         - $ref: "#/components/parameters/WorkspaceID"
       responses:
@@ -3235,6 +3235,9 @@ paths:
               type: object
               additionalProperties: false
               properties:
+                company_name: { type: [string, "null"], minLength: 1, maxLength: 200 }
+                product_mode: { type: string, enum: [b2b, employee] }
+                auto_derive_accounts: { type: boolean }
                 health_thresholds:
                   type: object
                   additionalProperties: false
@@ -3581,6 +3584,291 @@ paths:
         "400": { $ref: "#/components/responses/BadRequest" }
         "401": { $ref: "#/components/responses/Unauthorized" }
         "403": { $ref: "#/components/responses/Forbidden" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+
+  /api/settings/labels:
+    get:
+      tags: [settings]
+      operationId: labels
+      summary: The labels shown in place of event type names
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+      responses:
+        "200":
+          description: Event type → label.
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/Labels" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+    put:
+      tags: [settings]
+      operationId: setLabels
+      summary: Set labels (null removes one); the others stay
+      parameters:
+        - $ref: "#/components/parameters/IdempotencyKey"
+        - $ref: "#/components/parameters/WorkspaceID"
+      requestBody:
+        required: true
+        content:
+          application/json:
+            example: {"labels": {"report_viewed": "Viewed a report", "login": null}}
+            schema:
+              type: object
+              additionalProperties: false
+              required: [labels]
+              properties:
+                labels:
+                  type: object
+                  maxProperties: 1000
+                  additionalProperties: { type: [string, "null"], minLength: 1, maxLength: 100 }
+      responses:
+        "200":
+          description: The labels now.
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/Labels" }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "409": { $ref: "#/components/responses/Conflict" }
+        "413": { $ref: "#/components/responses/PayloadTooLarge" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+
+  /api/alerts:
+    get:
+      tags: [settings]
+      operationId: alerts
+      summary: Threshold alerts, newest first, each with its latest 10 firings
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+      responses:
+        "200":
+          description: The alerts.
+          content:
+            application/json:
+              schema:
+                type: object
+                additionalProperties: false
+                required: [alerts]
+                properties:
+                  alerts: { type: array, maxItems: 100, items: { $ref: "#/components/schemas/Alert" } }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+    post:
+      tags: [settings]
+      operationId: createAlert
+      summary: "Create a threshold alert: `above` fires on a day as it fills, `below` on each day that ended"
+      parameters:
+        - $ref: "#/components/parameters/IdempotencyKey"
+        - $ref: "#/components/parameters/WorkspaceID"
+      requestBody:
+        required: true
+        content:
+          application/json:
+            example: {"name": "Error spike", "metric": "error_rate", "threshold": 0.05, "direction": "above"}
+            schema:
+              type: object
+              additionalProperties: false
+              required: [name, metric, threshold, direction]
+              properties:
+                name: { type: string, minLength: 1, maxLength: 200 }
+                metric: { $ref: "#/components/schemas/WorkspaceMetric" }
+                threshold: { type: number, minimum: -1e15, maximum: 1e15 }
+                direction: { type: string, enum: [above, below] }
+      responses:
+        "201":
+          description: The alert.
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/Alert" }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "409": { $ref: "#/components/responses/Conflict" }
+        "413": { $ref: "#/components/responses/PayloadTooLarge" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+
+  /api/alerts/{id}:
+    delete:
+      tags: [settings]
+      operationId: deleteAlert
+      summary: Delete an alert and its firings
+      parameters:
+        - $ref: "#/components/parameters/IdempotencyKey"
+        - $ref: "#/components/parameters/WorkspaceID"
+        - $ref: "#/components/parameters/WorkspaceItemID"
+      responses:
+        "200": { $ref: "#/components/responses/WorkspaceDeleted" }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "404": { $ref: "#/components/responses/NotFound" }
+        "409": { $ref: "#/components/responses/Conflict" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+
+  /api/goals:
+    get:
+      tags: [settings]
+      operationId: goals
+      summary: Goals with their metric over their last `days` up to today, newest first
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+      responses:
+        "200":
+          description: The goals.
+          content:
+            application/json:
+              schema:
+                type: object
+                additionalProperties: false
+                required: [as_of, goals]
+                properties:
+                  as_of: { $ref: "#/components/schemas/Date" }
+                  goals: { type: array, maxItems: 100, items: { $ref: "#/components/schemas/Goal" } }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+    post:
+      tags: [settings]
+      operationId: createGoal
+      summary: Create a measurable goal
+      parameters:
+        - $ref: "#/components/parameters/IdempotencyKey"
+        - $ref: "#/components/parameters/WorkspaceID"
+      requestBody:
+        required: true
+        content:
+          application/json:
+            example: {"name": "Weekly exports", "metric": "event:report_exported", "target": 500, "days": 7}
+            schema:
+              type: object
+              additionalProperties: false
+              required: [name, metric, target]
+              properties:
+                name: { type: string, minLength: 1, maxLength: 200 }
+                metric: { $ref: "#/components/schemas/WorkspaceMetric" }
+                target: { type: number, minimum: -1e15, maximum: 1e15 }
+                days: { type: integer, minimum: 1, maximum: 365, default: 30 }
+      responses:
+        "201":
+          description: The goal with its progress.
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/Goal" }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "409": { $ref: "#/components/responses/Conflict" }
+        "413": { $ref: "#/components/responses/PayloadTooLarge" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+
+  /api/goals/{id}:
+    delete:
+      tags: [settings]
+      operationId: deleteGoal
+      summary: Delete a goal
+      parameters:
+        - $ref: "#/components/parameters/IdempotencyKey"
+        - $ref: "#/components/parameters/WorkspaceID"
+        - $ref: "#/components/parameters/WorkspaceItemID"
+      responses:
+        "200": { $ref: "#/components/responses/WorkspaceDeleted" }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "404": { $ref: "#/components/responses/NotFound" }
+        "409": { $ref: "#/components/responses/Conflict" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+
+  /api/views:
+    get:
+      tags: [settings]
+      operationId: views
+      summary: The views saved for `page` (every page's without it)
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+        - name: page
+          in: query
+          schema: { type: string, minLength: 1, maxLength: 200 }
+      responses:
+        "200":
+          description: The views, by page and name.
+          content:
+            application/json:
+              schema:
+                type: object
+                additionalProperties: false
+                required: [views]
+                properties:
+                  page: { type: string }
+                  views: { type: array, maxItems: 1000, items: { $ref: "#/components/schemas/SavedView" } }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+    post:
+      tags: [settings]
+      operationId: createView
+      summary: Save a page's state under a name
+      parameters:
+        - $ref: "#/components/parameters/IdempotencyKey"
+        - $ref: "#/components/parameters/WorkspaceID"
+      requestBody:
+        required: true
+        content:
+          application/json:
+            example: {"page": "accounts", "name": "At risk", "state": {"status": "red", "sort": "score"}}
+            schema:
+              type: object
+              additionalProperties: false
+              required: [page, name]
+              properties:
+                page: { type: string, minLength: 1, maxLength: 200 }
+                name: { type: string, minLength: 1, maxLength: 200 }
+                state: { type: object, description: "Any JSON object, at most 16 KiB." }
+      responses:
+        "201":
+          description: The view.
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/SavedView" }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "409": { $ref: "#/components/responses/Conflict" }
+        "413": { $ref: "#/components/responses/PayloadTooLarge" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+
+  /api/views/{id}:
+    delete:
+      tags: [settings]
+      operationId: deleteView
+      summary: Delete a saved view
+      parameters:
+        - $ref: "#/components/parameters/IdempotencyKey"
+        - $ref: "#/components/parameters/WorkspaceID"
+        - $ref: "#/components/parameters/WorkspaceItemID"
+      responses:
+        "200": { $ref: "#/components/responses/WorkspaceDeleted" }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "404": { $ref: "#/components/responses/NotFound" }
+        "409": { $ref: "#/components/responses/Conflict" }
         "429": { $ref: "#/components/responses/TooManyRequests" }
         "503": { $ref: "#/components/responses/Unavailable" }
 
@@ -5590,6 +5878,12 @@ components:
       description: One of the server's admin keys (`server.admin_keys`).
 
   parameters:
+    WorkspaceItemID:
+      name: id
+      in: path
+      required: true
+      example: 1
+      schema: { type: integer, minimum: 1 }
     ImpactDays:
       name: days
       in: query
@@ -5823,6 +6117,17 @@ components:
       schema: { type: boolean, default: false }
 
   responses:
+    WorkspaceDeleted:
+      description: Deleted.
+      content:
+        application/json:
+          schema:
+            type: object
+            additionalProperties: false
+            required: [id, deleted]
+            properties:
+              id: { type: integer, minimum: 1 }
+              deleted: { type: boolean }
     IdempotencyKeyReused:
       description: The `Idempotency-Key` was used in the last 24 hours with a different method, path or body (`field` is `Idempotency-Key`).
       content:
@@ -6071,6 +6376,68 @@ components:
               total: { $ref: "#/components/schemas/Count" }
 
   schemas:
+    Labels:
+      type: object
+      additionalProperties: false
+      required: [labels]
+      properties:
+        labels: { type: object, additionalProperties: { type: string } }
+    WorkspaceMetric:
+      type: string
+      description: "`event_count`, `active_users`, `error_rate` or `event:<type>`."
+      pattern: "^(event_count|active_users|error_rate|event:.+)$"
+      maxLength: 206
+    Alert:
+      type: object
+      additionalProperties: false
+      required: [id, name, metric, threshold, direction, member, created_at, firing_count, firings]
+      properties:
+        id: { type: integer, minimum: 1 }
+        name: { type: string }
+        metric: { type: string }
+        threshold: { type: number }
+        direction: { type: string, enum: [above, below] }
+        member: { type: string }
+        created_at: { $ref: "#/components/schemas/Timestamp" }
+        firing_count: { $ref: "#/components/schemas/Count" }
+        last_fired_at: { $ref: "#/components/schemas/Timestamp" }
+        firings:
+          type: array
+          maxItems: 10
+          items:
+            type: object
+            additionalProperties: false
+            required: [date, fired_at, value]
+            properties:
+              date: { $ref: "#/components/schemas/Date" }
+              fired_at: { $ref: "#/components/schemas/Timestamp" }
+              value: { type: number }
+    Goal:
+      type: object
+      additionalProperties: false
+      required: [id, name, metric, target, days, member, created_at, value, achieved]
+      properties:
+        id: { type: integer, minimum: 1 }
+        name: { type: string }
+        metric: { type: string }
+        target: { type: number }
+        days: { type: integer, minimum: 1, maximum: 365 }
+        member: { type: string }
+        created_at: { $ref: "#/components/schemas/Timestamp" }
+        value: { type: number }
+        progress: { type: number }
+        achieved: { type: boolean }
+    SavedView:
+      type: object
+      additionalProperties: false
+      required: [id, page, name, state, member, created_at]
+      properties:
+        id: { type: integer, minimum: 1 }
+        page: { type: string }
+        name: { type: string }
+        state: { type: object }
+        member: { type: string }
+        created_at: { $ref: "#/components/schemas/Timestamp" }
     ImpactAction:
       type: object
       additionalProperties: false
@@ -6138,8 +6505,11 @@ components:
     Settings:
       type: object
       additionalProperties: false
-      required: [health_thresholds, health_weights]
+      required: [product_mode, auto_derive_accounts, health_thresholds, health_weights]
       properties:
+        company_name: { type: string }
+        product_mode: { type: string, enum: [b2b, employee] }
+        auto_derive_accounts: { type: boolean }
         health_thresholds: { $ref: "#/components/schemas/HealthThresholds" }
         health_weights: { $ref: "#/components/schemas/HealthComponents" }
     SegmentMessage:

@@ -24,6 +24,8 @@ public enum Mutation: Sendable, Equatable {
     case signalEdit(SignalEdit)
     /// Impact outcomes, set by the data after an action's window or by hand.
     case impactEdit(ImpactEdit)
+    /// Settings, labels, alerts (and their firings), goals and saved views.
+    case workspaceEdit(WorkspaceEdit)
     /// Structured log records (`POST /api/v1/logs`), with the clock that times those sent without a time.
     case logs(nowMs: Int64, records: [LogInput])
     /// A write that came with an `Idempotency-Key`: the key is logged in the same record as the
@@ -58,6 +60,7 @@ public enum Mutation: Sendable, Equatable {
         case .healthEdit: 15
         case .signalEdit: 16
         case .impactEdit: 17
+        case .workspaceEdit: 18
         }
     }
 
@@ -89,6 +92,8 @@ public enum Mutation: Sendable, Equatable {
             edit.encode(into: &writer)
         case .impactEdit(let edit):
             edit.encode(into: &writer)
+        case .workspaceEdit(let edit):
+            edit.encode(into: &writer)
         case .logs(let nowMs, let records):
             writer.write(nowMs); writer.write(UInt32(records.count))
             for record in records { record.encode(into: &writer) }
@@ -117,7 +122,7 @@ public enum Mutation: Sendable, Equatable {
     }
 
     /// The record types this build writes and reads.
-    public static let knownTypes: ClosedRange<UInt8> = 1...17
+    public static let knownTypes: ClosedRange<UInt8> = 1...18
 
     /// The mutation in a record.
     /// - Throws: `ReplayRefusal` naming an unknown type (a newer build wrote it) or a payload that does not decode.
@@ -222,6 +227,9 @@ public enum Mutation: Sendable, Equatable {
         case 17:
             guard let edit = ImpactEdit.decode(from: &reader), reader.remaining == 0 else { return nil }
             return .impactEdit(edit)
+        case 18:
+            guard let edit = WorkspaceEdit.decode(from: &reader), reader.remaining == 0 else { return nil }
+            return .workspaceEdit(edit)
         default:
             return nil
         }

@@ -53,7 +53,8 @@ extension TenantState {
                     user = generatedUser!
                 }
                 if event.external_id.offset != CI_ABSENT { users.setExternalID(externalIDs.intern(bytes(event.external_id)), of: user) }
-                let account = event.account.offset == CI_ABSENT ? AccountIndex.none : internAccount(bytes(event.account))
+                var account = event.account.offset == CI_ABSENT ? AccountIndex.none : internAccount(bytes(event.account))
+                if account == .none, event.user.offset != CI_ABSENT, let derived = derivedAccountName(forUser: bytes(event.user)) { account = internAccount(derived) }
                 let type = internEventType(bytes(event.event_type))
                 let page = event.page.offset == CI_ABSENT ? PageIndex.none : PageIndex(pageNames.intern(bytes(event.page)))
                 let lo = Int(event.properties_begin), hi = lo + Int(event.properties_count)
@@ -99,7 +100,7 @@ extension TenantState {
     public mutating func applyValidated(_ events: [EventInput], nowMs: Int64, anonymousID generated: String?) -> IngestReceipt {
         for event in events {
             let user = internUser(event.user ?? generated!, anonymous: event.user == nil)
-            let account = event.account.map { name in
+            let account = (event.account ?? event.user.flatMap { derivedAccountName(forUser: $0.utf8) }).map { name in
                 var copy = name
                 return copy.withUTF8 { internAccount(UnsafeRawBufferPointer($0)) }
             } ?? .none

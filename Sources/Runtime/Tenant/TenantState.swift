@@ -29,6 +29,8 @@ public struct TenantState: Sendable {
     public package(set) var journeys = Journeys()
     /// Signals the rules raised, and what was done about them.
     public package(set) var signals = Signals()
+    /// Settings, labels, alerts, goals and saved views.
+    public package(set) var workspace = Workspace()
     /// What was done about signals, and whether it worked.
     public package(set) var impact = ImpactActions()
     /// Account health: its settings and the daily scores kept.

@@ -5,7 +5,7 @@ import Runtime
 /// and their hash tables rebuilt on load.
 extension TenantState {
     public enum Section: UInt32, CaseIterable, Sendable {
-        case identities = 1, propertySets, eventLog, days, minutes, users, accounts, counters, profiles, accountDays, typeRepeats, segments, nudges, journeys, nudgeTotals, idempotency, marks, segmentDetails, logs, eviction, messageIDs, messageIDHashes, accountTypeDays, health, signals, impact
+        case identities = 1, propertySets, eventLog, days, minutes, users, accounts, counters, profiles, accountDays, typeRepeats, segments, nudges, journeys, nudgeTotals, idempotency, marks, segmentDetails, logs, eviction, messageIDs, messageIDHashes, accountTypeDays, health, signals, impact, workspace
 
         public var name: String { String(describing: self) }
 
@@ -71,6 +71,8 @@ extension TenantState {
             signals.encode(into: &w)
         case .impact:
             impact.encode(into: &w)
+        case .workspace:
+            workspace.encode(into: &w)
         case .segments:
             segments.encode(into: &w)
         case .nudges:
@@ -305,6 +307,9 @@ extension TenantState {
         case .impact:
             guard let decoded = ImpactActions.decode(from: &r) else { return false }
             impact = decoded
+        case .workspace:
+            guard let decoded = Workspace.decode(from: &r) else { return false }
+            workspace = decoded
         case .nudges:
             guard let decoded = Nudges.decode(from: &r) else { return false }
             nudges = decoded
