@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Gives the fuzzed tenant a little data: the event types, users and account that the
-description's examples name, and segment, nudge and journey 1, so that examples reach past
-the "unknown" answers. Usage: seed_data.py URL API_KEY ADMIN_KEY"""
+description's examples name; segment, nudge and journey 1; a burst of page errors (signal 1);
+alert, goal and view 1, so that examples reach past the "unknown" answers.
+Usage: seed_data.py URL API_KEY ADMIN_KEY"""
 import json
 import sys
 import time
@@ -26,6 +27,7 @@ def main() -> None:
             events.append({"event_type": event, "user_email": user, "account_id": "acme", "page_url": "/pricing",
                            "timestamp": now_ms - (3 - step) * 3_600_000 - i * 86_400_000,
                            "properties": {"plan": ["free", "pro"][i % 2], "seats": i + 1}})
+    events += [{"event_type": "page_error", "user_email": "ada@example.com", "account_id": "acme", "page_url": "/pricing"} for _ in range(12)]
     send(url, key, "POST", "/ingest", {"events": events})
     send(url, key, "PUT", "/api/accounts/acme/properties", {"properties": {"industry": "software", "company_size": "11-50"}})
     send(url, key, "POST", "/api/users/ada@example.com/notes", {"content": "asked about pricing"})
@@ -33,7 +35,10 @@ def main() -> None:
     send(url, key, "POST", "/api/nudges", {"title": "Try the new editor", "target_page_url": "/pricing", "target_segment_id": 1})
     send(url, key, "POST", "/api/journeys", {"name": "onboarding", "steps": [{"event_type": "signup"}, {"event_type": "login"},
                                                                               {"event_type": "page_view"}]})
-    print(f"seed_data: {len(events)} events, segment 1, nudge 1, journey 1")
+    send(url, key, "POST", "/api/alerts", {"name": "errors", "metric": "error_rate", "threshold": 0.05, "direction": "above"})
+    send(url, key, "POST", "/api/goals", {"name": "logins", "metric": "event:login", "target": 10})
+    send(url, key, "POST", "/api/views", {"page": "accounts", "name": "at risk", "state": {"status": "red"}})
+    print(f"seed_data: {len(events)} events, segment 1, nudge 1, journey 1, signal 1, alert 1, goal 1, view 1")
 
 
 if __name__ == "__main__":

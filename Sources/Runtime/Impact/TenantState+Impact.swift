@@ -11,7 +11,7 @@ extension TenantState {
             return metric.rule == .accountDeclining ? Double(h.facts.recentEvents) : Double(h.score)
         case .journeyDropOff:
             let parts = metric.subject.split(separator: ":").compactMap { Int($0) }
-            guard parts.count == 2, let journey = journeys.byID[parts[0]], let latest = journey.snapshots.last else { return nil }
+            guard parts.count == 2, parts[1] >= 2, let journey = journeys.byID[parts[0]], let latest = journey.snapshots.last else { return nil }
             return Self.dropOff(latest, before: parts[1] - 1)
         case .errorSpike:
             return errorShare(on: today).share
