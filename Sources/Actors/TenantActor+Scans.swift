@@ -73,3 +73,11 @@ public struct UnknownSegment: Error, CustomStringConvertible {
     public var id: Int
     public var description: String { "segment_id: no segment \(id)" }
 }
+
+extension TenantActor {
+    /// An immutable view of the state for a read that outlives one scan (a streamed export): it
+    /// shares every buffer, and the actor's next writes copy only what they touch.
+    public func view(_ preparation: ScanPreparation = .none) throws -> TenantState {
+        try captureView(preparation)
+    }
+}

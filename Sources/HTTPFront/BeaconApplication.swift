@@ -49,6 +49,7 @@ public enum BeaconApplication {
         HealthRoutes().add(to: router)
         SettingsRoutes(adminKeys: Set(configuration.adminKeys)).add(to: router)
         WorkspaceRoutes().add(to: router)
+        ExportRoutes().add(to: router)
         SignalRoutes().add(to: router)
         ImpactRoutes().add(to: router)
         PathRoutes().add(to: router)

@@ -13,7 +13,7 @@ ROOT = pathlib.Path(__file__).resolve().parents[2]
 METHODS = {"get", "put", "post", "delete", "patch"}
 # Parameters that name something that may not exist (answered 404 naming the parameter).
 ID_PARAMETERS = {"UserID", "AccountID", "AccountIDForWrite", "NoteID", "SegmentID", "NudgeID", "JourneyID",
-                 "RecommendationID", "EventTypePath", "SegmentFilter"}
+                 "RecommendationID", "EventTypePath", "SegmentFilter", "SignalID", "WorkspaceItemID"}
 
 
 def answers_problems(spec: dict) -> list[str]:
@@ -41,6 +41,8 @@ def answers_problems(spec: dict) -> list[str]:
                     if code not in codes and path != "/api/nudges/refresh-audiences":
                         problems.append(f"{name}: reads a body but does not list {code}")
             refs = {p.get("$ref", "").rsplit("/", 1)[-1] for p in operation.get("parameters", [])}
+            if "IdempotencyKey" in refs and "422" not in codes:
+                problems.append(f"{name}: takes an Idempotency-Key but does not list 422 (a key reused with another request)")
             if refs & ID_PARAMETERS and "404" not in codes:
                 problems.append(f"{name}: names an object by id but does not list 404")
     return problems

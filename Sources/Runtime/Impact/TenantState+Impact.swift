@@ -21,7 +21,7 @@ extension TenantState {
             return c.recent == 0 ? nil : Double(c.recentClicked) / Double(c.recent)
         case .adoptionFell:
             guard let type = eventTypeIndex(metric.subject) else { return nil }
-            return Double(typeUsers(type, Self.adoptionWeeks(today).last))
+            return Double(typeUsers(type, in: Self.adoptionWeeks(today).last).count)
         }
     }
 

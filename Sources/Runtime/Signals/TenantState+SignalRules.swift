@@ -123,11 +123,6 @@ extension TenantState {
         return c
     }
 
-    /// Users of `type` on the days of `range`.
-    func typeUsers(_ type: EventTypeIndex, _ range: DayRange) -> Int {
-        Bitmap.union(of: range.all.compactMap { days[$0]?.users(ofType: type) }).count
-    }
-
     /// The 7 complete days before `today`, and the 7 before them.
     static func adoptionWeeks(_ today: DayNumber) -> (last: DayRange, previous: DayRange) {
         let week = DayNumber(SignalThresholds.lookbackDays)
@@ -141,9 +136,9 @@ extension TenantState {
         var found: [SignalFinding] = []
         for t in 0..<eventTypeNames.count {
             let type = EventTypeIndex(UInt32(t))
-            let before = typeUsers(type, previous)
+            let before = typeUsers(type, in: previous).count
             guard before >= T.adoptionMinUsers else { continue }
-            let now = typeUsers(type, last)
+            let now = typeUsers(type, in: last).count
             guard Double(now) <= (1 - T.adoptionFall) * Double(before) else { continue }
             let name = eventTypeNames.string(UInt32(t))
             found.append(SignalFinding(rule: .adoptionFell, subject: name,
