@@ -16,6 +16,51 @@ struct CSVWriter {
         bytes.append(contentsOf: [13, 10])
     }
 
+    /// One field of a row being written field by field (`endRow` closes it).
+    mutating func field(_ raw: UnsafeRawBufferPointer, first: Bool = false) {
+        if !first { bytes.append(UInt8(ascii: ",")) }
+        let guarded = raw.first.map { "=+-@".utf8.contains($0) } == true && Double(String(decoding: raw, as: UTF8.self)) == nil
+        let quoted = raw.contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 10 || $0 == 13 }
+        if quoted { bytes.append(UInt8(ascii: "\"")) }
+        if guarded { bytes.append(UInt8(ascii: "'")) }
+        if quoted {
+            for byte in raw {
+                if byte == UInt8(ascii: "\"") { bytes.append(byte) }
+                bytes.append(byte)
+            }
+            bytes.append(UInt8(ascii: "\""))
+        } else {
+            bytes.append(contentsOf: raw)
+        }
+    }
+
+    mutating func field(_ text: String, first: Bool = false) {
+        var copy = text
+        copy.withUTF8 { field(UnsafeRawBufferPointer($0), first: first) }
+    }
+
+    /// Text known to need neither quotes nor a guard, as the next field.
+    mutating func plainField(_ text: StaticString) {
+        bytes.append(UInt8(ascii: ","))
+        text.withUTF8Buffer { bytes.append(contentsOf: $0) }
+    }
+
+    mutating func emptyField() { bytes.append(UInt8(ascii: ",")) }
+
+    /// A field another writer wrote (quoted and guarded already), as the next field.
+    mutating func writtenField(_ field: [UInt8]) {
+        bytes.append(UInt8(ascii: ","))
+        bytes.append(contentsOf: field)
+    }
+
+    /// An instant as ISO-8601 text in UTC, as the next field.
+    mutating func timestampField(_ ms: Int64, first: Bool = false) {
+        if !first { bytes.append(UInt8(ascii: ",")) }
+        JSONWriter.appendTimestamp(ms, to: &bytes)
+    }
+
+    mutating func endRow() { bytes.append(contentsOf: [13, 10]) }
+
     private mutating func append(_ field: String) {
         var text = field
         if let first = text.first, "=+-@".contains(first), Double(text) == nil { text = "'" + text }

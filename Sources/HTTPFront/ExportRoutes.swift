@@ -50,23 +50,32 @@ struct ExportRoutes {
                         body: body)
     }
 
+    /// One chunk's rows, written byte by byte: names straight from the interners, each property
+    /// set's JSON rendered once per chunk (a tenant has far fewer sets than events).
     static func eventRows(_ state: TenantState, chunk n: Int, _ range: DayRange, among: Bitmap?) -> [UInt8] {
         let (columns, rows) = state.exportRows(ofChunk: n, range, among: among)
         var csv = CSVWriter(capacity: rows.count * 160)
-        var propertyText: [UInt32: String] = [:]
+        var propertyFields: [UInt32: [UInt8]] = [:]
         for row in rows {
+            csv.timestampField(columns.timestamps[row], first: true)
+            state.eventTypeNames.withBytes(of: columns.types[row]) { csv.field($0) }
+            state.userNames.withBytes(of: state.users.canonical(columns.users[row])) { csv.field($0) }
+            let account = columns.accounts[row], page = columns.pages[row]
+            if account == AccountIndex.none.rawValue { csv.emptyField() } else { state.accountNames.withBytes(of: account) { csv.field($0) } }
+            if page == PageIndex.none.rawValue { csv.emptyField() } else { state.pageNames.withBytes(of: page) { csv.field($0) } }
             let set = columns.propertySets[row]
-            let properties = propertyText[set] ?? {
-                let text = JSONValue.object(state.propertySets.decoded(PropertySetIndex(set)).mapValues { .string($0) }).jsonText
-                propertyText[set] = text
-                return text
-            }()
-            let account = columns.accounts[row]
-            let page = columns.pages[row]
-            csv.row([ISOText.timestamp(columns.timestamps[row]), state.eventTypeNames.string(columns.types[row]),
-                     state.userNames.string(state.users.canonical(columns.users[row])),
-                     account == AccountIndex.none.rawValue ? "" : state.accountNames.string(account),
-                     page == PageIndex.none.rawValue ? "" : state.pageNames.string(page), properties])
+            if set == PropertySetIndex.empty.rawValue {
+                csv.plainField("{}")
+            } else {
+                let field = propertyFields[set] ?? {
+                    var one = CSVWriter()
+                    one.field(JSONValue.object(state.propertySets.decoded(PropertySetIndex(set)).mapValues { .string($0) }).jsonText, first: true)
+                    propertyFields[set] = one.bytes
+                    return one.bytes
+                }()
+                csv.writtenField(field)
+            }
+            csv.endRow()
         }
         return csv.bytes
     }

@@ -70,20 +70,26 @@ struct JSONWriter {
     /// 0000–9999 are written as the nearest one inside them.
     mutating func timestamp(_ ms: Int64) {
         separate()
+        bytes.append(UInt8(ascii: "\""))
+        Self.appendTimestamp(ms, to: &bytes)
+        bytes.append(UInt8(ascii: "\""))
+        needsComma = true
+    }
+
+    /// The instant's ISO-8601 text, without quotes, onto `bytes`.
+    static func appendTimestamp(_ ms: Int64, to bytes: inout [UInt8]) {
         let ms = min(max(ms, Self.printableMs.lowerBound), Self.printableMs.upperBound)
         let day = ms >= 0 ? ms / 86_400_000 : (ms - 86_399_999) / 86_400_000
         let (year, month, dayOfMonth) = TenantCalendar.date(of: DayNumber(day))
         let inDay = UInt64(ms - day * 86_400_000)
-        bytes.append(UInt8(ascii: "\""))
-        appendDigits(UInt64(year), width: 4); bytes.append(UInt8(ascii: "-"))
-        appendDigits(UInt64(month), width: 2); bytes.append(UInt8(ascii: "-"))
-        appendDigits(UInt64(dayOfMonth), width: 2); bytes.append(UInt8(ascii: "T"))
-        appendDigits(inDay / 3_600_000, width: 2); bytes.append(UInt8(ascii: ":"))
-        appendDigits(inDay / 60_000 % 60, width: 2); bytes.append(UInt8(ascii: ":"))
-        appendDigits(inDay / 1000 % 60, width: 2); bytes.append(UInt8(ascii: "."))
-        appendDigits(inDay % 1000, width: 3)
-        bytes.append(contentsOf: [UInt8(ascii: "Z"), UInt8(ascii: "\"")])
-        needsComma = true
+        appendDigits(UInt64(year), width: 4, to: &bytes); bytes.append(UInt8(ascii: "-"))
+        appendDigits(UInt64(month), width: 2, to: &bytes); bytes.append(UInt8(ascii: "-"))
+        appendDigits(UInt64(dayOfMonth), width: 2, to: &bytes); bytes.append(UInt8(ascii: "T"))
+        appendDigits(inDay / 3_600_000, width: 2, to: &bytes); bytes.append(UInt8(ascii: ":"))
+        appendDigits(inDay / 60_000 % 60, width: 2, to: &bytes); bytes.append(UInt8(ascii: ":"))
+        appendDigits(inDay / 1000 % 60, width: 2, to: &bytes); bytes.append(UInt8(ascii: "."))
+        appendDigits(inDay % 1000, width: 3, to: &bytes)
+        bytes.append(UInt8(ascii: "Z"))
     }
 
     /// A day as "YYYY-MM-DD".
@@ -103,7 +109,9 @@ struct JSONWriter {
         if needsComma { bytes.append(UInt8(ascii: ",")) }
     }
 
-    private mutating func appendDigits(_ value: UInt64, width: Int) {
+    private mutating func appendDigits(_ value: UInt64, width: Int) { Self.appendDigits(value, width: width, to: &bytes) }
+
+    private static func appendDigits(_ value: UInt64, width: Int, to bytes: inout [UInt8]) {
         var divisor: UInt64 = 1
         var digits = 1
         while digits < width || value / divisor >= 10 { divisor *= 10; digits += 1 }
