@@ -9,11 +9,8 @@ struct CSVWriter {
     init(capacity: Int = 0) { bytes.reserveCapacity(capacity) }
 
     mutating func row(_ fields: [String]) {
-        for (i, field) in fields.enumerated() {
-            if i > 0 { bytes.append(UInt8(ascii: ",")) }
-            append(field)
-        }
-        bytes.append(contentsOf: [13, 10])
+        for (i, text) in fields.enumerated() { field(text, first: i == 0) }
+        endRow()
     }
 
     /// One field of a row being written field by field (`endRow` closes it).
@@ -60,18 +57,6 @@ struct CSVWriter {
     }
 
     mutating func endRow() { bytes.append(contentsOf: [13, 10]) }
-
-    private mutating func append(_ field: String) {
-        var text = field
-        if let first = text.first, "=+-@".contains(first), Double(text) == nil { text = "'" + text }
-        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { bytes.append(contentsOf: text.utf8); return }
-        bytes.append(UInt8(ascii: "\""))
-        for byte in text.utf8 {
-            if byte == UInt8(ascii: "\"") { bytes.append(byte) }
-            bytes.append(byte)
-        }
-        bytes.append(UInt8(ascii: "\""))
-    }
 
     func response(filename: String) -> Response {
         Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"\(filename)\""],

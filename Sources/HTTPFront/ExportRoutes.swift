@@ -19,10 +19,7 @@ struct ExportRoutes {
         guard let text = query.string("type") else { throw APIError.badRequest(field: "type", "is required: users, accounts, events or feature_adoption") }
         guard let kind = Kind(rawValue: text) else { throw APIError.badRequest(field: "type", "must be users, accounts, events or feature_adoption, got '\(text)'") }
         let range = try query.dayRange(defaultDays: 30, tenant: tenant)
-        let segment = try query.string("segment_id").map { text -> Int in
-            guard let id = Int(text), id > 0 else { throw APIError.badRequest(field: "segment_id", "must be a segment id, got '\(text)'") }
-            return id
-        }
+        let segment = try query.segmentID()
         let view = try await tenant.view(segment == nil ? .none : .segments)
         var among: Bitmap?
         if let segment {

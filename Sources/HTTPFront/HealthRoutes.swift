@@ -52,10 +52,7 @@ struct HealthRoutes {
         let query = QueryParameters(request)
         let filter = try query.accountFilter()
         let day = try query.endDay(tenant: tenant)
-        let status: HealthStatus? = try query.string("status").map { text in
-            guard let s = HealthStatus(rawValue: text) else { throw APIError.badRequest(field: "status", "must be green, yellow or red, got '\(text)'") }
-            return s
-        }
+        let status: HealthStatus? = try query.choice("status")
         let order = try query.choice("sort", default: TenantState.HealthOrder.score)
         let descending = try query.choice("order", default: SortDirection.asc) == .desc
         let limit = try query.int("limit", default: 100, range: 1...10_000)
@@ -148,17 +145,5 @@ struct HealthRoutes {
         return try JSONResponse.make(HistoryAnswer(accountId: id, days: days, points: points.map {
             Point(date: TenantCalendar.isoDate($0.day), score: $0.score, status: $0.status.rawValue, components: Components($0.components), source: $0.source.rawValue)
         }, changes: changes))
-    }
-
-    /// An object of integers under the given names only.
-    static func integers(_ value: JSONValue, _ field: String, names: [String]) throws -> [String: Int] {
-        guard let object = value.object else { throw APIError.badRequest(field: field, "must be an object of \(names.joined(separator: ", "))") }
-        var parts: [String: Int] = [:]
-        for (name, part) in object {
-            guard names.contains(name) else { throw APIError.badRequest(field: "\(field).\(name)", "is not one of \(names.joined(separator: ", "))") }
-            guard let n = part.integer else { throw APIError.badRequest(field: "\(field).\(name)", "must be a whole number") }
-            parts[name] = n
-        }
-        return parts
     }
 }

@@ -26,12 +26,6 @@ struct ImpactRoutes {
             outcomeValue: a.outcomeValue, outcomeAt: a.outcomeMs.map(ISOText.timestamp), manual: a.manual)
     }
 
-    /// Actions taken in the last `days` (default 90).
-    static func since(_ query: QueryParameters, _ tenant: TenantActor) throws -> (days: Int, ms: Int64) {
-        let days = try query.int("days", default: 90, range: 1...3650)
-        return (days, tenant.now() - Int64(days) * TenantCalendar.dayMs)
-    }
-
     struct RuleCount: Encodable { var actions: Int; var resolved: Int }
     struct SummaryAnswer: Encodable {
         var days: Int; var actions: Int; var pending: Int; var resolved: Int; var unresolved: Int
@@ -41,7 +35,7 @@ struct ImpactRoutes {
 
     @Sendable func summary(_ request: Request, context: BeaconRequestContext) async throws -> Response {
         let tenant = try context.requireTenant()
-        let since = try Self.since(QueryParameters(request), tenant)
+        let since = try QueryParameters(request).since(defaultDays: 90, tenant: tenant)
         let s = try await tenant.scan(.signals) { $0.impactSummary(sinceMs: since.ms) }
         return try JSONResponse.make(SummaryAnswer(
             days: since.days, actions: s.actions, pending: s.pending, resolved: s.resolved, unresolved: s.unresolved, resolutionRate: s.resolutionRate,
@@ -55,8 +49,8 @@ struct ImpactRoutes {
     @Sendable func actions(_ request: Request, context: BeaconRequestContext) async throws -> Response {
         let tenant = try context.requireTenant()
         let query = QueryParameters(request)
-        let since = try Self.since(query, tenant)
-        let outcome = try SignalRoutes.choice(query, "status", ImpactAction.Outcome.self)
+        let since = try query.since(defaultDays: 90, tenant: tenant)
+        let outcome: ImpactAction.Outcome? = try query.choice("status")
         let page = try query.int("page", default: 1, range: 1...1_000_000)
         let perPage = try query.int("per_page", default: 20, range: 1...100)
         let (total, rows) = try await tenant.scan(.signals) { $0.impactActions(sinceMs: since.ms, outcome: outcome, offset: (page - 1) * perPage, limit: perPage) }
@@ -91,7 +85,7 @@ struct ImpactRoutes {
     /// Every action of the last `days`, oldest first, as CSV (RFC 4180).
     @Sendable func export(_ request: Request, context: BeaconRequestContext) async throws -> Response {
         let tenant = try context.requireTenant()
-        let since = try Self.since(QueryParameters(request), tenant)
+        let since = try QueryParameters(request).since(defaultDays: 90, tenant: tenant)
         let rows = try await tenant.scan(.signals) { $0.impactActions(sinceMs: since.ms, outcome: nil, offset: 0, limit: .max).rows.reversed() }
         var csv = CSVWriter()
         csv.row(Self.csvColumns)

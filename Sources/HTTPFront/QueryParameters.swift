@@ -60,21 +60,34 @@ struct QueryParameters {
 
     /// The global filters: `industry`, `company_size`, `owner_email` and `segment_id`.
     func accountFilter() throws -> AccountFilter {
-        var segment: Int?
-        if let text = string("segment_id") {
-            guard let id = Int(text), id > 0 else { throw APIError.badRequest(field: "segment_id", "must be a segment id, got '\(text)'") }
-            segment = id
-        }
-        return AccountFilter(industry: string("industry"), companySize: string("company_size"), owner: string("owner_email"), segment: segment)
+        AccountFilter(industry: string("industry"), companySize: string("company_size"), owner: string("owner_email"), segment: try segmentID())
+    }
+
+    /// `segment_id`, a positive integer, when given.
+    func segmentID() throws -> Int? {
+        guard let text = string("segment_id") else { return nil }
+        guard let id = Int(text), id > 0 else { throw APIError.badRequest(field: "segment_id", "must be a segment id, got '\(text)'") }
+        return id
     }
 
     /// One of an enumeration's raw values.
     func choice<Choice: RawRepresentable & CaseIterable>(_ name: String, default defaultValue: Choice) throws -> Choice where Choice.RawValue == String {
-        guard let text = string(name) else { return defaultValue }
+        try choice(name) ?? defaultValue
+    }
+
+    /// One of an enumeration's raw values, when given.
+    func choice<Choice: RawRepresentable & CaseIterable>(_ name: String) throws -> Choice? where Choice.RawValue == String {
+        guard let text = string(name) else { return nil }
         guard let value = Choice(rawValue: text) else {
             throw APIError.badRequest(field: name, "must be one of \(Choice.allCases.map(\.rawValue).joined(separator: ", ")), got '\(text)'")
         }
         return value
+    }
+
+    /// `days` (1–3650, `defaultDays` when absent) back from now: the days and the instant they start.
+    func since(defaultDays: Int, tenant: TenantActor) throws -> (days: Int, ms: Int64) {
+        let days = try int("days", default: defaultDays, range: 1...3650)
+        return (days, tenant.now() - Int64(days) * TenantCalendar.dayMs)
     }
 
     /// A path parameter that names a saved object by its id (a positive integer); `kind` names

@@ -52,11 +52,11 @@ struct SettingsRoutes {
                 guard case .bool(let on) = value else { throw APIError.badRequest(field: key, "must be true or false") }
                 derive = on
             case "health_thresholds":
-                let parts = try HealthRoutes.integers(value, key, names: ["green", "yellow"])
+                let parts = try Self.integers(value, key, names: ["green", "yellow"])
                 if let green = parts["green"] { h.greenAt = green }
                 if let yellow = parts["yellow"] { h.yellowAt = yellow }
             case "health_weights":
-                let parts = try HealthRoutes.integers(value, key, names: HealthComponent.allCases.map(\.rawValue))
+                let parts = try Self.integers(value, key, names: HealthComponent.allCases.map(\.rawValue))
                 for (i, c) in HealthComponent.allCases.enumerated() { if let w = parts[c.rawValue] { h.weights[i] = w } }
             default:
                 throw APIError.badRequest(field: key, "is not a setting (company_name, product_mode, auto_derive_accounts, health_thresholds, health_weights)")
@@ -110,5 +110,17 @@ struct SettingsRoutes {
             throw APIError.badRequest(field: "labels", "at most \(limit) labels are kept")
         }
         return Self.labelsResponse(try await tenant.read { $0.workspace.labels })
+    }
+
+    /// An object of integers under the given names only.
+    static func integers(_ value: JSONValue, _ field: String, names: [String]) throws -> [String: Int] {
+        guard let object = value.object else { throw APIError.badRequest(field: field, "must be an object of \(names.joined(separator: ", "))") }
+        var parts: [String: Int] = [:]
+        for (name, part) in object {
+            guard names.contains(name) else { throw APIError.badRequest(field: "\(field).\(name)", "is not one of \(names.joined(separator: ", "))") }
+            guard let n = part.integer else { throw APIError.badRequest(field: "\(field).\(name)", "must be a whole number") }
+            parts[name] = n
+        }
+        return parts
     }
 }

@@ -29,29 +29,14 @@ struct SignalRoutes {
             impactActionId: s.status == .actioned ? state.impact.byID.values.first { $0.source == .signal && $0.sourceRef == String(s.id) }?.id : nil)
     }
 
-    /// Signals raised in the last `days` (default 30), at or after the instant it gives.
-    static func since(_ query: QueryParameters, _ tenant: TenantActor) throws -> Int64 {
-        let days = try query.int("days", default: 30, range: 1...3650)
-        return tenant.now() - Int64(days) * TenantCalendar.dayMs
-    }
-
-    static func choice<T: RawRepresentable & CaseIterable>(_ query: QueryParameters, _ name: String, _: T.Type) throws -> T? where T.RawValue == String {
-        guard let text = query.string(name) else { return nil }
-        guard let value = T(rawValue: text) else {
-            throw APIError.badRequest(field: name, "must be one of \(T.allCases.map(\.rawValue).joined(separator: ", ")), got '\(text)'")
-        }
-        return value
-    }
-
     struct FeedAnswer: Encodable { var page: Int; var perPage: Int; var total: Int; var signals: [Row] }
 
     /// `page` (from 1), `per_page` (default 20), `severity`, `category`, `status`, `days`.
     @Sendable func feed(_ request: Request, context: BeaconRequestContext) async throws -> Response {
         let tenant = try context.requireTenant()
         let query = QueryParameters(request)
-        let filter = TenantState.SignalFilter(severity: try Self.choice(query, "severity", Signal.Severity.self),
-                                              category: try Self.choice(query, "category", Signal.Category.self),
-                                              status: try Self.choice(query, "status", Signal.Status.self), sinceMs: try Self.since(query, tenant))
+        let filter = TenantState.SignalFilter(severity: try query.choice("severity"), category: try query.choice("category"),
+                                              status: try query.choice("status"), sinceMs: try query.since(defaultDays: 30, tenant: tenant).ms)
         let page = try query.int("page", default: 1, range: 1...1_000_000)
         let perPage = try query.int("per_page", default: 20, range: 1...100)
         let answer = try await tenant.scan(.signals) { state in
@@ -68,11 +53,10 @@ struct SignalRoutes {
 
     @Sendable func summary(_ request: Request, context: BeaconRequestContext) async throws -> Response {
         let tenant = try context.requireTenant()
-        let query = QueryParameters(request)
-        let since = try Self.since(query, tenant)
-        let s = try await tenant.scan(.signals) { $0.signalSummary(sinceMs: since) }
+        let since = try QueryParameters(request).since(defaultDays: 30, tenant: tenant)
+        let s = try await tenant.scan(.signals) { $0.signalSummary(sinceMs: since.ms) }
         return try JSONResponse.make(SummaryAnswer(
-            days: try query.int("days", default: 30, range: 1...3650), total: s.total, open: s.byStatus[.open]!, resolved: s.byStatus[.resolved]!,
+            days: since.days, total: s.total, open: s.byStatus[.open]!, resolved: s.byStatus[.resolved]!,
             dismissed: s.byStatus[.dismissed]!, actioned: s.byStatus[.actioned]!,
             byCategory: Dictionary(uniqueKeysWithValues: s.byCategory.map { ($0.key.rawValue, $0.value) }),
             bySeverity: Dictionary(uniqueKeysWithValues: s.bySeverity.map { ($0.key.rawValue, $0.value) })))

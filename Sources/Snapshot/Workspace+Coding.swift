@@ -50,11 +50,38 @@ extension SavedView {
     }
 }
 
-extension Workspace {
-    func encode(into w: inout BinaryWriter) {
-        w.write(UInt8(companyName == nil ? 0 : 1)); w.write(companyName ?? ""); w.write(productMode.rawValue); w.write(UInt8(autoDeriveAccounts ? 1 : 0))
+/// The settings and the labels, laid out the same in the snapshot section and in their edits.
+enum WorkspaceFields {
+    static func encodeSettings(_ name: String?, _ mode: Workspace.ProductMode, _ derive: Bool, into w: inout BinaryWriter) {
+        w.write(UInt8(name == nil ? 0 : 1)); w.write(name ?? ""); w.write(mode.rawValue); w.write(UInt8(derive ? 1 : 0))
+    }
+
+    static func decodeSettings(from r: inout BinaryReader) -> (name: String?, mode: Workspace.ProductMode, derive: Bool)? {
+        guard let hasName = r.read(UInt8.self), hasName <= 1, let name = r.readString(), let modeName = r.readString(),
+              let mode = Workspace.ProductMode(rawValue: modeName), let derive = r.read(UInt8.self), derive <= 1 else { return nil }
+        return (hasName == 1 ? name : nil, mode, derive == 1)
+    }
+
+    static func encodeLabels(_ labels: [String: String], into w: inout BinaryWriter) {
         w.write(UInt32(labels.count))
         for (type, label) in labels.sorted(by: { $0.key < $1.key }) { w.write(type); w.write(label) }
+    }
+
+    static func decodeLabels(from r: inout BinaryReader) -> [String: String]? {
+        guard let count = r.read(UInt32.self), Int(count) <= Workspace.maxLabels else { return nil }
+        var labels: [String: String] = [:]
+        for _ in 0..<count {
+            guard let type = r.readString(), let label = r.readString() else { return nil }
+            labels[type] = label
+        }
+        return labels
+    }
+}
+
+extension Workspace {
+    func encode(into w: inout BinaryWriter) {
+        WorkspaceFields.encodeSettings(companyName, productMode, autoDeriveAccounts, into: &w)
+        WorkspaceFields.encodeLabels(labels, into: &w)
         w.write(Int64(nextID))
         w.write(UInt32(alerts.count)); for a in alerts.values.sorted(by: { $0.id < $1.id }) { a.encode(into: &w) }
         w.write(UInt32(goals.count)); for g in goals.values.sorted(by: { $0.id < $1.id }) { g.encode(into: &w) }
@@ -62,15 +89,9 @@ extension Workspace {
     }
 
     static func decode(from r: inout BinaryReader) -> Workspace? {
-        guard let hasName = r.read(UInt8.self), hasName <= 1, let name = r.readString(), let modeName = r.readString(),
-              let mode = ProductMode(rawValue: modeName), let derive = r.read(UInt8.self), derive <= 1,
-              let labelCount = r.read(UInt32.self), Int(labelCount) <= Workspace.maxLabels else { return nil }
+        guard let settings = WorkspaceFields.decodeSettings(from: &r), let labels = WorkspaceFields.decodeLabels(from: &r) else { return nil }
         var w = Workspace()
-        w.companyName = hasName == 1 ? name : nil; w.productMode = mode; w.autoDeriveAccounts = derive == 1
-        for _ in 0..<labelCount {
-            guard let type = r.readString(), let label = r.readString() else { return nil }
-            w.labels[type] = label
-        }
+        w.companyName = settings.name; w.productMode = settings.mode; w.autoDeriveAccounts = settings.derive; w.labels = labels
         guard let nextID = r.read(Int64.self), nextID >= 1 else { return nil }
         w.nextID = Int(nextID)
         func items<T>(_ limit: Int, _ decode: (inout BinaryReader) -> T?, _ id: (T) -> Int) -> [Int: T]? {
@@ -92,11 +113,8 @@ extension Workspace {
 extension WorkspaceEdit {
     func encode(into w: inout BinaryWriter) {
         switch self {
-        case .settings(let name, let mode, let derive):
-            w.write(UInt8(1)); w.write(UInt8(name == nil ? 0 : 1)); w.write(name ?? ""); w.write(mode.rawValue); w.write(UInt8(derive ? 1 : 0))
-        case .labels(let labels):
-            w.write(UInt8(2)); w.write(UInt32(labels.count))
-            for (type, label) in labels.sorted(by: { $0.key < $1.key }) { w.write(type); w.write(label) }
+        case .settings(let name, let mode, let derive): w.write(UInt8(1)); WorkspaceFields.encodeSettings(name, mode, derive, into: &w)
+        case .labels(let labels): w.write(UInt8(2)); WorkspaceFields.encodeLabels(labels, into: &w)
         case .createAlert(let a): w.write(UInt8(3)); a.encode(into: &w)
         case .deleteAlert(let id): w.write(UInt8(4)); w.write(Int64(id))
         case .fire(let id, let f): w.write(UInt8(5)); w.write(Int64(id)); w.write(f.day); w.write(f.atMs); w.write(f.value.bitPattern)
@@ -110,18 +128,8 @@ extension WorkspaceEdit {
     static func decode(from r: inout BinaryReader) -> WorkspaceEdit? {
         guard let kind = r.read(UInt8.self) else { return nil }
         switch kind {
-        case 1:
-            guard let hasName = r.read(UInt8.self), hasName <= 1, let name = r.readString(), let modeName = r.readString(),
-                  let mode = Workspace.ProductMode(rawValue: modeName), let derive = r.read(UInt8.self), derive <= 1 else { return nil }
-            return .settings(companyName: hasName == 1 ? name : nil, productMode: mode, autoDeriveAccounts: derive == 1)
-        case 2:
-            guard let count = r.read(UInt32.self), Int(count) <= Workspace.maxLabels else { return nil }
-            var labels: [String: String] = [:]
-            for _ in 0..<count {
-                guard let type = r.readString(), let label = r.readString() else { return nil }
-                labels[type] = label
-            }
-            return .labels(labels)
+        case 1: return WorkspaceFields.decodeSettings(from: &r).map { .settings(companyName: $0.name, productMode: $0.mode, autoDeriveAccounts: $0.derive) }
+        case 2: return WorkspaceFields.decodeLabels(from: &r).map { .labels($0) }
         case 3: return Alert.decode(from: &r).map { .createAlert($0) }
         case 5:
             guard let id = r.read(Int64.self), let day = r.read(DayNumber.self), let atMs = r.read(Int64.self), let value = r.read(UInt64.self) else { return nil }
