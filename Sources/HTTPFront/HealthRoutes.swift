@@ -99,21 +99,22 @@ struct HealthRoutes {
         let tenant = try context.requireTenant()
         let id = QueryParameters.pathParameter("accountId", context)
         let day = try QueryParameters(request).endDay(tenant: tenant)
-        let answer = try await tenant.scan(.none) { state -> DetailAnswer? in
-            guard let account = state.accountIndex(id),
-                  let h = state.accountHealthHistory(account, range: DayRange(days: 1, endingOn: day))[0] else { return nil }
+        let answer = try await tenant.scan(.none) { state -> Result<DetailAnswer, APIError> in
+            guard let account = state.accountIndex(id) else { return .failure(AccountRoutes.unknown(id, field: "accountId")) }
+            guard let h = state.accountHealthHistory(account, range: DayRange(days: 1, endingOn: day))[0] else {
+                return .failure(APIError(.notFound, code: "not_found", message: "accountId: '\(id)' had no event by \(TenantCalendar.isoDate(day))", field: "accountId"))
+            }
             let f = h.facts, s = state.health.settings
-            return DetailAnswer(
+            return .success(DetailAnswer(
                 accountId: id, asOf: TenantCalendar.isoDate(day), windowDays: HealthFormulas.windowDays, score: h.score, status: h.status.rawValue,
                 components: Components(h.components), weights: Components(s.weights), thresholds: Thresholds(green: s.greenAt, yellow: s.yellowAt),
                 facts: Facts(users: f.users, activeUsers: f.activeUsers, events: f.events, recentEvents: f.recentEvents, priorEvents: f.priorEvents,
                              eventTypes: f.eventTypes, breadthTarget: f.breadthTarget,
                              eventsPerActiveUser: f.activeUsers == 0 ? nil : Double(f.events) / Double(f.activeUsers),
                              tenantEventsPerActiveUser: f.tenantEventsPerActiveUser,
-                             lastEventDate: f.lastEventDay.map(TenantCalendar.isoDate), daysSinceLastEvent: f.lastEventDay.map { Int(day - $0) }))
+                             lastEventDate: f.lastEventDay.map(TenantCalendar.isoDate), daysSinceLastEvent: f.lastEventDay.map { Int(day - $0) })))
         }
-        guard let answer else { throw AccountRoutes.unknown(id, field: "accountId") }
-        return try JSONResponse.make(answer)
+        return try JSONResponse.make(try answer.get())
     }
 
     struct Point: Encodable { var date: String; var score: Int; var status: String; var components: Components; var source: String }
