@@ -20,6 +20,7 @@ extension TenantActor {
     /// snapshots once the refresh pace says it is time; called after ingest and by maintenance.
     func refreshIfDue() {
         evaluateSignals()
+        startDiscoveriesIfDue()
         guard refreshPace.isDue(nowNs: Self.monotonicNs()) else { return }
         takeDueHealthSnapshots()
         guard !(state.segments.isEmpty && state.journeys.byID.isEmpty) else { return }

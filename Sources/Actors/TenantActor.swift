@@ -185,6 +185,9 @@ public actor TenantActor {
     var signalPace = RefreshPace(nowNs: TenantActor.monotonicNs())
     /// The state's version when the signal rules last ran.
     var signalsEvaluatedVersion: UInt64 = .max
+    /// The latest discovery run, and the one under way.
+    var discoveryRun: DiscoveryRun?
+    var discoveryRunning: Task<DiscoveryRun, any Error>?
 
     /// Re-judges the users touched since the last refresh, then moves the audiences of the nudges
     /// that target a changed segment (the audience refresh trigger), logging each move.

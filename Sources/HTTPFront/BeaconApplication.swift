@@ -52,6 +52,7 @@ public enum BeaconApplication {
         ExportRoutes().add(to: router)
         SignalRoutes().add(to: router)
         ImpactRoutes().add(to: router)
+        DiscoveryRoutes().add(to: router)
         PathRoutes().add(to: router)
         EventQueryRoutes().add(to: router)
         FunnelRoutes().add(to: router)

@@ -46,6 +46,8 @@ tags:
   - name: health
     description: Account health scores (docs/health.md).
   - name: settings
+  - name: discoveries
+    description: Behaviours that go with reaching a success event (docs/discoveries.md).
   - name: impact
     description: What was done about signals and whether it worked (docs/impact.md).
   - name: signals
@@ -3644,6 +3646,210 @@ paths:
         "429": { $ref: "#/components/responses/TooManyRequests" }
         "503": { $ref: "#/components/responses/Unavailable" }
 
+  /api/discoveries:
+    get:
+      tags: [discoveries]
+      operationId: discoveries
+      summary: Behaviours of users' first days whose doers reach a success event more often, pinned first, then by lift
+      description: |
+        Worked out from the data at most once a minute while it changes, and at once when a
+        success event comes or goes (docs/discoveries.md).
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+        - name: status
+          in: query
+          description: One status, or `all`; without it every status but `dismissed`.
+          schema: { type: string, enum: [new, reviewed, actioned, dismissed, all] }
+        - name: min_lift
+          in: query
+          schema: { type: number, minimum: 0, maximum: 1000000, default: 1 }
+        - name: limit
+          in: query
+          schema: { type: integer, minimum: 1, maximum: 500, default: 50 }
+        - name: success_event_id
+          in: query
+          schema: { type: integer, minimum: 1 }
+      responses:
+        "200":
+          description: The discoveries.
+          content:
+            application/json:
+              schema:
+                type: object
+                additionalProperties: false
+                required: [status, min_lift, total, discoveries]
+                properties:
+                  status: { type: string, enum: [active, new, reviewed, actioned, dismissed, all] }
+                  min_lift: { type: number }
+                  total: { $ref: "#/components/schemas/Count" }
+                  run: { $ref: "#/components/schemas/DiscoveryRun" }
+                  discoveries: { type: array, maxItems: 500, items: { $ref: "#/components/schemas/Discovery" } }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "404": { $ref: "#/components/responses/NotFound" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+
+  /api/discoveries/summary:
+    get:
+      tags: [discoveries]
+      operationId: discoverySummary
+      summary: "Totals: active (found by the latest run, not dismissed), by status, pinned, the highest lift"
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+      responses:
+        "200":
+          description: The totals.
+          content:
+            application/json:
+              schema:
+                type: object
+                additionalProperties: false
+                required: [total_active, new, reviewed, actioned, dismissed, pinned, success_events]
+                properties:
+                  total_active: { $ref: "#/components/schemas/Count" }
+                  new: { $ref: "#/components/schemas/Count" }
+                  reviewed: { $ref: "#/components/schemas/Count" }
+                  actioned: { $ref: "#/components/schemas/Count" }
+                  dismissed: { $ref: "#/components/schemas/Count" }
+                  pinned: { $ref: "#/components/schemas/Count" }
+                  highest_lift: { type: number }
+                  top_discovery_id: { type: integer, minimum: 1 }
+                  success_events: { type: integer, minimum: 0, maximum: 3 }
+                  run: { $ref: "#/components/schemas/DiscoveryRun" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+
+  /api/discoveries/{id}:
+    patch:
+      tags: [discoveries]
+      operationId: markDiscovery
+      summary: Change a discovery's status or pin it
+      parameters:
+        - $ref: "#/components/parameters/IdempotencyKey"
+        - $ref: "#/components/parameters/WorkspaceID"
+        - $ref: "#/components/parameters/WorkspaceItemID"
+      requestBody:
+        required: true
+        content:
+          application/json:
+            example: {"status": "reviewed", "pinned": true}
+            schema:
+              type: object
+              additionalProperties: false
+              minProperties: 1
+              properties:
+                status: { type: string, enum: [new, reviewed, actioned, dismissed] }
+                pinned: { type: boolean }
+      responses:
+        "200":
+          description: The discovery's status and pin now.
+          content:
+            application/json:
+              schema:
+                type: object
+                additionalProperties: false
+                required: [id, status, pinned, updated_at]
+                properties:
+                  id: { type: integer, minimum: 1 }
+                  status: { type: string, enum: [new, reviewed, actioned, dismissed] }
+                  pinned: { type: boolean }
+                  updated_at: { $ref: "#/components/schemas/Timestamp" }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "404": { $ref: "#/components/responses/NotFound" }
+        "409": { $ref: "#/components/responses/Conflict" }
+        "413": { $ref: "#/components/responses/PayloadTooLarge" }
+        "422": { $ref: "#/components/responses/IdempotencyKeyReused" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+
+  /api/discoveries/success-events:
+    get:
+      tags: [discoveries]
+      operationId: successEvents
+      summary: The success events discoveries are worked out for (three at most), with their cohorts
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+      responses:
+        "200":
+          description: The success events.
+          content:
+            application/json:
+              schema:
+                type: object
+                additionalProperties: false
+                required: [limit, success_events]
+                properties:
+                  limit: { type: integer, const: 3 }
+                  success_events: { type: array, maxItems: 3, items: { $ref: "#/components/schemas/SuccessEvent" } }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+    post:
+      tags: [discoveries]
+      operationId: addSuccessEvent
+      summary: Define a success event (three at most, one per event type)
+      parameters:
+        - $ref: "#/components/parameters/IdempotencyKey"
+        - $ref: "#/components/parameters/WorkspaceID"
+      requestBody:
+        required: true
+        content:
+          application/json:
+            example: {"event_type": "purchase", "time_window_days": 30}
+            schema:
+              type: object
+              additionalProperties: false
+              required: [event_type]
+              properties:
+                event_type: { type: string, minLength: 1, maxLength: 200 }
+                time_window_days: { type: integer, minimum: 1, maximum: 365, default: 30 }
+                behaviour_window_days:
+                  type: integer
+                  minimum: 1
+                  maximum: 365
+                  description: The first days whose behaviours are looked at; at most `time_window_days` (default 7, or less).
+      responses:
+        "201":
+          description: The success event.
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/SuccessEvent" }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "409": { $ref: "#/components/responses/Conflict" }
+        "413": { $ref: "#/components/responses/PayloadTooLarge" }
+        "422": { $ref: "#/components/responses/IdempotencyKeyReused" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+
+  /api/discoveries/success-events/{id}:
+    delete:
+      tags: [discoveries]
+      operationId: removeSuccessEvent
+      summary: Remove a success event and its discoveries
+      parameters:
+        - $ref: "#/components/parameters/IdempotencyKey"
+        - $ref: "#/components/parameters/WorkspaceID"
+        - $ref: "#/components/parameters/WorkspaceItemID"
+      responses:
+        "200": { $ref: "#/components/responses/WorkspaceDeleted" }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "404": { $ref: "#/components/responses/NotFound" }
+        "409": { $ref: "#/components/responses/Conflict" }
+        "422": { $ref: "#/components/responses/IdempotencyKeyReused" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+
   /api/alerts:
     get:
       tags: [settings]
@@ -6425,6 +6631,71 @@ components:
       description: "`event_count`, `active_users`, `error_rate` or `event:<type>`."
       pattern: "^(event_count|active_users|error_rate|event:.+)$"
       maxLength: 206
+    DiscoveryRun:
+      type: object
+      additionalProperties: false
+      required: [computed_at, duration_ms]
+      properties:
+        computed_at: { $ref: "#/components/schemas/Timestamp" }
+        duration_ms: { type: number, minimum: 0 }
+    SuccessEvent:
+      type: object
+      additionalProperties: false
+      required: [id, event_type, time_window_days, behaviour_window_days, created_at, discoveries]
+      properties:
+        id: { type: integer, minimum: 1 }
+        event_type: { type: string }
+        time_window_days: { type: integer, minimum: 1, maximum: 365 }
+        behaviour_window_days: { type: integer, minimum: 1, maximum: 365 }
+        created_at: { $ref: "#/components/schemas/Timestamp" }
+        cohort_users: { $ref: "#/components/schemas/Count" }
+        reached_users: { $ref: "#/components/schemas/Count" }
+        discoveries: { $ref: "#/components/schemas/Count" }
+    Discovery:
+      type: object
+      additionalProperties: false
+      required: [id, success_event, behaviour, behaviour_window_days, lift, confidence_interval, doers, doers_reached, doer_rate,
+                 others, others_reached, other_rate, status, pinned, found_at, updated_at]
+      properties:
+        id: { type: integer, minimum: 1 }
+        success_event:
+          type: object
+          additionalProperties: false
+          required: [id, event_type, time_window_days]
+          properties:
+            id: { type: integer, minimum: 1 }
+            event_type: { type: string }
+            time_window_days: { type: integer, minimum: 1, maximum: 365 }
+        behaviour:
+          type: object
+          additionalProperties: false
+          required: [kind, event_type, description]
+          properties:
+            kind: { type: string, enum: [event, property, page] }
+            event_type: { type: string }
+            property: { type: string, description: "The property key, or `page`." }
+            value: { type: string }
+            description: { type: string }
+        behaviour_window_days: { type: integer, minimum: 1, maximum: 365 }
+        lift: { type: number, exclusiveMinimum: 1 }
+        confidence_interval:
+          type: object
+          additionalProperties: false
+          required: [low, high, level]
+          properties:
+            low: { type: number, minimum: 0 }
+            high: { type: number, minimum: 0 }
+            level: { type: number, const: 0.95 }
+        doers: { $ref: "#/components/schemas/Count" }
+        doers_reached: { $ref: "#/components/schemas/Count" }
+        doer_rate: { type: number, minimum: 0, maximum: 1 }
+        others: { $ref: "#/components/schemas/Count" }
+        others_reached: { $ref: "#/components/schemas/Count" }
+        other_rate: { type: number, minimum: 0, maximum: 1 }
+        status: { type: string, enum: [new, reviewed, actioned, dismissed] }
+        pinned: { type: boolean }
+        found_at: { $ref: "#/components/schemas/Timestamp" }
+        updated_at: { $ref: "#/components/schemas/Timestamp" }
     Alert:
       type: object
       additionalProperties: false

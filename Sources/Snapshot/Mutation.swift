@@ -26,6 +26,8 @@ public enum Mutation: Sendable, Equatable {
     case impactEdit(ImpactEdit)
     /// Settings, labels, alerts (and their firings), goals and saved views.
     case workspaceEdit(WorkspaceEdit)
+    /// Success events, the discoveries runs found first, and their status and pins.
+    case discoveryEdit(DiscoveryEdit)
     /// Structured log records (`POST /api/v1/logs`), with the clock that times those sent without a time.
     case logs(nowMs: Int64, records: [LogInput])
     /// A write that came with an `Idempotency-Key`: the key is logged in the same record as the
@@ -61,6 +63,7 @@ public enum Mutation: Sendable, Equatable {
         case .signalEdit: 16
         case .impactEdit: 17
         case .workspaceEdit: 18
+        case .discoveryEdit: 19
         }
     }
 
@@ -94,6 +97,8 @@ public enum Mutation: Sendable, Equatable {
             edit.encode(into: &writer)
         case .workspaceEdit(let edit):
             edit.encode(into: &writer)
+        case .discoveryEdit(let edit):
+            edit.encode(into: &writer)
         case .logs(let nowMs, let records):
             writer.write(nowMs); writer.write(UInt32(records.count))
             for record in records { record.encode(into: &writer) }
@@ -122,7 +127,7 @@ public enum Mutation: Sendable, Equatable {
     }
 
     /// The record types this build writes and reads.
-    public static let knownTypes: ClosedRange<UInt8> = 1...18
+    public static let knownTypes: ClosedRange<UInt8> = 1...19
 
     /// The mutation in a record.
     /// - Throws: `ReplayRefusal` naming an unknown type (a newer build wrote it) or a payload that does not decode.
@@ -230,6 +235,9 @@ public enum Mutation: Sendable, Equatable {
         case 18:
             guard let edit = WorkspaceEdit.decode(from: &reader), reader.remaining == 0 else { return nil }
             return .workspaceEdit(edit)
+        case 19:
+            guard let edit = DiscoveryEdit.decode(from: &reader), reader.remaining == 0 else { return nil }
+            return .discoveryEdit(edit)
         default:
             return nil
         }

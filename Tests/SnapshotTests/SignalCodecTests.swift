@@ -44,3 +44,29 @@ import Testing
         #expect(old.signals == Signals() && old.impact == ImpactActions())
     }
 }
+
+/// Discoveries through the WAL and a snapshot.
+@Suite struct DiscoveryCodecTests {
+    static let success = SuccessEvent(id: 1, eventType: "purchase ✓", windowDays: 30, behaviourDays: 7, createdMs: -5)
+    static let record = DiscoveryRecord(id: 2, successID: 1, behaviour: DiscoveryBehaviour(kind: .property, eventType: "setup", key: "plan", value: ""),
+                                        status: .actioned, pinned: true, foundMs: 3, updatedMs: 4)
+
+    @Test(arguments: [DiscoveryEdit.addSuccessEvent(success), .removeSuccessEvent(id: 9), .found([record, DiscoveryRecord(id: 3, successID: 1,
+                      behaviour: DiscoveryBehaviour(kind: .page, eventType: "page_view", value: "/a"), foundMs: 0, updatedMs: 0)], retired: [1, 7]),
+                      .found([], retired: []), .mark(id: 2, status: nil, pinned: false, atMs: 1), .mark(id: 2, status: .dismissed, pinned: nil, atMs: -1)])
+    func discoveryEditsRoundTripThroughTheWAL(_ edit: DiscoveryEdit) throws {
+        try expectRoundTrip(.discoveryEdit(edit), type: 19)
+    }
+
+    @Test func discoveriesSurviveASnapshot() throws {
+        var state = TenantState(settings: TenantSettings(id: "t", name: "t"))
+        try state.apply(DiscoveryEdit.addSuccessEvent(Self.success))
+        try state.apply(DiscoveryEdit.found([Self.record], retired: []))
+        var sections = Dictionary(uniqueKeysWithValues: TenantState.Section.allCases.map { ($0, state.encodedSection($0)) })
+        let restored = try TenantState(settings: state.settings, sections: sections)
+        #expect(restored.discoveries == state.discoveries && restored.discoveries.nextID == 3 && restored.discoveries.definitionsVersion == 1)
+        #expect(restored.discoveries.id(of: Discoveries.Key(successID: 1, behaviour: Self.record.behaviour)) == 2)
+        sections[.discoveries] = nil
+        #expect(try TenantState(settings: state.settings, sections: sections).discoveries == Discoveries())
+    }
+}

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Gives the fuzzed tenant a little data: the event types, users and account that the
 description's examples name; segment, nudge and journey 1; a burst of page errors (signal 1);
-alert, goal and view 1, so that examples reach past the "unknown" answers.
+alert, goal, view and success event 1, so that examples reach past the "unknown" answers.
 Usage: seed_data.py URL API_KEY ADMIN_KEY"""
 import json
 import sys
@@ -38,7 +38,8 @@ def main() -> None:
     send(url, key, "POST", "/api/alerts", {"name": "errors", "metric": "error_rate", "threshold": 0.05, "direction": "above"})
     send(url, key, "POST", "/api/goals", {"name": "logins", "metric": "event:login", "target": 10})
     send(url, key, "POST", "/api/views", {"page": "accounts", "name": "at risk", "state": {"status": "red"}})
-    print(f"seed_data: {len(events)} events, segment 1, nudge 1, journey 1, signal 1, alert 1, goal 1, view 1")
+    send(url, key, "POST", "/api/discoveries/success-events", {"event_type": "feature_used", "time_window_days": 30})
+    print(f"seed_data: {len(events)} events, segment 1, nudge 1, journey 1, signal 1, alert 1, goal 1, view 1, success event 1")
 
 
 if __name__ == "__main__":

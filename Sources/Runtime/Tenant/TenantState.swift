@@ -31,6 +31,8 @@ public struct TenantState: Sendable {
     public package(set) var signals = Signals()
     /// Settings, labels, alerts, goals and saved views.
     public package(set) var workspace = Workspace()
+    /// Success events and the discoveries found for them (docs/discoveries.md).
+    public package(set) var discoveries = Discoveries()
     /// What was done about signals, and whether it worked.
     public package(set) var impact = ImpactActions()
     /// Account health: its settings and the daily scores kept.

@@ -5,7 +5,7 @@ import Runtime
 /// and their hash tables rebuilt on load.
 extension TenantState {
     public enum Section: UInt32, CaseIterable, Sendable {
-        case identities = 1, propertySets, eventLog, days, minutes, users, accounts, counters, profiles, accountDays, typeRepeats, segments, nudges, journeys, nudgeTotals, idempotency, marks, segmentDetails, logs, eviction, messageIDs, messageIDHashes, accountTypeDays, health, signals, impact, workspace
+        case identities = 1, propertySets, eventLog, days, minutes, users, accounts, counters, profiles, accountDays, typeRepeats, segments, nudges, journeys, nudgeTotals, idempotency, marks, segmentDetails, logs, eviction, messageIDs, messageIDHashes, accountTypeDays, health, signals, impact, workspace, discoveries
 
         public var name: String { String(describing: self) }
 
@@ -73,6 +73,8 @@ extension TenantState {
             impact.encode(into: &w)
         case .workspace:
             workspace.encode(into: &w)
+        case .discoveries:
+            discoveries.encode(into: &w)
         case .segments:
             segments.encode(into: &w)
         case .nudges:
@@ -310,6 +312,9 @@ extension TenantState {
         case .workspace:
             guard let decoded = Workspace.decode(from: &r) else { return false }
             workspace = decoded
+        case .discoveries:
+            guard let decoded = Discoveries.decode(from: &r) else { return false }
+            discoveries = decoded
         case .nudges:
             guard let decoded = Nudges.decode(from: &r) else { return false }
             nudges = decoded
