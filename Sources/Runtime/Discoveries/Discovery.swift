@@ -198,12 +198,13 @@ public struct DiscoveryRun: Sendable {
 }
 
 extension TenantState {
-    /// What changes when the events do (and not when a record about them does): ingest, eviction, merges.
+    /// What changes when the events do (and not when a record about them does): ingest, eviction, merges, rewrites.
     public struct DataStamp: Sendable, Equatable {
         var ingested: Int
         var evicted: Int
         var merged: Int
+        var rewritten: Int
     }
 
-    public var dataStamp: DataStamp { DataStamp(ingested: eventsIngested, evicted: log.evictedEvents, merged: users.mergedCount) }
+    public var dataStamp: DataStamp { DataStamp(ingested: eventsIngested, evicted: log.evictedEvents, merged: users.mergedCount, rewritten: eventsRewritten) }
 }

@@ -99,8 +99,9 @@ extension TenantState {
     }
 }
 
-/// One part's scan, type by type: each behaviour's doers as a bitset over user ids, with the
-/// behaviours of a property set worked out once per type.
+/// One part's scan, type by type: each behaviour's doers as a bitset over user ids, counted as
+/// bits are first set (so no pass over the bitsets), with the behaviours of a property set worked
+/// out once per type.
 private struct BehaviourScan {
     let state: TenantState
     let cohort: DiscoveryCohort
@@ -120,10 +121,39 @@ private struct BehaviourScan {
         pageBehaviour = [Int32](repeating: -1, count: state.pageNames.count)
     }
 
+    /// One type's behaviours: per behaviour one allocation of its bitset followed by its two
+    /// counts (doers, doers reached), owned here and freed at the end. The table of allocations
+    /// is sized for the most behaviours a type can have, so marking reads only constants.
+    final class Marks {
+        var behaviours: [DiscoveryBehaviour] = []
+        let table: UnsafeMutablePointer<UnsafeMutablePointer<UInt64>>
+        let words: Int
+        init(words: Int, capacity: Int) {
+            self.words = words
+            table = .allocate(capacity: capacity)
+        }
+        deinit {
+            for i in 0..<behaviours.count { table[i].deallocate() }
+            table.deallocate()
+        }
+
+        func add(_ behaviour: DiscoveryBehaviour) -> Int32 {
+            let p = UnsafeMutablePointer<UInt64>.allocate(capacity: words + 2)
+            p.initialize(repeating: 0, count: words + 2)
+            table[behaviours.count] = p
+            behaviours.append(behaviour)
+            return Int32(behaviours.count - 1)
+        }
+
+        func doers(_ b: Int) -> Int { Int(table[b][words]) }
+        func doersReached(_ b: Int) -> Int { Int(table[b][words + 1]) }
+    }
+
     mutating func findings(ofType type: UInt32) -> [DiscoveryFinding] {
         let typeName = state.eventTypeNames.string(type)
-        var behaviours = [DiscoveryBehaviour(kind: .event, eventType: typeName)]
-        var bits = [[UInt64](repeating: 0, count: words)]
+        // The type itself, each page up to the cap and one past it, each key's values up to the cap and one past it.
+        let marks = Marks(words: words, capacity: 2 + TenantState.discoveryMaxPages + (TenantState.discoveryMaxValues + 1) * max(1, state.propertySets.keys.count))
+        _ = marks.add(DiscoveryBehaviour(kind: .event, eventType: typeName))
         var byPair: [UInt64: Int32] = [:]
         var valuesPerKey: [UInt32: Int] = [:]
         var crowdedKeys: Set<UInt32> = []
@@ -132,10 +162,7 @@ private struct BehaviourScan {
         for p in touchedPages { pageBehaviour[p] = -1 }
         touchedSets.removeAll(keepingCapacity: true); touchedPages.removeAll(keepingCapacity: true); setBehaviours.removeAll(keepingCapacity: true)
 
-        func newBehaviour(_ b: DiscoveryBehaviour) -> Int32 {
-            behaviours.append(b); bits.append([UInt64](repeating: 0, count: words))
-            return Int32(behaviours.count - 1)
-        }
+        /// Where the behaviours of property set `set` start in `setBehaviours`, worked out on first sight.
         func behavioursStart(of set: Int) -> Int {
             if setFirst[set] >= 0 { return Int(setFirst[set]) }
             let start = setBehaviours.count
@@ -144,50 +171,81 @@ private struct BehaviourScan {
                 if let b = byPair[pair] { setBehaviours.append(b); continue }
                 valuesPerKey[key, default: 0] += 1
                 if valuesPerKey[key]! > TenantState.discoveryMaxValues { crowdedKeys.insert(key); continue }
-                let b = newBehaviour(DiscoveryBehaviour(kind: .property, eventType: typeName, key: state.propertySets.keys.string(key),
-                                                        value: state.propertySets.values.string(value)))
+                let b = marks.add(DiscoveryBehaviour(kind: .property, eventType: typeName, key: state.propertySets.keys.string(key),
+                                                     value: state.propertySets.values.string(value)))
                 byPair[pair] = b; setBehaviours.append(b)
             }
             setBehaviours.append(-1)
             setFirst[set] = Int32(start); touchedSets.append(set)
             return start
         }
-        func take(_ columns: EventColumns, _ row: Int) {
-            let raw = columns.users[row]
-            let u = Int(cohort.canonical.isEmpty ? raw : cohort.canonical[Int(raw)])
-            guard columns.timestamps[row] < cohort.cutoffs[u] else { return }
-            let word = u >> 6, mask = UInt64(1) << UInt64(u & 63)
-            bits[0][word] |= mask
-            let page = columns.pages[row]
-            if page != PageIndex.none.rawValue {
-                var b = pageBehaviour[Int(page)]
-                if b < 0, pages < TenantState.discoveryMaxPages + 1 {
-                    pages += 1
-                    b = newBehaviour(DiscoveryBehaviour(kind: .page, eventType: typeName, value: state.pageNames.string(page)))
-                    pageBehaviour[Int(page)] = b; touchedPages.append(Int(page))
+        func pageMark(_ page: UInt32) -> Int32 {
+            var b = pageBehaviour[Int(page)]
+            if b < 0, pages <= TenantState.discoveryMaxPages {
+                pages += 1
+                b = marks.add(DiscoveryBehaviour(kind: .page, eventType: typeName, value: state.pageNames.string(page)))
+                pageBehaviour[Int(page)] = b; touchedPages.append(Int(page))
+            }
+            return b
+        }
+        let noPage = PageIndex.none.rawValue
+        cohort.cutoffs.withUnsafeBufferPointer { cutoffs in
+            cohort.reached.withUnsafeBufferPointer { reached in
+                cohort.canonical.withUnsafeBufferPointer { canonical in
+                    /// Marks behaviour b for user u (word, mask), counting a first mark.
+                    let table = marks.table, words = self.words
+                    @inline(__always) func mark(_ b: Int, _ word: Int, _ mask: UInt64, _ isReached: Bool) {
+                        let bits = table[b]
+                        guard bits[word] & mask == 0 else { return }
+                        bits[word] |= mask
+                        bits[words] &+= 1
+                        if isReached { bits[words + 1] &+= 1 }
+                    }
+                    func scan(_ columns: EventColumns, rows: UnsafeBufferPointer<UInt16>?) {
+                        columns.timestamps.withUnsafeBufferPointer { times in
+                            columns.users.withUnsafeBufferPointer { users in
+                                columns.pages.withUnsafeBufferPointer { pageColumn in
+                                    columns.propertySets.withUnsafeBufferPointer { sets in
+                                        columns.types.withUnsafeBufferPointer { types in
+                                            func take(_ row: Int) {
+                                                let raw = users[row]
+                                                let u = Int(canonical.isEmpty ? raw : canonical[Int(raw)])
+                                                guard times[row] < cutoffs[u] else { return }
+                                                let word = u >> 6, mask = UInt64(1) << UInt64(u & 63)
+                                                let isReached = reached[word] & mask != 0
+                                                mark(0, word, mask, isReached)
+                                                let page = pageColumn[row]
+                                                if page != noPage {
+                                                    let b = pageMark(page)
+                                                    if b >= 0 { mark(Int(b), word, mask, isReached) }
+                                                }
+                                                var i = behavioursStart(of: Int(sets[row]))
+                                                while setBehaviours[i] >= 0 { mark(Int(setBehaviours[i]), word, mask, isReached); i += 1 }
+                                            }
+                                            if let rows { for row in rows { take(Int(row)) } } else {
+                                                for row in 0..<types.count where types[row] == type { take(row) }
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    for chunk in state.log.sealed {
+                        chunk.rowsByType.withRows(ofType: type) { rows in if !rows.isEmpty { scan(chunk.columns, rows: rows) } }
+                    }
+                    if state.log.open.count > 0 { scan(state.log.open, rows: nil) }
                 }
-                if b >= 0 { bits[Int(b)][word] |= mask }
             }
-            var i = behavioursStart(of: Int(columns.propertySets[row]))
-            while setBehaviours[i] >= 0 { bits[Int(setBehaviours[i])][word] |= mask; i += 1 }
         }
-        for chunk in state.log.sealed {
-            chunk.rowsByType.withRows(ofType: type) { rows in for row in rows { take(chunk.columns, Int(row)) } }
-        }
-        for row in 0..<state.log.open.count where state.log.open.types[row] == type { take(state.log.open, row) }
 
-        let keyOf = Dictionary(uniqueKeysWithValues: crowdedKeys.map { (state.propertySets.keys.string($0), ()) })
+        let crowdedNames = Set(crowdedKeys.map { state.propertySets.keys.string($0) })
         var found: [DiscoveryFinding] = []
-        for (i, behaviour) in behaviours.enumerated() {
-            if behaviour.kind == .property, keyOf[behaviour.key] != nil { continue }
+        for (i, behaviour) in marks.behaviours.enumerated() {
+            if behaviour.kind == .property, crowdedNames.contains(behaviour.key) { continue }
             if behaviour.kind == .page, pages > TenantState.discoveryMaxPages { continue }
-            var doers = 0, doersReached = 0
-            for w in 0..<words {
-                doers += bits[i][w].nonzeroBitCount
-                doersReached += (bits[i][w] & cohort.reached[w]).nonzeroBitCount
-            }
-            let f = DiscoveryFinding(successID: cohort.success.id, behaviour: behaviour, doers: doers, doersReached: doersReached,
-                                     others: cohort.users - doers, othersReached: cohort.reachedUsers - doersReached)
+            let f = DiscoveryFinding(successID: cohort.success.id, behaviour: behaviour, doers: marks.doers(i), doersReached: marks.doersReached(i),
+                                     others: cohort.users - marks.doers(i), othersReached: cohort.reachedUsers - marks.doersReached(i))
             guard f.doers >= TenantState.discoveryMinUsers, f.others >= TenantState.discoveryMinUsers,
                   f.doersReached > 0, f.othersReached > 0, f.lift > 1 else { continue }
             found.append(f)

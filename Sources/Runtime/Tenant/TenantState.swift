@@ -50,6 +50,8 @@ public struct TenantState: Sendable {
 
     /// Events accepted since the start, including evicted ones.
     public package(set) var eventsIngested = 0
+    /// Rewrites of the stored events (deletes, merges) applied since the state was built.
+    public package(set) var eventsRewritten = 0
     /// Log records accepted since the start, including evicted ones.
     public package(set) var logsIngested = 0
     /// Timestamp of the newest event accepted, or nil before the first.
