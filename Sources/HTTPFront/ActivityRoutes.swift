@@ -83,7 +83,8 @@ struct ActivityRoutes {
     @Sendable func events(_ request: Request, context: BeaconRequestContext) async throws -> Response {
         let tenant = try context.requireTenant()
         let range = try QueryParameters(request).dayRange(defaultDays: 90, tenant: tenant)
-        let rows = try await tenant.read { $0.eventTypeUsage(range) }
+        // Archived types are kept in the data and left out of the list.
+        let rows = try await tenant.read { state in state.eventTypeUsage(range).filter { !state.catalog.archivedTypes.contains($0.name) } }
         return try JSONResponse.make(EventsAnswer(days: range.count, eventTypes: rows.map { EventTypeRow(eventType: $0.name, count: $0.count, users: $0.users) }))
     }
 

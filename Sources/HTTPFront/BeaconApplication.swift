@@ -53,6 +53,7 @@ public enum BeaconApplication {
         SignalRoutes().add(to: router)
         ImpactRoutes().add(to: router)
         DiscoveryRoutes().add(to: router)
+        DataRoutes().add(to: router)
         PathRoutes().add(to: router)
         EventQueryRoutes().add(to: router)
         FunnelRoutes().add(to: router)

@@ -28,6 +28,8 @@ public enum Mutation: Sendable, Equatable {
     case workspaceEdit(WorkspaceEdit)
     /// Success events, the discoveries runs found first, and their status and pins.
     case discoveryEdit(DiscoveryEdit)
+    /// Retention, archived types, property metadata, type renames, and rewrites of the events (deletes, merges).
+    case dataEdit(DataEdit)
     /// Structured log records (`POST /api/v1/logs`), with the clock that times those sent without a time.
     case logs(nowMs: Int64, records: [LogInput])
     /// A write that came with an `Idempotency-Key`: the key is logged in the same record as the
@@ -64,6 +66,7 @@ public enum Mutation: Sendable, Equatable {
         case .impactEdit: 17
         case .workspaceEdit: 18
         case .discoveryEdit: 19
+        case .dataEdit: 20
         }
     }
 
@@ -99,6 +102,8 @@ public enum Mutation: Sendable, Equatable {
             edit.encode(into: &writer)
         case .discoveryEdit(let edit):
             edit.encode(into: &writer)
+        case .dataEdit(let edit):
+            edit.encode(into: &writer)
         case .logs(let nowMs, let records):
             writer.write(nowMs); writer.write(UInt32(records.count))
             for record in records { record.encode(into: &writer) }
@@ -127,7 +132,7 @@ public enum Mutation: Sendable, Equatable {
     }
 
     /// The record types this build writes and reads.
-    public static let knownTypes: ClosedRange<UInt8> = 1...19
+    public static let knownTypes: ClosedRange<UInt8> = 1...20
 
     /// The mutation in a record.
     /// - Throws: `ReplayRefusal` naming an unknown type (a newer build wrote it) or a payload that does not decode.
@@ -238,6 +243,9 @@ public enum Mutation: Sendable, Equatable {
         case 19:
             guard let edit = DiscoveryEdit.decode(from: &reader), reader.remaining == 0 else { return nil }
             return .discoveryEdit(edit)
+        case 20:
+            guard let edit = DataEdit.decode(from: &reader), reader.remaining == 0 else { return nil }
+            return .dataEdit(edit)
         default:
             return nil
         }

@@ -26,9 +26,9 @@ public struct RebuiltEvents: Sendable {
     /// Events dropped (a delete) or changed (a merge).
     public var affected: Int
     public var kept: Int
-    /// What the state's events looked like when this was worked out: installing it over a state
-    /// that took events since would lose them.
-    var basis: TenantState.DataStamp
+    /// The state's version when this was worked out: installing it over a state that changed since
+    /// (events, merges, identities set through the API) would lose those changes.
+    var basis: UInt64
 }
 
 extension TenantState {
@@ -98,11 +98,11 @@ extension TenantState {
         visit(log.open)
         return RebuiltEvents(log: fresh.log, days: fresh.days, minutes: fresh.minutes, sessionIndex: fresh.sessionIndex, propertyDays: fresh.propertyDays,
                              users: fresh.users, accounts: fresh.accounts, typeTotals: fresh.typeTotals, newestTimestampMs: fresh.newestTimestampMs,
-                             propertySets: fresh.propertySets, eventTypeNames: fresh.eventTypeNames, affected: affected, kept: kept, basis: dataStamp)
+                             propertySets: fresh.propertySets, eventTypeNames: fresh.eventTypeNames, affected: affected, kept: kept, basis: version)
     }
 
     /// Whether `rebuilt` was worked out from the events as they are now.
-    public func canInstall(_ rebuilt: RebuiltEvents) -> Bool { rebuilt.basis == dataStamp }
+    public func canInstall(_ rebuilt: RebuiltEvents) -> Bool { rebuilt.basis == version }
 
     /// Puts rebuilt events and indexes in place; dynamic segments are worked out whole at their next refresh.
     mutating func install(_ rebuilt: RebuiltEvents) {

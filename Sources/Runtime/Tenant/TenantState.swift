@@ -33,6 +33,8 @@ public struct TenantState: Sendable {
     public package(set) var workspace = Workspace()
     /// Success events and the discoveries found for them (docs/discoveries.md).
     public package(set) var discoveries = Discoveries()
+    /// Retention set at run time, archived event types, property metadata.
+    public package(set) var catalog = DataCatalog()
     /// What was done about signals, and whether it worked.
     public package(set) var impact = ImpactActions()
     /// Account health: its settings and the daily scores kept.

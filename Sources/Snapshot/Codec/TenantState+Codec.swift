@@ -5,7 +5,7 @@ import Runtime
 /// and their hash tables rebuilt on load.
 extension TenantState {
     public enum Section: UInt32, CaseIterable, Sendable {
-        case identities = 1, propertySets, eventLog, days, minutes, users, accounts, counters, profiles, accountDays, typeRepeats, segments, nudges, journeys, nudgeTotals, idempotency, marks, segmentDetails, logs, eviction, messageIDs, messageIDHashes, accountTypeDays, health, signals, impact, workspace, discoveries
+        case identities = 1, propertySets, eventLog, days, minutes, users, accounts, counters, profiles, accountDays, typeRepeats, segments, nudges, journeys, nudgeTotals, idempotency, marks, segmentDetails, logs, eviction, messageIDs, messageIDHashes, accountTypeDays, health, signals, impact, workspace, discoveries, catalog
 
         public var name: String { String(describing: self) }
 
@@ -75,6 +75,8 @@ extension TenantState {
             workspace.encode(into: &w)
         case .discoveries:
             discoveries.encode(into: &w)
+        case .catalog:
+            catalog.encode(into: &w)
         case .segments:
             segments.encode(into: &w)
         case .nudges:
@@ -315,6 +317,9 @@ extension TenantState {
         case .discoveries:
             guard let decoded = Discoveries.decode(from: &r) else { return false }
             discoveries = decoded
+        case .catalog:
+            guard let decoded = DataCatalog.decode(from: &r) else { return false }
+            adopt(decoded)
         case .nudges:
             guard let decoded = Nudges.decode(from: &r) else { return false }
             nudges = decoded

@@ -1,0 +1,127 @@
+/// What the data-management routes keep besides the events: a retention set at run time,
+/// archived event types, and property metadata (docs/data-management.md).
+public struct DataCatalog: Sendable, Equatable {
+    /// Set through `PUT /api/data/retention`; nil: the configured retention holds.
+    public package(set) var retentionDays: Int?
+    /// Hidden from event-type lists, kept in the data.
+    public package(set) var archivedTypes: Set<String> = []
+    public package(set) var propertyMeta: [String: PropertyMeta] = [:]
+
+    public static let maxRetentionDays = 36_500
+    public static let maxPropertyMeta = 10_000
+
+    public init() {}
+}
+
+public struct PropertyMeta: Sendable, Equatable {
+    public enum Status: String, Sendable, CaseIterable { case `default`, verified, hidden }
+    public var status: Status
+    public var description: String
+    public init(status: Status = .default, description: String = "") { self.status = status; self.description = description }
+}
+
+/// One data-management change, as logged in the WAL.
+public enum DataEdit: Sendable, Equatable {
+    case retention(days: Int)
+    case archive(eventType: String, archived: Bool)
+    case propertyMeta(key: String, PropertyMeta)
+    /// The event type `old` is called `new` from now on: its events, and the definitions that name it.
+    case renameType(old: String, new: String)
+    /// Events deleted or rewritten, with the clock the indexes are rebuilt with.
+    case rewrite(EventRewrite, nowMs: Int64)
+}
+
+public enum DataEditRefusal: Error, Sendable, Equatable {
+    case unknownEventType(String)
+    /// A rename onto a type that exists (a merge does that).
+    case typeExists(String)
+    case sameName(String)
+    case tooMany(String)
+}
+
+extension TenantState {
+    /// A catalog read from a snapshot, with the retention it sets.
+    package mutating func adopt(_ loaded: DataCatalog) {
+        catalog = loaded
+        if let days = loaded.retentionDays { settings.retentionDays = days }
+    }
+
+    public func refusal(of edit: DataEdit) -> DataEditRefusal? {
+        switch edit {
+        case .retention, .archive: return nil
+        case .propertyMeta(let key, _):
+            return catalog.propertyMeta[key] == nil && catalog.propertyMeta.count >= DataCatalog.maxPropertyMeta ? .tooMany("property metadata") : nil
+        case .renameType(let old, let new):
+            if old == new { return .sameName(new) }
+            guard eventTypeNames.lookup(old) != nil else { return .unknownEventType(old) }
+            return eventTypeNames.lookup(new) == nil ? nil : .typeExists(new)
+        case .rewrite(let rewrite, _):
+            switch rewrite {
+            case .delete: return nil
+            case .mergeTypes(let source, let target):
+                if source == target { return .sameName(target) }
+                return eventTypeNames.lookup(source) == nil ? .unknownEventType(source) : nil
+            case .mergeProperties(let type, let source, let target):
+                if source == target { return .sameName(target) }
+                if let type, eventTypeNames.lookup(type) == nil { return .unknownEventType(type) }
+                return nil
+            }
+        }
+    }
+
+    /// Applies an edit inline (a rewrite rebuilds the indexes here: replay, and writes that could
+    /// not be rebuilt beside the actor).
+    public mutating func apply(_ edit: DataEdit) throws(DataEditRefusal) {
+        if case .rewrite(let rewrite, let nowMs) = edit {
+            if let refusal = refusal(of: edit) { throw refusal }
+            install(rebuildingEvents(rewrite, nowMs: nowMs), for: rewrite)
+            return
+        }
+        try apply(edit, rebuilt: nil)
+    }
+
+    /// Applies an edit; a rewrite's indexes come `rebuilt` beside the actor from this very state.
+    public mutating func apply(_ edit: DataEdit, rebuilt: RebuiltEvents?) throws(DataEditRefusal) {
+        if let refusal = refusal(of: edit) { throw refusal }
+        switch edit {
+        case .retention(let days):
+            catalog.retentionDays = days
+            settings.retentionDays = days
+        case .archive(let type, let archived):
+            if archived { catalog.archivedTypes.insert(type) } else { catalog.archivedTypes.remove(type) }
+        case .propertyMeta(let key, let meta):
+            catalog.propertyMeta[key] = meta.status == .default && meta.description.isEmpty ? nil : meta
+        case .renameType(let old, let new):
+            renameEventType(old, to: new)
+        case .rewrite(let rewrite, let nowMs):
+            install(rebuilt ?? rebuildingEvents(rewrite, nowMs: nowMs), for: rewrite)
+            return
+        }
+        version &+= 1
+    }
+
+    /// After a type merge the source's name goes from the definitions too, as after a rename.
+    private mutating func install(_ rebuilt: RebuiltEvents, for rewrite: EventRewrite) {
+        install(rebuilt)
+        if case .mergeTypes(let source, let target) = rewrite { renameDefinitions(source, to: target) }
+    }
+
+    /// The interned name changes in place (ids stay, so no event or index changes), then every
+    /// definition that names the type.
+    private mutating func renameEventType(_ old: String, to new: String) {
+        var names = ByteInterner(capacity: max(64, eventTypeNames.count))
+        for name in eventTypeNames.strings { _ = names.intern(name == old ? new : name) }
+        eventTypeNames = names
+        eventsRewritten &+= 1
+        renameDefinitions(old, to: new)
+    }
+
+    /// Journey steps, success events (and their discoveries), archived types, labels and
+    /// `event:<type>` alert and goal metrics that name `old` name `new`.
+    private mutating func renameDefinitions(_ old: String, to new: String) {
+        journeys.renameEventType(old, to: new)
+        discoveries.renameEventType(old, to: new)
+        if catalog.archivedTypes.remove(old) != nil { catalog.archivedTypes.insert(new) }
+        workspace.renameEventType(old, to: new)
+    }
+}
