@@ -46,6 +46,8 @@ tags:
   - name: health
     description: Account health scores (docs/health.md).
   - name: settings
+  - name: data
+    description: Data management, retention and property metadata (docs/data-management.md).
   - name: discoveries
     description: Behaviours that go with reaching a success event (docs/discoveries.md).
   - name: impact
@@ -470,6 +472,337 @@ paths:
                   newest_event: { $ref: "#/components/schemas/Timestamp" }
         "401": { $ref: "#/components/responses/Unauthorized" }
         "403": { $ref: "#/components/responses/Forbidden" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+
+  /api/data/retention:
+    put:
+      tags: [data]
+      operationId: setRetention
+      summary: "Set how long events are kept (0 keeps everything); older events leave at the next maintenance pass"
+      parameters:
+        - $ref: "#/components/parameters/IdempotencyKey"
+        - $ref: "#/components/parameters/WorkspaceID"
+      requestBody:
+        required: true
+        content:
+          application/json:
+            example: {"retention_days": 365}
+            schema:
+              type: object
+              additionalProperties: false
+              required: [retention_days]
+              properties:
+                retention_days: { type: integer, minimum: 0, maximum: 36500 }
+      responses:
+        "200":
+          description: Done.
+          content:
+            application/json:
+              schema: { type: object, additionalProperties: false, required: [retention_days, keeps_forever], properties: { retention_days: { type: integer, minimum: 0, maximum: 36500 }, keeps_forever: { type: boolean } } }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "404": { $ref: "#/components/responses/NotFound" }
+        "409": { $ref: "#/components/responses/Conflict" }
+        "413": { $ref: "#/components/responses/PayloadTooLarge" }
+        "422": { $ref: "#/components/responses/IdempotencyKeyReused" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+
+  /api/data/events:
+    delete:
+      tags: [data]
+      operationId: deleteEvents
+      summary: "Delete events by type and/or before a date; every index is rebuilt from the events that remain"
+      parameters:
+        - $ref: "#/components/parameters/IdempotencyKey"
+        - $ref: "#/components/parameters/WorkspaceID"
+        - name: event_type
+          in: query
+          example: login
+          schema: { type: string, minLength: 1, maxLength: 200 }
+        - name: before_date
+          in: query
+          description: Events before this day (in the tenant's time zone) go; at least one of the two is required.
+          schema: { type: string, format: date }
+      responses:
+        "200":
+          description: Done.
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/EventRewriteDone" }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "404": { $ref: "#/components/responses/NotFound" }
+        "409": { $ref: "#/components/responses/Conflict" }
+        "413": { $ref: "#/components/responses/PayloadTooLarge" }
+        "422": { $ref: "#/components/responses/IdempotencyKeyReused" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+
+  /api/data/event-types/rename:
+    post:
+      tags: [data]
+      operationId: renameEventType
+      summary: "Rename an event type: its events, and the journeys, success events, alerts, goals and labels that name it"
+      parameters:
+        - $ref: "#/components/parameters/IdempotencyKey"
+        - $ref: "#/components/parameters/WorkspaceID"
+      requestBody:
+        required: true
+        content:
+          application/json:
+            example: {"old_name": "login", "new_name": "sign_in"}
+            schema:
+              type: object
+              additionalProperties: false
+              required: [old_name, new_name]
+              properties:
+                old_name: { type: string, minLength: 1, maxLength: 200 }
+                new_name: { type: string, minLength: 1, maxLength: 200 }
+      responses:
+        "200":
+          description: Done.
+          content:
+            application/json:
+              schema: { type: object, additionalProperties: false, required: [old_name, new_name, renamed], properties: { old_name: { type: string }, new_name: { type: string }, renamed: { type: boolean } } }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "404": { $ref: "#/components/responses/NotFound" }
+        "409": { $ref: "#/components/responses/Conflict" }
+        "413": { $ref: "#/components/responses/PayloadTooLarge" }
+        "422": { $ref: "#/components/responses/IdempotencyKeyReused" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+
+  /api/data/event-types/merge:
+    post:
+      tags: [data]
+      operationId: mergeEventTypes
+      summary: "Merge one event type into another: the source's events become the target's"
+      parameters:
+        - $ref: "#/components/parameters/IdempotencyKey"
+        - $ref: "#/components/parameters/WorkspaceID"
+      requestBody:
+        required: true
+        content:
+          application/json:
+            example: {"source": "share", "target": "export"}
+            schema:
+              type: object
+              additionalProperties: false
+              required: [source, target]
+              properties:
+                source: { type: string, minLength: 1, maxLength: 200 }
+                target: { type: string, minLength: 1, maxLength: 200 }
+      responses:
+        "200":
+          description: Done.
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/EventRewriteDone" }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "404": { $ref: "#/components/responses/NotFound" }
+        "409": { $ref: "#/components/responses/Conflict" }
+        "413": { $ref: "#/components/responses/PayloadTooLarge" }
+        "422": { $ref: "#/components/responses/IdempotencyKeyReused" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+
+  /api/data/event-types/archive:
+    post:
+      tags: [data]
+      operationId: archiveEventType
+      summary: "Archive (hide from event-type lists, keep in the data) or restore an event type"
+      parameters:
+        - $ref: "#/components/parameters/IdempotencyKey"
+        - $ref: "#/components/parameters/WorkspaceID"
+      requestBody:
+        required: true
+        content:
+          application/json:
+            example: {"event_type": "login", "archived": true}
+            schema:
+              type: object
+              additionalProperties: false
+              required: [event_type, archived]
+              properties:
+                event_type: { type: string, minLength: 1, maxLength: 200 }
+                archived: { type: boolean }
+      responses:
+        "200":
+          description: Done.
+          content:
+            application/json:
+              schema: { type: object, additionalProperties: false, required: [event_type, archived, archived_event_types], properties: { event_type: { type: string }, archived: { type: boolean }, archived_event_types: { type: array, items: { type: string } } } }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "404": { $ref: "#/components/responses/NotFound" }
+        "409": { $ref: "#/components/responses/Conflict" }
+        "413": { $ref: "#/components/responses/PayloadTooLarge" }
+        "422": { $ref: "#/components/responses/IdempotencyKeyReused" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+
+  /api/data/properties:
+    get:
+      tags: [data]
+      operationId: propertyKeys
+      summary: "The property keys on an event type's events: how many carry each, distinct values, the top five, metadata"
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+        - name: event_type
+          in: query
+          required: true
+          example: login
+          schema: { type: string, minLength: 1, maxLength: 200 }
+      responses:
+        "200":
+          description: Done.
+          content:
+            application/json:
+              schema: { type: object, additionalProperties: false, required: [event_type, properties], properties: { event_type: { type: string }, properties: { type: array, items: { $ref: "#/components/schemas/PropertyKeyUse" } } } }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "404": { $ref: "#/components/responses/NotFound" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+
+  /api/data/properties/rename:
+    post:
+      tags: [data]
+      operationId: renamePropertyKey
+      summary: "Rename a property key on one event type's events (every type's without event_type); where both keys are set the new one's value stays"
+      parameters:
+        - $ref: "#/components/parameters/IdempotencyKey"
+        - $ref: "#/components/parameters/WorkspaceID"
+      requestBody:
+        required: true
+        content:
+          application/json:
+            example: {"event_type": "login", "old_key": "plan", "new_key": "tier"}
+            schema:
+              type: object
+              additionalProperties: false
+              required: [old_key, new_key]
+              properties:
+                event_type: { type: string, minLength: 1, maxLength: 200 }
+                old_key: { type: string, minLength: 1, maxLength: 200 }
+                new_key: { type: string, minLength: 1, maxLength: 200 }
+      responses:
+        "200":
+          description: Done.
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/PropertyRewriteDone" }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "404": { $ref: "#/components/responses/NotFound" }
+        "409": { $ref: "#/components/responses/Conflict" }
+        "413": { $ref: "#/components/responses/PayloadTooLarge" }
+        "422": { $ref: "#/components/responses/IdempotencyKeyReused" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+
+  /api/data/properties/merge:
+    post:
+      tags: [data]
+      operationId: mergePropertyKeys
+      summary: "Merge one property key into another on every event; where both are set the target's value stays"
+      parameters:
+        - $ref: "#/components/parameters/IdempotencyKey"
+        - $ref: "#/components/parameters/WorkspaceID"
+      requestBody:
+        required: true
+        content:
+          application/json:
+            example: {"source": "plan", "target": "tier"}
+            schema:
+              type: object
+              additionalProperties: false
+              required: [source, target]
+              properties:
+                source: { type: string, minLength: 1, maxLength: 200 }
+                target: { type: string, minLength: 1, maxLength: 200 }
+      responses:
+        "200":
+          description: Done.
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/PropertyRewriteDone" }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "404": { $ref: "#/components/responses/NotFound" }
+        "409": { $ref: "#/components/responses/Conflict" }
+        "413": { $ref: "#/components/responses/PayloadTooLarge" }
+        "422": { $ref: "#/components/responses/IdempotencyKeyReused" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+
+  /api/data/properties/metadata:
+    get:
+      tags: [data]
+      operationId: propertyMetadata
+      summary: "Property status and description: every key with metadata, or every key on event_type's events"
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+        - name: event_type
+          in: query
+          schema: { type: string, minLength: 1, maxLength: 200 }
+      responses:
+        "200":
+          description: Done.
+          content:
+            application/json:
+              schema: { type: object, additionalProperties: false, required: [properties], properties: { event_type: { type: string }, properties: { type: array, items: { $ref: "#/components/schemas/PropertyMetadata" } } } }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "404": { $ref: "#/components/responses/NotFound" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+    put:
+      tags: [data]
+      operationId: setPropertyMetadata
+      summary: "Set a property key's status (verified, hidden, default) and/or description"
+      parameters:
+        - $ref: "#/components/parameters/IdempotencyKey"
+        - $ref: "#/components/parameters/WorkspaceID"
+      requestBody:
+        required: true
+        content:
+          application/json:
+            example: {"property_key": "plan", "status": "verified", "description": "The billing plan"}
+            schema:
+              type: object
+              additionalProperties: false
+              required: [property_key]
+              properties:
+                property_key: { type: string, minLength: 1, maxLength: 200 }
+                status: { type: string, enum: [verified, hidden, default] }
+                description: { type: string, maxLength: 2000 }
+      responses:
+        "200":
+          description: Done.
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/PropertyMetadata" }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "404": { $ref: "#/components/responses/NotFound" }
+        "409": { $ref: "#/components/responses/Conflict" }
+        "413": { $ref: "#/components/responses/PayloadTooLarge" }
+        "422": { $ref: "#/components/responses/IdempotencyKeyReused" }
         "429": { $ref: "#/components/responses/TooManyRequests" }
         "503": { $ref: "#/components/responses/Unavailable" }
 
@@ -6696,6 +7029,48 @@ components:
         pinned: { type: boolean }
         found_at: { $ref: "#/components/schemas/Timestamp" }
         updated_at: { $ref: "#/components/schemas/Timestamp" }
+    EventRewriteDone:
+      type: object
+      additionalProperties: false
+      required: [affected, events_retained, rebuild_ms]
+      properties:
+        event_type: { type: string }
+        before_date: { $ref: "#/components/schemas/Date" }
+        source: { type: string }
+        target: { type: string }
+        affected: { $ref: "#/components/schemas/Count" }
+        events_retained: { $ref: "#/components/schemas/Count" }
+        rebuild_ms: { type: number, minimum: 0 }
+    PropertyRewriteDone:
+      type: object
+      additionalProperties: false
+      required: [source, target, affected, events_retained, rebuild_ms]
+      properties:
+        event_type: { type: string }
+        source: { type: string }
+        target: { type: string }
+        affected: { $ref: "#/components/schemas/Count" }
+        events_retained: { $ref: "#/components/schemas/Count" }
+        rebuild_ms: { type: number, minimum: 0 }
+    PropertyKeyUse:
+      type: object
+      additionalProperties: false
+      required: [property_key, events, distinct_values, top_values, status, description]
+      properties:
+        property_key: { type: string }
+        events: { $ref: "#/components/schemas/Count" }
+        distinct_values: { $ref: "#/components/schemas/Count" }
+        top_values: { type: array, maxItems: 5, items: { type: string } }
+        status: { type: string, enum: [verified, hidden, default] }
+        description: { type: string }
+    PropertyMetadata:
+      type: object
+      additionalProperties: false
+      required: [property_key, status, description]
+      properties:
+        property_key: { type: string }
+        status: { type: string, enum: [verified, hidden, default] }
+        description: { type: string }
     Alert:
       type: object
       additionalProperties: false
