@@ -17,6 +17,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/swiftcsv/SwiftCSV.git", from: "0.10.0"),
     ],
     targets: [
         .systemLibrary(name: "CZstd", path: "Sources/CZstd"),
@@ -37,6 +39,7 @@ let package = Package(
             name: "Actors",
             dependencies: [
                 "Runtime", "Snapshot",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -53,6 +56,7 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "SwiftCSV", package: "SwiftCSV"),
             ],
             exclude: ["Dashboard", "Tracker"]
         ),
@@ -85,7 +89,7 @@ let package = Package(
                 .product(name: "CompressNIO", package: "compress-nio"),
             ]
         ),
-        .testTarget(name: "EndToEndTests", dependencies: ["Runtime"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["Runtime", "CZstd"]),
     ],
     cxxLanguageStandard: .cxx17
 )

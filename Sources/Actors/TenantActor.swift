@@ -17,12 +17,12 @@ public actor TenantActor {
     let clock: @Sendable () -> Int64
     private let eventsCounter: Counter
     private let logsCounter: Counter
-    private var log: WriteAheadLog?
+    var log: WriteAheadLog?
     private var syncer: WALSyncer?
     var storage: StorageSettings?
     var logger = Logger(label: "beacon.tenant")
     /// Set up by `recover` once there is a WAL; nil in memory-only use.
-    private var snapshotter: Snapshotter?
+    var snapshotter: Snapshotter?
     var snapshotSchedule = SnapshotSchedule()
     private let parser = FastIngestParser()
     /// Readable without waiting for the actor, so requests during a long recovery get a quick 503.

@@ -54,6 +54,7 @@ public enum BeaconApplication {
         ImpactRoutes().add(to: router)
         DiscoveryRoutes().add(to: router)
         DataRoutes().add(to: router)
+        PrivacyRoutes().add(to: router)
         PathRoutes().add(to: router)
         EventQueryRoutes().add(to: router)
         FunnelRoutes().add(to: router)

@@ -26,6 +26,8 @@ struct DataRoutes {
             APIError(.conflict, code: "conflict", message: "new_name: '\(type)' is an event type already; merge into it instead", field: "new_name")
         case .sameName(let name): APIError.badRequest(field: "body", "names '\(name)' twice: nothing would change")
         case .tooMany(let what): APIError(.conflict, code: "conflict", message: "body: too much \(what) is kept", field: "body")
+        case .unknownUser(let email): APIError(.notFound, code: "not_found", message: "email: no user '\(email)'", field: "email")
+        case .nameTaken(let name): APIError(.conflict, code: "conflict", message: "email: the user is '\(name)' already", field: "email")
         }
     }
 

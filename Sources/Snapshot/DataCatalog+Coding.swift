@@ -8,6 +8,7 @@ extension DataCatalog {
         for type in archivedTypes.sorted() { w.write(type) }
         w.write(UInt32(propertyMeta.count))
         for (key, meta) in propertyMeta.sorted(by: { $0.key < $1.key }) { w.write(key); meta.encode(into: &w) }
+        w.write(bytes: privacyKey)
     }
 
     static func decode(from r: inout BinaryReader) -> DataCatalog? {
@@ -24,6 +25,8 @@ extension DataCatalog {
             guard let key = r.readString(), let meta = PropertyMeta.decode(from: &r) else { return nil }
             catalog.propertyMeta[key] = meta
         }
+        guard let key = r.readBytes(), key.isEmpty || key.count == 32 else { return nil }
+        catalog.privacyKey = Array(key)
         return catalog
     }
 }
@@ -53,6 +56,8 @@ extension DataEdit {
             case .mergeTypes(let source, let target): w.write(UInt8(2)); w.write(source); w.write(target)
             case .mergeProperties(let type, let source, let target): w.write(UInt8(3)); optional(type); w.write(source); w.write(target)
             }
+        case .privacyKey(let key): w.write(UInt8(6)); w.write(bytes: key)
+        case .anonymize(let user, let name, let nowMs): w.write(UInt8(7)); w.write(user); w.write(name); w.write(nowMs)
         }
     }
 
@@ -88,6 +93,12 @@ extension DataEdit {
                 return .rewrite(.mergeProperties(eventType: type, source: source, target: target), nowMs: nowMs)
             default: return nil
             }
+        case 6:
+            guard let key = r.readBytes(), key.count == 32 else { return nil }
+            return .privacyKey(Array(key))
+        case 7:
+            guard let user = r.read(UInt32.self), let name = r.readString(), let nowMs = r.read(Int64.self) else { return nil }
+            return .anonymize(user: user, name: name, nowMs: nowMs)
         default: return nil
         }
     }

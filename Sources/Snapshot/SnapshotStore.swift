@@ -72,6 +72,19 @@ public struct SnapshotStore: Sendable {
         return sink.offset
     }
 
+    /// Deletes every snapshot but `name`, once `name` reads back whole (after an erasure no older
+    /// copy may stay). Returns how many went, or nil (and deletes nothing) when `name` does not verify.
+    public func removeAll(except name: String) -> Int? {
+        guard let data = try? Data(contentsOf: directory.appendingPathComponent(name), options: .alwaysMapped),
+              (try? SnapshotFile.read(data, name: name, settings: nil, decode: false)) != nil else { return nil }
+        var removed = 0
+        for file in files() where file.name != name {
+            if (try? FileManager.default.removeItem(at: directory.appendingPathComponent(file.name))) != nil { removed += 1 }
+        }
+        FileSync.directory(directory)
+        return removed
+    }
+
     /// The WAL position of the second-newest snapshot that verifies: WAL records up to it are
     /// covered twice over and may be deleted.
     public func safeWALTruncation() -> UInt64? {

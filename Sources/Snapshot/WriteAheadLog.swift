@@ -180,6 +180,15 @@ public final class WriteAheadLog: @unchecked Sendable {
     /// The failed fsync that made the log refuse writes, if one did.
     public var storageFailure: StorageFault? { locked { $0.failure } }
 
+    /// Starts a new segment now, so every record so far sits in older ones: an erasure deletes
+    /// them once a snapshot covers them.
+    public func rotateNow() throws {
+        try locked { state in
+            if let failure = state.failure { throw StorageFailed(tenant: tenant, cause: failure) }
+            try rotate(&state, firstSequence: lastSequence + 1)
+        }
+    }
+
     /// Deletes segments whose records all have sequence ≤ `sequence` (they are in a snapshot).
     public func deleteSegments(upTo sequence: UInt64) {
         let names = WALReader.segments(in: directory)

@@ -6,6 +6,8 @@ public struct DataCatalog: Sendable, Equatable {
     /// Hidden from event-type lists, kept in the data.
     public package(set) var archivedTypes: Set<String> = []
     public package(set) var propertyMeta: [String: PropertyMeta] = [:]
+    /// The key of the keyed hash anonymized users are named by; made at the first anonymization.
+    public package(set) var privacyKey: [UInt8] = []
 
     public static let maxRetentionDays = 36_500
     public static let maxPropertyMeta = 10_000
@@ -29,6 +31,10 @@ public enum DataEdit: Sendable, Equatable {
     case renameType(old: String, new: String)
     /// Events deleted or rewritten, with the clock the indexes are rebuilt with.
     case rewrite(EventRewrite, nowMs: Int64)
+    case privacyKey([UInt8])
+    /// The user (by id, so the record holds no email) is called `name` from now on, their events
+    /// lose their properties and the email leaves every property value (docs/privacy.md).
+    case anonymize(user: UInt32, name: String, nowMs: Int64)
 }
 
 public enum DataEditRefusal: Error, Sendable, Equatable {
@@ -37,6 +43,9 @@ public enum DataEditRefusal: Error, Sendable, Equatable {
     case typeExists(String)
     case sameName(String)
     case tooMany(String)
+    case unknownUser(String)
+    /// The hash name is somebody's already (the user was anonymized before).
+    case nameTaken(String)
 }
 
 extension TenantState {
@@ -49,6 +58,10 @@ extension TenantState {
     public func refusal(of edit: DataEdit) -> DataEditRefusal? {
         switch edit {
         case .retention, .archive: return nil
+        case .privacyKey(let key): return key.count == 32 ? nil : .tooMany("privacy key bytes")
+        case .anonymize(let user, let name, _):
+            guard Int(user) < users.count, users.summaries[Int(user)].isKnown(id: Int(user)) else { return .unknownUser(String(user)) }
+            return userNames.lookup(name) == nil ? nil : .nameTaken(name)
         case .propertyMeta(let key, _):
             return catalog.propertyMeta[key] == nil && catalog.propertyMeta.count >= DataCatalog.maxPropertyMeta ? .tooMany("property metadata") : nil
         case .renameType(let old, let new):
@@ -72,12 +85,16 @@ extension TenantState {
     /// Applies an edit inline (a rewrite rebuilds the indexes here: replay, and writes that could
     /// not be rebuilt beside the actor).
     public mutating func apply(_ edit: DataEdit) throws(DataEditRefusal) {
-        if case .rewrite(let rewrite, let nowMs) = edit {
-            if let refusal = refusal(of: edit) { throw refusal }
-            install(rebuildingEvents(rewrite, nowMs: nowMs), for: rewrite)
-            return
-        }
         try apply(edit, rebuilt: nil)
+    }
+
+    /// The rebuild an edit needs, if it rewrites the events.
+    public func rebuilding(for edit: DataEdit) -> RebuiltEvents? {
+        switch edit {
+        case .rewrite(let rewrite, let nowMs): rebuildingEvents(rewrite, nowMs: nowMs)
+        case .anonymize(let user, let name, let nowMs): rebuildingForAnonymize(user: user, as: name, nowMs: nowMs)
+        default: nil
+        }
     }
 
     /// Applies an edit; a rewrite's indexes come `rebuilt` beside the actor from this very state.
@@ -95,6 +112,12 @@ extension TenantState {
             renameEventType(old, to: new)
         case .rewrite(let rewrite, let nowMs):
             install(rebuilt ?? rebuildingEvents(rewrite, nowMs: nowMs), for: rewrite)
+            return
+        case .privacyKey(let key):
+            catalog.privacyKey = key
+        case .anonymize(let user, let name, let nowMs):
+            install(rebuilt ?? rebuildingForAnonymize(user: user, as: name, nowMs: nowMs))
+            finishAnonymizing(user: user, as: name)
             return
         }
         version &+= 1

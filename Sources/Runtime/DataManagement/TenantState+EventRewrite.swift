@@ -36,6 +36,51 @@ extension TenantState {
     /// their merges, in log order as ingest applied them). Aggregates of evicted events are not
     /// rebuilt: a rewrite reaches the retained events only.
     public func rebuildingEvents(_ rewrite: EventRewrite, nowMs: Int64) -> RebuiltEvents {
+        // What each event type and property set becomes.
+        var typeMap = (0..<UInt32(eventTypeNames.count)).map { $0 }
+        var dropType = [Bool](repeating: false, count: eventTypeNames.count)
+        var setMap: [UInt32] = []
+        var propertyTypes: [Bool]?
+        var beforeMs = Int64.min
+        return rebuilt(nowMs: nowMs, prepare: { fresh in
+            switch rewrite {
+            case .delete(let type, let before):
+                if let type {
+                    if let t = eventTypeNames.lookup(type) { dropType[Int(t)] = true } else { dropType = [] }
+                } else { dropType = [Bool](repeating: true, count: eventTypeNames.count) }
+                beforeMs = before ?? .max
+            case .mergeTypes(let source, let target):
+                if let s = eventTypeNames.lookup(source) {
+                    let t = fresh.eventTypeNames.intern(target)
+                    if Int(t) == fresh.typeTotals.count { fresh.typeTotals.append(0) }
+                    typeMap[Int(s)] = t
+                }
+            case .mergeProperties(let type, let source, let target):
+                setMap = fresh.propertySetsMerging(source: source, target: target)
+                if let type {
+                    // Only that type's events change: other types keep their sets.
+                    propertyTypes = [Bool](repeating: false, count: eventTypeNames.count)
+                    if let t = eventTypeNames.lookup(type) { propertyTypes![Int(t)] = true } else { setMap = [] }
+                }
+            }
+        }) { event in
+            let t = Int(event.type.rawValue)
+            if !dropType.isEmpty, dropType[t], event.timestampMs < beforeMs { return .dropped }
+            var fate = RowFate.kept
+            if typeMap[t] != event.type.rawValue { fate = .changed; event.type = EventTypeIndex(typeMap[t]) }
+            if !setMap.isEmpty, propertyTypes?[t] ?? true {
+                let set = setMap[Int(event.properties.rawValue)]
+                if set != event.properties.rawValue { fate = .changed; event.properties = PropertySetIndex(set) }
+            }
+            return fate
+        }
+    }
+
+    enum RowFate { case kept, changed, dropped }
+
+    /// Every retained event put through `fate` (users already through their merges) and applied to
+    /// empty indexes, after `prepare` adjusted the names and property sets the events will use.
+    func rebuilt(nowMs: Int64, prepare: (inout TenantState) -> Void, _ fate: (inout StoredEvent) -> RowFate) -> RebuiltEvents {
         var fresh = self
         fresh.log = EventLog()
         fresh.log.evictedEvents = log.evictedEvents
@@ -50,45 +95,16 @@ extension TenantState {
         fresh.typeTotals = [Int](repeating: 0, count: typeTotals.count)
         fresh.newestTimestampMs = nil
         fresh.segments = Segments()   // touches are not wanted here; the installed state re-judges every user
+        prepare(&fresh)
         var affected = 0, kept = 0
-
-        // What each event type and property set becomes.
-        var typeMap = (0..<UInt32(eventTypeNames.count)).map { $0 }
-        var dropType = [Bool](repeating: false, count: eventTypeNames.count)
-        var setMap: [UInt32] = []
-        var propertyTypes: [Bool]?
-        var beforeMs = Int64.min
-        switch rewrite {
-        case .delete(let type, let before):
-            if let type {
-                if let t = eventTypeNames.lookup(type) { dropType[Int(t)] = true } else { dropType = [] }
-            } else { dropType = [Bool](repeating: true, count: eventTypeNames.count) }
-            beforeMs = before ?? .max
-        case .mergeTypes(let source, let target):
-            if let s = eventTypeNames.lookup(source) {
-                let t = fresh.eventTypeNames.intern(target)
-                if Int(t) == fresh.typeTotals.count { fresh.typeTotals.append(0) }
-                typeMap[Int(s)] = t
-            }
-        case .mergeProperties(let type, let source, let target):
-            setMap = fresh.propertySetsMerging(source: source, target: target)
-            if let type {
-                // Only that type's events change: other types keep their sets.
-                propertyTypes = [Bool](repeating: false, count: eventTypeNames.count)
-                if let t = eventTypeNames.lookup(type) { propertyTypes![Int(t)] = true } else { setMap = [] }
-            }
-        }
-
         func visit(_ columns: EventColumns) {
             for row in 0..<columns.count {
                 var event = columns[row]
                 event.user = UserIndex(users.canonical(event.user.rawValue))
-                let t = Int(event.type.rawValue)
-                if !dropType.isEmpty, dropType[t], event.timestampMs < beforeMs { affected += 1; continue }
-                if typeMap[t] != event.type.rawValue { affected += 1; event.type = EventTypeIndex(typeMap[t]) }
-                if !setMap.isEmpty, propertyTypes?[t] ?? true {
-                    let set = setMap[Int(event.properties.rawValue)]
-                    if set != event.properties.rawValue { affected += 1; event.properties = PropertySetIndex(set) }
+                switch fate(&event) {
+                case .dropped: affected += 1; continue
+                case .changed: affected += 1
+                case .kept: break
                 }
                 kept += 1
                 fresh.apply(event, nowMs: nowMs)
