@@ -62,9 +62,12 @@ extension TenantActor {
     }
 }
 
-/// The data was anonymized in memory and in the WAL, but older copies on disk could not be removed.
-public struct ErasureIncomplete: Error, CustomStringConvertible {
+/// The data was anonymized in memory and in the WAL, but older copies on disk could not be
+/// removed: a 503, so the client asks again (the next snapshot retries the erasure's first step).
+public struct ErasureIncomplete: AnsweredStorageError {
     public var tenant: String
     public var reason: String
-    public var description: String { "tenant \(tenant): \(reason)" }
+    public var status: Int { 503 }
+    public var code: String { "erasure_incomplete" }
+    public var description: String { "tenant \(tenant): the user is anonymized, but \(reason); older copies may remain on disk" }
 }

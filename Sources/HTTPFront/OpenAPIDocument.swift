@@ -48,6 +48,8 @@ tags:
   - name: settings
   - name: data
     description: Data management, retention and property metadata (docs/data-management.md).
+  - name: privacy
+    description: Access requests and anonymization (docs/privacy.md).
   - name: discoveries
     description: Behaviours that go with reaching a success event (docs/discoveries.md).
   - name: impact
@@ -796,6 +798,140 @@ paths:
           content:
             application/json:
               schema: { $ref: "#/components/schemas/PropertyMetadata" }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "404": { $ref: "#/components/responses/NotFound" }
+        "409": { $ref: "#/components/responses/Conflict" }
+        "413": { $ref: "#/components/responses/PayloadTooLarge" }
+        "422": { $ref: "#/components/responses/IdempotencyKeyReused" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+
+  /api/privacy/users/{email}:
+    get:
+      tags: [privacy]
+      operationId: privacyUser
+      summary: Everything held on a user (an access request)
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+        - name: email
+          in: path
+          required: true
+          example: ada@example.com
+          schema: { type: string, minLength: 1, maxLength: 320 }
+      responses:
+        "200":
+          description: The user's summary, properties, profile, merged identities, event counts and latest 100 events.
+          content:
+            application/json:
+              schema:
+                type: object
+                additionalProperties: false
+                required: [user, anonymous, first_seen, last_seen, event_count, latest_properties, profile_properties, notes, identities, event_types, events_retained, recent_events]
+                properties:
+                  user: { type: string }
+                  anonymous: { type: boolean }
+                  first_seen: { $ref: "#/components/schemas/Timestamp" }
+                  last_seen: { $ref: "#/components/schemas/Timestamp" }
+                  event_count: { $ref: "#/components/schemas/Count" }
+                  account_id: { type: string }
+                  external_id: { type: string }
+                  latest_properties: { type: object, additionalProperties: { type: string } }
+                  profile_properties: { type: object, additionalProperties: { type: string } }
+                  notes:
+                    type: array
+                    items:
+                      type: object
+                      additionalProperties: false
+                      required: [id, content, created_at]
+                      properties:
+                        id: { type: integer, minimum: 1 }
+                        content: { type: string }
+                        created_at: { $ref: "#/components/schemas/Timestamp" }
+                  identities: { type: array, items: { type: string } }
+                  event_types: { type: object, additionalProperties: { $ref: "#/components/schemas/Count" } }
+                  events_retained: { $ref: "#/components/schemas/Count" }
+                  recent_events:
+                    type: array
+                    maxItems: 100
+                    items:
+                      type: object
+                      additionalProperties: false
+                      required: [timestamp, event_type, properties]
+                      properties:
+                        timestamp: { $ref: "#/components/schemas/Timestamp" }
+                        event_type: { type: string }
+                        account_id: { type: string }
+                        page: { type: string }
+                        properties: { type: object, additionalProperties: { type: string } }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "404": { $ref: "#/components/responses/NotFound" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+
+  /api/privacy/export:
+    get:
+      tags: [privacy]
+      operationId: privacyExport
+      summary: "Everything about a user as CSV: kind (user, property, profile_property, note, identity, event), timestamp, name, value"
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+        - name: email
+          in: query
+          required: true
+          example: ada@example.com
+          schema: { type: string, minLength: 1, maxLength: 320 }
+      responses:
+        "200":
+          description: RFC 4180 CSV with a header row.
+          content:
+            text/csv:
+              schema: { type: string }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "404": { $ref: "#/components/responses/NotFound" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+
+  /api/privacy/anonymize:
+    post:
+      tags: [privacy]
+      operationId: anonymizeUser
+      summary: "Anonymize a user: named by a keyed hash, properties cleared, the email removed from memory and disk; history kept under the hash"
+      parameters:
+        - $ref: "#/components/parameters/IdempotencyKey"
+        - $ref: "#/components/parameters/WorkspaceID"
+      requestBody:
+        required: true
+        content:
+          application/json:
+            example: {"email": "ada@example.com"}
+            schema:
+              type: object
+              additionalProperties: false
+              required: [email]
+              properties:
+                email: { type: string, minLength: 1, maxLength: 320 }
+      responses:
+        "200":
+          description: Done; the answer does not repeat the email.
+          content:
+            application/json:
+              schema:
+                type: object
+                additionalProperties: false
+                required: [anonymized, user, events_kept, events_cleared]
+                properties:
+                  anonymized: { type: boolean, const: true }
+                  user: { type: string, pattern: "^anon-[0-9a-f]{32}$" }
+                  events_kept: { $ref: "#/components/schemas/Count" }
+                  events_cleared: { $ref: "#/components/schemas/Count" }
+                  snapshots_removed: { $ref: "#/components/schemas/Count" }
+                  wal_segments_removed: { $ref: "#/components/schemas/Count" }
         "400": { $ref: "#/components/responses/BadRequest" }
         "401": { $ref: "#/components/responses/Unauthorized" }
         "403": { $ref: "#/components/responses/Forbidden" }
