@@ -55,6 +55,7 @@ public enum BeaconApplication {
         DiscoveryRoutes().add(to: router)
         DataRoutes().add(to: router)
         PrivacyRoutes().add(to: router)
+        BulkRoutes().add(to: router)
         PathRoutes().add(to: router)
         EventQueryRoutes().add(to: router)
         FunnelRoutes().add(to: router)

@@ -48,6 +48,8 @@ tags:
   - name: settings
   - name: data
     description: Data management, retention and property metadata (docs/data-management.md).
+  - name: bulk
+    description: Many profile updates in one write, from JSON or CSV (docs/bulk.md).
   - name: privacy
     description: Access requests and anonymization (docs/privacy.md).
   - name: discoveries
@@ -932,6 +934,188 @@ paths:
                   events_cleared: { $ref: "#/components/schemas/Count" }
                   snapshots_removed: { $ref: "#/components/schemas/Count" }
                   wal_segments_removed: { $ref: "#/components/schemas/Count" }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "404": { $ref: "#/components/responses/NotFound" }
+        "409": { $ref: "#/components/responses/Conflict" }
+        "413": { $ref: "#/components/responses/PayloadTooLarge" }
+        "422": { $ref: "#/components/responses/IdempotencyKeyReused" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+
+  /api/bulk/users:
+    post:
+      tags: [bulk]
+      operationId: bulkUsers
+      summary: "Set many users' properties at once (users must have events); null removes a key"
+      parameters:
+        - $ref: "#/components/parameters/IdempotencyKey"
+        - $ref: "#/components/parameters/WorkspaceID"
+      requestBody:
+        required: true
+        content:
+          application/json:
+            example: {"updates": [{"email": "ada@example.com", "fields": {"plan": "pro"}}]}
+            schema:
+              type: object
+              additionalProperties: false
+              required: [updates]
+              properties:
+                updates:
+                  type: array
+                  minItems: 1
+                  maxItems: 5000
+                  items:
+                    type: object
+                    additionalProperties: false
+                    required: [email, fields]
+                    properties:
+                      email: { type: string, minLength: 1, maxLength: 320 }
+                      fields:
+                        type: object
+                        minProperties: 1
+                        maxProperties: 100
+                        additionalProperties: { type: [string, number, boolean, "null"] }
+      responses:
+        "200":
+          description: Every row applied (none is, when one is refused).
+          content:
+            application/json:
+              schema:
+                type: object
+                additionalProperties: false
+                required: [updated, fields_set]
+                properties:
+                  updated: { $ref: "#/components/schemas/Count" }
+                  fields_set: { $ref: "#/components/schemas/Count" }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "404": { $ref: "#/components/responses/NotFound" }
+        "409": { $ref: "#/components/responses/Conflict" }
+        "413": { $ref: "#/components/responses/PayloadTooLarge" }
+        "422": { $ref: "#/components/responses/IdempotencyKeyReused" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+
+  /api/bulk/accounts:
+    post:
+      tags: [bulk]
+      operationId: bulkAccounts
+      summary: "Set many accounts' properties at once (accounts may come before their first event)"
+      parameters:
+        - $ref: "#/components/parameters/IdempotencyKey"
+        - $ref: "#/components/parameters/WorkspaceID"
+      requestBody:
+        required: true
+        content:
+          application/json:
+            example: {"updates": [{"account_id": "acme", "fields": {"plan": "pro"}}]}
+            schema:
+              type: object
+              additionalProperties: false
+              required: [updates]
+              properties:
+                updates:
+                  type: array
+                  minItems: 1
+                  maxItems: 5000
+                  items:
+                    type: object
+                    additionalProperties: false
+                    required: [account_id, fields]
+                    properties:
+                      account_id: { type: string, minLength: 1, maxLength: 320 }
+                      fields:
+                        type: object
+                        minProperties: 1
+                        maxProperties: 100
+                        additionalProperties: { type: [string, number, boolean, "null"] }
+      responses:
+        "200":
+          description: Every row applied (none is, when one is refused).
+          content:
+            application/json:
+              schema:
+                type: object
+                additionalProperties: false
+                required: [updated, fields_set]
+                properties:
+                  updated: { $ref: "#/components/schemas/Count" }
+                  fields_set: { $ref: "#/components/schemas/Count" }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "404": { $ref: "#/components/responses/NotFound" }
+        "409": { $ref: "#/components/responses/Conflict" }
+        "413": { $ref: "#/components/responses/PayloadTooLarge" }
+        "422": { $ref: "#/components/responses/IdempotencyKeyReused" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+
+  /api/bulk/users/import:
+    post:
+      tags: [bulk]
+      operationId: importUsers
+      summary: "Set users' properties from CSV: an email column and one column per field, at most 5,000 rows; an empty cell leaves the field"
+      parameters:
+        - $ref: "#/components/parameters/IdempotencyKey"
+        - $ref: "#/components/parameters/WorkspaceID"
+      requestBody:
+        required: true
+        content:
+          text/csv:
+            example: "email,plan,team\r\nada@example.com,pro,growth\r\n"
+            schema: { type: string, maxLength: 8388608 }
+      responses:
+        "200":
+          description: Every row applied (none is, when one is refused).
+          content:
+            application/json:
+              schema:
+                type: object
+                additionalProperties: false
+                required: [updated, fields_set]
+                properties:
+                  updated: { $ref: "#/components/schemas/Count" }
+                  fields_set: { $ref: "#/components/schemas/Count" }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "404": { $ref: "#/components/responses/NotFound" }
+        "409": { $ref: "#/components/responses/Conflict" }
+        "413": { $ref: "#/components/responses/PayloadTooLarge" }
+        "422": { $ref: "#/components/responses/IdempotencyKeyReused" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+
+  /api/bulk/accounts/import:
+    post:
+      tags: [bulk]
+      operationId: importAccounts
+      summary: "Set accounts' properties from CSV: an account_id column and one column per field, at most 5,000 rows"
+      parameters:
+        - $ref: "#/components/parameters/IdempotencyKey"
+        - $ref: "#/components/parameters/WorkspaceID"
+      requestBody:
+        required: true
+        content:
+          text/csv:
+            example: "account_id,plan,team\r\nacme,pro,growth\r\n"
+            schema: { type: string, maxLength: 8388608 }
+      responses:
+        "200":
+          description: Every row applied (none is, when one is refused).
+          content:
+            application/json:
+              schema:
+                type: object
+                additionalProperties: false
+                required: [updated, fields_set]
+                properties:
+                  updated: { $ref: "#/components/schemas/Count" }
+                  fields_set: { $ref: "#/components/schemas/Count" }
         "400": { $ref: "#/components/responses/BadRequest" }
         "401": { $ref: "#/components/responses/Unauthorized" }
         "403": { $ref: "#/components/responses/Forbidden" }

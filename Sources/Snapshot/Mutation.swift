@@ -30,6 +30,8 @@ public enum Mutation: Sendable, Equatable {
     case discoveryEdit(DiscoveryEdit)
     /// Retention, archived types, property metadata, type renames, and rewrites of the events (deletes, merges).
     case dataEdit(DataEdit)
+    /// Profile edits made as one write (`/api/bulk/...`): all applied or none.
+    case profileEdits([ProfileEdit])
     /// Structured log records (`POST /api/v1/logs`), with the clock that times those sent without a time.
     case logs(nowMs: Int64, records: [LogInput])
     /// A write that came with an `Idempotency-Key`: the key is logged in the same record as the
@@ -67,6 +69,7 @@ public enum Mutation: Sendable, Equatable {
         case .workspaceEdit: 18
         case .discoveryEdit: 19
         case .dataEdit: 20
+        case .profileEdits: 21
         }
     }
 
@@ -104,6 +107,9 @@ public enum Mutation: Sendable, Equatable {
             edit.encode(into: &writer)
         case .dataEdit(let edit):
             edit.encode(into: &writer)
+        case .profileEdits(let edits):
+            writer.write(UInt32(edits.count))
+            for edit in edits { edit.encode(into: &writer) }
         case .logs(let nowMs, let records):
             writer.write(nowMs); writer.write(UInt32(records.count))
             for record in records { record.encode(into: &writer) }
@@ -132,7 +138,7 @@ public enum Mutation: Sendable, Equatable {
     }
 
     /// The record types this build writes and reads.
-    public static let knownTypes: ClosedRange<UInt8> = 1...20
+    public static let knownTypes: ClosedRange<UInt8> = 1...21
 
     /// The mutation in a record.
     /// - Throws: `ReplayRefusal` naming an unknown type (a newer build wrote it) or a payload that does not decode.
@@ -246,6 +252,15 @@ public enum Mutation: Sendable, Equatable {
         case 20:
             guard let edit = DataEdit.decode(from: &reader), reader.remaining == 0 else { return nil }
             return .dataEdit(edit)
+        case 21:
+            guard let count = reader.read(UInt32.self), Int(count) <= reader.remaining else { return nil }
+            var edits: [ProfileEdit] = []
+            for _ in 0..<count {
+                guard let edit = ProfileEdit.decode(from: &reader) else { return nil }
+                edits.append(edit)
+            }
+            guard reader.remaining == 0 else { return nil }
+            return .profileEdits(edits)
         default:
             return nil
         }

@@ -113,3 +113,12 @@ import Testing
         for section in TenantState.Section.allCases { #expect(replayed.encodedSection(section) == live.encodedSection(section), "\(section)") }
     }
 }
+
+/// Bulk profile edits are one WAL record.
+@Suite struct BulkCodecTests {
+    @Test func profileEditsRoundTripThroughTheWAL() throws {
+        try expectRoundTrip(.profileEdits([.setUserProperties(user: "a@x.com", properties: [.init("role", "admin"), .init("seats", nil)]),
+                                           .setAccountProperties(account: "acme ✓", properties: [.init("industry", "")])]), type: 21)
+        try expectRoundTrip(.profileEdits([]), type: 21)
+    }
+}
