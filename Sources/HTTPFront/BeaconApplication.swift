@@ -56,6 +56,7 @@ public enum BeaconApplication {
         DataRoutes().add(to: router)
         PrivacyRoutes().add(to: router)
         BulkRoutes().add(to: router)
+        AskRoutes().add(to: router)
         PathRoutes().add(to: router)
         EventQueryRoutes().add(to: router)
         FunnelRoutes().add(to: router)

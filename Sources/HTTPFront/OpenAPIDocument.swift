@@ -48,6 +48,8 @@ tags:
   - name: settings
   - name: data
     description: Data management, retention and property metadata (docs/data-management.md).
+  - name: ask
+    description: Plain-language questions answered by rules (docs/ask.md).
   - name: bulk
     description: Many profile updates in one write, from JSON or CSV (docs/bulk.md).
   - name: privacy
@@ -1123,6 +1125,122 @@ paths:
         "409": { $ref: "#/components/responses/Conflict" }
         "413": { $ref: "#/components/responses/PayloadTooLarge" }
         "422": { $ref: "#/components/responses/IdempotencyKeyReused" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+
+  /api/prody:
+    post:
+      tags: [ask]
+      operationId: ask
+      summary: Ask a plain-language question; answered from the data by rules, with the numbers and the API call that repeats it
+      description: |
+        No language model runs: a rule-based parser maps the common question shapes (active users
+        in a period, an event's count, top events or pages, a funnel between named events,
+        declining or unhealthy accounts, a user's or an account's activity, a comparison with the
+        period before). A message that maps to none gets the closest shapes as suggestions.
+        `chat_id` continues a conversation (a follow-up may name only a period or a comparison).
+        Words asked and answered count against 100,000 tokens per tenant over 24 hours; past it
+        the answer is 429 with `Retry-After` (docs/ask.md).
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+      requestBody:
+        required: true
+        content:
+          application/json:
+            example: {"message": "How many active users did we have in the last 7 days?"}
+            schema:
+              type: object
+              additionalProperties: false
+              required: [message]
+              properties:
+                message: { type: string, minLength: 1, maxLength: 2000 }
+                chat_id: { type: string, minLength: 1, maxLength: 100 }
+      responses:
+        "200":
+          description: The answer.
+          content:
+            application/json:
+              schema:
+                type: object
+                additionalProperties: false
+                required: [chat_id, method, understood, answer, queries, tokens]
+                properties:
+                  chat_id: { type: string }
+                  method: { type: string, const: rules }
+                  understood: { type: boolean }
+                  intent:
+                    type: string
+                    enum: [active_users, event_count, top_events, top_pages, funnel, declining_accounts, unhealthy_accounts, user_activity, account_activity]
+                  answer: { type: string }
+                  period:
+                    type: object
+                    additionalProperties: false
+                    required: [start, end, days]
+                    properties:
+                      start: { $ref: "#/components/schemas/Date" }
+                      end: { $ref: "#/components/schemas/Date" }
+                      days: { type: integer, minimum: 1 }
+                  data:
+                    type: object
+                    additionalProperties: false
+                    properties:
+                      value: { type: integer }
+                      previous_value: { type: integer }
+                      change: { type: number }
+                      rows:
+                        type: array
+                        items:
+                          type: object
+                          additionalProperties: false
+                          required: [name, count]
+                          properties:
+                            name: { type: string }
+                            count: { type: integer }
+                            users: { type: integer }
+                      steps:
+                        type: array
+                        items:
+                          type: object
+                          additionalProperties: false
+                          required: [event_type, users, conversion]
+                          properties:
+                            event_type: { type: string }
+                            users: { $ref: "#/components/schemas/Count" }
+                            conversion: { type: number, minimum: 0, maximum: 1 }
+                  queries:
+                    type: array
+                    items:
+                      type: object
+                      additionalProperties: false
+                      required: [method, path]
+                      properties:
+                        method: { type: string }
+                        path: { type: string }
+                  suggestions:
+                    type: array
+                    maxItems: 3
+                    items:
+                      type: object
+                      additionalProperties: false
+                      required: [intent, question]
+                      properties:
+                        intent: { type: string }
+                        question: { type: string }
+                  tokens:
+                    type: object
+                    additionalProperties: false
+                    required: [used, remaining, limit, window_hours]
+                    properties:
+                      used: { $ref: "#/components/schemas/Count" }
+                      remaining: { $ref: "#/components/schemas/Count" }
+                      limit: { type: integer, const: 100000 }
+                      window_hours: { type: integer, const: 24 }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "404": { $ref: "#/components/responses/NotFound" }
+        "409": { $ref: "#/components/responses/Conflict" }
+        "413": { $ref: "#/components/responses/PayloadTooLarge" }
         "429": { $ref: "#/components/responses/TooManyRequests" }
         "503": { $ref: "#/components/responses/Unavailable" }
 
