@@ -216,17 +216,27 @@ public actor TenantActor {
 
     /// Checks, logs and applies a nudge edit; `makeEdit` receives the next nudge id and the clock.
     public func editNudges(_ makeEdit: @Sendable (_ nextID: Int, _ nowMs: Int64) -> NudgeEdit) async throws -> NudgeEdit {
+        try await editNudges { _, nextID, nowMs in makeEdit(nextID, nowMs) }
+    }
+
+    /// The same, with `makeEdit` seeing the state (an activation records its impact baseline).
+    public func editNudges(_ makeEdit: @Sendable (TenantState, _ nextID: Int, _ nowMs: Int64) -> NudgeEdit) async throws -> NudgeEdit {
         try requireReady()
         refreshSegments()
-        let edit = makeEdit(state.nextNudgeID, clock())
+        let edit = makeEdit(state, state.nextNudgeID, clock())
         return try await commit(edit, refusal: state.refusal(of: edit), as: .nudgeEdit(edit)) { try $0.apply(edit) }
     }
 
     /// Checks, logs and applies a journey edit; `makeEdit` receives the next journey id and the clock.
     public func editJourneys(_ makeEdit: @Sendable (_ nextID: Int, _ nowMs: Int64) -> JourneyEdit) async throws -> JourneyEdit {
+        try await editJourneys { _, nextID, nowMs in makeEdit(nextID, nowMs) }
+    }
+
+    /// The same, with `makeEdit` seeing the state (acting on a recommendation records its impact baseline).
+    public func editJourneys(_ makeEdit: @Sendable (TenantState, _ nextID: Int, _ nowMs: Int64) -> JourneyEdit) async throws -> JourneyEdit {
         try requireReady()
         takeDueJourneySnapshots()
-        let edit = makeEdit(state.nextJourneyID, clock())
+        let edit = makeEdit(state, state.nextJourneyID, clock())
         return try await commit(edit, refusal: state.refusal(of: edit), as: .journeyEdit(edit)) { try $0.apply(edit) }
     }
 

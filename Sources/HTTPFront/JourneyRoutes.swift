@@ -186,7 +186,16 @@ struct JourneyRoutes {
         let tenant = try context.requireTenant()
         let id = try Self.journeyID(context)
         let rec = QueryParameters.pathParameter("recId", context)
-        _ = try await Self.apply(tenant) { _, now in .decide(id: id, recommendation: rec, action: action, atMs: now) }
+        let member = context.member
+        _ = try await Self.apply(tenant) { state, _, now in
+            // Acting (the first time) starts tracking the drop-off it aims to lower.
+            guard action == .act, let journey = state.journeys.byID[id], journey.decisions[rec]?.action != .act,
+                  let recommendation = state.recommendations(for: journey, nowMs: now).first(where: { $0.id == rec }) else {
+                return .decide(id: id, recommendation: rec, action: action, atMs: now)
+            }
+            return .decide(id: id, recommendation: rec, action: action, atMs: now,
+                           impact: state.impactAction(journey: journey, recommendation: recommendation, member: member, atMs: now))
+        }
         return try await detailAnswer(tenant, id, status: .ok)
     }
 
@@ -222,12 +231,17 @@ struct JourneyRoutes {
     static func unknown(_ id: Int) -> APIError { APIError(.notFound, code: "not_found", message: "id: no journey \(id)", field: "id") }
 
     static func apply(_ tenant: TenantActor, _ makeEdit: @escaping @Sendable (Int, Int64) -> JourneyEdit) async throws -> JourneyEdit {
+        try await apply(tenant) { _, next, now in makeEdit(next, now) }
+    }
+
+    static func apply(_ tenant: TenantActor, _ makeEdit: @escaping @Sendable (TenantState, Int, Int64) -> JourneyEdit) async throws -> JourneyEdit {
         do {
             return try await tenant.editJourneys(makeEdit)
         } catch let refusal as JourneyEditRefusal {
             switch refusal {
             case .unknownJourney(let id): throw unknown(id)
             case .unknownRecommendation(let rec): throw APIError(.notFound, code: "not_found", message: "recId: no recommendation '\(rec)'", field: "recId")
+            case .duplicateImpact(let id): throw APIError(.conflict, code: "conflict", message: "recId: impact action \(id) exists; try again", field: "recId")
             }
         }
     }

@@ -119,7 +119,12 @@ struct NudgeRoutes {
     @Sendable func activate(_ request: Request, context: BeaconRequestContext) async throws -> Response {
         let tenant = try context.requireTenant()
         let id = try Self.nudgeID(context)
-        _ = try await Self.apply(tenant) { _, now in .setStatus(id: id, status: .active, nowMs: now) }
+        let member = context.member
+        _ = try await Self.apply(tenant) { state, _, now in
+            // Turning it on (not when it is on already) starts tracking its click rate.
+            guard let nudge = state.nudges.byID[id], nudge.status != .active else { return .setStatus(id: id, status: .active, nowMs: now) }
+            return .setStatus(id: id, status: .active, nowMs: now, impact: state.impactAction(nudge: nudge, member: member, atMs: now))
+        }
         // Another request may have deleted it since: answer 404 rather than assume it is there.
         guard let answer = try await tenant.readWithSegments({ state -> ActivateAnswer? in
             guard let nudge = state.nudges.byID[id] else { return nil }
@@ -233,6 +238,10 @@ struct NudgeRoutes {
     static func unknown(_ id: Int) -> APIError { APIError(.notFound, code: "not_found", message: "id: no nudge \(id)", field: "id") }
 
     static func apply(_ tenant: TenantActor, _ makeEdit: @escaping @Sendable (Int, Int64) -> NudgeEdit) async throws -> NudgeEdit {
+        try await apply(tenant) { _, next, now in makeEdit(next, now) }
+    }
+
+    static func apply(_ tenant: TenantActor, _ makeEdit: @escaping @Sendable (TenantState, Int, Int64) -> NudgeEdit) async throws -> NudgeEdit {
         do {
             return try await tenant.editNudges(makeEdit)
         } catch let refusal as NudgeEditRefusal {
@@ -240,6 +249,7 @@ struct NudgeRoutes {
             case .unknownNudge(let id): throw unknown(id)
             case .unknownSegment(let id): throw APIError(.notFound, code: "not_found", message: "target_segment_id: no segment \(id)", field: "target_segment_id")
             case .unknownUser(let name): throw APIError(.notFound, code: "not_found", message: "user_email: no user '\(name)'", field: "user_email")
+            case .duplicateImpact(let id): throw APIError(.conflict, code: "conflict", message: "id: impact action \(id) exists; try again", field: "id")
             }
         }
     }

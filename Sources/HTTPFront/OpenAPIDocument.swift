@@ -7566,7 +7566,7 @@ components:
       required: [id, source, source_ref, action_type, member, metric, metric_rule, metric_subject, higher_is_better, baseline, window_days, created_at, due_at, outcome, manual]
       properties:
         id: { type: integer, minimum: 1 }
-        source: { type: string, enum: [signal] }
+        source: { type: string, enum: [signal, journey_recommendation, nudge] }
         source_ref: { type: string }
         action_type: { type: string }
         member: { type: string }

@@ -8,8 +8,10 @@ extension NudgeEdit {
             w.write(UInt8(1)); w.write(Int64(id)); d.encode(into: &w); w.write(nowMs)
         case .update(let d, let id, let nowMs):
             w.write(UInt8(2)); w.write(Int64(id)); d.encode(into: &w); w.write(nowMs)
-        case .setStatus(let id, let status, let nowMs):
+        case .setStatus(let id, let status, let nowMs, let impact):
             w.write(UInt8(3)); w.write(Int64(id)); w.write(status.rawValue); w.write(nowMs)
+            // Records from before impact tracking end here.
+            if let impact { w.write(UInt8(1)); impact.encode(into: &w) }
         case .delete(let id):
             w.write(UInt8(4)); w.write(Int64(id))
         case .track(let id, let user, let action, let atMs):
@@ -28,7 +30,9 @@ extension NudgeEdit {
             return kind == 1 ? .create(d, id: id, nowMs: nowMs) : .update(d, id: id, nowMs: nowMs)
         case 3:
             guard let name = r.readString(), let status = Nudge.Status(rawValue: name), let nowMs = r.read(Int64.self) else { return nil }
-            return .setStatus(id: id, status: status, nowMs: nowMs)
+            guard r.remaining > 0 else { return .setStatus(id: id, status: status, nowMs: nowMs) }
+            guard r.read(UInt8.self) == 1, let impact = ImpactAction.decode(from: &r) else { return nil }
+            return .setStatus(id: id, status: status, nowMs: nowMs, impact: impact)
         case 4:
             return .delete(id: id)
         case 5:

@@ -69,3 +69,32 @@ import Testing
         }
     }
 }
+
+/// Impact tracking started by acting on a journey recommendation and by activating a nudge.
+@Suite struct ImpactSourcesTests {
+    @Test func recommendationsAndNudgesStartActions() async throws {
+        try await TestServer.make().test(.router) { client in
+            try await client.send(.post, "/ingest", json: JourneyRoutesTests.events)
+            let created = try await client.send(.post, "/api/journeys", json: #"""
+                {"name":"Activation","completion_window_days":7,"steps":[{"event_type":"signup","label":"Sign up"},{"event_type":"setup","label":"Set up"}]}
+                """#)
+            let id = try #require((created.json["journey"] as? [String: Any])?["id"] as? Int)
+            #expect(try await client.send(.post, "/api/journeys/\(id)/recommendations/drop-1/act").status == .ok)
+            // Acting again does not start a second action; dismissing starts none.
+            try await client.send(.post, "/api/journeys/\(id)/recommendations/drop-1/act")
+            try await client.send(.post, "/api/journeys/\(id)/recommendations/stuck-1/dismiss")
+            let nudge = try await client.send(.post, "/api/nudges", json: #"{"title":"Finish setup","target_page_url":"/setup","goal_event":"setup"}"#)
+            let nudgeID = try #require((nudge.json["nudge"] as? [String: Any])?["id"] as? Int ?? nudge.json["id"] as? Int)
+            #expect(try await client.send(.post, "/api/nudges/\(nudgeID)/activate").status == .ok)
+            try await client.send(.post, "/api/nudges/\(nudgeID)/activate")
+            let list = try await client.send(.get, "/api/impact/actions")
+            let actions = list.json["actions"] as? [[String: Any]] ?? []
+            #expect(actions.count == 2)
+            let journey = actions.first { $0["source"] as? String == "journey_recommendation" }
+            #expect(journey?["source_ref"] as? String == "\(id):drop-1" && journey?["action_type"] as? String == "largest_drop_off")
+            #expect((journey?["metric"] as? String)?.contains("drop-off at journey step \(id):2") == true)
+            let activated = actions.first { $0["source"] as? String == "nudge" }
+            #expect(activated?["source_ref"] as? String == String(nudgeID) && activated?["outcome"] as? String == "pending")
+        }
+    }
+}

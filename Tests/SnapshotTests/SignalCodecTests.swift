@@ -122,3 +122,22 @@ import Testing
         try expectRoundTrip(.profileEdits([]), type: 21)
     }
 }
+
+/// Acting on a recommendation and activating a nudge carry the impact action they start; records
+/// from before that still read.
+@Suite struct ImpactSourceCodecTests {
+    static let action = ImpactAction(id: 4, source: .journeyRecommendation, sourceRef: "1:drop-1", actionType: "largest_drop_off", member: "ann",
+                                     metric: ImpactMetric(rule: .journeyDropOff, subject: "1:2"), baseline: 0.5, createdMs: 9)
+
+    @Test func theyRoundTripWithAndWithoutTheAction() throws {
+        try expectRoundTrip(.journeyEdit(.decide(id: 1, recommendation: "drop-1", action: .act, atMs: 9, impact: Self.action)), type: 8)
+        var nudge = Self.action
+        nudge.source = .nudge; nudge.sourceRef = "3"; nudge.metric = ImpactMetric(rule: .nudgeClickRate, subject: "3")
+        try expectRoundTrip(.nudgeEdit(.setStatus(id: 3, status: .active, nowMs: 9, impact: nudge)), type: 7)
+        // The old shapes end before the action, and decode as they did.
+        let old = Mutation.journeyEdit(.decide(id: 1, recommendation: "drop-1", action: .dismiss, atMs: 9))
+        #expect(try Mutation.decoded(type: 8, payload: old.encodedPayload()) == old)
+        let oldNudge = Mutation.nudgeEdit(.setStatus(id: 3, status: .paused, nowMs: 9))
+        #expect(try Mutation.decoded(type: 7, payload: oldNudge.encodedPayload()) == oldNudge)
+    }
+}

@@ -2,11 +2,11 @@
 /// window the data says whether it worked (docs/impact.md), unless someone says so first.
 public struct ImpactAction: Sendable, Equatable {
     public enum Outcome: String, Sendable, CaseIterable { case pending, resolved, unresolved }
-    public enum Source: String, Sendable, CaseIterable { case signal }
+    public enum Source: String, Sendable, CaseIterable { case signal, journeyRecommendation = "journey_recommendation", nudge }
 
     public var id: Int
     public var source: Source
-    /// The signal's id.
+    /// The signal's id, `journey:recommendation`, or the nudge's id.
     public var sourceRef: String
     public var actionType: String
     /// Who did it (the API key's member).

@@ -32,6 +32,21 @@ extension TenantState {
                             metric: metric, baseline: impactValue(metric, nowMs: atMs) ?? signal.value, createdMs: atMs)
     }
 
+    /// The action acting on a journey's recommendation starts: the drop-off after its step.
+    public func impactAction(journey: Journey, recommendation: Recommendation, member: String, atMs: Int64) -> ImpactAction {
+        let metric = ImpactMetric(rule: .journeyDropOff, subject: "\(journey.id):\(recommendation.step + 1)")
+        return ImpactAction(id: impact.nextID, source: .journeyRecommendation, sourceRef: "\(journey.id):\(recommendation.id)",
+                            actionType: recommendation.kind.rawValue, member: member, metric: metric,
+                            baseline: impactValue(metric, nowMs: atMs) ?? 0, createdMs: atMs)
+    }
+
+    /// The action activating a nudge starts: its click rate (0 before anyone saw it).
+    public func impactAction(nudge: Nudge, member: String, atMs: Int64) -> ImpactAction {
+        let metric = ImpactMetric(rule: .nudgeClickRate, subject: String(nudge.id))
+        return ImpactAction(id: impact.nextID, source: .nudge, sourceRef: String(nudge.id), actionType: "activated", member: member,
+                            metric: metric, baseline: impactValue(metric, nowMs: atMs) ?? 0, createdMs: atMs)
+    }
+
     public func refusal(of edit: ImpactEdit) -> ImpactEditRefusal? {
         switch edit {
         case .outcome(let id, _, _, _, let manual):
@@ -60,7 +75,7 @@ extension TenantState {
     public func dueImpactEdits(nowMs: Int64) -> [ImpactEdit] {
         impact.byID.values.filter { $0.outcome == .pending && $0.dueMs <= nowMs }.sorted { $0.id < $1.id }.map { action in
             let value = impactValue(action.metric, nowMs: nowMs)
-            let cleared = Int(action.sourceRef).flatMap { signals.byID[$0]?.clearedMs } != nil
+            let cleared = action.source == .signal && Int(action.sourceRef).flatMap { signals.byID[$0]?.clearedMs } != nil
             let improved = value.map { action.metric.higherIsBetter ? $0 > action.baseline : $0 < action.baseline } ?? false
             return .outcome(id: action.id, resolved: cleared || improved, value: value, atMs: nowMs, manual: false)
         }

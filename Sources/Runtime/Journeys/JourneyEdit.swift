@@ -4,12 +4,14 @@ public enum JourneyEdit: Sendable, Equatable {
     case update(JourneyDefinition, id: Int, nowMs: Int64)
     case delete(id: Int)
     case snapshot(id: Int, day: DayNumber, users: [Int])
-    case decide(id: Int, recommendation: String, action: RecommendationDecision.Action, atMs: Int64)
+    /// Acting on a recommendation starts tracking its impact, in the same record (docs/impact.md).
+    case decide(id: Int, recommendation: String, action: RecommendationDecision.Action, atMs: Int64, impact: ImpactAction? = nil)
 }
 
 public enum JourneyEditRefusal: Error, Sendable, Equatable {
     case unknownJourney(Int)
     case unknownRecommendation(String)
+    case duplicateImpact(Int)
 }
 
 extension TenantState {
@@ -20,8 +22,9 @@ extension TenantState {
         case .create: return nil
         case .update(_, let id, _), .delete(let id), .snapshot(let id, _, _):
             return journeys.byID[id] == nil ? .unknownJourney(id) : nil
-        case .decide(let id, let recommendation, _, let atMs):
+        case .decide(let id, let recommendation, _, let atMs, let action):
             guard let journey = journeys.byID[id] else { return .unknownJourney(id) }
+            if let action, impact.byID[action.id] != nil { return .duplicateImpact(action.id) }
             return recommendations(for: journey, nowMs: atMs).contains { $0.id == recommendation } ? nil : .unknownRecommendation(recommendation)
         }
     }
@@ -46,8 +49,9 @@ extension TenantState {
             journey.snapshots.sort { $0.day < $1.day }
             if journey.snapshots.count > Journeys.keptSnapshots { journey.snapshots.removeFirst(journey.snapshots.count - Journeys.keptSnapshots) }
             journeys.byID[id] = journey
-        case .decide(let id, let recommendation, let action, let atMs):
+        case .decide(let id, let recommendation, let action, let atMs, let started):
             journeys.byID[id]!.decisions[recommendation] = RecommendationDecision(action: action, atMs: atMs)
+            if let started { addImpactAction(started) }
         }
         version &+= 1
     }

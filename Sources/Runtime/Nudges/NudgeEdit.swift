@@ -3,7 +3,8 @@
 public enum NudgeEdit: Sendable, Equatable {
     case create(NudgeDefinition, id: Int, nowMs: Int64)
     case update(NudgeDefinition, id: Int, nowMs: Int64)
-    case setStatus(id: Int, status: Nudge.Status, nowMs: Int64)
+    /// Activating a nudge starts tracking its impact, in the same record (docs/impact.md).
+    case setStatus(id: Int, status: Nudge.Status, nowMs: Int64, impact: ImpactAction? = nil)
     case delete(id: Int)
     case track(id: Int, user: String, action: TrackedAction, atMs: Int64)
     /// The audience after a refresh: who entered and who left.
@@ -33,6 +34,7 @@ public enum NudgeEditRefusal: Error, Sendable, Equatable {
     case unknownNudge(Int)
     case unknownSegment(Int)
     case unknownUser(String)
+    case duplicateImpact(Int)
 }
 
 extension TenantState {
@@ -45,7 +47,10 @@ extension TenantState {
         case .update(let definition, let id, _):
             guard nudges.byID[id] != nil else { return .unknownNudge(id) }
             return definition.targetSegment.flatMap { segments.byID[$0] == nil ? .unknownSegment($0) : nil }
-        case .setStatus(let id, _, _), .delete(let id):
+        case .setStatus(let id, _, _, let action):
+            if let action, impact.byID[action.id] != nil { return .duplicateImpact(action.id) }
+            return nudges.byID[id] == nil ? .unknownNudge(id) : nil
+        case .delete(let id):
             return nudges.byID[id] == nil ? .unknownNudge(id) : nil
         case .audience(let id, let entered, let exited, _):
             guard nudges.byID[id] != nil else { return .unknownNudge(id) }
@@ -77,8 +82,9 @@ extension TenantState {
                 let after = audienceNow(d.targetSegment)
                 moveAudience(id, entered: after.subtracting(nudge.audience).members, exited: nudge.audience.subtracting(after).members, atMs: nowMs)
             }
-        case .setStatus(let id, let status, let nowMs):
+        case .setStatus(let id, let status, let nowMs, let started):
             nudges.byID[id]!.status = status; nudges.byID[id]!.updatedMs = nowMs
+            if let started { addImpactAction(started) }
         case .delete(let id):
             nudges.byID[id] = nil
         case .track(let id, let user, let action, let atMs):
