@@ -129,11 +129,24 @@ import Testing
     static let action = ImpactAction(id: 4, source: .journeyRecommendation, sourceRef: "1:drop-1", actionType: "largest_drop_off", member: "ann",
                                      metric: ImpactMetric(rule: .journeyDropOff, subject: "1:2"), baseline: 0.5, createdMs: 9)
 
+    /// Decodes back to itself; a cut decodes only where the older shape ends (the frame's CRC,
+    /// not the payload, tells a cut record: WALTests).
+    func expectRoundTripWithOlderShape(_ mutation: Mutation, type: UInt8, olderShapeBytes: Int) throws {
+        let payload = mutation.encodedPayload()
+        #expect(try Mutation.decoded(type: type, payload: payload) == mutation)
+        for cut in 0..<payload.count where cut != olderShapeBytes {
+            #expect(Mutation.decode(type: type, payload: Array(payload.prefix(cut))) == nil, "cut at \(cut)")
+        }
+    }
+
     @Test func theyRoundTripWithAndWithoutTheAction() throws {
-        try expectRoundTrip(.journeyEdit(.decide(id: 1, recommendation: "drop-1", action: .act, atMs: 9, impact: Self.action)), type: 8)
+        let acted = Mutation.journeyEdit(.decide(id: 1, recommendation: "drop-1", action: .act, atMs: 9, impact: Self.action))
+        try expectRoundTripWithOlderShape(acted, type: 8,
+                                          olderShapeBytes: Mutation.journeyEdit(.decide(id: 1, recommendation: "drop-1", action: .act, atMs: 9)).encodedPayload().count)
         var nudge = Self.action
         nudge.source = .nudge; nudge.sourceRef = "3"; nudge.metric = ImpactMetric(rule: .nudgeClickRate, subject: "3")
-        try expectRoundTrip(.nudgeEdit(.setStatus(id: 3, status: .active, nowMs: 9, impact: nudge)), type: 7)
+        try expectRoundTripWithOlderShape(.nudgeEdit(.setStatus(id: 3, status: .active, nowMs: 9, impact: nudge)), type: 7,
+                                          olderShapeBytes: Mutation.nudgeEdit(.setStatus(id: 3, status: .active, nowMs: 9)).encodedPayload().count)
         // The old shapes end before the action, and decode as they did.
         let old = Mutation.journeyEdit(.decide(id: 1, recommendation: "drop-1", action: .dismiss, atMs: 9))
         #expect(try Mutation.decoded(type: 8, payload: old.encodedPayload()) == old)
