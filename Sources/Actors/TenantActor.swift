@@ -405,6 +405,17 @@ public actor TenantActor {
         openLog.withLock { $0 = nil }
     }
 
+    /// Stops the tenant for good (its product was deleted): no final snapshot, the WAL closed,
+    /// and every later request refused as recovering.
+    public func retire() async {
+        readiness.withLock { $0 = .recovering }
+        syncer?.stop()
+        syncer = nil
+        log = nil
+        snapshotter = nil
+        openLog.withLock { $0 = nil }
+    }
+
     public struct SnapshotReport: Sendable {
         public var tenant: String
         public var file: String

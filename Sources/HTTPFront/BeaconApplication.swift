@@ -57,6 +57,7 @@ public enum BeaconApplication {
         PrivacyRoutes().add(to: router)
         BulkRoutes().add(to: router)
         AskRoutes().add(to: router)
+        ProductRoutes(registry: registry, storage: configuration.storage).add(to: router)
         PathRoutes().add(to: router)
         EventQueryRoutes().add(to: router)
         FunnelRoutes().add(to: router)

@@ -48,6 +48,8 @@ tags:
   - name: settings
   - name: data
     description: Data management, retention and property metadata (docs/data-management.md).
+  - name: products
+    description: Data-isolated products of the organisation (docs/products.md).
   - name: ask
     description: Plain-language questions answered by rules (docs/ask.md).
   - name: bulk
@@ -1241,6 +1243,175 @@ paths:
         "404": { $ref: "#/components/responses/NotFound" }
         "409": { $ref: "#/components/responses/Conflict" }
         "413": { $ref: "#/components/responses/PayloadTooLarge" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+
+  /api/products:
+    get:
+      tags: [products]
+      operationId: products
+      summary: "The organisation's products, with the one this key reaches"
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+      responses:
+        "200":
+          description: Done.
+          content:
+            application/json:
+              schema: { type: object, additionalProperties: false, required: [products], properties: { active_tenant_id: { type: integer }, products: { type: array, items: { $ref: "#/components/schemas/Product" } } } }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+    post:
+      tags: [products]
+      operationId: createProduct
+      summary: "Create a data-isolated product (its own WAL and snapshots), with this product's time zone and retention"
+      parameters:
+        - $ref: "#/components/parameters/IdempotencyKey"
+        - $ref: "#/components/parameters/WorkspaceID"
+      requestBody:
+        required: true
+        content:
+          application/json:
+            example: {"name": "Mobile app"}
+            schema:
+              type: object
+              additionalProperties: false
+              required: [name]
+              properties:
+                name: { type: string, minLength: 1, maxLength: 200 }
+      responses:
+        "201":
+          description: Done.
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/Product" }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "409": { $ref: "#/components/responses/Conflict" }
+        "413": { $ref: "#/components/responses/PayloadTooLarge" }
+        "422": { $ref: "#/components/responses/IdempotencyKeyReused" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+
+  /api/products/usage:
+    get:
+      tags: [products]
+      operationId: productUsage
+      summary: "Monthly tracked users per product per day of the current month, and their sum"
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+      responses:
+        "200":
+          description: Done.
+          content:
+            application/json:
+              schema: { type: object, additionalProperties: false, required: [products, totals], properties: { products: { type: array, items: { type: object, additionalProperties: false, required: [tenant_id, name, month, days], properties: { tenant_id: { type: integer }, name: { type: string }, month: { type: string }, days: { type: array, items: { $ref: "#/components/schemas/UsageDay" } } } } }, totals: { type: array, items: { $ref: "#/components/schemas/UsageDay" } } } }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+
+  /api/products/switch:
+    post:
+      tags: [products]
+      operationId: switchProduct
+      summary: "Point this API key at another product of the organisation"
+      parameters:
+        - $ref: "#/components/parameters/IdempotencyKey"
+        - $ref: "#/components/parameters/WorkspaceID"
+      requestBody:
+        required: true
+        content:
+          application/json:
+            example: {"tenant_id": 2}
+            schema:
+              type: object
+              additionalProperties: false
+              required: [tenant_id]
+              properties:
+                tenant_id: { type: integer, minimum: 1 }
+      responses:
+        "200":
+          description: Done.
+          content:
+            application/json:
+              schema: { type: object, additionalProperties: false, required: [active_tenant_id, workspace, name], properties: { active_tenant_id: { type: integer }, workspace: { type: string }, name: { type: string } } }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "404": { $ref: "#/components/responses/NotFound" }
+        "409": { $ref: "#/components/responses/Conflict" }
+        "413": { $ref: "#/components/responses/PayloadTooLarge" }
+        "422": { $ref: "#/components/responses/IdempotencyKeyReused" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+
+  /api/products/{id}:
+    put:
+      tags: [products]
+      operationId: renameProduct
+      summary: "Rename a product"
+      parameters:
+        - $ref: "#/components/parameters/IdempotencyKey"
+        - $ref: "#/components/parameters/WorkspaceID"
+        - name: id
+          in: path
+          required: true
+          example: 2
+          schema: { type: integer, minimum: 1 }
+      requestBody:
+        required: true
+        content:
+          application/json:
+            example: {"name": "Mobile app"}
+            schema:
+              type: object
+              additionalProperties: false
+              required: [name]
+              properties:
+                name: { type: string, minLength: 1, maxLength: 200 }
+      responses:
+        "200":
+          description: Done.
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/Product" }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "404": { $ref: "#/components/responses/NotFound" }
+        "409": { $ref: "#/components/responses/Conflict" }
+        "413": { $ref: "#/components/responses/PayloadTooLarge" }
+        "422": { $ref: "#/components/responses/IdempotencyKeyReused" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+    delete:
+      tags: [products]
+      operationId: deleteProduct
+      summary: "Delete a created product other than the one this key is on; its data leaves memory and disk"
+      parameters:
+        - $ref: "#/components/parameters/IdempotencyKey"
+        - $ref: "#/components/parameters/WorkspaceID"
+        - name: id
+          in: path
+          required: true
+          example: 2
+          schema: { type: integer, minimum: 1 }
+      responses:
+        "200":
+          description: Done.
+          content:
+            application/json:
+              schema: { type: object, additionalProperties: false, required: [tenant_id, deleted], properties: { tenant_id: { type: integer }, deleted: { type: boolean } } }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "404": { $ref: "#/components/responses/NotFound" }
+        "409": { $ref: "#/components/responses/Conflict" }
+        "422": { $ref: "#/components/responses/IdempotencyKeyReused" }
         "429": { $ref: "#/components/responses/TooManyRequests" }
         "503": { $ref: "#/components/responses/Unavailable" }
 
@@ -7509,6 +7680,26 @@ components:
         property_key: { type: string }
         status: { type: string, enum: [verified, hidden, default] }
         description: { type: string }
+    Product:
+      type: object
+      additionalProperties: false
+      required: [tenant_id, name, workspace, configured, active, events, users]
+      properties:
+        tenant_id: { type: integer, minimum: 1 }
+        name: { type: string }
+        workspace: { type: string, description: "The tenant id (the X-Workspace-ID it answers to)." }
+        configured: { type: boolean }
+        active: { type: boolean }
+        created_at: { $ref: "#/components/schemas/Timestamp" }
+        events: { $ref: "#/components/schemas/Count" }
+        users: { $ref: "#/components/schemas/Count" }
+    UsageDay:
+      type: object
+      additionalProperties: false
+      required: [date, monthly_tracked_users]
+      properties:
+        date: { $ref: "#/components/schemas/Date" }
+        monthly_tracked_users: { $ref: "#/components/schemas/Count" }
     Alert:
       type: object
       additionalProperties: false

@@ -13,6 +13,7 @@ public protocol AnsweredStorageError: Error, CustomStringConvertible {
 public struct StorageFault: Error, CustomStringConvertible {
     public var operation: String
     public var errno: Int32
+    public init(operation: String, errno: Int32) { self.operation = operation; self.errno = errno }
     public var description: String { "\(operation) failed: \(String(cString: strerror(errno)))" }
 }
 

@@ -64,7 +64,7 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.storage?.forceRecover = forceRecover
         let prometheus = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: prometheus))
-        let registry = TenantRegistry(configuration.tenants)
+        let registry = TenantRegistry(configuration.tenants, organisationFile: configuration.storage?.dataDirectory.appendingPathComponent("organisation.json"))
         logger.info("starting", metadata: ["tenants": "\(configuration.tenants.map(\.settings.id))"])
         if let storage = configuration.storage {
             for tenant in registry.tenants { tenant.markRecovering() }
