@@ -16,7 +16,7 @@ import time
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from sql_common import chdb_session, replace_section, timed  # noqa: E402
+from sql_common import chdb_session, replace_section, rss_mb, timed  # noqa: E402
 
 TITLE = "## Account health beside DuckDB and chDB"
 KEPT = "<!-- measured by hand: bench/report.py keeps this section -->"
@@ -26,14 +26,6 @@ def get(url, key):
     req = urllib.request.Request(url, headers={"x-api-key": key})
     with urllib.request.urlopen(req) as r:
         return json.loads(r.read())
-
-
-def rss_mb(pid):
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return 0.0
 
 
 def beacon_export(url, key, pid):

@@ -39,3 +39,12 @@ def replace_section(results, title, section):
     notes = [i for i, p in enumerate(parts) if p.startswith("## Notes")]
     parts.insert(notes[0] if notes else len(parts), section + "\n")
     open(results, "w").write("".join(parts))
+
+
+def rss_mb(pid):
+    """A process's resident memory in MB, from /proc."""
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
