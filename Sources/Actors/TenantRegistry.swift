@@ -85,6 +85,9 @@ public final class TenantRegistry: Sendable {
         }
     }
 
+    /// The tenant the configuration gives `key`, whatever product it was switched to.
+    public func configuredTenant(forKey key: String) -> TenantActor? { state.withLock { $0.configuredByKey[key] } }
+
     public func tenant(id: String) -> TenantActor? { state.withLock { s in s.products.first { $0.tenant.id == id }?.tenant } }
 
     public func product(of tenant: TenantActor) -> Product? { state.withLock { s in s.products.first { $0.tenant === tenant } } }

@@ -15,9 +15,13 @@ struct AuthMiddleware: RouterMiddleware {
         guard let key = Self.apiKey(in: request) ?? context.sdkKey ?? queryKey(request) else {
             throw APIError.unauthorized("missing API key: send it in the x-api-key header")
         }
-        guard let tenant = registry.tenant(forKey: key) else { throw APIError.unauthorized("unknown API key") }
+        guard var tenant = registry.tenant(forKey: key) else { throw APIError.unauthorized("unknown API key") }
         if let workspace = request.headers[.init("x-workspace-id")!], workspace != tenant.id {
-            throw APIError(.forbidden, code: "forbidden", message: "X-Workspace-ID: the API key does not belong to workspace '\(workspace)'", field: "X-Workspace-ID")
+            // A key switched to another product may still name its own workspace, and reaches it.
+            guard let own = registry.configuredTenant(forKey: key), own.id == workspace else {
+                throw APIError(.forbidden, code: "forbidden", message: "X-Workspace-ID: the API key does not belong to workspace '\(workspace)'", field: "X-Workspace-ID")
+            }
+            tenant = own
         }
         // Answered before waiting for the actor, which a long recovery holds.
         if tenant.phase == .recovering {

@@ -10,7 +10,7 @@ info:
   description: |
     Every route except `/health`, `/metrics`, `/openapi.json` and `/admin/snapshot` needs an API
     key, sent as `x-api-key: KEY` or `Authorization: Bearer KEY`. An `X-Workspace-ID` header, if
-    sent, must name the key's tenant (403 otherwise). A few writes also need an admin key
+    sent, must name the key's tenant or the product it is switched to (403 otherwise). A few writes also need an admin key
     (`x-admin-key`).
 
     Errors are JSON, `{"error":{"code":"...","message":"...","field":"..."}}`; `field` names the
@@ -7094,7 +7094,7 @@ components:
     WorkspaceID:
       name: X-Workspace-ID
       in: header
-      description: If sent, must be the id of the API key's tenant (403 otherwise).
+      description: If sent, must be the id of the API key's own tenant or of the product it is switched to, and the request goes to that one (403 otherwise).
       schema: { type: string }
     Days30:
       name: days

@@ -69,3 +69,21 @@ import Testing
         }
     }
 }
+
+/// After a switch, `X-Workspace-ID` may still name the key's own workspace (and reaches it), or
+/// the product switched to; no other.
+@Suite struct ProductWorkspaceHeaderTests {
+    @Test func theHeaderNamesTheOwnWorkspaceOrTheSwitchedOne() async throws {
+        try await TestServer.make().test(.router) { client in
+            try await client.send(.post, "/ingest", json: #"{"event_type":"login","user_email":"a@x.com"}"#)
+            let created = try await client.send(.post, "/api/products", json: #"{"name":"Mobile"}"#)
+            let workspace = try #require(created.json["workspace"] as? String)
+            try await client.send(.post, "/api/products/switch", json: #"{"tenant_id":3}"#)
+            let own = try await client.send(.get, "/api/data/stats", headers: [FieldName("x-workspace-id")!: "acme"])
+            #expect(own.status == .ok && own.json["events_retained"] as? Int == 1)
+            let switched = try await client.send(.get, "/api/data/stats", headers: [FieldName("x-workspace-id")!: workspace])
+            #expect(switched.status == .ok && switched.json["events_retained"] as? Int == 0)
+            #expect(try await client.send(.get, "/api/data/stats", headers: [FieldName("x-workspace-id")!: "globex"]).status == .forbidden)
+        }
+    }
+}

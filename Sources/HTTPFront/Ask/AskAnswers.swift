@@ -38,11 +38,11 @@ enum AskAnswers {
     static func answer(_ q: AskQuestion, tenant: TenantActor) async throws -> Result {
         let today = QueryParameters.today(tenant)
         let range = q.period.range(today: today), before = AskPeriod.previous(range)
-        let label = "\(q.period.label) (\(span(range)))"
+        let label = "\(q.period.phrase) (\(span(range)))"
         switch q.intent {
         case .activeUsers:
             let (now, then) = try await tenant.read { ($0.distinctActiveUsers(range), $0.distinctActiveUsers(before)) }
-            var text = "\(number(now)) users were active in \(label)."
+            var text = "\(number(now)) users were active \(label)."
             var data = Data(value: now)
             var queries = [Query(method: "GET", path: "/api/adoption?\(window(range))")]
             if q.compare {
@@ -57,7 +57,7 @@ enum AskAnswers {
             let (now, then) = try await tenant.read { state in
                 (state.eventTypeUsage(range).first { $0.name == type }, state.eventTypeUsage(before).first { $0.name == type })
             }
-            var text = "\(type) happened \(number(now?.count ?? 0)) times in \(label), sent by \(number(now?.users ?? 0)) users."
+            var text = "\(type) happened \(number(now?.count ?? 0)) times \(label), sent by \(number(now?.users ?? 0)) users."
             var data = Data(value: now?.count ?? 0, rows: [Row(name: type, count: now?.count ?? 0, users: now?.users ?? 0)])
             var queries = [Query(method: "GET", path: "/api/events?\(window(range))")]
             if q.compare {
@@ -70,13 +70,13 @@ enum AskAnswers {
         case .topEvents:
             let rows = try await tenant.read { state in state.eventTypeUsage(range).filter { !state.catalog.archivedTypes.contains($0.name) }.prefix(5).map { Row(name: $0.name, count: $0.count, users: $0.users) } }
             let list = rows.enumerated().map { "\($0.offset + 1). \($0.element.name) (\(number($0.element.count)) events, \(number($0.element.users ?? 0)) users)" }
-            let text = rows.isEmpty ? "No events were sent in \(label)." : "The top events in \(label): " + list.joined(separator: "; ") + "."
+            let text = rows.isEmpty ? "No events were sent \(label)." : "The top events \(label): " + list.joined(separator: "; ") + "."
             return Result(text: text, data: Data(rows: rows), queries: [Query(method: "GET", path: "/api/events?\(window(range))")], range: range)
 
         case .topPages:
             let rows = try await tenant.read { $0.pageViews(range, limit: 5).map { Row(name: $0.page, count: $0.views) } }
             let list = rows.enumerated().map { "\($0.offset + 1). \($0.element.name) (\(number($0.element.count)) views)" }
-            let text = rows.isEmpty ? "No page was viewed in \(label)." : "The most viewed pages in \(label): " + list.joined(separator: "; ") + "."
+            let text = rows.isEmpty ? "No page was viewed \(label)." : "The most viewed pages \(label): " + list.joined(separator: "; ") + "."
             return Result(text: text, data: Data(rows: rows), queries: [Query(method: "GET", path: "/api/pages?\(window(range))&limit=5")], range: range)
 
         case .funnel:
@@ -87,8 +87,8 @@ enum AskAnswers {
             let parts = rows.map { "\($0.eventType) \(number($0.users))" }.joined(separator: " → ")
             let overall = rows.last.map { percent($0.conversion) } ?? "0%"
             let text = (funnel.steps.first?.users ?? 0) == 0
-                ? "Nobody did \(steps[0]) in \(label), so the funnel is empty."
-                : "In \(label), within 7 days of \(steps[0]): \(parts). \(overall) of those who started reached \(steps.last!)."
+                ? "Nobody did \(steps[0]) \(label), so the funnel is empty."
+                : "\(label.prefix(1).uppercased() + label.dropFirst()), within 7 days of \(steps[0]): \(parts). \(overall) of those who started reached \(steps.last!)."
             let query = Query(method: "GET", path: "/api/funnels?steps=\(steps.map(path).joined(separator: ","))&\(window(range))&window_days=7")
             return Result(text: text, data: Data(value: rows.last?.users, steps: rows), queries: [query], range: range)
 
@@ -97,8 +97,8 @@ enum AskAnswers {
             let list = try await tenant.read { state in
                 state.decliningAccounts(range).prefix(5).map { "\($0.account) (events down \(percent($0.decline)), \(number($0.previousEvents)) → \(number($0.events)))" }
             }
-            let text = rows.isEmpty ? "No account's events fell in \(label) against the \(range.count) days before."
-                : "Accounts whose events fell most in \(label) against the \(range.count) days before: " + list.joined(separator: "; ") + "."
+            let text = rows.isEmpty ? "No account's events fell \(label) against the \(range.count) days before."
+                : "Accounts whose events fell most \(label) against the \(range.count) days before: " + list.joined(separator: "; ") + "."
             return Result(text: text, data: Data(value: rows.count, rows: rows), queries: [Query(method: "GET", path: "/api/accounts/declining?\(window(range))")], range: range)
 
         case .unhealthyAccounts:
@@ -131,7 +131,7 @@ enum AskAnswers {
             let total = rows.reduce(0) { $0 + $1.count }
             let list = rows.map { "\($0.name) ×\(number($0.count))" }.joined(separator: ", ")
             let text = "\(d.user) sent \(number(d.events)) events in all, last seen \(ISOText.timestamp(d.lastSeenMs))"
-                + (d.account.map { ", account \($0)" } ?? "") + ". In \(label): " + (total == 0 ? "nothing." : "\(number(total)) events, mostly \(list).")
+                + (d.account.map { ", account \($0)" } ?? "") + ". \(label.prefix(1).uppercased() + label.dropFirst()): " + (total == 0 ? "nothing." : "\(number(total)) events, mostly \(list).")
             return Result(text: text, data: Data(value: total, rows: rows), queries: [Query(method: "GET", path: "/api/users/\(path(name))")], range: range)
 
         case .accountActivity:
@@ -143,7 +143,7 @@ enum AskAnswers {
                 return Result(text: "There is no account \(name).", data: Data(value: 0), queries: [Query(method: "GET", path: "/api/accounts/\(path(name))")], range: range)
             }
             let u = detail.usage
-            var text = "\(u.account): \(number(u.activeUsers)) of its \(number(u.users)) users were active in \(label)."
+            var text = "\(u.account): \(number(u.activeUsers)) of its \(number(u.users)) users were active \(label)."
             var data = Data(value: u.activeUsers, rows: detail.topUsers.map { Row(name: $0.user, count: $0.events) })
             var queries = [Query(method: "GET", path: "/api/accounts/\(path(name))?\(window(range))")]
             if q.compare, let previous {

@@ -38,6 +38,14 @@ enum AskPeriod: Equatable {
         }
     }
 
+    /// The period as a sentence puts it: "in the last 7 days", "last month", "yesterday".
+    var phrase: String {
+        switch self {
+        case .lastDays: "in " + label
+        default: label
+        }
+    }
+
     /// Monday 0 … Sunday 6 (day 0, 1970-01-01, was a Thursday).
     static func weekday(_ day: DayNumber) -> DayNumber { ((day + 3) % 7 + 7) % 7 }
 
