@@ -6,8 +6,8 @@ import Snapshot
 import Glibc
 #endif
 
-/// The organisation that owns the server's products (docs/products.md): the products created at
-/// run time, names given since, and which product each API key reaches. Kept in
+/// What the server's organisations did with their products at run time (docs/products.md): the
+/// products created, names given since, and which product each API key reaches. Kept in
 /// `organisation.json` in the data directory, written whole and atomically (temporary file,
 /// fsync, rename, fsync of the directory) before a change is answered.
 public struct OrganisationRecord: Codable, Sendable, Equatable {
@@ -18,6 +18,8 @@ public struct OrganisationRecord: Codable, Sendable, Equatable {
         public var timeZone: String
         public var retentionDays: Int
         public var createdMs: Int64
+        /// The organisation of the key that made it (nil in files from before organisations: the default one).
+        public var organisation: String?
     }
 
     public var nextProductId: Int

@@ -10,14 +10,22 @@ public final class TenantRegistry: Sendable {
     public struct Entry: Sendable {
         public var settings: TenantSettings
         public var apiKeys: [String]
-        public init(settings: TenantSettings, apiKeys: [String]) { self.settings = settings; self.apiKeys = apiKeys }
+        /// Tenants of one organisation are its products: a key reaches only its organisation's.
+        public var organisation: String
+        public init(settings: TenantSettings, apiKeys: [String], organisation: String = TenantRegistry.defaultOrganisation) {
+            self.settings = settings; self.apiKeys = apiKeys; self.organisation = organisation
+        }
     }
+
+    /// The organisation of tenants whose configuration names none.
+    public static let defaultOrganisation = "default"
 
     /// One product as listed: its id, tenant and name.
     public struct Product: Sendable, Equatable {
         public var productId: Int
         public var tenant: TenantActor
         public var name: String
+        public var organisation: String
         /// From the server's configuration (not deletable here), or created at run time.
         public var configured: Bool
         public var createdMs: Int64?
@@ -51,7 +59,7 @@ public final class TenantRegistry: Sendable {
         var byKey: [String: TenantActor] = [:]
         for (i, entry) in entries.enumerated() {
             let tenant = TenantActor(settings: entry.settings, clock: clock)
-            products.append(Product(productId: i + 1, tenant: tenant, name: entry.settings.name, configured: true, createdMs: nil))
+            products.append(Product(productId: i + 1, tenant: tenant, name: entry.settings.name, organisation: entry.organisation, configured: true, createdMs: nil))
             for key in entry.apiKeys { byKey[key] = tenant }
         }
         var record = OrganisationRecord(nextProductId: entries.count + 1)
@@ -60,7 +68,8 @@ public final class TenantRegistry: Sendable {
             record.nextProductId = max(record.nextProductId, entries.count + 1)
             for p in loaded.created {
                 let settings = TenantSettings(id: p.tenant, name: p.name, timeZone: TimeZone(identifier: p.timeZone) ?? .gmt, retentionDays: p.retentionDays)
-                products.append(Product(productId: p.productId, tenant: TenantActor(settings: settings, clock: clock), name: p.name, configured: false, createdMs: p.createdMs))
+                products.append(Product(productId: p.productId, tenant: TenantActor(settings: settings, clock: clock), name: p.name,
+                                        organisation: p.organisation ?? Self.defaultOrganisation, configured: false, createdMs: p.createdMs))
             }
         }
         for i in products.indices { if let name = record.names[String(products[i].productId)] { products[i].name = name } }
@@ -73,6 +82,19 @@ public final class TenantRegistry: Sendable {
     public var tenants: [TenantActor] { state.withLock { $0.products.map(\.tenant) } }
 
     public var products: [Product] { state.withLock { $0.products } }
+
+    /// The products of `key`'s organisation.
+    public func products(forKey key: String) -> [Product] {
+        state.withLock { s in
+            guard let own = s.configuredByKey[key], let org = s.products.first(where: { $0.tenant === own })?.organisation else { return [] }
+            return s.products.filter { $0.organisation == org }
+        }
+    }
+
+    private static func organisation(of key: String, in s: State) -> String? {
+        guard let own = s.configuredByKey[key] else { return nil }
+        return s.products.first { $0.tenant === own }?.organisation
+    }
 
     /// The tenant an API key reaches: the product it was switched to, else its configured tenant.
     public func tenant(forKey key: String) -> TenantActor? {
@@ -104,10 +126,10 @@ public final class TenantRegistry: Sendable {
 
     /// A new, empty product, its tenant named `product-<id>`, with the time zone and retention of
     /// `template`; with storage it is recovered (its directories and WAL made) before it is listed.
-    public func createProduct(name: String, template: TenantSettings, storage: StorageSettings?, logger: Logger) async throws -> Product {
-        let id = try state.withLock { s throws(Refusal) -> Int in
+    public func createProduct(name: String, template: TenantSettings, by key: String, storage: StorageSettings?, logger: Logger) async throws -> Product {
+        let (id, organisation) = try state.withLock { s throws(Refusal) -> (Int, String) in
             guard s.products.count < Self.maxProducts else { throw .tooMany(Self.maxProducts) }
-            return s.record.nextProductId
+            return (s.record.nextProductId, Self.organisation(of: key, in: s) ?? Self.defaultOrganisation)
         }
         var settings = TenantSettings(id: "product-\(id)", name: name, timeZone: template.timeZone, retentionDays: template.retentionDays)
         // An id a deleted product's files may still sit under is skipped.
@@ -116,19 +138,21 @@ public final class TenantRegistry: Sendable {
         }
         let tenant = TenantActor(settings: settings, clock: clock)
         if let storage { _ = try await tenant.recover(storage: storage, logger: logger) }
-        let product = Product(productId: id, tenant: tenant, name: name, configured: false, createdMs: clock())
+        let product = Product(productId: id, tenant: tenant, name: name, organisation: organisation, configured: false, createdMs: clock())
         try commit { s in
             s.record.nextProductId = max(s.record.nextProductId, id + 1)
             s.record.created.append(.init(productId: id, tenant: settings.id, name: name, timeZone: settings.timeZone.identifier,
-                                          retentionDays: settings.retentionDays, createdMs: product.createdMs!))
+                                          retentionDays: settings.retentionDays, createdMs: product.createdMs!, organisation: organisation))
             s.products.append(product)
         }
         return product
     }
 
-    public func rename(_ productID: Int, to name: String) throws {
+    public func rename(_ productID: Int, to name: String, by key: String) throws {
         try commit { s in
-            guard let i = s.products.firstIndex(where: { $0.productId == productID }) else { throw Refusal.unknownProduct(productID) }
+            guard let i = s.products.firstIndex(where: { $0.productId == productID && $0.organisation == Self.organisation(of: key, in: s) }) else {
+                throw Refusal.unknownProduct(productID)
+            }
             s.products[i].name = name
             s.record.names[String(productID)] = name
             if let c = s.record.created.firstIndex(where: { $0.productId == productID }) { s.record.created[c].name = name }
@@ -140,7 +164,9 @@ public final class TenantRegistry: Sendable {
     public func delete(_ productID: Int, by key: String, storage: StorageSettings?) async throws {
         var removed: Product?
         try commit { s in
-            guard let i = s.products.firstIndex(where: { $0.productId == productID }) else { throw Refusal.unknownProduct(productID) }
+            guard let i = s.products.firstIndex(where: { $0.productId == productID && $0.organisation == Self.organisation(of: key, in: s) }) else {
+                throw Refusal.unknownProduct(productID)
+            }
             let p = s.products[i]
             if p.configured { throw Refusal.configuredProduct(productID) }
             let onIt = s.record.active[OrganisationRecord.keyHash(key)] == productID
@@ -159,7 +185,9 @@ public final class TenantRegistry: Sendable {
     /// Points `key` at product `productID` (its configured product clears the switch).
     public func switchProduct(key: String, to productID: Int) throws {
         try commit { s in
-            guard let p = s.products.first(where: { $0.productId == productID }) else { throw Refusal.unknownProduct(productID) }
+            guard let p = s.products.first(where: { $0.productId == productID && $0.organisation == Self.organisation(of: key, in: s) }) else {
+                throw Refusal.unknownProduct(productID)
+            }
             let hash = OrganisationRecord.keyHash(key)
             if s.configuredByKey[key] === p.tenant { s.record.active[hash] = nil } else { s.record.active[hash] = productID }
         }

@@ -100,7 +100,7 @@ public struct BeaconConfiguration: Sendable {
         for (i, value) in tenants.enumerated() {
             let at = "tenants[\(i)]"
             let tenant = try object(value, at: at)
-            try checkKeys(tenant, allowed: ["id", "name", "api_keys", "public_keys", "allowed_origins", "timezone", "retention_days", "memory_budget_mb"], at: at)
+            try checkKeys(tenant, allowed: ["id", "name", "api_keys", "public_keys", "allowed_origins", "timezone", "retention_days", "memory_budget_mb", "organisation"], at: at)
             guard let idValue = tenant["id"] else { throw Invalid(key: "\(at).id", message: "is required") }
             let id = try string(idValue, at: "\(at).id")
             guard ids.insert(id).inserted else { throw Invalid(key: "\(at).id", message: "'\(id)' is used twice") }
@@ -142,8 +142,10 @@ public struct BeaconConfiguration: Sendable {
             guard let zone = TimeZone(identifier: zoneName) else { throw Invalid(key: "\(at).timezone", message: "unknown time zone '\(zoneName)'") }
             let retention = try tenant["retention_days"].map { try int($0, at: "\(at).retention_days", range: 0...36_500) } ?? 365
             let budgetMB = try tenant["memory_budget_mb"].map { try int($0, at: "\(at).memory_budget_mb", range: 0...(1 << 30)) } ?? Self.defaultMemoryBudgetMB
+            let organisation = try tenant["organisation"].map { try string($0, at: "\(at).organisation") } ?? TenantRegistry.defaultOrganisation
+            guard (1...200).contains(organisation.count) else { throw Invalid(key: "\(at).organisation", message: "must be 1–200 characters") }
             config.tenants.append(.init(settings: TenantSettings(id: id, name: name, timeZone: zone, retentionDays: retention,
-                                                                 memoryBudgetBytes: budgetMB << 20), apiKeys: tenantKeys))
+                                                                 memoryBudgetBytes: budgetMB << 20), apiKeys: tenantKeys, organisation: organisation))
         }
         return config
     }

@@ -52,7 +52,7 @@ struct ProductRoutes {
     @Sendable func list(_ request: Request, context: BeaconRequestContext) async throws -> Response {
         let active = context.apiKey.flatMap(registry.activeProduct(key:))?.productId
         var rows: [Row] = []
-        for p in registry.products { rows.append(await Self.row(p, active: p.productId == active)) }
+        for p in registry.products(forKey: context.apiKey ?? "") { rows.append(await Self.row(p, active: p.productId == active)) }
         return try JSONResponse.make(ListAnswer(activeTenantId: active, products: rows))
     }
 
@@ -61,7 +61,7 @@ struct ProductRoutes {
         let template = try context.requireTenant().settings
         let name = try Self.name(try WorkspaceRoutes.object(try await JSONBody.decode(JSONValue.self, from: request, limit: 1 << 16), allowed: ["name"]))
         do {
-            let product = try await registry.createProduct(name: name, template: template, storage: storage, logger: logger)
+            let product = try await registry.createProduct(name: name, template: template, by: context.apiKey ?? "", storage: storage, logger: logger)
             return try JSONResponse.make(await Self.row(product, active: false), status: .created)
         } catch let refusal as TenantRegistry.Refusal { throw Self.refused(refusal) }
     }
@@ -71,7 +71,7 @@ struct ProductRoutes {
     @Sendable func rename(_ request: Request, context: BeaconRequestContext) async throws -> Response {
         let id = try Self.productID(context)
         let name = try Self.name(try WorkspaceRoutes.object(try await JSONBody.decode(JSONValue.self, from: request, limit: 1 << 16), allowed: ["name"]))
-        do { try registry.rename(id, to: name) } catch let refusal as TenantRegistry.Refusal { throw Self.refused(refusal) }
+        do { try registry.rename(id, to: name, by: context.apiKey ?? "") } catch let refusal as TenantRegistry.Refusal { throw Self.refused(refusal) }
         guard let p = registry.products.first(where: { $0.productId == id }) else { throw Self.refused(.unknownProduct(id)) }
         return try JSONResponse.make(await Self.row(p, active: context.apiKey.flatMap(registry.activeProduct(key:))?.productId == id))
     }
@@ -109,7 +109,7 @@ struct ProductRoutes {
     @Sendable func usage(_ request: Request, context: BeaconRequestContext) async throws -> Response {
         var rows: [UsageRow] = []
         var totals: [String: Int] = [:]
-        for p in registry.products where p.tenant.phase == .ready {
+        for p in registry.products(forKey: context.apiKey ?? "") where p.tenant.phase == .ready {
             let today = QueryParameters.today(p.tenant)
             let first = AskPeriod.monthStart(today)
             let counts = try await p.tenant.read { state in (first...today).map { state.distinctActiveUsers(DayRange(first: first, last: $0)) } }
