@@ -48,6 +48,8 @@ struct AuthMiddleware: RouterMiddleware {
 
     static func apiKey(in request: Request) -> String? {
         if let key = request.headers[.init("x-api-key")!], !key.isEmpty { return key }
+        // The Pendo-compatible API's header (docs/pendo.md); header names match in any case.
+        if let key = request.headers[.init("x-pendo-integration-key")!], !key.isEmpty { return key }
         if let authorization = request.headers[.authorization], authorization.lowercased().hasPrefix("bearer ") {
             let key = authorization.dropFirst(7).trimmingCharacters(in: .whitespaces)
             return key.isEmpty ? nil : key

@@ -14,7 +14,7 @@ public enum BeaconApplication {
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: SDKRequestMiddleware(bodyLimit: configuration.bodyLimitBytes))
         router.add(middleware: AuthMiddleware(registry: registry, grants: configuration.apiKeyGrants,
-                                             openPaths: ["/health", "/metrics", "/admin/snapshot", "/openapi.json"]))
+                                             openPaths: ["/health", "/metrics", "/admin/snapshot", "/openapi.json", PendoRoutes.verifyPath]))
         router.add(middleware: PublicKeyMiddleware())
         router.add(middleware: RoleMiddleware())
         router.add(middleware: RateLimitMiddleware(limiter: RateLimiter(limits: configuration.rateLimits)))
@@ -58,6 +58,7 @@ public enum BeaconApplication {
         BulkRoutes().add(to: router)
         AskRoutes().add(to: router)
         ProductRoutes(registry: registry, storage: configuration.storage).add(to: router)
+        PendoRoutes(registry: registry, grants: configuration.apiKeyGrants).add(to: router)
         PathRoutes().add(to: router)
         EventQueryRoutes().add(to: router)
         FunnelRoutes().add(to: router)

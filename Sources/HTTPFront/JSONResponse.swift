@@ -8,6 +8,11 @@ enum JSONResponse {
         let encoder = JSONEncoder()
         encoder.keyEncodingStrategy = .convertToSnakeCase
         encoder.outputFormatting = [.sortedKeys]
+        return try make(value, status: status, encoder: encoder)
+    }
+
+    /// With `encoder`'s key names (a dialect whose fields are camelCase).
+    static func make(_ value: some Encodable, status: HTTPResponse.Status = .ok, encoder: JSONEncoder) throws -> Response {
         let data = try encoder.encode(value)
         return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }

@@ -48,6 +48,8 @@ tags:
   - name: settings
   - name: data
     description: Data management, retention and property metadata (docs/data-management.md).
+  - name: pendo
+    description: The Pendo-compatible API under /pendo (docs/pendo.md).
   - name: products
     description: Data-isolated products of the organisation (docs/products.md).
   - name: ask
@@ -1411,6 +1413,196 @@ paths:
         "403": { $ref: "#/components/responses/Forbidden" }
         "404": { $ref: "#/components/responses/NotFound" }
         "409": { $ref: "#/components/responses/Conflict" }
+        "422": { $ref: "#/components/responses/IdempotencyKeyReused" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+
+  /pendo/api/v1/token/verify:
+    get:
+      tags: [pendo]
+      operationId: pendoTokenVerify
+      summary: "Pendo: whether the key is valid and may write (an invalid key is a 403, as in the seed)"
+      security: []
+      responses:
+        "200":
+          description: The key is valid.
+          content:
+            application/json:
+              schema:
+                type: object
+                additionalProperties: false
+                required: [valid, writeAccess, subscription, role]
+                properties:
+                  valid: { type: boolean }
+                  writeAccess: { type: boolean }
+                  subscription: { type: string }
+                  role: { type: string }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+
+  /pendo/api/v1/visitor/{visitorId}:
+    get:
+      tags: [pendo]
+      operationId: pendoVisitor
+      summary: "Pendo: a visitor (a user) by id, or by b64_ id with x-pendo-base64-encoded-params"
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+        - name: visitorId
+          in: path
+          required: true
+          example: ada@example.com
+          schema: { type: string, minLength: 1 }
+        - name: x-pendo-base64-encoded-params
+          in: header
+          description: "`true` when the id is sent as `b64_` and URL-safe base64."
+          schema: { type: string, enum: ["true", "false"] }
+      responses:
+        "200":
+          description: The visitor.
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [id, accountIds, metadata]
+                properties:
+                  id: { type: string }
+                  accountIds: { type: array, items: { type: string } }
+                  metadata: { type: object }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "404": { $ref: "#/components/responses/NotFound" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+
+  /pendo/api/v1/account/{accountId}:
+    get:
+      tags: [pendo]
+      operationId: pendoAccount
+      summary: "Pendo: an account by id, or by b64_ id with x-pendo-base64-encoded-params"
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+        - name: accountId
+          in: path
+          required: true
+          example: acme
+          schema: { type: string, minLength: 1 }
+        - name: x-pendo-base64-encoded-params
+          in: header
+          description: "`true` when the id is sent as `b64_` and URL-safe base64."
+          schema: { type: string, enum: ["true", "false"] }
+      responses:
+        "200":
+          description: The account.
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [id, metadata]
+                properties:
+                  id: { type: string }
+                  metadata: { type: object }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "404": { $ref: "#/components/responses/NotFound" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+
+  /pendo/api/v1/tracktype:
+    get:
+      tags: [pendo]
+      operationId: pendoTrackTypes
+      summary: "Pendo: track types (event types other than page views and clicks), all or by id"
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+        - name: id
+          in: query
+          description: Comma-separated track type ids (or names).
+          schema: { type: string }
+        - name: expand
+          in: query
+          schema: { type: string }
+        - name: appId
+          in: query
+          schema: { type: string }
+      responses:
+        "200":
+          description: The track types.
+          content:
+            application/json:
+              schema:
+                type: array
+                items:
+                  type: object
+                  required: [id, name, kind, appId, createdAt, lastUpdatedAt, rootVersionId, stableVersionId]
+                  properties:
+                    id: { type: string }
+                    name: { type: string }
+                    kind: { type: string, const: TrackType }
+                    appId: { type: integer }
+                    createdAt: { type: integer }
+                    lastUpdatedAt: { type: integer }
+                    rootVersionId: { type: string }
+                    stableVersionId: { type: string }
+                    trackTypeName: { type: string }
+                    createdByUser: { type: object }
+                    lastUpdatedByUser: { type: object }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+
+  /pendo/data/track:
+    post:
+      tags: [pendo]
+      operationId: pendoTrack
+      summary: "Pendo: record one server-side track event (stored as an event)"
+      parameters:
+        - $ref: "#/components/parameters/IdempotencyKey"
+        - $ref: "#/components/parameters/WorkspaceID"
+      requestBody:
+        required: true
+        content:
+          application/json:
+            example: {"type": "track", "event": "Registered", "visitorId": "ada@example.com", "accountId": "acme", "timestamp": 1793440000000, "properties": {"plan": "pro"}, "context": {"ip": "76.253.187.23", "userAgent": "Mozilla/5.0", "url": "https://app.example.com/admin", "title": "Admin"}}
+            schema:
+              type: object
+              additionalProperties: false
+              required: [type, event, visitorId, timestamp]
+              properties:
+                type: { type: string, const: track }
+                event: { type: string, minLength: 1, maxLength: 200 }
+                visitorId: { type: string, minLength: 1, maxLength: 320 }
+                accountId: { type: [string, "null"], minLength: 1, maxLength: 320 }
+                timestamp: { type: integer }
+                properties: { type: [object, "null"] }
+                context:
+                  type: [object, "null"]
+                  additionalProperties: false
+                  properties:
+                    ip: { type: string }
+                    userAgent: { type: string }
+                    url: { type: string }
+                    title: { type: string }
+      responses:
+        "200":
+          description: Stored.
+          content:
+            application/json:
+              schema:
+                type: object
+                additionalProperties: false
+                required: [accepted]
+                properties:
+                  accepted: { type: integer, const: 1 }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "409": { $ref: "#/components/responses/Conflict" }
+        "413": { $ref: "#/components/responses/PayloadTooLarge" }
         "422": { $ref: "#/components/responses/IdempotencyKeyReused" }
         "429": { $ref: "#/components/responses/TooManyRequests" }
         "503": { $ref: "#/components/responses/Unavailable" }
