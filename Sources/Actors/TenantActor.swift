@@ -398,6 +398,11 @@ public actor TenantActor {
         if log != nil {
             do { _ = try await snapshot() } catch { logger.error("snapshot at shutdown failed", metadata: ["tenant": "\(settings.id)", "error": "\(error)"]) }
         }
+        closeLog()
+    }
+
+    /// Stops the syncer and lets go of the WAL and the snapshotter.
+    private func closeLog() {
         syncer?.stop()
         syncer = nil
         log = nil
@@ -409,11 +414,7 @@ public actor TenantActor {
     /// and every later request refused as recovering.
     public func retire() async {
         readiness.withLock { $0 = .recovering }
-        syncer?.stop()
-        syncer = nil
-        log = nil
-        snapshotter = nil
-        openLog.withLock { $0 = nil }
+        closeLog()
     }
 
     public struct SnapshotReport: Sendable {

@@ -5,7 +5,7 @@ import Synchronization
 
 /// Maps API keys and tenant ids to tenant actors. The configured tenants are the organisation's
 /// first products; more are created, renamed and deleted at run time, and a key may be switched
-/// to any product (docs/products.md). With storage, those changes live in `organisation.json`.
+/// to any product of its organisation (docs/products.md). With storage, those changes live in `organisation.json`.
 public final class TenantRegistry: Sendable {
     public struct Entry: Sendable {
         public var settings: TenantSettings
@@ -86,7 +86,7 @@ public final class TenantRegistry: Sendable {
     /// The products of `key`'s organisation.
     public func products(forKey key: String) -> [Product] {
         state.withLock { s in
-            guard let own = s.configuredByKey[key], let org = s.products.first(where: { $0.tenant === own })?.organisation else { return [] }
+            guard let org = Self.organisation(of: key, in: s) else { return [] }
             return s.products.filter { $0.organisation == org }
         }
     }

@@ -50,19 +50,10 @@ struct BulkRoutes {
             }
             guard let values = fields["fields"]?.object, !values.isEmpty else { throw APIError.badRequest(field: "\(at).fields", "is required: an object setting at least one key") }
             guard values.count <= ProfileEditing.maxProperties else { throw APIError.badRequest(field: "\(at).fields", "sets more than \(ProfileEditing.maxProperties) keys") }
-            let changes = try values.sorted { $0.key < $1.key }.map { key, value in
-                try change(key, value.isNull ? nil : value.scalarText, present: value.isNull || value.scalarText != nil, field: "\(at).fields.\(key)")
-            }
+            let changes = try values.sorted { $0.key < $1.key }.map { key, value in try ProfileEditing.change(key, value, field: "\(at).fields.\(key)") }
             edits.append(kind.edit(id, changes))
         }
         return try await apply(tenant, edits, kind, field: { "updates[\($0)].\(kind.idField)" })
-    }
-
-    static func change(_ key: String, _ value: String?, present: Bool, field: String) throws -> ProfileEdit.PropertyChange {
-        guard !key.isEmpty, key.utf8.count <= 256 else { throw APIError.badRequest(field: field, "keys must be 1 to 256 bytes") }
-        guard present else { throw APIError.badRequest(field: field, "must be a string, number, boolean or null") }
-        if let value, value.utf8.count > IngestLimits.maxFieldBytes { throw APIError.badRequest(field: field, "is longer than \(IngestLimits.maxFieldBytes) bytes") }
-        return ProfileEdit.PropertyChange(key, value)
     }
 
     static func apply(_ tenant: TenantActor, _ edits: [ProfileEdit], _ kind: Kind, field: (Int) -> String) async throws -> Response {
@@ -114,7 +105,7 @@ struct BulkRoutes {
             guard (1...320).contains(id.count) else { throw APIError.badRequest(field: "\(at).\(kind.idField)", "is required: 1–320 characters") }
             var changes: [ProfileEdit.PropertyChange] = []
             for (c, name) in header.enumerated() where c != idColumn && c < row.count && !row[c].isEmpty {
-                changes.append(try change(name, row[c], present: true, field: "\(at).\(name)"))
+                changes.append(try ProfileEditing.change(name, text: row[c], field: "\(at).\(name)"))
             }
             guard !changes.isEmpty else { throw APIError.badRequest(field: at, "sets no field: every cell but \(kind.idField) is empty") }
             edits.append(kind.edit(id, changes))

@@ -39,11 +39,7 @@ struct DataRoutes {
         try WorkspaceRoutes.object(try await JSONBody.decode(JSONValue.self, from: request, limit: 1 << 16), allowed: allowed)
     }
 
-    /// A name of 1–200 characters.
-    static func name(_ value: JSONValue?, _ field: String) throws -> String {
-        guard let text = value?.string, (1...200).contains(text.count) else { throw APIError.badRequest(field: field, "is required: text of 1–200 characters") }
-        return text
-    }
+    static func name(_ value: JSONValue?, _ field: String) throws -> String { try WorkspaceRoutes.name(value, field) }
 
     static func optionalName(_ value: JSONValue?, _ field: String) throws -> String? {
         guard let value, !value.isNull else { return nil }

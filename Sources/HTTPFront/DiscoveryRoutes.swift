@@ -122,12 +122,6 @@ struct DiscoveryRoutes {
         return try JSONResponse.make(SuccessAnswer(limit: Discoveries.maxSuccessEvents, successEvents: rows))
     }
 
-    static func days(_ value: JSONValue?, _ field: String, default defaultValue: Int, max: Int) throws -> Int {
-        guard let value, !value.isNull else { return defaultValue }
-        guard let d = value.integer, (1...max).contains(d) else { throw APIError.badRequest(field: field, "must be a whole number of 1–\(max)") }
-        return d
-    }
-
     static func refused(_ refusal: DiscoveryEditRefusal) -> APIError {
         switch refusal {
         case .unknownSuccessEvent(let id): APIError(.notFound, code: "not_found", message: "id: no success event \(id)", field: "id")
@@ -151,8 +145,8 @@ struct DiscoveryRoutes {
         guard let type = fields["event_type"]?.string, (1...200).contains(type.count) else {
             throw APIError.badRequest(field: "event_type", "is required: an event type of 1–200 characters")
         }
-        let window = try Self.days(fields["time_window_days"], "time_window_days", default: SuccessEvent.defaultWindowDays, max: SuccessEvent.maxWindowDays)
-        let behaviour = try Self.days(fields["behaviour_window_days"], "behaviour_window_days", default: min(SuccessEvent.defaultBehaviourDays, window), max: window)
+        let window = try WorkspaceRoutes.days(fields["time_window_days"], "time_window_days", default: SuccessEvent.defaultWindowDays, max: SuccessEvent.maxWindowDays)
+        let behaviour = try WorkspaceRoutes.days(fields["behaviour_window_days"], "behaviour_window_days", default: min(SuccessEvent.defaultBehaviourDays, window), max: window)
         let edit = try await Self.edit(tenant) { _, id, now in
             .addSuccessEvent(SuccessEvent(id: id, eventType: type, windowDays: window, behaviourDays: behaviour, createdMs: now))
         }

@@ -14,14 +14,26 @@ enum ProfileEditing {
         guard let object = body.properties else { throw APIError.badRequest(field: "properties", "is required") }
         guard !object.isEmpty else { throw APIError.badRequest(field: "properties", "must set at least one key") }
         guard object.count <= maxProperties else { throw APIError.badRequest(field: "properties", "sets more than \(maxProperties) keys") }
-        return try object.sorted { $0.key < $1.key }.map { key, value in
-            let field = "properties.\(key)"
-            guard !key.isEmpty, key.utf8.count <= 256 else { throw APIError.badRequest(field: field, "keys must be 1 to 256 bytes") }
-            if value.isNull { return ProfileEdit.PropertyChange(key, nil) }
-            guard let text = value.scalarText else { throw APIError.badRequest(field: field, "must be a string, number, boolean or null") }
-            guard text.utf8.count <= IngestLimits.maxFieldBytes else { throw APIError.badRequest(field: field, "is longer than \(IngestLimits.maxFieldBytes) bytes") }
-            return ProfileEdit.PropertyChange(key, text)
-        }
+        return try object.sorted { $0.key < $1.key }.map { key, value in try change(key, value, field: "properties.\(key)") }
+    }
+
+    /// One property set from JSON: a string, number or boolean (kept as text); null removes the key.
+    static func change(_ key: String, _ value: JSONValue, field: String) throws -> ProfileEdit.PropertyChange {
+        try checkKey(key, field: field)
+        if value.isNull { return ProfileEdit.PropertyChange(key, nil) }
+        guard let text = value.scalarText else { throw APIError.badRequest(field: field, "must be a string, number, boolean or null") }
+        return try change(key, text: text, field: field)
+    }
+
+    /// One property set from text (a CSV cell).
+    static func change(_ key: String, text: String, field: String) throws -> ProfileEdit.PropertyChange {
+        try checkKey(key, field: field)
+        guard text.utf8.count <= IngestLimits.maxFieldBytes else { throw APIError.badRequest(field: field, "is longer than \(IngestLimits.maxFieldBytes) bytes") }
+        return ProfileEdit.PropertyChange(key, text)
+    }
+
+    private static func checkKey(_ key: String, field: String) throws {
+        guard !key.isEmpty, key.utf8.count <= 256 else { throw APIError.badRequest(field: field, "keys must be 1 to 256 bytes") }
     }
 
     static func noteContent(_ body: NoteBody) throws -> String {

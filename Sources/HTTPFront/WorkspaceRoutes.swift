@@ -26,6 +26,13 @@ struct WorkspaceRoutes {
         return metric
     }
 
+    /// A whole number of days, 1–`max`, or `defaultValue` when absent or null.
+    static func days(_ value: JSONValue?, _ field: String, default defaultValue: Int, max: Int) throws -> Int {
+        guard let value, !value.isNull else { return defaultValue }
+        guard let d = value.integer, (1...max).contains(d) else { throw APIError.badRequest(field: field, "must be a whole number of 1–\(max)") }
+        return d
+    }
+
     static func name(_ value: JSONValue?, _ field: String = "name") throws -> String {
         guard let text = value?.string, (1...200).contains(text.count) else { throw APIError.badRequest(field: field, "is required: text of 1–200 characters") }
         return text
@@ -137,11 +144,7 @@ struct WorkspaceRoutes {
         let tenant = try context.requireTenant()
         let fields = try Self.object(try await JSONBody.decode(JSONValue.self, from: request, limit: 1 << 16), allowed: ["name", "metric", "target", "days"])
         let name = try Self.name(fields["name"]), metric = try Self.metric(fields["metric"]), target = try Self.number(fields["target"], "target")
-        let days: Int
-        if let value = fields["days"], !value.isNull {
-            guard let d = value.integer, (1...365).contains(d) else { throw APIError.badRequest(field: "days", "must be a whole number of 1–365") }
-            days = d
-        } else { days = 30 }
+        let days = try Self.days(fields["days"], "days", default: 30, max: 365)
         let member = context.member
         _ = try await Self.edit(tenant) { _, id, now in .createGoal(Goal(id: id, name: name, metric: metric, target: target, days: days, member: member, createdMs: now)) }
         let today = QueryParameters.today(tenant)

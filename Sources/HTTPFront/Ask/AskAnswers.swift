@@ -93,10 +93,9 @@ enum AskAnswers {
             return Result(text: text, data: Data(value: rows.last?.users, steps: rows), queries: [query], range: range)
 
         case .decliningAccounts:
-            let rows = try await tenant.read { $0.decliningAccounts(range).prefix(5).map { Row(name: $0.account, count: $0.events, users: $0.activeUsers) } }
-            let list = try await tenant.read { state in
-                state.decliningAccounts(range).prefix(5).map { "\($0.account) (events down \(percent($0.decline)), \(number($0.previousEvents)) → \(number($0.events)))" }
-            }
+            let top = try await tenant.read { Array($0.decliningAccounts(range).prefix(5)) }
+            let rows = top.map { Row(name: $0.account, count: $0.events, users: $0.activeUsers) }
+            let list = top.map { "\($0.account) (events down \(percent($0.decline)), \(number($0.previousEvents)) → \(number($0.events)))" }
             let text = rows.isEmpty ? "No account's events fell \(label) against the \(range.count) days before."
                 : "Accounts whose events fell most \(label) against the \(range.count) days before: " + list.joined(separator: "; ") + "."
             return Result(text: text, data: Data(value: rows.count, rows: rows), queries: [Query(method: "GET", path: "/api/accounts/declining?\(window(range))")], range: range)
@@ -115,12 +114,8 @@ enum AskAnswers {
             let name = q.subject!
             let detail = try await tenant.scan { state -> (TenantState.UserDetail, [Row])? in
                 guard let d = state.userDetail(name, eventsLimit: 0) else { return nil }
-                let ranged = state.privacyUser(name).map { u in
-                    state.privacyRecord(user: u).events.filter { e in
-                        var calendar = state.calendar
-                        return range.all.contains(calendar.day(of: e.timestampMs))
-                    }
-                } ?? []
+                var calendar = state.calendar
+                let ranged = state.privacyUser(name).map { u in state.privacyRecord(user: u).events.filter { range.all.contains(calendar.day(of: $0.timestampMs)) } } ?? []
                 var counts: [String: Int] = [:]
                 for e in ranged { counts[e.eventType, default: 0] += 1 }
                 return (d, counts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(5).map { Row(name: $0.key, count: $0.value) })

@@ -52,11 +52,14 @@ struct PendoRoutes {
         return id
     }
 
-    static func idHash(_ id: String) -> Int {
+    /// FNV-1a of the text: Pendo's `idhash`s and the track types' ids, stable across restarts.
+    static func fnv(_ text: String) -> UInt64 {
         var hash = FNV1a()
-        hash.add(id.utf8)
-        return Int(hash.value & 0x7fff_ffff)
+        hash.add(text.utf8)
+        return hash.value
     }
+
+    static func idHash(_ id: String) -> Int { Int(fnv(id) & 0x7fff_ffff) }
 
     struct VisitorAuto: Encodable {
         var accountId: String?; var firstvisit: Int64; var lastvisit: Int64; var idhash: Int; var lastbrowsername: String?; var lastupdated: Int64
@@ -103,11 +106,7 @@ struct PendoRoutes {
         var rootVersionId: String; var stableVersionId: String; var trackTypeName: String
     }
 
-    static func trackTypeID(_ name: String) -> String {
-        var hash = FNV1a()
-        hash.add(name.utf8)
-        return String(hash.value, radix: 16)
-    }
+    static func trackTypeID(_ name: String) -> String { String(fnv(name), radix: 16) }
 
     /// Every track type, or those `id` lists (comma-separated); `expand=*` and `appId` are taken (one app).
     @Sendable func trackTypes(_ request: Request, context: BeaconRequestContext) async throws -> Response {

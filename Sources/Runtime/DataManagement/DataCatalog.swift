@@ -132,9 +132,7 @@ extension TenantState {
     /// The interned name changes in place (ids stay, so no event or index changes), then every
     /// definition that names the type.
     private mutating func renameEventType(_ old: String, to new: String) {
-        var names = ByteInterner(capacity: max(64, eventTypeNames.count))
-        for name in eventTypeNames.strings { _ = names.intern(name == old ? new : name) }
-        eventTypeNames = names
+        eventTypeNames = eventTypeNames.renaming(eventTypeNames.lookup(old)!, to: new)   // refusal(of:) checked it exists
         eventsRewritten &+= 1
         renameDefinitions(old, to: new)
     }

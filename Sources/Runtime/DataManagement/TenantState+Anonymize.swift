@@ -41,9 +41,7 @@ extension TenantState {
     /// The rest of an anonymization once the events are rebuilt: the name, the profile, the external id, discoveries.
     mutating func finishAnonymizing(user: UInt32, as name: String) {
         let email = userNames.string(user)
-        var names = ByteInterner(capacity: max(1 << 16, userNames.count))
-        for (i, n) in userNames.strings.enumerated() { _ = names.intern(i == Int(user) ? name : n) }
-        userNames = names
+        userNames = userNames.renaming(user, to: name)
         for u in 0..<UInt32(users.count) where users.canonical(u) == user {
             profiles.users[u] = nil
             users.setExternalID(.max, of: u)

@@ -26,6 +26,15 @@ public struct ByteInterner: Sendable {
 
     public var count: Int { starts.count - 1 }
 
+    /// The same strings under the same ids, but `id` spelled `name` (which must not be interned
+    /// here already): a rename that leaves every id stored elsewhere valid.
+    public func renaming(_ id: UInt32, to name: String) -> ByteInterner {
+        var renamed = ByteInterner(capacity: max(64, count))
+        renamed.byteLimit = byteLimit
+        for i in 0..<UInt32(count) { _ = renamed.intern(i == id ? name : string(i)) }
+        return renamed
+    }
+
     /// The id of `bytes`, adding it when new.
     public mutating func intern(_ bytes: UnsafeRawBufferPointer) -> UInt32 {
         let hash = Self.hash(bytes)
