@@ -10,8 +10,7 @@ struct PendoRoutes {
     let registry: TenantRegistry
     let grants: [String: APIKeyGrant]
 
-    /// Pendo's default app id in its examples; every Beacon tenant has this one app.
-    static let appID = -323232
+    static let appID = PipelineEnvironment.appID
     static let verifyPath = "/pendo/api/v1/token/verify"
 
     func add(to router: Router<BeaconRequestContext>) {

@@ -94,8 +94,5 @@ extension PipelineFunction {
     }
 
     /// A number as text: whole numbers without a fraction.
-    static func text(_ n: Double) -> String {
-        if n.rounded() == n, abs(n) < 9.0e15 { return String(Int64(n)) }
-        return "\(n)"
-    }
+    static func text(_ n: Double) -> String { PipelineValue.number(n).integer.map(String.init) ?? "\(n)" }
 }

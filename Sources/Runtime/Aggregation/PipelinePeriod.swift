@@ -52,5 +52,5 @@ public enum PipelinePeriod: String, Sendable, CaseIterable {
     /// 1970-01-01 was a Thursday, so day d is (d + 4) mod 7 days after a Sunday.
     static func sunday(onOrBefore day: DayNumber) -> DayNumber { day - DayNumber(floorMod(Int64(day) + 4, 7)) }
 
-    static func floorMod(_ a: Int64, _ b: Int64) -> Int64 { let r = a % b; return r < 0 ? r + b : r }
+    static func floorMod(_ a: Int64, _ b: Int64) -> Int64 { a - floorDiv(a, b) * b }
 }

@@ -76,14 +76,7 @@ public typealias PipelineRow = [String: PipelineValue]
 
 extension Dictionary where Key == String, Value == PipelineValue {
     /// The value at a dotted path; null where missing.
-    public subscript(path path: FieldPath) -> PipelineValue {
-        guard let first = path.keys.first, var value = self[first] else { return .null }
-        for key in path.keys.dropFirst() {
-            guard case .object(let fields) = value, let next = fields[key] else { return .null }
-            value = next
-        }
-        return value
-    }
+    public subscript(path path: FieldPath) -> PipelineValue { PipelineValue.object(self)[path: path] }
 
     public mutating func set(_ path: FieldPath, _ value: PipelineValue) {
         guard let first = path.keys.first else { return }
