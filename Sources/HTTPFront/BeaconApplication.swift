@@ -59,6 +59,7 @@ public enum BeaconApplication {
         AskRoutes().add(to: router)
         ProductRoutes(registry: registry, storage: configuration.storage).add(to: router)
         PendoRoutes(registry: registry, grants: configuration.apiKeyGrants).add(to: router)
+        PendoAggregationRoutes().add(to: router)
         PathRoutes().add(to: router)
         EventQueryRoutes().add(to: router)
         FunnelRoutes().add(to: router)

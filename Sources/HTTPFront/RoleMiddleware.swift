@@ -9,6 +9,7 @@ struct RoleMiddleware: RouterMiddleware {
     static let readingPosts: Set<String> = Set([
         "/api/events/query", "/api/funnels", "/api/segments/estimate",
         "/api/v1/funnels", "/api/v1/funnels/trend", "/api/v1/retention", "/api/v1/metrics/formula", "/api/v1/metrics/grouped",
+        PendoAggregationRoutes.path,
     ]).union(SQLRoutes.paths)
 
     static func isWrite(_ request: Request) -> Bool {

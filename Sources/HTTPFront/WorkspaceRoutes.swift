@@ -50,10 +50,11 @@ struct WorkspaceRoutes {
         return n
     }
 
-    static func object(_ body: JSONValue, allowed: Set<String>) throws -> [String: JSONValue] {
-        guard let fields = body.object else { throw APIError.badRequest(field: "body", "must be a JSON object") }
+    /// The body's fields, when it is an object holding only `allowed` ones; `field` names a nested object.
+    static func object(_ body: JSONValue, allowed: Set<String>, field: String? = nil) throws -> [String: JSONValue] {
+        guard let fields = body.object else { throw APIError.badRequest(field: field ?? "body", "must be a JSON object") }
         if let stray = fields.keys.sorted().first(where: { !allowed.contains($0) }) {
-            throw APIError.badRequest(field: stray, "is not a field (\(allowed.sorted().joined(separator: ", ")))")
+            throw APIError.badRequest(field: field.map { "\($0).\(stray)" } ?? stray, "is not a field (\(allowed.sorted().joined(separator: ", ")))")
         }
         return fields
     }

@@ -51,14 +51,7 @@ struct PendoRoutes {
         return id
     }
 
-    /// FNV-1a of the text: Pendo's `idhash`s and the track types' ids, stable across restarts.
-    static func fnv(_ text: String) -> UInt64 {
-        var hash = FNV1a()
-        hash.add(text.utf8)
-        return hash.value
-    }
-
-    static func idHash(_ id: String) -> Int { Int(fnv(id) & 0x7fff_ffff) }
+    static func idHash(_ id: String) -> Int { PendoIDs.idHash(id) }
 
     struct VisitorAuto: Encodable {
         var accountId: String?; var firstvisit: Int64; var lastvisit: Int64; var idhash: Int; var lastbrowsername: String?; var lastupdated: Int64
@@ -95,8 +88,7 @@ struct PendoRoutes {
             custom: u.profile.properties)), encoder: Self.encoder)
     }
 
-    /// Track types are the event types other than page views and clicks.
-    static let notTrackTypes: Set<String> = ["page_view", "pageview", "$pageview", "page", "click", "$autocapture", "button_clicked"]
+    static let notTrackTypes = PendoIDs.notTrackTypes
 
     struct User: Encodable { var id: String; var username: String }
     struct TrackType: Encodable {
@@ -105,7 +97,7 @@ struct PendoRoutes {
         var rootVersionId: String; var stableVersionId: String; var trackTypeName: String
     }
 
-    static func trackTypeID(_ name: String) -> String { String(fnv(name), radix: 16) }
+    static func trackTypeID(_ name: String) -> String { PendoIDs.objectID(name) }
 
     /// Every track type, or those `id` lists (comma-separated); `expand=*` and `appId` are taken (one app).
     @Sendable func trackTypes(_ request: Request, context: BeaconRequestContext) async throws -> Response {

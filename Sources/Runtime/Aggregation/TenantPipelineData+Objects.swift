@@ -1,0 +1,111 @@
+/// The object sources: visitors, accounts, pages, track types and guides, in the seed's shapes.
+extension TenantPipelineData {
+    func name(_ value: UInt32, in interner: ByteInterner) -> PipelineValue { .string(interner.string(value)) }
+
+    /// A visitor's row: `visitorId`, `id`, and `metadata` with `auto` (derived), `agent` (the
+    /// latest event's properties) and `custom` (set through the API).
+    func visitorObject(_ u: UInt32) -> PipelineRow {
+        let summary = state.users[u]
+        let id = state.userNames.string(u)
+        let custom = state.profiles.user(u).properties
+        var agent = state.propertySets.decoded(PropertySetIndex(summary.latestProperties))
+        for key in custom.keys { agent[key] = nil }
+        let accounts = (accountsOfUser[u] ?? []).map { name($0, in: state.accountNames) }
+        var auto: PipelineRow = ["id": .string(id), "firstvisit": PipelineValue(summary.firstSeen), "lastvisit": PipelineValue(summary.lastSeen),
+                                 "lastupdated": PipelineValue(summary.lastSeen), "idhash": PipelineValue(PendoIDs.idHash(id)),
+                                 "accountIds": .list(accounts), "accountids": .list(accounts)]
+        auto["accountId"] = summary.account == AccountIndex.none.rawValue ? .null : name(summary.account, in: state.accountNames)
+        auto["lastbrowsername"] = PipelineValue(agent["browser"])
+        auto["lastbrowserversion"] = PipelineValue(agent["browser_version"])
+        return ["visitorId": .string(id), "id": .string(id), "accountIds": .list(accounts),
+                "metadata": .object(["auto": .object(auto), "agent": Self.texts(agent), "custom": Self.texts(custom)])]
+    }
+
+    static func texts(_ properties: [String: String]) -> PipelineValue { .object(properties.mapValues(PipelineValue.string)) }
+
+    func visitorRows(since: Int64?, _ budget: inout PipelineBudget) throws(PipelineError) -> [PipelineRow] {
+        var rows: [PipelineRow] = []
+        for (i, summary) in state.users.summaries.enumerated() where summary.isKnown(id: i) {
+            try budget.tick()
+            if let since, summary.lastSeen < since { continue }
+            rows.append(visitorObject(UInt32(i)))
+            try budget.check(rows: rows.count)
+        }
+        return rows
+    }
+
+    func accountObject(_ a: AccountIndex) -> PipelineRow {
+        let summary = state.accounts[a]
+        let id = state.accountNames.string(a.rawValue)
+        let auto: PipelineRow = ["id": .string(id), "firstvisit": PipelineValue(summary.firstSeen), "lastvisit": PipelineValue(summary.lastSeen),
+                                 "lastupdated": PipelineValue(summary.lastSeen), "idhash": PipelineValue(PendoIDs.idHash(id))]
+        return ["accountId": .string(id), "id": .string(id),
+                "metadata": .object(["auto": .object(auto), "custom": Self.texts(state.profiles.account(a).properties)])]
+    }
+
+    func accountRows(_ budget: inout PipelineBudget) throws(PipelineError) -> [PipelineRow] {
+        var rows: [PipelineRow] = []
+        for (i, summary) in state.accounts.summaries.enumerated() where summary.eventCount > 0 {
+            try budget.tick()
+            rows.append(accountObject(AccountIndex(UInt32(i))))
+        }
+        return rows
+    }
+
+    /// The common fields of Pendo's versioned objects, with Beacon as their author.
+    static func common(id: String, name: String, kind: String, firstMs: Int64, lastMs: Int64) -> PipelineRow {
+        let author = PipelineValue.object(["id": .string("beacon"), "username": .string("beacon")])
+        return ["id": .string(id), "name": .string(name), "kind": .string(kind), "appId": PipelineValue(PipelineEnvironment.appID),
+                "createdByUser": author, "createdAt": PipelineValue(firstMs), "lastUpdatedByUser": author, "lastUpdatedAt": PipelineValue(lastMs),
+                "rootVersionId": .string(id), "stableVersionId": .string(id)]
+    }
+
+    /// Pages: every page path with events, its id the FNV-1a of the path; `ids` takes ids or paths.
+    func pageRows(_ ids: [String]?) -> [PipelineRow] {
+        guard !state.days.isEmpty else { return [] }
+        var span: [Int: (first: DayNumber, last: DayNumber)] = [:]
+        for d in state.days.firstDay...state.days.lastDay {
+            guard let index = state.days[d] else { continue }
+            for (p, n) in index.pageCounts.enumerated() where n > 0 {
+                span[p] = (span[p]?.first ?? d, d)
+            }
+        }
+        let wanted = ids.map(Set.init)
+        return span.keys.sorted().compactMap { p in
+            let path = state.pageNames.string(UInt32(p))
+            let id = PendoIDs.objectID(path)
+            if let wanted, !wanted.contains(id), !wanted.contains(path) { return nil }
+            var row = Self.common(id: id, name: path, kind: "Page", firstMs: calendar.startMs(of: span[p]!.first), lastMs: calendar.startMs(of: span[p]!.last))
+            row["rules"] = .list([.object(["rule": .string("//*" + path), "designerHint": .string(path)])])
+            return row
+        }
+    }
+
+    /// Track types: every event type with events but page views and clicks.
+    func trackTypeRows(_ ids: [String]?) -> [PipelineRow] {
+        let wanted = ids.map(Set.init)
+        return state.eventTypeSpans().filter { !PendoIDs.notTrackTypes.contains($0.name) }.compactMap { span in
+            let id = PendoIDs.objectID(span.name)
+            if let wanted, !wanted.contains(id), !wanted.contains(span.name) { return nil }
+            var row = Self.common(id: id, name: span.name, kind: "TrackType", firstMs: calendar.startMs(of: span.firstDay), lastMs: calendar.startMs(of: span.lastDay))
+            row["trackTypeName"] = .string(span.name)
+            return row
+        }
+    }
+
+    /// Guides: the nudges, their id in decimal.
+    func guideRows(_ ids: [String]?) -> [PipelineRow] {
+        let wanted = ids.map(Set.init)
+        return state.nudges.byID.keys.sorted().compactMap { n in
+            let nudge = state.nudges.byID[n]!
+            if let wanted, !wanted.contains(String(n)) { return nil }
+            var row = Self.common(id: String(n), name: nudge.title, kind: "Guide", firstMs: nudge.createdMs, lastMs: nudge.updatedMs)
+            row["state"] = .string(nudge.status == .active ? "public" : nudge.status == .paused ? "disabled" : "draft")
+            row["steps"] = .list([.object(["id": .string(String(n)), "guideId": .string(String(n)), "type": .string(nudge.kind.rawValue),
+                                           "lastUpdatedAt": PipelineValue(nudge.updatedMs)])])
+            row["polls"] = .list([])
+            row["audienceUiHint"] = .object(["segmentId": nudge.targetSegment.map { .string(String($0)) } ?? .null])
+            return row
+        }
+    }
+}
