@@ -1607,6 +1607,87 @@ paths:
         "429": { $ref: "#/components/responses/TooManyRequests" }
         "503": { $ref: "#/components/responses/Unavailable" }
 
+  /pendo/api/v1/aggregation:
+    post:
+      tags: [pendo]
+      operationId: pendoAggregation
+      summary: "Pendo: run an aggregation pipeline (sources, operators, PES stages) and return its rows"
+      description: >
+        The seed's envelope: `request.pipeline` is a list of one-key stage objects (docs/pendo.md,
+        "The aggregation pipeline"). A bad pipeline is a 400 whose `field` names the stage, the key
+        and, in an expression, the column. Guide, poll, email and Listen sources are 501.
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+        - name: details
+          in: query
+          description: With true, the answer carries `details.validThrough` (app id to the newest event's time).
+          schema: { type: boolean }
+      requestBody:
+        required: true
+        content:
+          application/json:
+            example: {"response": {"mimeType": "application/json"}, "request": {"name": "Events by visitor", "pipeline": [{"source": {"events": null, "timeSeries": {"period": "dayRange", "first": "now()", "count": -7}}}, {"group": {"group": ["visitorId"], "fields": [{"events": {"sum": "numEvents"}}]}}, {"sort": ["-events"]}, {"limit": 10}]}}
+            schema:
+              type: object
+              additionalProperties: false
+              required: [request]
+              properties:
+                response:
+                  type: [object, "null"]
+                  additionalProperties: false
+                  properties:
+                    mimeType: { type: string, enum: [application/json, text/csv] }
+                request:
+                  type: object
+                  additionalProperties: false
+                  required: [pipeline]
+                  properties:
+                    name: { type: [string, "null"] }
+                    requestId: { type: [string, "null"] }
+                    pipeline:
+                      type: array
+                      maxItems: 1000
+                      items:
+                        type: object
+                        minProperties: 1
+                        maxProperties: 2
+      responses:
+        "200":
+          description: The pipeline's rows (CSV with one column per field when `response.mimeType` is text/csv).
+          content:
+            application/json:
+              schema:
+                type: object
+                additionalProperties: false
+                required: [results]
+                properties:
+                  results:
+                    type: array
+                    items: { type: object }
+                  details:
+                    type: object
+                    properties:
+                      validThrough: { type: object }
+            text/csv:
+              schema: { type: string }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "404": { $ref: "#/components/responses/NotFound" }
+        "408":
+          description: The pipeline ran past its time budget (30 s).
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/Error" }
+        "413": { $ref: "#/components/responses/PayloadTooLarge" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "501":
+          description: A source Beacon does not serve (guide and poll events so far, email, Listen).
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/Error" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+
   /api/v1/metrics/dau:
     get:
       tags: [metrics]

@@ -39,6 +39,8 @@ def main() -> None:
     send(url, key, "POST", "/api/goals", {"name": "logins", "metric": "event:login", "target": 10})
     send(url, key, "POST", "/api/views", {"page": "accounts", "name": "at risk", "state": {"status": "red"}})
     send(url, key, "POST", "/api/discoveries/success-events", {"event_type": "feature_used", "time_window_days": 30})
+    send(url, key, "POST", "/pendo/data/track", {"type": "track", "event": "Registered", "visitorId": "ada@example.com", "accountId": "acme",
+                                                 "timestamp": now_ms - 60_000, "context": {"userAgent": "Mozilla/5.0 (X11; Linux x86_64) Firefox/121.0"}})
     print(f"seed_data: {len(events)} events, segment 1, nudge 1, journey 1, signal 1, alert 1, goal 1, view 1, success event 1")
 
 
