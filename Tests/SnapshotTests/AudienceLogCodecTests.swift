@@ -35,3 +35,27 @@ import Testing
         #expect(derived.audienceFunnel(derived.nudges.byID[1]!).entered == 100, "an older snapshot's whole log gives the totals")
     }
 }
+
+/// A nudge's tracked actions (the Pendo API's guide events) come back from a snapshot in order;
+/// a snapshot without the section loads with none, and a damaged one is refused.
+@Suite struct NudgeHistoryCodecTests {
+    @Test func theHistoryRoundTrips() throws {
+        var state = TenantState(settings: TenantSettings(id: "t", name: "t"))
+        let now: Int64 = 1_793_448_000_000
+        _ = try state.ingest((0..<20).map { EventInput(eventType: "login", user: "u\($0)@x.com", timestampMs: now) }, nowMs: now, anonymousID: "g")
+        try state.apply(.create(NudgeDefinition(title: "n", targetPage: "/"), id: 1, nowMs: now))
+        let actions = NudgeEdit.TrackedAction.allCases
+        for i in 0..<60 { try state.apply(NudgeEdit.track(id: 1, user: "u\(i % 20)@x.com", action: actions[i % 3], atMs: now + Int64(i))) }
+        let history = state.nudges.byID[1]!.history
+        #expect(history.count == 60 && history[4].action == .click && history[4].atMs == now + 4)
+        let sections = Dictionary(uniqueKeysWithValues: TenantState.Section.allCases.map { ($0, state.encodedSection($0)) })
+        let restored = try TenantState(settings: state.settings, sections: sections)
+        #expect(restored.nudges.byID[1]!.history == history)
+        var older = sections
+        older[.nudgeHistory] = nil
+        #expect(try TenantState(settings: state.settings, sections: older).nudges.byID[1]!.history.isEmpty)
+        var damaged = sections
+        damaged[.nudgeHistory]!.removeLast()
+        #expect(throws: (any Error).self) { try TenantState(settings: state.settings, sections: damaged) }
+    }
+}

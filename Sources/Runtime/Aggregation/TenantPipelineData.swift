@@ -42,9 +42,10 @@ public final class TenantPipelineData: PipelineData {
         case .trackTypes: return trackTypeRows(source.objectIDs)
         case .apps: return [Self.appRow]
         case .guides: return guideRows(source.objectIDs)
-        case .guideEvents, .guidesSeen, .guidesSeenEver, .pollEvents, .pollsSeen, .pollsSeenEver:
-            throw PipelineError(.notSupported, stage: budget.stage, field: "source.\(source.kind.rawValue)",
-                                "guide and poll event sources are not served yet: nudges keep no per-event guide history so far")
+        case .guideEvents: return try guideEventRows(source, &budget)
+        case .guidesSeen, .guidesSeenEver: return try guidesSeenRows(source, &budget)
+        case .pollEvents: return try pollEventRows(source, &budget)
+        case .pollsSeen, .pollsSeenEver: return try pollsSeenRows(source, &budget)
         case .emailEvents, .vocItems, .votes:
             throw PipelineError(.notSupported, stage: budget.stage, field: "source.\(source.kind.rawValue)",
                                 "\(source.kind.rawValue) is not supported: Beacon sends no email and has no Feedback or Listen")

@@ -34,7 +34,18 @@ public struct Nudge: Sendable, Equatable {
     public package(set) var impressions = 0
     public package(set) var clicks = 0
 
+    /// Every impression, click and dismiss, oldest first: the guide events of the Pendo API. At
+    /// most `historyLimit` (and a quarter more before trimming).
+    public package(set) var history: [GuideEvent] = []
+
     public static let audienceLogLimit = 10_000
+    public static let historyLimit = 1_000_000
+
+    /// Records a tracked action, trimming the history back to `historyLimit` once it is a quarter over.
+    mutating func record(_ event: GuideEvent) {
+        history.append(event)
+        if history.count > Self.historyLimit + Self.historyLimit / 4 { history.removeFirst(history.count - Self.historyLimit) }
+    }
 
     package init(id: Int, title: String, body: String?, buttonText: String?, kind: Kind, targetPage: String, targetSegment: Int?,
                  goalEvent: String?, status: Status, createdMs: Int64, updatedMs: Int64) {
@@ -61,6 +72,14 @@ public struct Nudge: Sendable, Equatable {
     public func shows(onPage page: String) -> Bool {
         targetPage.hasSuffix("*") ? page.hasPrefix(targetPage.dropLast()) : page == targetPage
     }
+}
+
+/// One tracked action on a nudge: who, what, when.
+public struct GuideEvent: Sendable, Equatable {
+    public var user: UInt32
+    public var action: NudgeEdit.TrackedAction
+    public var atMs: Int64
+    public init(user: UInt32, action: NudgeEdit.TrackedAction, atMs: Int64) { self.user = user; self.action = action; self.atMs = atMs }
 }
 
 public struct AudienceEntry: Sendable, Equatable {

@@ -89,6 +89,7 @@ extension TenantState {
             nudges.byID[id] = nil
         case .track(let id, let user, let action, let atMs):
             let u = knownUser(user)!
+            nudges.byID[id]!.record(GuideEvent(user: u, action: action, atMs: atMs))
             switch action {
             case .impression:
                 nudges.byID[id]!.impressions += 1

@@ -81,3 +81,29 @@ extension Nudges {
         return true
     }
 }
+
+extension Nudges {
+    /// Per nudge (by id): its tracked actions, oldest first, as three arrays (users, actions, times).
+    func encodeHistory(into w: inout BinaryWriter) {
+        w.write(UInt32(byID.count))
+        for (id, n) in byID.sorted(by: { $0.key < $1.key }) {
+            w.write(Int64(id))
+            w.write(array: n.history.map(\.user))
+            w.write(array: n.history.map { UInt8(NudgeEdit.TrackedAction.allCases.firstIndex(of: $0.action)!) })
+            w.write(array: n.history.map(\.atMs))
+        }
+    }
+
+    /// Must follow the nudges section; every id must be a nudge's, every action a known one.
+    mutating func decodeHistory(from r: inout BinaryReader) -> Bool {
+        guard let count = r.read(UInt32.self), Int(count) == byID.count else { return false }
+        let actions = NudgeEdit.TrackedAction.allCases
+        for _ in 0..<count {
+            guard let id = r.read(Int64.self), byID[Int(id)] != nil, let users = r.readArray(UInt32.self), let kinds = r.readArray(UInt8.self),
+                  let times = r.readArray(Int64.self), users.count == kinds.count, users.count == times.count,
+                  kinds.allSatisfy({ Int($0) < actions.count }) else { return false }
+            byID[Int(id)]!.history = users.indices.map { GuideEvent(user: users[$0], action: actions[Int(kinds[$0])], atMs: times[$0]) }
+        }
+        return true
+    }
+}

@@ -5,7 +5,7 @@ import Runtime
 /// and their hash tables rebuilt on load.
 extension TenantState {
     public enum Section: UInt32, CaseIterable, Sendable {
-        case identities = 1, propertySets, eventLog, days, minutes, users, accounts, counters, profiles, accountDays, typeRepeats, segments, nudges, journeys, nudgeTotals, idempotency, marks, segmentDetails, logs, eviction, messageIDs, messageIDHashes, accountTypeDays, health, signals, impact, workspace, discoveries, catalog
+        case identities = 1, propertySets, eventLog, days, minutes, users, accounts, counters, profiles, accountDays, typeRepeats, segments, nudges, journeys, nudgeTotals, idempotency, marks, segmentDetails, logs, eviction, messageIDs, messageIDHashes, accountTypeDays, health, signals, impact, workspace, discoveries, catalog, nudgeHistory
 
         public var name: String { String(describing: self) }
 
@@ -85,6 +85,8 @@ extension TenantState {
             journeys.encode(into: &w)
         case .nudgeTotals:
             nudges.encodeTotals(into: &w)
+        case .nudgeHistory:
+            nudges.encodeHistory(into: &w)
         case .idempotency:
             idempotency.encode(into: &w)
         case .marks:
@@ -328,6 +330,8 @@ extension TenantState {
             journeys = decoded
         case .nudgeTotals:
             return nudges.decodeTotals(from: &r)
+        case .nudgeHistory:
+            return nudges.decodeHistory(from: &r)
         case .idempotency:
             guard let decoded = IdempotencyKeys.decode(from: &r) else { return false }
             idempotency = decoded
