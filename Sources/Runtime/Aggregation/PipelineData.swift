@@ -11,6 +11,13 @@ public protocol PipelineData {
     /// The visitor's use of a page, feature or track type: `{"lastUsed": ms or null, "numEvents": n}`.
     func itemUse(visitor: String, item: PipelineStage.ItemKind, id: String) -> PipelineValue
     func metric(_ metric: PipelineMetric, _ budget: inout PipelineBudget) throws(PipelineError) -> [PipelineRow]
+    /// A source and the stages after it answered at once (a fast path), with how many stages
+    /// that covers; nil to run them one by one.
+    func fused(_ stages: ArraySlice<PipelineStage>, _ budget: inout PipelineBudget) throws(PipelineError) -> (rows: [PipelineRow], consumed: Int)?
+}
+
+extension PipelineData {
+    public func fused(_ stages: ArraySlice<PipelineStage>, _ budget: inout PipelineBudget) throws(PipelineError) -> (rows: [PipelineRow], consumed: Int)? { nil }
 }
 
 /// The seed's limits as Beacon keeps them: a time budget (checked every few thousand rows) and

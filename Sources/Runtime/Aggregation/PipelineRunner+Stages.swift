@@ -1,16 +1,10 @@
 /// The stages that reshape rows: sort, group, expand, unwind, join and merge.
 extension PipelineRunner {
-    /// A stable sort: rows equal on every key keep their order.
-    static func sorted(_ rows: [PipelineRow], by keys: [PipelineStage.SortKey]) -> [PipelineRow] {
-        let keyed = rows.enumerated().map { item in (offset: item.offset, keys: keys.map { k in item.element[path: k.field] }) }
-        let order = keyed.sorted { a, b in
-            for (i, key) in keys.enumerated() {
-                let c = PipelineOrder.compare(a.keys[i], b.keys[i])
-                if c != 0 { return key.descending ? c > 0 : c < 0 }
-            }
-            return a.offset < b.offset
-        }
-        return order.map { rows[$0.offset] }
+    /// A stable sort: rows equal on every key keep their order. With a `limit` after it, only
+    /// the first `limit` rows are kept as they come (a bounded insertion, not a full sort).
+    static func sorted(_ rows: [PipelineRow], by keys: [PipelineStage.SortKey], limit: Int? = nil) -> [PipelineRow] {
+        let keyed = rows.map { row in keys.map { k in row[path: k.field] } }
+        return PipelineOrder.first(limit, count: rows.count, descending: keys.map(\.descending)) { keyed[$0][$1] }.map { rows[$0] }
     }
 
     /// One row per distinct combination of the key fields, in the order each first appeared.

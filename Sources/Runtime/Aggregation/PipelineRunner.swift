@@ -15,10 +15,20 @@ public struct PipelineRunner<Data: PipelineData> {
 
     mutating func run(_ stages: [PipelineStage], input: [PipelineRow], path: [Int]) throws(PipelineError) -> [PipelineRow] {
         var rows = input
-        for (index, stage) in stages.enumerated() {
+        var index = 0
+        while index < stages.count {
             let at = path + [index]
             budget.stage = at
-            rows = try apply(stage, to: rows, at: at)
+            if case .source = stages[index], let fused = try data.fused(stages[index...], &budget) {
+                rows = fused.rows
+                index += fused.consumed
+            } else if case .sort(let keys) = stages[index], index + 1 < stages.count, case .limit(let n) = stages[index + 1] {
+                rows = Self.sorted(rows, by: keys, limit: n)
+                index += 2
+            } else {
+                rows = try apply(stages[index], to: rows, at: at)
+                index += 1
+            }
             budget.stage = at
             try budget.check(rows: rows.count)
         }

@@ -28,6 +28,7 @@ extension TenantPipelineData {
         var minutes: [UInt64] = []
         var unordered = false
         let chunks = state.log.sealed.map(\.columns) + [state.log.open]
+        let canonical = canonicalUsers
         for chunk in chunks where chunk.count > 0 && chunk.maxTimestamp >= series.firstMs && chunk.minTimestamp < series.endMs {
             var bucket = 0
             for row in 0..<chunk.count {
@@ -46,7 +47,7 @@ extension TenantPipelineData {
                     propertyCache[set] = props
                 }
                 let object: UInt32 = switch scope { case .all: 0; case .pages: page; case .tracks: chunk.types[row] }
-                let key = GroupKey(user: state.users.canonical(chunk.users[row]), account: chunk.accounts[row], bucket: Int32(bucket),
+                let key = GroupKey(user: canonical[Int(chunk.users[row])], account: chunk.accounts[row], bucket: Int32(bucket),
                                    object: object, agent: props.agent, ip: props.ip)
                 let slot: Int
                 if let s = slots[key] { slot = s } else {

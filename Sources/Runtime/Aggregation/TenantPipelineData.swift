@@ -13,8 +13,20 @@ public final class TenantPipelineData: PipelineData {
         return map
     }()
 
+    /// Each user's canonical id (merges followed), as one dense array: a scan reads it for every
+    /// event, and it stays in cache where the user summaries do not.
+    lazy var canonicalUsers: [UInt32] = (0..<UInt32(state.users.count)).map { state.users.canonical($0) }
+    /// The same with bit 31 set for an anonymous one, so a scan that also asks "identified?"
+    /// reads one word per event.
+    lazy var canonicalFlaggedUsers: [UInt32] = canonicalUsers.map { u in u | (state.users[u].isAnonymous ? Self.anonymousFlag : 0) }
+    static let anonymousFlag: UInt32 = 1 << 31
+    static let userMask: UInt32 = anonymousFlag - 1
+
     /// Per item (`kind:id`), each visitor's last use and use count, built on first use.
     var itemUseCache: [String: [UInt32: (last: Int64, count: Int)]] = [:]
+
+    /// Whether sources may take the fast paths (tests turn them off to compare).
+    public var allowsFusedPaths = true
 
     public init(state: TenantState) {
         self.state = state
