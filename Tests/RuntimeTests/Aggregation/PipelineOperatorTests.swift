@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import Runtime
 
@@ -13,7 +14,7 @@ struct PipelineOperatorTests {
     func number(_ row: PipelineRow, _ key: String) -> Double? { row[key]?.number }
 
     @Test(arguments: seeds) func filterSelectEvalLimitAndCount(seed: UInt64) throws {
-        var rng = SeededRandom(seed: seed)
+        var rng = SeededGenerator(seed: seed)
         let rows = PlainRow.random(300, &rng)
         let kept = try PipelineHarness.run(#"[\#(source), {"filter": "numEvents > 20 && accountId != `a1` || numMinutes == 3"}]"#, data(rows))
         let naive = rows.filter { ($0.numEvents > 20 && $0.account != "a1") || $0.numMinutes == 3 }
@@ -39,7 +40,7 @@ struct PipelineOperatorTests {
     }
 
     @Test(arguments: seeds) func sortIsStableOnEveryKey(seed: UInt64) throws {
-        var rng = SeededRandom(seed: seed)
+        var rng = SeededGenerator(seed: seed)
         let rows = PlainRow.random(200, &rng)
         let sorted = try PipelineHarness.run(#"[\#(source), {"sort": ["-numMinutes", "accountId"]}]"#, data(rows))
         // Naive: insertion sort, keeping earlier rows first among equals; a missing account sorts first.
@@ -62,7 +63,7 @@ struct PipelineOperatorTests {
     }
 
     @Test(arguments: seeds) func groupComputesEveryAggregator(seed: UInt64) throws {
-        var rng = SeededRandom(seed: seed)
+        var rng = SeededGenerator(seed: seed)
         let rows = PlainRow.random(400, &rng)
         let fields = #"""
         [{"rows": {"count": null}}, {"visitors": {"count": "visitorId"}}, {"events": {"sum": "numEvents"}},
@@ -104,7 +105,7 @@ struct PipelineOperatorTests {
     }
 
     @Test(arguments: seeds) func reduceTakesBothShapes(seed: UInt64) throws {
-        var rng = SeededRandom(seed: seed)
+        var rng = SeededGenerator(seed: seed)
         let rows = PlainRow.random(100, &rng)
         let object = try PipelineHarness.run(#"[\#(source), {"reduce": {"total": {"sum": "numEvents"}, "who": {"count": "visitorId"}}}]"#, data(rows))
         let list = try PipelineHarness.run(#"[\#(source), {"reduce": [{"total": {"sum": "numEvents"}}, {"who": {"count": "visitorId"}}]}]"#, data(rows))
@@ -117,7 +118,7 @@ struct PipelineOperatorTests {
     }
 
     @Test(arguments: seeds) func unwindEmitsOneRowPerElement(seed: UInt64) throws {
-        var rng = SeededRandom(seed: seed)
+        var rng = SeededGenerator(seed: seed)
         let rows = PlainRow.random(80, &rng)
         for (keepEmpty, prefix) in [(false, false), (true, false), (false, true)] {
             let out = try PipelineHarness.run(#"[\#(source), {"unwind": {"field": "tags", "index": "i", "keepEmpty": \#(keepEmpty), "prefix": \#(prefix)}}]"#, data(rows))
@@ -139,7 +140,7 @@ struct PipelineOperatorTests {
     }
 
     @Test(arguments: seeds) func switchTakesTheFirstMatchingCaseAndDropsTheRest(seed: UInt64) throws {
-        var rng = SeededRandom(seed: seed)
+        var rng = SeededGenerator(seed: seed)
         let rows = PlainRow.random(150, &rng)
         let out = try PipelineHarness.run(#"""
             [\#(source), {"switch": {"size": {"numEvents": [{"value": "small", "<": 10}, {"value": "medium", ">=": 10, "<": 30}, {"value": "exact", "==": 40}]}}}]
@@ -155,7 +156,7 @@ struct PipelineOperatorTests {
     }
 
     @Test(arguments: seeds) func identifiedSegmentAndBulkExpand(seed: UInt64) throws {
-        var rng = SeededRandom(seed: seed)
+        var rng = SeededGenerator(seed: seed)
         let rows = PlainRow.random(200, &rng)
         var d = data(rows)
         let chosen = Set(rows.prefix(30).map(\.visitor))
@@ -174,7 +175,7 @@ struct PipelineOperatorTests {
     }
 
     @Test(arguments: seeds) func joinMergesRowsSharingTheKey(seed: UInt64) throws {
-        var rng = SeededRandom(seed: seed)
+        var rng = SeededGenerator(seed: seed)
         let rows = PlainRow.random(120, &rng)
         let out = try PipelineHarness.run(#"[\#(source), {"join": {"fields": ["visitorId"], "width": 2}}]"#, data(rows))
         // Naive: pairs of rows with one visitor, later fields over earlier; odd ones out last.
@@ -191,7 +192,7 @@ struct PipelineOperatorTests {
     }
 
     @Test(arguments: seeds) func mergeCopiesFieldsOfTheMatchingInnerRow(seed: UInt64) throws {
-        var rng = SeededRandom(seed: seed)
+        var rng = SeededGenerator(seed: seed)
         let rows = PlainRow.random(100, &rng)
         var d = data(rows)
         let accounts = (0..<4).map { a -> PipelineRow in ["id": .string("a\(a)"), "name": .string("Account \(a)"), "tier": PipelineValue(a)] }
@@ -213,7 +214,7 @@ struct PipelineOperatorTests {
     }
 
     @Test(arguments: seeds) func forkAndSpawnConcatenate(seed: UInt64) throws {
-        var rng = SeededRandom(seed: seed)
+        var rng = SeededGenerator(seed: seed)
         let rows = PlainRow.random(60, &rng)
         var d = data(rows)
         d.rowsBySource[.apps] = [["id": .number(-323232), "name": .string("Beacon")]]
@@ -248,7 +249,7 @@ struct PipelineOperatorTests {
     }
 
     @Test func budgetsEndAPipelineWithAClearError() throws {
-        var rng = SeededRandom(seed: 9)
+        var rng = SeededGenerator(seed: 9)
         let d = data(PlainRow.random(10_000, &rng))
         let large = #expect(throws: PipelineError.self) { try PipelineHarness.run(#"[\#(source), {"unwind": {"field": "tags"}}]"#, d, maximumRows: 5_000) }
         #expect(large?.kind == .tooLarge)

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import Runtime
 
@@ -15,7 +16,7 @@ struct PipelineSeedExampleTests {
     static let today: Int64 = now - now % day
 
     static let world: (state: TenantState, sent: [Sent], tracked: [Tracked]) = {
-        var rng = SeededRandom(seed: 4242)
+        var rng = SeededGenerator(seed: 4242)
         var state = TenantState(settings: TenantSettings(id: "t", name: "t", retentionDays: 0))
         var sent: [Sent] = []
         let types = ["page_view", "page_view", "click", "login", "export", "share"]

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import Runtime
 
@@ -12,7 +13,7 @@ struct PipelineSourceTests {
     static let now: Int64 = 1_793_448_000_000   // 2026-11-01 12:00 UTC
 
     static let world: (TenantState, [Sent]) = {
-        var rng = SeededRandom(seed: 77)
+        var rng = SeededGenerator(seed: 77)
         var state = TenantState(settings: TenantSettings(id: "t", name: "t", timeZone: zone, retentionDays: 0))
         var sent: [Sent] = []
         let types = ["page_view", "page_view", "click", "login", "export", "share"]

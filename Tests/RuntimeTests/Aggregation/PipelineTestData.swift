@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 @testable import Runtime
 
 /// Plain rows for the operator tests, and a `PipelineData` that serves them as every source.
@@ -17,7 +18,7 @@ struct PlainRow: Equatable {
          "tags": .list(tags.map(PipelineValue.string))]
     }
 
-    static func random(_ count: Int, _ rng: inout SeededRandom) -> [PlainRow] {
+    static func random(_ count: Int, _ rng: inout SeededGenerator) -> [PlainRow] {
         (0..<count).map { _ in
             PlainRow(visitor: (rng.chance(0.2) ? "_PENDO_T_" : "v") + String(Int.random(in: 0..<40, using: &rng)),
                      account: rng.chance(0.1) ? nil : "a\(Int.random(in: 0..<6, using: &rng))",
@@ -27,20 +28,6 @@ struct PlainRow: Equatable {
                      tags: (0..<Int.random(in: 0...3, using: &rng)).map { _ in ["x", "y", "z"][Int.random(in: 0..<3, using: &rng)] })
         }
     }
-}
-
-/// SplitMix64, so the random tests replay exactly.
-struct SeededRandom: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func chance(_ p: Double) -> Bool { Double.random(in: 0..<1, using: &self) < p }
 }
 
 struct ListData: PipelineData {
