@@ -8244,7 +8244,8 @@ components:
               enum: [invalid_field, invalid_json, unauthorized, forbidden, not_found, conflict, body_too_large,
                      rate_limited, unavailable, storage_unavailable, storage_failed, durability_unknown, record_too_large,
                      tenant_full, idempotency_key_reused, idempotency_key_used, http_error, internal,
-                     invalid_query, read_only, query_timeout, query_too_large]
+                     invalid_query, read_only, query_timeout, query_too_large, invalid_pipeline,
+                     not_supported, token_budget, payload_too_large]
             message: { type: string }
             field: { type: string, description: "The request field at fault: a parameter, header or body path." }
 

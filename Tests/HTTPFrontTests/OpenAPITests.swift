@@ -55,6 +55,29 @@ import Testing
         #expect(OpenAPIDocument.yaml + "\n" == source, "Sources/HTTPFront/OpenAPIDocument.swift is stale: run `make openapi`")
     }
 
+    /// Every error code the server can send is one the described error schema allows.
+    @Test func everyErrorCodeInTheSourcesIsInTheErrorSchema() async throws {
+        let document = try await Self.servedDocument()
+        let schemas = try #require((document["components"] as? [String: Any])?["schemas"] as? [String: Any])
+        let error = try #require(schemas["Error"] as? [String: Any])
+        let inner = try #require((error["properties"] as? [String: Any])?["error"] as? [String: Any])
+        let code = try #require((inner["properties"] as? [String: Any])?["code"] as? [String: Any])
+        let allowed = Set(try #require(code["enum"] as? [String]))
+        var sent: Set<String> = []
+        let sources = Self.packageRoot.appendingPathComponent("Sources/HTTPFront")
+        let files = try #require(FileManager.default.enumerator(at: sources, includingPropertiesForKeys: nil))
+        let literal = try Regex(#"code: "([a-z_]+)""#)
+        for case let file as URL in files where file.pathExtension == "swift" && file.lastPathComponent != "OpenAPIDocument.swift" {
+            let text = try String(contentsOf: file, encoding: .utf8)
+            for match in text.matches(of: literal) { sent.insert(String(text[match.output[1].range!])) }
+        }
+        for kind in [PipelineError.Kind.invalid, .notFound, .notSupported, .tooLarge, .tooSlow] {
+            sent.insert(PendoAggregationRoutes.apiError(PipelineError(kind, stage: [0], "x")).code)
+        }
+        #expect(sent.count > 10)
+        #expect(sent.subtracting(allowed).sorted() == [], "error codes missing from the Error schema in docs/openapi.yaml")
+    }
+
     @Test func conversionKeepsKeyOrderTypesAndEscapes() throws {
         let yaml = """
         b: 1

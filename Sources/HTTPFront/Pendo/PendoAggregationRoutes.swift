@@ -47,8 +47,8 @@ struct PendoAggregationRoutes {
         case .invalid: (.badRequest, "invalid_pipeline")
         case .notFound: (.notFound, "not_found")
         case .notSupported: (.notImplemented, "not_supported")
-        case .tooLarge: (.contentTooLarge, "too_large")
-        case .tooSlow: (.requestTimeout, "too_slow")
+        case .tooLarge: (.contentTooLarge, "query_too_large")
+        case .tooSlow: (.requestTimeout, "query_timeout")
         }
         return APIError(status, code: code, message: "\(error.location): \(error.description)", field: error.location)
     }
