@@ -60,6 +60,7 @@ public enum BeaconApplication {
         ProductRoutes(registry: registry, storage: configuration.storage).add(to: router)
         PendoRoutes(registry: registry, grants: configuration.apiKeyGrants).add(to: router)
         PendoAggregationRoutes().add(to: router)
+        PendoSegmentRoutes(exports: PendoExportJobs(), bodyLimit: configuration.bodyLimitBytes).add(to: router)
         PathRoutes().add(to: router)
         EventQueryRoutes().add(to: router)
         FunnelRoutes().add(to: router)

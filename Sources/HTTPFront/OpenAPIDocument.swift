@@ -1607,6 +1607,378 @@ paths:
         "429": { $ref: "#/components/responses/TooManyRequests" }
         "503": { $ref: "#/components/responses/Unavailable" }
 
+  /pendo/api/v1/segment:
+    get:
+      tags: [pendo]
+      operationId: pendoSegments
+      summary: "Pendo: every segment (all are shared)"
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+      responses:
+        "200":
+          description: The segments.
+          content:
+            application/json:
+              schema: { type: array, items: { $ref: "#/components/schemas/PendoSegment" } }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "404": { $ref: "#/components/responses/NotFound" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+
+  /pendo/api/v1/segment/upload:
+    post:
+      tags: [pendo]
+      operationId: pendoSegmentUpload
+      summary: "Pendo: create a segment from a list of visitor ids"
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+      requestBody:
+        required: true
+        content:
+          application/json:
+            example: {"name": "Beta testers", "visitors": ["ada@example.com", "bob@example.com"]}
+            schema:
+              type: object
+              additionalProperties: false
+              required: [name, visitors]
+              properties:
+                name: { type: string, minLength: 1, maxLength: 200 }
+                visitors: { type: array, items: { type: string, minLength: 1, maxLength: 320 } }
+      responses:
+        "200":
+          description: The segment.
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/PendoSegment" }
+        "409": { $ref: "#/components/responses/Conflict" }
+        "413": { $ref: "#/components/responses/PayloadTooLarge" }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "404": { $ref: "#/components/responses/NotFound" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+
+  /pendo/api/v1/segment/{segmentId}:
+    get:
+      tags: [pendo]
+      operationId: pendoSegment
+      summary: "Pendo: one segment"
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+        - name: segmentId
+          in: path
+          required: true
+          example: "1"
+          schema: { type: string, minLength: 1 }
+      responses:
+        "200":
+          description: The segment.
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/PendoSegment" }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "404": { $ref: "#/components/responses/NotFound" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+    put:
+      tags: [pendo]
+      operationId: pendoSegmentReplace
+      summary: "Pendo: replace a visitor-list segment's name and/or visitors"
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+        - name: segmentId
+          in: path
+          required: true
+          example: "1"
+          schema: { type: string, minLength: 1 }
+      requestBody:
+        required: true
+        content:
+          application/json:
+            example: {"name": "Beta testers", "visitors": ["ada@example.com", "bob@example.com"]}
+            schema:
+              type: object
+              additionalProperties: false
+              properties:
+                name: { type: string, minLength: 1, maxLength: 200 }
+                visitors: { type: array, items: { type: string, minLength: 1, maxLength: 320 } }
+      responses:
+        "200":
+          description: The segment.
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/PendoSegment" }
+        "409": { $ref: "#/components/responses/Conflict" }
+        "413": { $ref: "#/components/responses/PayloadTooLarge" }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "404": { $ref: "#/components/responses/NotFound" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+    delete:
+      tags: [pendo]
+      operationId: pendoSegmentDelete
+      summary: "Pendo: delete a visitor-list segment"
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+        - name: segmentId
+          in: path
+          required: true
+          example: "1"
+          schema: { type: string, minLength: 1 }
+      responses:
+        "200":
+          description: Done.
+          content:
+            application/json:
+              schema: { type: object }
+        "409": { $ref: "#/components/responses/Conflict" }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "404": { $ref: "#/components/responses/NotFound" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+
+  /pendo/api/v1/segment/{segmentId}/status:
+    get:
+      tags: [pendo]
+      operationId: pendoSegmentStatus
+      summary: "Pendo: a segment's processing status (uploads are applied when acknowledged: Finish)"
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+        - name: segmentId
+          in: path
+          required: true
+          example: "1"
+          schema: { type: string, minLength: 1 }
+      responses:
+        "200":
+          description: The status.
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [command, entityTagId, totalTagged, status]
+                properties:
+                  checkFound: { type: integer }
+                  checkTotal: { type: integer }
+                  command: { type: string, enum: [Pending, Progress, Finish, Error] }
+                  entityTagId: { type: string }
+                  entityTagName: { type: string }
+                  lastUpdatedAt: { type: integer }
+                  requestId: { type: string }
+                  status: { type: integer }
+                  totalTagged: { type: integer }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "404": { $ref: "#/components/responses/NotFound" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+
+  /pendo/api/v1/segment/{segmentId}/visitor/{visitorId}:
+    put:
+      tags: [pendo]
+      operationId: pendoSegmentAddVisitor
+      summary: "Pendo: add one visitor to a visitor-list segment"
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+        - name: segmentId
+          in: path
+          required: true
+          example: "1"
+          schema: { type: string, minLength: 1 }
+        - name: visitorId
+          in: path
+          required: true
+          example: ada@example.com
+          schema: { type: string, minLength: 1 }
+        - name: x-pendo-base64-encoded-params
+          in: header
+          description: "`true` when the id is sent as `b64_` and URL-safe base64."
+          schema: { type: string, enum: ["true", "false"] }
+      responses:
+        "200":
+          description: Done.
+          content:
+            application/json:
+              schema: { type: object }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "404": { $ref: "#/components/responses/NotFound" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+    delete:
+      tags: [pendo]
+      operationId: pendoSegmentRemoveVisitor
+      summary: "Pendo: remove one visitor from a visitor-list segment"
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+        - name: segmentId
+          in: path
+          required: true
+          example: "1"
+          schema: { type: string, minLength: 1 }
+        - name: visitorId
+          in: path
+          required: true
+          example: ada@example.com
+          schema: { type: string, minLength: 1 }
+        - name: x-pendo-base64-encoded-params
+          in: header
+          description: "`true` when the id is sent as `b64_` and URL-safe base64."
+          schema: { type: string, enum: ["true", "false"] }
+      responses:
+        "200":
+          description: Done.
+          content:
+            application/json:
+              schema: { type: object }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "404": { $ref: "#/components/responses/NotFound" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+
+  /pendo/api/v1/segment/{segmentId}/visitor:
+    patch:
+      tags: [pendo]
+      operationId: pendoSegmentPatchVisitors
+      summary: "Pendo: add and remove up to 1,000 visitors in up to 10 operations"
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+        - name: segmentId
+          in: path
+          required: true
+          example: "1"
+          schema: { type: string, minLength: 1 }
+      requestBody:
+        required: true
+        content:
+          application/json:
+            example: [{"op": "add", "path": "/visitors", "value": ["ada@example.com"]}, {"op": "remove", "path": "/visitors", "value": ["bob@example.com"]}]
+            schema:
+              type: array
+              minItems: 1
+              maxItems: 10
+              items:
+                type: object
+                additionalProperties: false
+                required: [op, value]
+                properties:
+                  op: { type: string, enum: [add, remove] }
+                  path: { type: string, const: /visitors }
+                  value: { type: array, maxItems: 1000, items: { type: string, minLength: 1, maxLength: 320 } }
+      responses:
+        "200":
+          description: Done.
+          content:
+            application/json:
+              schema: { type: object }
+        "413": { $ref: "#/components/responses/PayloadTooLarge" }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "404": { $ref: "#/components/responses/NotFound" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+
+  /pendo/api/v1/segment/{segmentId}/visitors:
+    post:
+      tags: [pendo]
+      operationId: pendoSegmentExport
+      summary: "Pendo: start an export of a segment's visitors (a job)"
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+        - name: segmentId
+          in: path
+          required: true
+          example: "1"
+          schema: { type: string, minLength: 1 }
+      responses:
+        "200":
+          description: The job.
+          content:
+            application/json:
+              schema: { type: object, required: [jobId], properties: { jobId: { type: string } } }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "404": { $ref: "#/components/responses/NotFound" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+
+  /pendo/api/v1/segment/{segmentId}/visitors/{jobId}/status:
+    get:
+      tags: [pendo]
+      operationId: pendoSegmentExportStatus
+      summary: "Pendo: an export job's status"
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+        - name: segmentId
+          in: path
+          required: true
+          example: "1"
+          schema: { type: string, minLength: 1 }
+        - name: jobId
+          in: path
+          required: true
+          schema: { type: string, minLength: 1 }
+      responses:
+        "200":
+          description: Done.
+          content:
+            application/json:
+              schema: { type: object }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "404": { $ref: "#/components/responses/NotFound" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+
+  /pendo/api/v1/segment/{segmentId}/visitors/{jobId}/results/{contentType}:
+    get:
+      tags: [pendo]
+      operationId: pendoSegmentExportResults
+      summary: "Pendo: an export's visitors as CSV"
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+        - name: segmentId
+          in: path
+          required: true
+          example: "1"
+          schema: { type: string, minLength: 1 }
+        - name: jobId
+          in: path
+          required: true
+          schema: { type: string, minLength: 1 }
+        - name: contentType
+          in: path
+          required: true
+          schema: { type: string, enum: [csv] }
+      responses:
+        "200":
+          description: One visitorId per line.
+          content:
+            text/csv:
+              schema: { type: string }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "404": { $ref: "#/components/responses/NotFound" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+
   /pendo/api/v1/aggregation:
     post:
       tags: [pendo]
@@ -8676,6 +9048,7 @@ components:
         - $ref: "#/components/schemas/PropertyRule"
         - $ref: "#/components/schemas/SeenRule"
         - $ref: "#/components/schemas/InSegmentRule"
+        - $ref: "#/components/schemas/VisitorListRule"
     RuleDays:
       type: [integer, "null"]
       minimum: 1
@@ -8737,6 +9110,29 @@ components:
       properties:
         type: { const: in_segment }
         segment_id: { type: integer, minimum: -9223372036854775808, maximum: 9223372036854775807 }
+    PendoSegment:
+      type: object
+      required: [id, name, kind, createdAt, lastUpdatedAt, rootVersionId, stableVersionId]
+      properties:
+        id: { type: string }
+        name: { type: string }
+        kind: { type: string, const: Segment }
+        createdByUser: { type: object }
+        createdAt: { type: integer }
+        lastUpdatedByUser: { type: object }
+        lastUpdatedAt: { type: integer }
+        rootVersionId: { type: string }
+        stableVersionId: { type: string }
+        shared: { type: boolean }
+        apiSegment: { type: boolean, description: Whether it is a visitor list, which these routes may change. }
+        visitorCount: { type: integer }
+    VisitorListRule:
+      type: object
+      required: [type, visitors]
+      not: { anyOf: [{ required: [all] }, { required: [any] }, { required: [not] }] }
+      properties:
+        type: { const: visitor_list }
+        visitors: { type: array, items: { type: string, minLength: 1, maxLength: 320 } }
     AudienceDescription: { type: [string, "null"], maxLength: 2000, description: At most 2000 characters; null or empty means none. }
     AudienceDefinition:
       type: object

@@ -14,7 +14,7 @@ struct RoleMiddleware: RouterMiddleware {
 
     static func isWrite(_ request: Request) -> Bool {
         switch request.method {
-        case .post: !readingPosts.contains(request.uri.path)
+        case .post: !readingPosts.contains(request.uri.path) && !PendoSegmentRoutes.isExportStart(request.uri.path)
         case .put, .patch, .delete: true
         default: false
         }

@@ -156,6 +156,10 @@ struct SegmentRoutes {
                 throw APIError(.conflict, code: "conflict", message: "id: nudges \(nudges.map(String.init).joined(separator: ", ")) target this segment", field: "id")
             case .inUse(let readers):
                 throw APIError(.conflict, code: "conflict", message: "id: segments \(readers.map(String.init).joined(separator: ", ")) read this one through in_segment", field: "id")
+            case .notVisitorList(let id):
+                throw APIError(.forbidden, code: "forbidden", message: "segmentId: segment \(id) is not a visitor list; only segments created from a list of visitors can have visitors changed", field: "segmentId")
+            case .tooManyVisitors(let limit):
+                throw APIError.badRequest(field: "visitors", "a segment holds at most \(limit) visitors")
             }
         }
     }

@@ -26,7 +26,7 @@ enum SegmentRuleParsing {
         }
         if let inner = object["not"] { return .not(try node(inner, at: "\(path).not", depth: depth + 1, budget: &budget)) }
         guard let type = object["type"]?.string else {
-            throw APIError.badRequest(field: "\(path).type", "is required (did_event, did_not_event, event_count, user_property, account_property, first_seen, last_seen, in_segment), or use all/any/not")
+            throw APIError.badRequest(field: "\(path).type", "is required (did_event, did_not_event, event_count, user_property, account_property, first_seen, last_seen, in_segment, visitor_list), or use all/any/not")
         }
         switch type {
         case "did_event":
@@ -55,6 +55,12 @@ enum SegmentRuleParsing {
         case "in_segment":
             guard let id = object["segment_id"]?.integer else { throw APIError.badRequest(field: "\(path).segment_id", "is required (a segment id)") }
             return .inSegment(id: id)
+        case "visitor_list":
+            guard let list = object["visitors"]?.array else { throw APIError.badRequest(field: "\(path).visitors", "is required (an array of user ids)") }
+            return .visitorList(Set(try list.enumerated().map { i, v in
+                guard let id = v.string, !id.isEmpty, id.utf8.count <= 320 else { throw APIError.badRequest(field: "\(path).visitors[\(i)]", "must be a user id (1 to 320 bytes)") }
+                return id
+            }))
         default:
             throw APIError.badRequest(field: "\(path).type", "unknown rule type '\(type)'")
         }
@@ -104,6 +110,8 @@ struct RuleDocument: Encodable {
             try c.encode("last_seen", forKey: Key("type")); try c.encode(n, forKey: Key("before_days"))
         case .inSegment(let id):
             try c.encode("in_segment", forKey: Key("type")); try c.encode(id, forKey: Key("segment_id"))
+        case .visitorList(let ids):
+            try c.encode("visitor_list", forKey: Key("type")); try c.encode(ids.sorted(), forKey: Key("visitors"))
         case .all(let rules): try c.encode(rules.map(RuleDocument.init), forKey: Key("all"))
         case .any(let rules): try c.encode(rules.map(RuleDocument.init), forKey: Key("any"))
         case .not(let inner): try c.encode(RuleDocument(rule: inner), forKey: Key("not"))

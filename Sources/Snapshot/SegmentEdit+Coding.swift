@@ -21,6 +21,12 @@ extension SegmentEdit {
             w.write(UInt8(3)); w.write(Int64(id))
         case .createFolder(let name):
             w.write(UInt8(4)); w.write(name)
+        case .editVisitors(let id, let replacing, let adding, let removing, let nowMs):
+            w.write(UInt8(7)); w.write(Int64(id)); w.write(UInt8(replacing == nil ? 0 : 1))
+            if let replacing { SegmentRule.encode(replacing, into: &w) }
+            w.write(UInt32(adding.count)); for v in adding { w.write(v) }
+            w.write(UInt32(removing.count)); for v in removing { w.write(v) }
+            w.write(nowMs)
         }
     }
 
@@ -54,6 +60,24 @@ extension SegmentEdit {
             return r.read(Int64.self).map { .delete(id: Int($0)) }
         case 4:
             return r.readString().map { .createFolder(name: $0) }
+        case 7:
+            func list() -> [String]? {
+                guard let count = r.read(UInt32.self), Int(count) <= r.remaining else { return nil }
+                var values: [String] = []
+                for _ in 0..<count {
+                    guard let v = r.readString() else { return nil }
+                    values.append(v)
+                }
+                return values
+            }
+            guard let id = r.read(Int64.self), let hasReplacing = r.read(UInt8.self) else { return nil }
+            var replacing: Set<String>?
+            if hasReplacing == 1 {
+                guard let ids = SegmentRule.decodeIDs(from: &r) else { return nil }
+                replacing = ids
+            }
+            guard let adding = list(), let removing = list(), let nowMs = r.read(Int64.self) else { return nil }
+            return .editVisitors(id: Int(id), replacing: replacing, adding: adding, removing: removing, nowMs: nowMs)
         default:
             return nil
         }

@@ -48,6 +48,7 @@ import TestSupport
             case .firstSeen(let n): return window(n)(mine.map(\.ts).min()!)
             case .lastSeen(let n): return !mine.contains { window(n)($0.ts) }
             case .inSegment(let id): return segments[id].map { rules in rules.allSatisfy { holds($0, u, segments: segments) } } ?? false
+            case .visitorList(let ids): return ids.contains(u)
             }
         }
     }
@@ -89,7 +90,7 @@ import TestSupport
             default: return .not(children[0])
             }
         }
-        switch rng.next() % 9 {
+        switch rng.next() % 10 {
         case 0: return .didEvent(event: event, withinDays: within, filters: [])
         case 1: return .didEvent(event: event, withinDays: within, filters: [PropertyFilter(property: "plan", op: .in, values: ["pro", "team"])])
         case 2: return .didNotEvent(event: event, withinDays: within)
@@ -100,6 +101,7 @@ import TestSupport
         case 5: return .accountProperty(PropertyFilter(property: "industry", op: [.eq, .neq][Int(rng.next() % 2)], values: ["Retail"]))
         case 6: return .firstSeen(withinDays: Int.random(in: 1...30, using: &rng))
         case 7: return .lastSeen(beforeDays: Int.random(in: 1...20, using: &rng))
+        case 8: return .visitorList(Set((0..<Int.random(in: 0...12, using: &rng)).map { _ in "u\(rng.next() % 50)" } + ["ghost"]))
         default: return segments.isEmpty ? .firstSeen(withinDays: 10) : .inSegment(id: segments.randomElement(using: &rng)!)
         }
     }
@@ -140,6 +142,8 @@ import TestSupport
             [.didEvent(event: "b", withinDays: 7, filters: []), .not(.didEvent(event: "c", withinDays: 7, filters: []))],
             [.any([.userProperty(PropertyFilter(property: "plan", op: .eq, values: ["pro"])), .lastSeen(beforeDays: 3)])],
             [.didEvent(event: "c", withinDays: 30, filters: [PropertyFilter(property: "plan", op: .eq, values: ["team"])])],
+            // u40 to u44 first appear in the new events: listed ones join then.
+            [.visitorList(["u3", "u17", "u41", "u43", "ghost"])],
         ]
         for (i, rules) in definitions.enumerated() {
             try w.state.apply(.create(id: i + 1, name: "d\(i)", folder: nil, isStatic: false, rules: rules, nowMs: w.now))
@@ -169,6 +173,30 @@ import TestSupport
             #expect(changes.allSatisfy { $0.entered.intersectionCount($0.exited) == 0 })
         }
         #expect(w.state.segments.byID[10]!.members == frozen)
+    }
+
+    /// A visitor list's ids edited in place: members are the listed users with events, as a
+    /// plain filter of the events gives them, after every kind of edit.
+    @Test(arguments: Array(0..<4))
+    func visitorListEditsKeepMembersListedUsersWithEvents(seed: Int) throws {
+        var w = try Self.world(seed: seed + 20)
+        var rng = SeededGenerator(seed: UInt64(seed + 77))
+        var listed: Set<String> = ["u1", "u2", "nobody"]
+        try w.state.apply(.create(id: 1, name: "list", folder: nil, isStatic: false, rules: [.visitorList(listed)], nowMs: w.now))
+        for round in 0..<10 {
+            let adding = (0..<Int(rng.next() % 4)).map { _ in "u\(rng.next() % 45)" }
+            let removing = round % 3 == 0 ? [] : (0..<Int(rng.next() % 3)).map { _ in "u\(rng.next() % 45)" }
+            let replacing: Set<String>? = round == 5 ? ["u7", "u8"] : nil
+            try w.state.apply(.editVisitors(id: 1, replacing: replacing, adding: adding, removing: removing, nowMs: w.now + Int64(round)))
+            listed = replacing ?? listed
+            listed.formUnion(adding); listed.subtract(removing)
+            let expected = listed.intersection(w.users)
+            #expect(w.state.segments.byID[1]!.visitorList == listed)
+            #expect(Set(w.state.segments.byID[1]!.members.members.map { w.state.userNames.string($0) }) == expected, "round \(round)")
+        }
+        try w.state.apply(.create(id: 2, name: "rules", folder: nil, isStatic: false, rules: [.firstSeen(withinDays: 5)], nowMs: w.now))
+        #expect(w.state.refusal(of: .editVisitors(id: 2, replacing: nil, adding: ["u1"], removing: [], nowMs: w.now)) == .notVisitorList(2))
+        #expect(w.state.refusal(of: .editVisitors(id: 9, replacing: nil, adding: ["u1"], removing: [], nowMs: w.now)) == .unknownSegment(9))
     }
 
     @Test func editsAreChecked() throws {

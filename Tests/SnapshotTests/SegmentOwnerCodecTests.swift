@@ -13,6 +13,9 @@ import Testing
         .create(id: 3, name: "pro", folder: nil, isStatic: false, rules: rules, nowMs: 5, description: "no owner"),
         .update(id: 3, name: nil, folder: nil, rules: nil, nowMs: 6, description: .some("new")),
         .update(id: 3, name: "n", folder: .some(nil), rules: rules, nowMs: 6, description: .some(nil)),
+        .create(id: 4, name: "list", folder: nil, isStatic: false, rules: [.visitorList(["b@x", "a@x", "ünï"])], nowMs: 7),
+        .editVisitors(id: 4, replacing: nil, adding: ["c@x"], removing: ["a@x", "zz"], nowMs: 8),
+        .editVisitors(id: 4, replacing: ["q", "r"], adding: [], removing: [], nowMs: 9),
     ])
     func editsWithOwnersRoundTrip(_ edit: SegmentEdit) throws {
         let mutation = Mutation.segmentEdit(edit)
@@ -46,6 +49,17 @@ import Testing
         sections[.segmentDetails] = nil
         let older = try TenantState(settings: state.settings, sections: sections)
         #expect(older.segments.byID[1]?.owner == nil && older.segments.byID[1]?.name == "a")
+    }
+
+    @Test func aVisitorListSurvivesASnapshot() throws {
+        var state = TenantState(settings: TenantSettings(id: "t", name: "t"))
+        _ = try state.ingest([EventInput(eventType: "a", user: "ann", timestampMs: 1_793_440_000_000)], nowMs: 1_793_440_000_000, anonymousID: "g")
+        try state.apply(.create(id: 1, name: "list", folder: nil, isStatic: false, rules: [.visitorList(["ann", "bob"])], nowMs: 5))
+        try state.apply(.editVisitors(id: 1, replacing: nil, adding: ["cy"], removing: ["bob"], nowMs: 6))
+        let sections = Dictionary(uniqueKeysWithValues: TenantState.Section.allCases.map { ($0, state.encodedSection($0)) })
+        let restored = try TenantState(settings: state.settings, sections: sections)
+        #expect(restored.segments.byID[1]?.visitorList == ["ann", "cy"])
+        #expect(restored.segments.byID[1]?.members == state.segments.byID[1]?.members && state.segments.byID[1]?.members.count == 1)
     }
 
     @Test func detailsOfASegmentTheSnapshotDoesNotHoldAreDamage() throws {

@@ -5,7 +5,7 @@ public struct PipelineSource: Sendable {
         case events, pageEvents, featureEvents, trackEvents
         case guideEvents, guidesSeen, guidesSeenEver, pollEvents, pollsSeen, pollsSeenEver, emailEvents
         case visitors, accounts, doNotProcessVisitors, doNotProcessAccounts
-        case pages, features, trackTypes, guides, groups, apps
+        case pages, features, trackTypes, guides, groups, apps, segments
         case vocItems, votes
 
         /// Sources whose rows are events over a `timeSeries`.
@@ -25,6 +25,7 @@ public struct PipelineSource: Sendable {
             case .pages: ["pageId"]
             case .features: ["featureId"]
             case .trackTypes: ["trackTypeId"]
+            case .segments: ["segmentId"]
             case .guideEvents, .guidesSeen, .guidesSeenEver, .pollEvents, .pollsSeen, .pollsSeenEver: ["guideId"]
             default: []
             }
@@ -42,7 +43,7 @@ public struct PipelineSource: Sendable {
             case .accounts, .doNotProcessAccounts: names.formUnion(["includeParents", "includeChildren"])
             case .pages, .features, .trackTypes, .guides: names.insert("appId")
             case .groups: names.formUnion(["items", "groupType"])
-            case .apps, .vocItems, .votes: break
+            case .apps, .vocItems, .votes, .segments: break
             }
             return names
         }

@@ -93,6 +93,20 @@ extension TenantPipelineData {
         }
     }
 
+    /// Segments: every segment (all are shared), its id in decimal; the members as of the last refresh.
+    func segmentRows(_ ids: [String]?) -> [PipelineRow] {
+        let wanted = ids.map(Set.init)
+        return state.segments.byID.keys.sorted().compactMap { id in
+            let segment = state.segments.byID[id]!
+            if let wanted, !wanted.contains(String(id)) { return nil }
+            var row = Self.common(id: String(id), name: segment.name, kind: "Segment", firstMs: segment.createdMs, lastMs: segment.updatedMs)
+            row["shared"] = .bool(true)
+            row["apiSegment"] = .bool(segment.visitorList != nil)
+            row["visitorCount"] = PipelineValue(segment.members.count)
+            return row
+        }
+    }
+
     /// Guides: the nudges, their id in decimal.
     func guideRows(_ ids: [String]?) -> [PipelineRow] {
         let wanted = ids.map(Set.init)

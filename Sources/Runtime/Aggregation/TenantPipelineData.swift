@@ -54,6 +54,7 @@ public final class TenantPipelineData: PipelineData {
         case .trackTypes: return trackTypeRows(source.objectIDs)
         case .apps: return [Self.appRow]
         case .guides: return guideRows(source.objectIDs)
+        case .segments: return segmentRows(source.objectIDs)
         case .guideEvents: return try guideEventRows(source, &budget)
         case .guidesSeen, .guidesSeenEver: return try guidesSeenRows(source, &budget)
         case .pollEvents: return try pollEventRows(source, &budget)

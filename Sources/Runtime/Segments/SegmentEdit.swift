@@ -7,6 +7,9 @@ public enum SegmentEdit: Sendable, Equatable {
     case update(id: Int, name: String?, folder: String??, rules: [SegmentRule]?, nowMs: Int64, description: String?? = nil)
     case delete(id: Int)
     case createFolder(name: String)
+    /// Adds and removes ids of a visitor-list segment (one whose rules are a single
+    /// `visitorList`); `replacing` sets the whole list first. Members follow at once.
+    case editVisitors(id: Int, replacing: Set<String>?, adding: [String], removing: [String], nowMs: Int64)
 }
 
 public enum SegmentEditRefusal: Error, Sendable, Equatable {
@@ -21,6 +24,10 @@ public enum SegmentEditRefusal: Error, Sendable, Equatable {
     case inUse(by: [Int])
     /// Nudges target this one.
     case targeted(by: [Int])
+    /// Only a visitor-list segment's ids can be edited.
+    case notVisitorList(Int)
+    /// The list would hold more ids than a segment may.
+    case tooManyVisitors(limit: Int)
 }
 
 extension TenantState {
@@ -41,6 +48,12 @@ extension TenantState {
             return targeting.isEmpty ? nil : .targeted(by: targeting)
         case .createFolder(let name):
             return segments.folders.contains(name) ? .duplicateFolder(name) : nil
+        case .editVisitors(let id, let replacing, let adding, _, _):
+            guard let segment = segments.byID[id] else { return .unknownSegment(id) }
+            guard let listed = segment.visitorList else { return .notVisitorList(id) }
+            let size = (replacing ?? listed).count + adding.count
+            return size > Segment.maxListedVisitors && (replacing ?? listed).union(adding).count > Segment.maxListedVisitors
+                ? .tooManyVisitors(limit: Segment.maxListedVisitors) : nil
         }
     }
 
@@ -75,6 +88,20 @@ extension TenantState {
             segments.byID[id] = nil
         case .createFolder(let name):
             addFolder(name)
+        case .editVisitors(let id, let replacing, let adding, let removing, let nowMs):
+            var segment = segments.byID[id]!
+            var listed = replacing ?? segment.visitorList!
+            listed.formUnion(adding)
+            listed.subtract(removing)
+            segment.rules = [.visitorList(listed)]
+            // Adding only grows the members; a removed id may share its user with a kept alias.
+            if replacing == nil && removing.isEmpty {
+                segment.members.formUnion(listedUsers(Set(adding)))
+            } else {
+                segment.members = listedUsers(listed)
+            }
+            segment.updatedMs = nowMs
+            segments.byID[id] = segment
         }
         rewatch()
         version &+= 1

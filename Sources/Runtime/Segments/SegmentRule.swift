@@ -16,6 +16,9 @@ public indirect enum SegmentRule: Sendable, Equatable {
     /// No event in the last `beforeDays` days.
     case lastSeen(beforeDays: Int)
     case inSegment(id: Int)
+    /// Users listed by id: a visitor list uploaded through the Pendo-compatible API. An id
+    /// without events matches no one until its first event arrives.
+    case visitorList(Set<String>)
     case all([SegmentRule])
     case any([SegmentRule])
     case not(SegmentRule)
@@ -72,7 +75,7 @@ public indirect enum SegmentRule: Sendable, Equatable {
     /// which follow the latest event).
     public var readsEveryEvent: Bool {
         switch self {
-        case .firstSeen, .lastSeen, .userProperty: true
+        case .firstSeen, .lastSeen, .userProperty, .visitorList: true
         case .all(let rules), .any(let rules): rules.contains(where: \.readsEveryEvent)
         case .not(let rule): rule.readsEveryEvent
         default: false

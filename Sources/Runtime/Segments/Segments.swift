@@ -20,6 +20,17 @@ public struct Segment: Sendable, Equatable {
     }
 }
 
+extension Segment {
+    /// The seed's cap on an uploaded visitor list.
+    public static let maxListedVisitors = 10_000_000
+
+    /// The ids of a visitor-list segment; nil for a segment defined by other rules.
+    public var visitorList: Set<String>? {
+        guard rules.count == 1, case .visitorList(let ids) = rules[0] else { return nil }
+        return ids
+    }
+}
+
 /// Entries into and exits from a dynamic segment found by one refresh.
 public struct SegmentChange: Sendable, Equatable {
     public var segment: Int

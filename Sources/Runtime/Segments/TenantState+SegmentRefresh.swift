@@ -72,7 +72,7 @@ extension TenantState {
             return users[u].eventCount > 0 && !ruleDays(before, today: today).contains { days[$0]?.active.contains(u) ?? false }
         case .inSegment(let id):
             return segments[id]?.members.contains(u) ?? false
-        case .accountProperty:
+        case .accountProperty, .visitorList:
             preconditionFailure("judged whole, never per user")
         }
     }
@@ -83,7 +83,8 @@ extension SegmentRule {
     var judgedPerUser: Bool {
         switch self {
         case .didEvent(_, _, let filters): filters.isEmpty
-        case .accountProperty: false
+        // A listed id may be an alias of the user it was merged into: the list is resolved whole.
+        case .accountProperty, .visitorList: false
         case .all(let rules), .any(let rules): rules.allSatisfy(\.judgedPerUser)
         case .not(let rule): rule.judgedPerUser
         default: true

@@ -38,6 +38,14 @@ extension TenantState {
         }
     }
 
+    /// The users with events whom `ids` name (an alias names the user it was merged into).
+    func listedUsers(_ ids: Set<String>) -> Bitmap {
+        var found: [UInt32] = []
+        found.reserveCapacity(ids.count)
+        for id in ids { if let u = userIndex(id)?.rawValue, users.hasEvents(u) { found.append(u) } }
+        return Bitmap(found)
+    }
+
     /// Users of one type in a window, from the day bitmaps.
     func usersWhoDid(_ type: EventTypeIndex, in window: ClosedRange<DayNumber>) -> Bitmap {
         Bitmap.union(of: window.compactMap { days[$0]?.users(ofType: type) })
@@ -142,6 +150,9 @@ struct RuleEvaluation {
             return base().subtracting(Bitmap.union(of: state.ruleDays(before, today: today).compactMap { state.days[$0]?.active }))
         case .inSegment(let id):
             return segment(id) ?? Bitmap()
+        case .visitorList(let ids):
+            let found = state.listedUsers(ids)
+            return candidates.map { found.intersection($0) } ?? found
         }
     }
 

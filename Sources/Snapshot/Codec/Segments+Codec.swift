@@ -27,6 +27,8 @@ extension SegmentRule {
             w.write(UInt8(10)); w.write(UInt32(rules.count)); for r in rules { r.encode(into: &w) }
         case .not(let rule):
             w.write(UInt8(11)); rule.encode(into: &w)
+        case .visitorList(let ids):
+            w.write(UInt8(12)); Self.encode(ids, into: &w)
         }
     }
 
@@ -62,9 +64,27 @@ extension SegmentRule {
             return kind == 9 ? .all(rules) : .any(rules)
         case 11:
             return decode(from: &r, depth: depth + 1).map { .not($0) }
+        case 12:
+            return decodeIDs(from: &r).map { .visitorList($0) }
         default:
             return nil
         }
+    }
+
+    /// A set of ids, sorted so that the same set always gives the same bytes.
+    static func encode(_ ids: Set<String>, into w: inout BinaryWriter) {
+        w.write(UInt32(ids.count))
+        for id in ids.sorted() { w.write(id) }
+    }
+
+    static func decodeIDs(from r: inout BinaryReader) -> Set<String>? {
+        guard let count = r.read(UInt32.self), Int(count) <= r.remaining else { return nil }
+        var ids = Set<String>(minimumCapacity: Int(count))
+        for _ in 0..<count {
+            guard let id = r.readString() else { return nil }
+            ids.insert(id)
+        }
+        return ids
     }
 
     static func encode(_ filters: [PropertyFilter], into w: inout BinaryWriter) {

@@ -145,6 +145,11 @@ struct PipelineSourceTests {
         let apps = try Self.run(#"[{"source": {"apps": null}}]"#)
         #expect(apps.count == 1 && apps[0]["id"] == .number(-323232))
         #expect(try Self.run(#"[{"source": {"features": null}}]"#).isEmpty)
+        let segments = try Self.run(#"[{"source": {"segments": null}}]"#)
+        let exporterCount = Set(Self.world.1.filter { $0.type == "export" }.map(\.user)).count
+        #expect(segments.count == 1 && segments[0]["id"] == .string("1") && segments[0]["kind"] == .string("Segment") && segments[0]["name"] == .string("exporters"))
+        #expect(segments[0]["visitorCount"] == .number(Double(exporterCount)) && segments[0]["apiSegment"] == .bool(false))
+        #expect(try Self.run(#"[{"source": {"segments": {"segmentId": "2"}}}]"#).isEmpty)
         let other = try Self.run(#"[{"source": {"events": {"appId": 5}, "timeSeries": {"period": "dayRange", "first": "now()", "count": -3}}}]"#)
         #expect(other.isEmpty)
 
