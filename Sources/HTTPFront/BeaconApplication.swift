@@ -61,6 +61,8 @@ public enum BeaconApplication {
         PendoRoutes(registry: registry, grants: configuration.apiKeyGrants).add(to: router)
         PendoAggregationRoutes().add(to: router)
         PendoSegmentRoutes(exports: PendoExportJobs(), bodyLimit: configuration.bodyLimitBytes).add(to: router)
+        PendoObjectRoutes().add(to: router)
+        PendoUnsupportedRoutes().add(to: router)
         PathRoutes().add(to: router)
         EventQueryRoutes().add(to: router)
         FunnelRoutes().add(to: router)

@@ -1607,6 +1607,248 @@ paths:
         "429": { $ref: "#/components/responses/TooManyRequests" }
         "503": { $ref: "#/components/responses/Unavailable" }
 
+  /pendo/api/v1/page:
+    get:
+      tags: [pendo]
+      operationId: pendoPages
+      summary: "Pendo: pages (each page path with events), all or by id"
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+        - name: id
+          in: query
+          description: Comma-separated ids (or, for pages, paths).
+          schema: { type: string }
+        - name: expand
+          in: query
+          schema: { type: string }
+        - name: appId
+          in: query
+          schema: { type: string }
+      responses:
+        "200":
+          description: The objects, with the common fields.
+          content:
+            application/json:
+              schema:
+                type: array
+                items:
+                  type: object
+                  required: [id, name, kind, createdAt, lastUpdatedAt, rootVersionId, stableVersionId]
+                  properties:
+                    id: { type: string }
+                    name: { type: string }
+                    kind: { type: string }
+                    appId: { type: integer }
+                    createdAt: { type: integer }
+                    lastUpdatedAt: { type: integer }
+                    rootVersionId: { type: string }
+                    stableVersionId: { type: string }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+
+  /pendo/api/v1/feature:
+    get:
+      tags: [pendo]
+      operationId: pendoFeatures
+      summary: "Pendo: features (none until features can be defined by rules)"
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+        - name: id
+          in: query
+          description: Comma-separated ids (or, for pages, paths).
+          schema: { type: string }
+        - name: expand
+          in: query
+          schema: { type: string }
+        - name: appId
+          in: query
+          schema: { type: string }
+      responses:
+        "200":
+          description: The objects, with the common fields.
+          content:
+            application/json:
+              schema:
+                type: array
+                items:
+                  type: object
+                  required: [id, name, kind, createdAt, lastUpdatedAt, rootVersionId, stableVersionId]
+                  properties:
+                    id: { type: string }
+                    name: { type: string }
+                    kind: { type: string }
+                    appId: { type: integer }
+                    createdAt: { type: integer }
+                    lastUpdatedAt: { type: integer }
+                    rootVersionId: { type: string }
+                    stableVersionId: { type: string }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+
+  /pendo/api/v1/visitor/{visitorId}/history:
+    get:
+      tags: [pendo]
+      operationId: pendoVisitorHistory
+      summary: "Pendo: a visitor's activity in the 24 hours from starttime, as runs of pages, track types and clicks"
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+        - name: visitorId
+          in: path
+          required: true
+          example: ada@example.com
+          schema: { type: string, minLength: 1 }
+        - name: x-pendo-base64-encoded-params
+          in: header
+          description: "`true` when the id is sent as `b64_` and URL-safe base64."
+          schema: { type: string, enum: ["true", "false"] }
+        - name: starttime
+          in: query
+          required: true
+          description: Milliseconds since the epoch, within the last 180 days.
+          schema: { type: integer }
+      responses:
+        "200":
+          description: The items, oldest first; empty without activity.
+          content:
+            application/json:
+              schema:
+                type: array
+                items:
+                  type: object
+                  required: [type, ts, lastTs]
+                  properties:
+                    type: { type: string, enum: [page, track, click] }
+                    pageId: { type: string }
+                    trackTypeId: { type: string }
+                    untaggedUrl: { type: string }
+                    uri: { type: string }
+                    ts: { type: integer }
+                    lastTs: { type: integer }
+        "404": { $ref: "#/components/responses/NotFound" }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+
+  /pendo/api/v1/datasync/storageTypes/gcs/destinations/Default/credentials:
+    put:
+      tags: [pendo]
+      operationId: pendoDataSyncGcs
+      summary: "Pendo: rotate gcs Data Sync credentials (not supported: 501)"
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+      responses:
+        "501":
+          description: Not supported; the message names what to use instead.
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/Error" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+
+  /pendo/api/v1/datasync/storageTypes/s3/destinations/Default/credentials:
+    put:
+      tags: [pendo]
+      operationId: pendoDataSyncS3
+      summary: "Pendo: rotate s3 Data Sync credentials (not supported: 501)"
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+      responses:
+        "501":
+          description: Not supported; the message names what to use instead.
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/Error" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+
+  /pendo/api/v1/datasync/storageTypes/azure/destinations/Default/credentials:
+    put:
+      tags: [pendo]
+      operationId: pendoDataSyncAzure
+      summary: "Pendo: rotate azure Data Sync credentials (not supported: 501)"
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+      responses:
+        "501":
+          description: Not supported; the message names what to use instead.
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/Error" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+
+  /pendo/api/v1/feedback/options:
+    get:
+      tags: [pendo]
+      operationId: pendoFeedbackOptions
+      summary: "Pendo: Feedback options (not supported: 501)"
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+      responses:
+        "501":
+          description: Not supported; the message names what to use instead.
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/Error" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+
+  /pendo/api/v1/feedback:
+    post:
+      tags: [pendo]
+      operationId: pendoFeedbackCreate
+      summary: "Pendo: create a Feedback item (not supported: 501)"
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+      responses:
+        "501":
+          description: Not supported; the message names what to use instead.
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/Error" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+
+  /pendo/api/v1/feedback/{id}:
+    patch:
+      tags: [pendo]
+      operationId: pendoFeedbackUpdate
+      summary: "Pendo: update a Feedback item (not supported: 501)"
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+        - name: id
+          in: path
+          required: true
+          schema: { type: string }
+      responses:
+        "501":
+          description: Not supported; the message names what to use instead.
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/Error" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+
   /pendo/api/v1/segment:
     get:
       tags: [pendo]

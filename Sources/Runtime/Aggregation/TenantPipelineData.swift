@@ -65,6 +65,18 @@ public final class TenantPipelineData: PipelineData {
         }
     }
 
+    /// The rows of an object source (pages, features, track types, guides, segments) narrowed to
+    /// `ids`: what the REST lists of those objects answer, so they and the pipeline agree.
+    public func objects(_ kind: PipelineSource.Kind, ids: [String]?) -> [PipelineRow] {
+        switch kind {
+        case .pages: pageRows(ids)
+        case .trackTypes: trackTypeRows(ids)
+        case .guides: guideRows(ids)
+        case .segments: segmentRows(ids)
+        default: []
+        }
+    }
+
     static let appRow: PipelineRow = ["id": PipelineValue(PipelineEnvironment.appID), "appId": PipelineValue(PipelineEnvironment.appID),
                                       "name": .string("Beacon"), "platform": .string("web"), "kind": .string("App")]
 

@@ -175,6 +175,29 @@ struct PipelineSourceTests {
         }
     }
 
+    /// A visitor's history: runs of the same page, track type or clicked page, from a plain
+    /// sort of the events sent.
+    @Test func visitorHistoryIsRunsOfTheSameObject() throws {
+        let state = Self.world.0
+        for user in ["u3@x.com", "u10@x.com", "anon-160"] {
+            let from = Self.now - 5 * 86_400_000, to = from + 86_400_000
+            let mine = Self.world.1.filter { $0.user == user && $0.ms >= from && $0.ms < to }.sorted { $0.ms < $1.ms }
+            var expected: [(String, String, Int64, Int64)] = []
+            for e in mine {
+                let kind = e.type == "page_view" ? "page" : e.type == "click" ? "click" : "track"
+                let object = kind == "track" ? e.type : e.page ?? ""
+                if let last = expected.last, last.0 == kind, last.1 == object { expected[expected.count - 1].3 = e.ms } else { expected.append((kind, object, e.ms, e.ms)) }
+            }
+            let items = try #require(state.visitorHistory(user, fromMs: from, toMs: to))
+            #expect(items.count == expected.count && !items.isEmpty, "\(user)")
+            for (item, want) in zip(items, expected) {
+                #expect(item.kind.rawValue == want.0 && item.object == want.1 && item.firstMs == want.2 && item.lastMs == want.3)
+            }
+        }
+        #expect(state.visitorHistory("nobody", fromMs: 0, toMs: Self.now) == nil)
+        #expect(state.visitorHistory("u3@x.com", fromMs: Self.now + 1, toMs: Self.now + 2) == [])
+    }
+
     /// Active users of a set of days, built from the events sent.
     static func active(_ days: ClosedRange<Int64>, _ filter: (Sent) -> Bool = { _ in true }) -> Set<String> {
         Set(world.1.filter { e in days.contains(naiveStart(e.ms, hour: false)) && filter(e) }.map(\.user))
