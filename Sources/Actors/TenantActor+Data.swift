@@ -42,3 +42,13 @@ extension TenantActor {
         }
     }
 }
+
+extension TenantActor {
+    /// Checks, logs and applies a metadata edit; `makeEdit` receives the clock.
+    @discardableResult
+    public func editMetadata(_ makeEdit: @Sendable (_ nowMs: Int64) -> MetadataEdit) async throws -> MetadataEdit {
+        try requireReady()
+        let edit = makeEdit(clock())
+        return try await commit(edit, refusal: state.refusal(of: edit), as: .metadataEdit(edit)) { try $0.apply(edit) }
+    }
+}

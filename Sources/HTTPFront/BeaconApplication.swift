@@ -62,6 +62,7 @@ public enum BeaconApplication {
         PendoAggregationRoutes().add(to: router)
         PendoSegmentRoutes(exports: PendoExportJobs(), bodyLimit: configuration.bodyLimitBytes).add(to: router)
         PendoObjectRoutes().add(to: router)
+        PendoMetadataRoutes().add(to: router)
         PendoUnsupportedRoutes().add(to: router)
         PathRoutes().add(to: router)
         EventQueryRoutes().add(to: router)

@@ -32,6 +32,8 @@ public enum Mutation: Sendable, Equatable {
     case dataEdit(DataEdit)
     /// Profile edits made as one write (`/api/bulk/...`): all applied or none.
     case profileEdits([ProfileEdit])
+    /// The metadata schema and the Do Not Process and guide opt-out flags (the Pendo-compatible API).
+    case metadataEdit(MetadataEdit)
     /// Structured log records (`POST /api/v1/logs`), with the clock that times those sent without a time.
     case logs(nowMs: Int64, records: [LogInput])
     /// A write that came with an `Idempotency-Key`: the key is logged in the same record as the
@@ -70,6 +72,7 @@ public enum Mutation: Sendable, Equatable {
         case .discoveryEdit: 19
         case .dataEdit: 20
         case .profileEdits: 21
+        case .metadataEdit: 22
         }
     }
 
@@ -107,6 +110,8 @@ public enum Mutation: Sendable, Equatable {
             edit.encode(into: &writer)
         case .dataEdit(let edit):
             edit.encode(into: &writer)
+        case .metadataEdit(let edit):
+            edit.encode(into: &writer)
         case .profileEdits(let edits):
             writer.write(UInt32(edits.count))
             for edit in edits { edit.encode(into: &writer) }
@@ -138,7 +143,7 @@ public enum Mutation: Sendable, Equatable {
     }
 
     /// The record types this build writes and reads.
-    public static let knownTypes: ClosedRange<UInt8> = 1...21
+    public static let knownTypes: ClosedRange<UInt8> = 1...22
 
     /// The mutation in a record.
     /// - Throws: `ReplayRefusal` naming an unknown type (a newer build wrote it) or a payload that does not decode.
@@ -261,6 +266,9 @@ public enum Mutation: Sendable, Equatable {
             }
             guard reader.remaining == 0 else { return nil }
             return .profileEdits(edits)
+        case 22:
+            guard let edit = MetadataEdit.decode(from: &reader), reader.remaining == 0 else { return nil }
+            return .metadataEdit(edit)
         default:
             return nil
         }

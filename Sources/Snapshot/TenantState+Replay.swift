@@ -48,6 +48,8 @@ extension TenantState {
                 try apply(edit)
             case .dataEdit(let edit):
                 try apply(edit)
+            case .metadataEdit(let edit):
+                try apply(edit)
             case .profileEdits(let edits):
                 for edit in edits { try apply(edit) }
             case .healthEdit(let edit):

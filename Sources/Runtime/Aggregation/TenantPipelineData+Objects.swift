@@ -18,7 +18,12 @@ extension TenantPipelineData {
         auto["lastbrowsername"] = PipelineValue(agent["browser"])
         auto["lastbrowserversion"] = PipelineValue(agent["browser_version"])
         return ["visitorId": .string(id), "id": .string(id), "accountIds": .list(accounts),
-                "metadata": .object(["auto": .object(auto), "agent": Self.texts(agent), "custom": Self.texts(custom)])]
+                "metadata": .object(["auto": .object(auto), "agent": Self.texts(agent), "custom": Self.texts(custom), "pendo": flags(.visitor, id)])]
+    }
+
+    /// The `pendo` group: the Do Not Process and guide opt-out flags.
+    func flags(_ kind: Metadata.Kind, _ id: String) -> PipelineValue {
+        .object(Dictionary(uniqueKeysWithValues: Metadata.Flag.allCases.map { ($0.rawValue, PipelineValue.bool(state.metadata.isFlagged($0, kind, id))) }))
     }
 
     static func texts(_ properties: [String: String]) -> PipelineValue { .object(properties.mapValues(PipelineValue.string)) }
@@ -40,7 +45,7 @@ extension TenantPipelineData {
         let auto: PipelineRow = ["id": .string(id), "firstvisit": PipelineValue(summary.firstSeen), "lastvisit": PipelineValue(summary.lastSeen),
                                  "lastupdated": PipelineValue(summary.lastSeen), "idhash": PipelineValue(PendoIDs.idHash(id))]
         return ["accountId": .string(id), "id": .string(id),
-                "metadata": .object(["auto": .object(auto), "custom": Self.texts(state.profiles.account(a).properties)])]
+                "metadata": .object(["auto": .object(auto), "custom": Self.texts(state.profiles.account(a).properties), "pendo": flags(.account, id)])]
     }
 
     func accountRows(_ budget: inout PipelineBudget) throws(PipelineError) -> [PipelineRow] {

@@ -47,7 +47,9 @@ public final class TenantPipelineData: PipelineData {
         guard source.readsDefaultApp, source.blacklist != .only else { return [] }
         switch source.kind {
         case .events, .pageEvents, .trackEvents: return try groupedEvents(source, &budget)
-        case .featureEvents, .features, .groups, .doNotProcessVisitors, .doNotProcessAccounts: return []
+        case .featureEvents, .features, .groups: return []
+        case .doNotProcessVisitors: return doNotProcessRows(.visitor, idKey: "visitorId")
+        case .doNotProcessAccounts: return doNotProcessRows(.account, idKey: "accountId")
         case .visitors: return try visitorRows(since: source.sinceMs, &budget)
         case .accounts: return try accountRows(&budget)
         case .pages: return pageRows(source.objectIDs)

@@ -95,6 +95,7 @@ extension TenantState {
         fresh.typeTotals = [Int](repeating: 0, count: typeTotals.count)
         fresh.newestTimestampMs = nil
         fresh.segments = Segments()   // touches are not wanted here; the installed state re-judges every user
+        fresh.metadata = Metadata()   // kept events stay: Do Not Process drops only events that arrive after it
         prepare(&fresh)
         var affected = 0, kept = 0
         func visit(_ columns: EventColumns) {

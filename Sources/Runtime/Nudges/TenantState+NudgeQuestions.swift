@@ -1,9 +1,11 @@
 /// What the tracker and the results pages ask of nudges.
 extension TenantState {
     /// The active nudges `user` should see on `page` now: the page matches, the user is in the
-    /// audience (everyone, without a segment), and has not dismissed it. Newest first.
+    /// audience (everyone, without a segment), has not dismissed it and has not opted out of
+    /// guides (docs/pendo.md, Metadata). Newest first.
     public func eligibleNudges(user name: String, page: String) -> [Nudge] {
         let u = knownUser(name)
+        if optedOutOfGuides(name) { return [] }
         return nudges.byID.values.filter { n in
             guard n.status == .active, n.shows(onPage: page) else { return false }
             if let u, n.dismissed.contains(u) { return false }

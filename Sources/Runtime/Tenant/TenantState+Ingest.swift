@@ -62,6 +62,7 @@ extension TenantState {
                     : propertySets.intern(batch.properties[lo..<hi].lazy.map { (key: bytes($0.key), value: bytes($0.value)) },
                                           likely: PropertySetIndex(users[user].recentProperties))
                 let timestamp = event.has_timestamp != 0 ? event.timestamp_ms : nowMs
+                if dropsEvent(user: user, account: account) { continue }
                 apply(StoredEvent(timestampMs: timestamp, user: UserIndex(user), account: account, type: EventTypeIndex(type),
                                   page: page, properties: properties), nowMs: nowMs)
             }
@@ -108,6 +109,7 @@ extension TenantState {
             let type = typeName.withUTF8 { internEventType(UnsafeRawBufferPointer($0)) }
             let page = event.page.map { PageIndex(pageNames.intern($0)) } ?? .none
             let properties = event.properties.isEmpty ? PropertySetIndex.empty : propertySets.intern(event.properties.map { ($0.key, $0.value) })
+            if dropsEvent(user: user, account: account) { continue }
             apply(StoredEvent(timestampMs: event.timestampMs ?? nowMs, user: UserIndex(user), account: account, type: EventTypeIndex(type),
                               page: page, properties: properties), nowMs: nowMs)
         }

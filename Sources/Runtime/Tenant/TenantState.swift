@@ -35,6 +35,8 @@ public struct TenantState: Sendable {
     public package(set) var discoveries = Discoveries()
     /// Retention set at run time, archived event types, property metadata.
     public package(set) var catalog = DataCatalog()
+    /// Visitor and account metadata: fields and the Do Not Process and guide opt-out flags.
+    public package(set) var metadata = Metadata()
     /// What was done about signals, and whether it worked.
     public package(set) var impact = ImpactActions()
     /// Account health: its settings and the daily scores kept.

@@ -5,7 +5,7 @@ import Runtime
 /// and their hash tables rebuilt on load.
 extension TenantState {
     public enum Section: UInt32, CaseIterable, Sendable {
-        case identities = 1, propertySets, eventLog, days, minutes, users, accounts, counters, profiles, accountDays, typeRepeats, segments, nudges, journeys, nudgeTotals, idempotency, marks, segmentDetails, logs, eviction, messageIDs, messageIDHashes, accountTypeDays, health, signals, impact, workspace, discoveries, catalog, nudgeHistory
+        case identities = 1, propertySets, eventLog, days, minutes, users, accounts, counters, profiles, accountDays, typeRepeats, segments, nudges, journeys, nudgeTotals, idempotency, marks, segmentDetails, logs, eviction, messageIDs, messageIDHashes, accountTypeDays, health, signals, impact, workspace, discoveries, catalog, nudgeHistory, metadata
 
         public var name: String { String(describing: self) }
 
@@ -77,6 +77,8 @@ extension TenantState {
             discoveries.encode(into: &w)
         case .catalog:
             catalog.encode(into: &w)
+        case .metadata:
+            metadata.encode(into: &w)
         case .segments:
             segments.encode(into: &w)
         case .nudges:
@@ -322,6 +324,9 @@ extension TenantState {
         case .catalog:
             guard let decoded = DataCatalog.decode(from: &r) else { return false }
             adopt(decoded)
+        case .metadata:
+            guard let decoded = Metadata.decode(from: &r) else { return false }
+            metadata = decoded
         case .nudges:
             guard let decoded = Nudges.decode(from: &r) else { return false }
             nudges = decoded
