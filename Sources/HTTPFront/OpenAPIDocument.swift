@@ -1849,6 +1849,321 @@ paths:
         "429": { $ref: "#/components/responses/TooManyRequests" }
         "503": { $ref: "#/components/responses/Unavailable" }
 
+  /pendo/api/v1/metadata/schema/{kind}:
+    get:
+      tags: [pendo]
+      operationId: pendoMetadataSchema
+      summary: "Pendo: the metadata schema of visitors or accounts, by group (auto, agent, custom, pendo)"
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+        - name: kind
+          in: path
+          required: true
+          schema: { type: string, minLength: 1, enum: [visitor, account] }
+      responses:
+        "200":
+          description: Group to field name to its Type and DisplayName.
+          content:
+            application/json:
+              schema: { type: object }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+
+  /pendo/api/v1/metadata/schema/{kind}/{group}:
+    post:
+      tags: [pendo]
+      operationId: pendoMetadataDefineFields
+      summary: "Pendo: create or undelete up to 24 agent or custom fields"
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+        - name: kind
+          in: path
+          required: true
+          schema: { type: string, minLength: 1, enum: [visitor, account] }
+        - name: group
+          in: path
+          required: true
+          schema: { type: string, minLength: 1, enum: [agent, custom] }
+      requestBody:
+        required: true
+        content:
+          application/json:
+            example: [{"name": "tier", "displayname": "Tier", "type": "string"}]
+            schema:
+              type: array
+              minItems: 1
+              maxItems: 24
+              items:
+                type: object
+                additionalProperties: false
+                required: [name, type]
+                properties:
+                  name: { type: string, minLength: 1, maxLength: 256 }
+                  displayname: { type: string, maxLength: 256 }
+                  type: { type: string, enum: [string, number, time, boolean] }
+      responses:
+        "201":
+          description: Every field created or undeleted.
+          content:
+            application/json:
+              schema: { type: object }
+        "207":
+          description: Some created, some failed (see results).
+          content:
+            application/json:
+              schema: { type: object }
+        "409": { $ref: "#/components/responses/Conflict" }
+        "413": { $ref: "#/components/responses/PayloadTooLarge" }
+        "422":
+          description: A field entry does not validate; field names it.
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/Error" }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+
+  /pendo/api/v1/metadata/schema/{kind}/{group}/{field}:
+    delete:
+      tags: [pendo]
+      operationId: pendoMetadataDeleteField
+      summary: "Pendo: delete an agent or custom field (202 when it already was)"
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+        - name: kind
+          in: path
+          required: true
+          schema: { type: string, minLength: 1, enum: [visitor, account] }
+        - name: group
+          in: path
+          required: true
+          schema: { type: string, minLength: 1, enum: [agent, custom] }
+        - name: field
+          in: path
+          required: true
+          example: tier
+          schema: { type: string, minLength: 1 }
+      responses:
+        "200":
+          description: Deleted.
+          content:
+            application/json:
+              schema: { type: object }
+        "202":
+          description: Already deleted.
+          content:
+            application/json:
+              schema: { type: object }
+        "404": { $ref: "#/components/responses/NotFound" }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+
+  /pendo/api/v1/metadata/dependencies:
+    get:
+      tags: [pendo]
+      operationId: pendoMetadataDependencies
+      summary: "Pendo: the segments and guides that depend on metadata fields"
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+      responses:
+        "200":
+          description: The dependencies.
+          content:
+            application/json:
+              schema: { type: object }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+
+  /pendo/api/v1/metadata/dependencies/{kind}/{group}/{field}:
+    get:
+      tags: [pendo]
+      operationId: pendoMetadataFieldDependencies
+      summary: "Pendo: the segments and guides that depend on one field"
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+        - name: kind
+          in: path
+          required: true
+          schema: { type: string, minLength: 1, enum: [visitor, account] }
+        - name: group
+          in: path
+          required: true
+          example: custom
+          schema: { type: string, minLength: 1 }
+        - name: field
+          in: path
+          required: true
+          example: tier
+          schema: { type: string, minLength: 1 }
+      responses:
+        "200":
+          description: The dependencies.
+          content:
+            application/json:
+              schema: { type: object }
+        "404": { $ref: "#/components/responses/NotFound" }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+
+  /pendo/api/v1/metadata/{kind}/{group}/value/{id}/{field}:
+    get:
+      tags: [pendo]
+      operationId: pendoMetadataValue
+      summary: "Pendo: one field's value for a visitor or account (null without one)"
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+        - name: kind
+          in: path
+          required: true
+          schema: { type: string, minLength: 1, enum: [visitor, account] }
+        - name: group
+          in: path
+          required: true
+          example: custom
+          schema: { type: string, minLength: 1 }
+        - name: id
+          in: path
+          required: true
+          example: ada@example.com
+          schema: { type: string, minLength: 1 }
+        - name: x-pendo-base64-encoded-params
+          in: header
+          schema: { type: string, enum: ["true", "false"] }
+        - name: field
+          in: path
+          required: true
+          example: tier
+          schema: { type: string, minLength: 1 }
+      responses:
+        "200":
+          description: The JSON-encoded value.
+          content:
+            application/json:
+              schema: { type: [string, number, boolean, "null"] }
+        "404": { $ref: "#/components/responses/NotFound" }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+    put:
+      tags: [pendo]
+      operationId: pendoMetadataSetValue
+      summary: "Pendo: set one agent or custom value, or (group pendo) the donotprocess or blacklistguides flag"
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+        - name: kind
+          in: path
+          required: true
+          schema: { type: string, minLength: 1, enum: [visitor, account] }
+        - name: group
+          in: path
+          required: true
+          example: custom
+          schema: { type: string, minLength: 1 }
+        - name: id
+          in: path
+          required: true
+          example: ada@example.com
+          schema: { type: string, minLength: 1 }
+        - name: x-pendo-base64-encoded-params
+          in: header
+          schema: { type: string, enum: ["true", "false"] }
+        - name: field
+          in: path
+          required: true
+          example: tier
+          schema: { type: string, minLength: 1 }
+      requestBody:
+        required: true
+        content:
+          application/json:
+            example: true
+            schema: { type: [string, number, boolean, "null"] }
+      responses:
+        "200":
+          description: Set.
+          content:
+            application/json:
+              schema: { type: object }
+        "404": { $ref: "#/components/responses/NotFound" }
+        "413": { $ref: "#/components/responses/PayloadTooLarge" }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+
+  /pendo/api/v1/metadata/{kind}/{group}/value:
+    post:
+      tags: [pendo]
+      operationId: pendoMetadataSetValues
+      summary: "Pendo: set fields on many visitors or accounts in one write"
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+        - name: kind
+          in: path
+          required: true
+          schema: { type: string, minLength: 1, enum: [visitor, account] }
+        - name: group
+          in: path
+          required: true
+          schema: { type: string, minLength: 1, enum: [agent, custom] }
+        - name: create
+          in: query
+          description: With true, unknown accounts are created (visitors exist once they send an event).
+          schema: { type: boolean }
+      requestBody:
+        required: true
+        content:
+          application/json:
+            example: [{"visitorId": "ada@example.com", "values": {"tier": "gold"}}]
+            schema:
+              type: array
+              maxItems: 100000
+              items:
+                type: object
+                additionalProperties: false
+                required: [values]
+                properties:
+                  visitorId: { type: string, minLength: 1, maxLength: 320 }
+                  accountId: { type: string, minLength: 1, maxLength: 320 }
+                  values: { type: object, maxProperties: 100, additionalProperties: { type: [string, number, boolean, "null"] } }
+      responses:
+        "200":
+          description: What was updated and which ids are missing.
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [total, updated, failed, missing, errors]
+                properties:
+                  total: { type: integer }
+                  updated: { type: integer }
+                  failed: { type: integer }
+                  missing: { type: array, items: { type: string } }
+                  errors: { type: array, items: { type: string } }
+        "413": { $ref: "#/components/responses/PayloadTooLarge" }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+
   /pendo/api/v1/segment:
     get:
       tags: [pendo]
