@@ -63,6 +63,7 @@ public enum BeaconApplication {
         PendoSegmentRoutes(exports: PendoExportJobs(), bodyLimit: configuration.bodyLimitBytes).add(to: router)
         PendoObjectRoutes().add(to: router)
         PendoMetadataRoutes().add(to: router)
+        PendoGuideRoutes().add(to: router)
         PendoUnsupportedRoutes().add(to: router)
         PathRoutes().add(to: router)
         EventQueryRoutes().add(to: router)

@@ -2164,6 +2164,235 @@ paths:
         "429": { $ref: "#/components/responses/TooManyRequests" }
         "503": { $ref: "#/components/responses/Unavailable" }
 
+  /pendo/api/v1/guide:
+    get:
+      tags: [pendo]
+      operationId: pendoGuides
+      summary: "Pendo: guides (the nudges), all or by id"
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+        - name: id
+          in: query
+          schema: { type: string }
+        - name: expand
+          in: query
+          schema: { type: string }
+        - name: appId
+          in: query
+          schema: { type: string }
+      responses:
+        "200":
+          description: The guides (or versions).
+          content:
+            application/json:
+              schema: { type: array, items: { type: object } }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "404": { $ref: "#/components/responses/NotFound" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+
+  /pendo/api/v1/guide/localization/export:
+    get:
+      tags: [pendo]
+      operationId: pendoGuideLocalizationExport
+      summary: "Pendo: XLIFF export (ids checked, then 501: guides have no translations)"
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+        - name: guideids
+          in: query
+          required: true
+          schema: { type: string }
+      responses:
+        "501":
+          description: Not supported; the message names what guides lack.
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/Error" }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "404": { $ref: "#/components/responses/NotFound" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+
+  /pendo/api/v1/guide/localization/import:
+    post:
+      tags: [pendo]
+      operationId: pendoGuideLocalizationImport
+      summary: "Pendo: XLIFF import (501: guides have no translations)"
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+      responses:
+        "501":
+          description: Not supported; the message names what guides lack.
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/Error" }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "404": { $ref: "#/components/responses/NotFound" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+
+  /pendo/api/v1/guide/staged/reset:
+    post:
+      tags: [pendo]
+      operationId: pendoGuideResetStaged
+      summary: "Pendo: reset every staged (draft) guide for everyone"
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+      responses:
+        "200":
+          description: Done.
+          content:
+            application/json:
+              schema: { type: object }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "404": { $ref: "#/components/responses/NotFound" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+
+  /pendo/api/v1/guide/all/visitor/{visitorId}/reset:
+    post:
+      tags: [pendo]
+      operationId: pendoGuideResetVisitorEverywhere
+      summary: "Pendo: clear one visitor's seen records for every guide"
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+        - name: visitorId
+          in: path
+          required: true
+          example: "ada@example.com"
+          schema: { type: string, minLength: 1 }
+        - name: x-pendo-base64-encoded-params
+          in: header
+          schema: { type: string, enum: ["true", "false"] }
+      responses:
+        "200":
+          description: Done.
+          content:
+            application/json:
+              schema: { type: object }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "404": { $ref: "#/components/responses/NotFound" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+
+  /pendo/api/v1/guide/{guideId}/history:
+    get:
+      tags: [pendo]
+      operationId: pendoGuideHistory
+      summary: "Pendo: a guide's versions, newest first"
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+        - name: guideId
+          in: path
+          required: true
+          example: "1"
+          schema: { type: string, minLength: 1 }
+      responses:
+        "200":
+          description: The guides (or versions).
+          content:
+            application/json:
+              schema: { type: array, items: { type: object } }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "404": { $ref: "#/components/responses/NotFound" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+
+  /pendo/api/v1/guide/{guideId}/visitor/{visitorId}/reset:
+    post:
+      tags: [pendo]
+      operationId: pendoGuideResetVisitor
+      summary: "Pendo: clear one visitor's seen records for one guide"
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+        - name: guideId
+          in: path
+          required: true
+          example: "1"
+          schema: { type: string, minLength: 1 }
+        - name: visitorId
+          in: path
+          required: true
+          example: "ada@example.com"
+          schema: { type: string, minLength: 1 }
+        - name: x-pendo-base64-encoded-params
+          in: header
+          schema: { type: string, enum: ["true", "false"] }
+      responses:
+        "200":
+          description: Done.
+          content:
+            application/json:
+              schema: { type: object }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "404": { $ref: "#/components/responses/NotFound" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+
+  /pendo/api/v1/guide/{guideId}/reset:
+    post:
+      tags: [pendo]
+      operationId: pendoGuideReset
+      summary: "Pendo: reset a staged (draft) guide for everyone; 400 for another state"
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+        - name: guideId
+          in: path
+          required: true
+          example: "1"
+          schema: { type: string, minLength: 1 }
+      responses:
+        "200":
+          description: Done.
+          content:
+            application/json:
+              schema: { type: object }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "404": { $ref: "#/components/responses/NotFound" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+
+  /pendo/api/v1/guide/{guideId}/experiment/export:
+    post:
+      tags: [pendo]
+      operationId: pendoGuideExperimentExport
+      summary: "Pendo: experiment results (501: nudges run no experiments)"
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+        - name: guideId
+          in: path
+          required: true
+          example: "1"
+          schema: { type: string, minLength: 1 }
+      responses:
+        "501":
+          description: Not supported; the message names what guides lack.
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/Error" }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "404": { $ref: "#/components/responses/NotFound" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+
   /pendo/api/v1/segment:
     get:
       tags: [pendo]

@@ -18,6 +18,8 @@ extension NudgeEdit {
             w.write(UInt8(5)); w.write(Int64(id)); w.write(user); w.write(action.rawValue); w.write(atMs)
         case .audience(let id, let entered, let exited, let atMs):
             w.write(UInt8(6)); w.write(Int64(id)); w.write(array: entered); w.write(array: exited); w.write(atMs)
+        case .resetSeen(let id, let user):
+            w.write(UInt8(7)); w.write(Int64(id)); w.write(UInt8(user == nil ? 0 : 1)); w.write(user ?? "")
         }
     }
 
@@ -42,6 +44,9 @@ extension NudgeEdit {
         case 6:
             guard let entered = r.readArray(UInt32.self), let exited = r.readArray(UInt32.self), let atMs = r.read(Int64.self) else { return nil }
             return .audience(id: id, entered: entered, exited: exited, atMs: atMs)
+        case 7:
+            guard let hasUser = r.read(UInt8.self), hasUser <= 1, let user = r.readString() else { return nil }
+            return .resetSeen(id: id, user: hasUser == 1 ? user : nil)
         default:
             return nil
         }

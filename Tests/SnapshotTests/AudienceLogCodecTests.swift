@@ -58,4 +58,36 @@ import Testing
         damaged[.nudgeHistory]!.removeLast()
         #expect(throws: (any Error).self) { try TenantState(settings: state.settings, sections: damaged) }
     }
+
+    /// Resets forget one user's (or everyone's) seen records, and a reset is a WAL record that
+    /// reads back; versions follow every create, update and status change and survive a snapshot.
+    @Test func resetsAndVersions() throws {
+        var state = TenantState(settings: TenantSettings(id: "t", name: "t"))
+        let now: Int64 = 1_793_448_000_000
+        _ = try state.ingest((0..<4).map { EventInput(eventType: "login", user: "u\($0)", timestampMs: now) }, nowMs: now, anonymousID: "g")
+        try state.apply(.create(NudgeDefinition(title: "v1", targetPage: "/"), id: 1, nowMs: now))
+        try state.apply(.update(NudgeDefinition(title: "v2", targetPage: "/x"), id: 1, nowMs: now + 1))
+        try state.apply(NudgeEdit.setStatus(id: 1, status: .active, nowMs: now + 2))
+        for u in 0..<4 { for action in NudgeEdit.TrackedAction.allCases { try state.apply(NudgeEdit.track(id: 1, user: "u\(u)", action: action, atMs: now + 3)) } }
+        try state.apply(NudgeEdit.resetSeen(id: 1, user: "u1"))
+        let nudge = state.nudges.byID[1]!
+        let u1 = state.userIndex("u1")!.rawValue
+        #expect(nudge.history.count == 9 && !nudge.history.contains { $0.user == u1 } && !nudge.dismissed.contains(u1) && nudge.shownAt[u1] == nil)
+        #expect(nudge.dismissed.count == 3 && nudge.impressions == 4)
+        #expect(state.eligibleNudges(user: "u1", page: "/x").map(\.id) == [1] && state.eligibleNudges(user: "u2", page: "/x").isEmpty)
+        try state.apply(NudgeEdit.resetSeen(id: 1, user: "nobody"))
+        #expect(state.nudges.byID[1]!.history.count == 9)
+        try state.apply(NudgeEdit.resetSeen(id: 1, user: nil))
+        #expect(state.nudges.byID[1]!.history.isEmpty && state.nudges.byID[1]!.impressions == 0 && state.nudges.byID[1]!.dismissed.isEmpty)
+        #expect(state.nudges.byID[1]!.versions.map(\.definition.title) == ["v1", "v2", "v2"] && state.nudges.byID[1]!.versions.last?.status == .active)
+        for edit in [NudgeEdit.resetSeen(id: 1, user: "u1"), .resetSeen(id: 1, user: nil)] {
+            #expect(try Mutation.decoded(type: 7, payload: Mutation.nudgeEdit(edit).encodedPayload()) == .nudgeEdit(edit))
+        }
+        let sections = Dictionary(uniqueKeysWithValues: TenantState.Section.allCases.map { ($0, state.encodedSection($0)) })
+        #expect(try TenantState(settings: state.settings, sections: sections).nudges.byID[1]!.versions == state.nudges.byID[1]!.versions)
+        var older = sections
+        older[.nudgeVersions] = nil
+        let derived = try TenantState(settings: state.settings, sections: older).nudges.byID[1]!.versions
+        #expect(derived.count == 1 && derived[0].definition.title == "v2" && derived[0].atMs == now + 2)
+    }
 }

@@ -19,4 +19,14 @@ public enum PendoIDs {
 
     /// A track type's or page's id: the FNV-1a of its name (or path) in hex.
     public static func objectID(_ name: String) -> String { String(fnv(name), radix: 16) }
+
+    /// A nudge's status as a guide state: active is `public`, paused `disabled`, a draft `draft`
+    /// (the seed's staged guides are drafts).
+    public static func guideState(_ status: Nudge.Status) -> String {
+        switch status {
+        case .active: "public"
+        case .paused: "disabled"
+        case .draft: "draft"
+        }
+    }
 }

@@ -119,7 +119,7 @@ extension TenantPipelineData {
             let nudge = state.nudges.byID[n]!
             if let wanted, !wanted.contains(String(n)) { return nil }
             var row = Self.common(id: String(n), name: nudge.title, kind: "Guide", firstMs: nudge.createdMs, lastMs: nudge.updatedMs)
-            row["state"] = .string(nudge.status == .active ? "public" : nudge.status == .paused ? "disabled" : "draft")
+            row["state"] = .string(PendoIDs.guideState(nudge.status))
             row["steps"] = .list([.object(["id": .string(String(n)), "guideId": .string(String(n)), "type": .string(nudge.kind.rawValue),
                                            "lastUpdatedAt": PipelineValue(nudge.updatedMs)])])
             row["polls"] = .list([])

@@ -38,8 +38,24 @@ public struct Nudge: Sendable, Equatable {
     /// most `historyLimit` (and a quarter more before trimming).
     public package(set) var history: [GuideEvent] = []
 
+    /// The nudge as it stood after each create, update and status change, oldest first: the
+    /// newest `versionLimit` of them (the Pendo API's guide history).
+    public package(set) var versions: [NudgeVersion] = []
+
     public static let audienceLogLimit = 10_000
     public static let historyLimit = 1_000_000
+    public static let versionLimit = 100
+
+    /// The definition as it stands.
+    public var definition: NudgeDefinition {
+        NudgeDefinition(title: title, body: body, buttonText: buttonText, kind: kind, targetPage: targetPage, targetSegment: targetSegment, goalEvent: goalEvent)
+    }
+
+    /// Keeps the nudge as it stands now as its newest version.
+    package mutating func recordVersion(atMs: Int64) {
+        versions.append(NudgeVersion(definition: definition, status: status, atMs: atMs))
+        if versions.count > Self.versionLimit { versions.removeFirst(versions.count - Self.versionLimit) }
+    }
 
     /// Records a tracked action, trimming the history back to `historyLimit` once it is a quarter over.
     mutating func record(_ event: GuideEvent) {
@@ -72,6 +88,14 @@ public struct Nudge: Sendable, Equatable {
     public func shows(onPage page: String) -> Bool {
         targetPage.hasSuffix("*") ? page.hasPrefix(targetPage.dropLast()) : page == targetPage
     }
+}
+
+/// A nudge as it stood at one time.
+public struct NudgeVersion: Sendable, Equatable {
+    public var definition: NudgeDefinition
+    public var status: Nudge.Status
+    public var atMs: Int64
+    public init(definition: NudgeDefinition, status: Nudge.Status, atMs: Int64) { self.definition = definition; self.status = status; self.atMs = atMs }
 }
 
 /// One tracked action on a nudge: who, what, when.

@@ -9,6 +9,9 @@ public enum NudgeEdit: Sendable, Equatable {
     case track(id: Int, user: String, action: TrackedAction, atMs: Int64)
     /// The audience after a refresh: who entered and who left.
     case audience(id: Int, entered: [UInt32], exited: [UInt32], atMs: Int64)
+    /// Forgets what `user` (nil: every user) was shown, clicked and dismissed, so the nudge shows
+    /// again: the Pendo-compatible API's guide resets. Without a user the counts start over too.
+    case resetSeen(id: Int, user: String?)
 
     public enum TrackedAction: String, Sendable, CaseIterable { case impression, click, dismiss }
 }
@@ -59,6 +62,8 @@ extension TenantState {
         case .track(let id, let user, _, _):
             guard nudges.byID[id] != nil else { return .unknownNudge(id) }
             return knownUser(user) == nil ? .unknownUser(user) : nil
+        case .resetSeen(let id, _):
+            return nudges.byID[id] == nil ? .unknownNudge(id) : nil
         }
     }
 
@@ -70,6 +75,7 @@ extension TenantState {
                               targetSegment: d.targetSegment, goalEvent: d.goalEvent, status: .draft, createdMs: nowMs, updatedMs: nowMs)
             nudge.audience = audienceNow(d.targetSegment)
             for user in nudge.audience.members { nudge.logAudience(AudienceEntry(user: user, atMs: nowMs, entered: true)) }
+            nudge.recordVersion(atMs: nowMs)
             nudges.byID[id] = nudge
             nudges.nextID = max(nudges.nextID, id &+ 1)   // &+: an id read back from the WAL must not trap
         case .update(let d, let id, let nowMs):
@@ -77,6 +83,7 @@ extension TenantState {
             let retarget = nudge.targetSegment != d.targetSegment
             nudge.title = d.title; nudge.body = d.body; nudge.buttonText = d.buttonText; nudge.kind = d.kind
             nudge.targetPage = d.targetPage; nudge.targetSegment = d.targetSegment; nudge.goalEvent = d.goalEvent; nudge.updatedMs = nowMs
+            nudge.recordVersion(atMs: nowMs)
             nudges.byID[id] = nudge
             if retarget {
                 let after = audienceNow(d.targetSegment)
@@ -84,6 +91,7 @@ extension TenantState {
             }
         case .setStatus(let id, let status, let nowMs, let started):
             nudges.byID[id]!.status = status; nudges.byID[id]!.updatedMs = nowMs
+            nudges.byID[id]!.recordVersion(atMs: nowMs)
             if let started { addImpactAction(started) }
         case .delete(let id):
             nudges.byID[id] = nil
@@ -99,6 +107,18 @@ extension TenantState {
             }
         case .audience(let id, let entered, let exited, let atMs):
             moveAudience(id, entered: entered, exited: exited, atMs: atMs)
+        case .resetSeen(let id, let user):
+            var nudge = nudges.byID[id]!
+            if let user {
+                // A user never seen has nothing to forget.
+                guard let u = knownUser(user) else { return }
+                nudge.shownAt[u] = nil; nudge.clicked.remove(u); nudge.dismissed.remove(u)
+                nudge.history.removeAll { $0.user == u }
+            } else {
+                nudge.shownAt = [:]; nudge.clicked = Bitmap(); nudge.dismissed = Bitmap()
+                nudge.history = []; nudge.impressions = 0; nudge.clicks = 0
+            }
+            nudges.byID[id] = nudge
         }
         version &+= 1
     }

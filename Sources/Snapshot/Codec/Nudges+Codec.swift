@@ -94,6 +94,34 @@ extension Nudges {
         }
     }
 
+    func encodeVersions(into w: inout BinaryWriter) {
+        w.write(UInt32(byID.count))
+        for (id, n) in byID.sorted(by: { $0.key < $1.key }) {
+            w.write(Int64(id)); w.write(UInt32(n.versions.count))
+            for v in n.versions { v.definition.encode(into: &w); w.write(v.status.rawValue); w.write(v.atMs) }
+        }
+    }
+
+    /// Must follow the nudges section; every id must be a nudge's.
+    mutating func decodeVersions(from r: inout BinaryReader) -> Bool {
+        guard let count = r.read(UInt32.self), Int(count) == byID.count else { return false }
+        for _ in 0..<count {
+            guard let id = r.read(Int64.self), byID[Int(id)] != nil, let n = r.read(UInt32.self), Int(n) <= r.remaining else { return false }
+            var versions: [NudgeVersion] = []
+            for _ in 0..<n {
+                guard let d = NudgeDefinition.decode(from: &r), let status = r.readString().flatMap(Nudge.Status.init(rawValue:)), let atMs = r.read(Int64.self) else { return false }
+                versions.append(NudgeVersion(definition: d, status: status, atMs: atMs))
+            }
+            byID[Int(id)]!.versions = versions
+        }
+        return true
+    }
+
+    /// Snapshots from before versions were kept: each nudge's one known version is as it stands.
+    mutating func deriveVersions() {
+        for id in byID.keys where byID[id]!.versions.isEmpty { byID[id]!.recordVersion(atMs: byID[id]!.updatedMs) }
+    }
+
     /// Must follow the nudges section; every id must be a nudge's, every action a known one.
     mutating func decodeHistory(from r: inout BinaryReader) -> Bool {
         guard let count = r.read(UInt32.self), Int(count) == byID.count else { return false }

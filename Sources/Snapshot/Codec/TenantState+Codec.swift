@@ -5,7 +5,7 @@ import Runtime
 /// and their hash tables rebuilt on load.
 extension TenantState {
     public enum Section: UInt32, CaseIterable, Sendable {
-        case identities = 1, propertySets, eventLog, days, minutes, users, accounts, counters, profiles, accountDays, typeRepeats, segments, nudges, journeys, nudgeTotals, idempotency, marks, segmentDetails, logs, eviction, messageIDs, messageIDHashes, accountTypeDays, health, signals, impact, workspace, discoveries, catalog, nudgeHistory, metadata
+        case identities = 1, propertySets, eventLog, days, minutes, users, accounts, counters, profiles, accountDays, typeRepeats, segments, nudges, journeys, nudgeTotals, idempotency, marks, segmentDetails, logs, eviction, messageIDs, messageIDHashes, accountTypeDays, health, signals, impact, workspace, discoveries, catalog, nudgeHistory, metadata, nudgeVersions
 
         public var name: String { String(describing: self) }
 
@@ -89,6 +89,8 @@ extension TenantState {
             nudges.encodeTotals(into: &w)
         case .nudgeHistory:
             nudges.encodeHistory(into: &w)
+        case .nudgeVersions:
+            nudges.encodeVersions(into: &w)
         case .idempotency:
             idempotency.encode(into: &w)
         case .marks:
@@ -163,6 +165,7 @@ extension TenantState {
         if sections[.accountDays] == nil { rebuildAccountDays() } else if sections[.accountTypeDays] == nil { rebuildAccountDays(countsToo: false) }
         if sections[.typeRepeats] == nil { rebuildTypeExtraCounts() }
         if sections[.nudgeTotals] == nil { for id in nudges.byID.keys { nudges.byID[id]!.deriveAudienceTotals() } }
+        if sections[.nudgeVersions] == nil { nudges.deriveVersions() }
     }
 
     /// Per-day repeat counts from the retained events (for snapshots written before they were kept).
@@ -337,6 +340,8 @@ extension TenantState {
             return nudges.decodeTotals(from: &r)
         case .nudgeHistory:
             return nudges.decodeHistory(from: &r)
+        case .nudgeVersions:
+            return nudges.decodeVersions(from: &r)
         case .idempotency:
             guard let decoded = IdempotencyKeys.decode(from: &r) else { return false }
             idempotency = decoded
