@@ -10,6 +10,7 @@ extension TenantActor {
         guard phase == .ready else { return }
         state.evictExpired(nowMs: clock())
         refreshIfDue()
+        await resumePendingDeletions()
         guard snapshotDue else { return }
         do { _ = try await snapshot() } catch {
             logger.error("scheduled snapshot failed", metadata: ["tenant": "\(settings.id)", "error": "\(error)"])

@@ -182,6 +182,8 @@ public actor TenantActor {
     }
 
     var refreshPace = RefreshPace(nowNs: TenantActor.monotonicNs())
+    /// Bulk deletes under way, so a request never runs twice at once.
+    var deletionsRunning: Set<Int> = []
     var signalPace = RefreshPace(nowNs: TenantActor.monotonicNs())
     /// The state's version when the signal rules last ran.
     var signalsEvaluatedVersion: UInt64 = .max

@@ -64,6 +64,7 @@ public enum BeaconApplication {
         PendoObjectRoutes().add(to: router)
         PendoMetadataRoutes().add(to: router)
         PendoGuideRoutes().add(to: router)
+        PendoBulkDeleteRoutes().add(to: router)
         PendoUnsupportedRoutes().add(to: router)
         PathRoutes().add(to: router)
         EventQueryRoutes().add(to: router)

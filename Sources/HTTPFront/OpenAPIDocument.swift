@@ -2393,6 +2393,112 @@ paths:
         "429": { $ref: "#/components/responses/TooManyRequests" }
         "503": { $ref: "#/components/responses/Unavailable" }
 
+  /pendo/api/v1/bulkdelete/visitor:
+    post:
+      tags: [pendo]
+      operationId: pendoBulkDeleteVisitors
+      summary: "Pendo: delete up to 500 visitors in the background"
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+      requestBody:
+        required: true
+        content:
+          application/json:
+            example: {"visitors": ["ada@example.com"]}
+            schema:
+              type: object
+              additionalProperties: false
+              required: [visitors]
+              properties:
+                visitors: { type: array, minItems: 1, maxItems: 500, items: { type: string, minLength: 1, maxLength: 320 } }
+      responses:
+        "200":
+          description: The request, pending; its ids are marked Do Not Process.
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/PendoDeletion" }
+        "413": { $ref: "#/components/responses/PayloadTooLarge" }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+
+  /pendo/api/v1/bulkdelete/account:
+    post:
+      tags: [pendo]
+      operationId: pendoBulkDeleteAccounts
+      summary: "Pendo: delete up to 500 accounts in the background"
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+      requestBody:
+        required: true
+        content:
+          application/json:
+            example: {"accounts": ["ada@example.com"]}
+            schema:
+              type: object
+              additionalProperties: false
+              required: [accounts]
+              properties:
+                accounts: { type: array, minItems: 1, maxItems: 500, items: { type: string, minLength: 1, maxLength: 320 } }
+      responses:
+        "200":
+          description: The request, pending; its ids are marked Do Not Process.
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/PendoDeletion" }
+        "413": { $ref: "#/components/responses/PayloadTooLarge" }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+
+  /pendo/api/v1/bulkdelete:
+    get:
+      tags: [pendo]
+      operationId: pendoBulkDeletesPending
+      summary: "Pendo: deletion requests not yet completed"
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+      responses:
+        "200":
+          description: The pending requests.
+          content:
+            application/json:
+              schema: { type: array, items: { $ref: "#/components/schemas/PendoDeletion" } }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+
+  /pendo/api/v1/bulkdelete/{id}:
+    get:
+      tags: [pendo]
+      operationId: pendoBulkDelete
+      summary: "Pendo: one deletion request and its status (kept for good)"
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+        - name: id
+          in: path
+          required: true
+          example: "1"
+          schema: { type: string, minLength: 1 }
+      responses:
+        "200":
+          description: The receipt.
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/PendoDeletion" }
+        "404": { $ref: "#/components/responses/NotFound" }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+
   /pendo/api/v1/segment:
     get:
       tags: [pendo]
@@ -9896,6 +10002,17 @@ components:
       properties:
         type: { const: in_segment }
         segment_id: { type: integer, minimum: -9223372036854775808, maximum: 9223372036854775807 }
+    PendoDeletion:
+      type: object
+      required: [id, kind, ids, status, requestedAt, eventsDeleted]
+      properties:
+        id: { type: string }
+        kind: { type: string, enum: [visitor, account] }
+        ids: { type: array, items: { type: string } }
+        status: { type: string, enum: [pending, complete] }
+        requestedAt: { type: integer }
+        completedAt: { type: [integer, "null"] }
+        eventsDeleted: { type: integer }
     PendoSegment:
       type: object
       required: [id, name, kind, createdAt, lastUpdatedAt, rootVersionId, stableVersionId]

@@ -55,6 +55,8 @@ extension DataEdit {
                 w.write(UInt8(1)); optional(type); w.write(UInt8(beforeMs == nil ? 0 : 1)); w.write(beforeMs ?? 0)
             case .mergeTypes(let source, let target): w.write(UInt8(2)); w.write(source); w.write(target)
             case .mergeProperties(let type, let source, let target): w.write(UInt8(3)); optional(type); w.write(source); w.write(target)
+            case .deleteUsers(let names): w.write(UInt8(4)); w.write(UInt32(names.count)); for n in names { w.write(n) }
+            case .deleteAccounts(let names): w.write(UInt8(5)); w.write(UInt32(names.count)); for n in names { w.write(n) }
             }
         case .privacyKey(let key): w.write(UInt8(6)); w.write(bytes: key)
         case .anonymize(let user, let name, let nowMs): w.write(UInt8(7)); w.write(user); w.write(name); w.write(nowMs)
@@ -91,6 +93,14 @@ extension DataEdit {
             case 3:
                 guard let type = optional(), let source = r.readString(), let target = r.readString() else { return nil }
                 return .rewrite(.mergeProperties(eventType: type, source: source, target: target), nowMs: nowMs)
+            case let kind? where kind == 4 || kind == 5:
+                guard let count = r.read(UInt32.self), Int(count) <= r.remaining else { return nil }
+                var names: [String] = []
+                for _ in 0..<count {
+                    guard let n = r.readString() else { return nil }
+                    names.append(n)
+                }
+                return .rewrite(kind == 4 ? .deleteUsers(names) : .deleteAccounts(names), nowMs: nowMs)
             default: return nil
             }
         case 6:

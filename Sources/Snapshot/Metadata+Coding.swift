@@ -24,6 +24,24 @@ extension Metadata {
             let ids = flagged[key]!.sorted()
             w.write(UInt32(ids.count)); for id in ids { w.write(id) }
         }
+        w.write(UInt32(deletions.count))
+        for id in deletions.keys.sorted() { Self.encode(deletions[id]!, into: &w) }
+    }
+
+    static func encode(_ d: Deletion, into w: inout BinaryWriter) {
+        w.write(Int64(d.id)); w.write(d.kind.rawValue); w.write(UInt32(d.ids.count)); for id in d.ids { w.write(id) }
+        w.write(d.requestedMs); w.write(d.completedMs ?? -1); w.write(Int64(d.eventsDeleted))
+    }
+
+    static func decodeDeletion(from r: inout BinaryReader) -> Deletion? {
+        guard let id = r.read(Int64.self), let kind = r.readString().flatMap(Kind.init(rawValue:)), let n = r.read(UInt32.self), Int(n) <= r.remaining else { return nil }
+        var ids: [String] = []
+        for _ in 0..<n {
+            guard let text = r.readString() else { return nil }
+            ids.append(text)
+        }
+        guard let requested = r.read(Int64.self), let completed = r.read(Int64.self), let events = r.read(Int64.self), events >= 0 else { return nil }
+        return Deletion(id: Int(id), kind: kind, ids: ids, requestedMs: requested, completedMs: completed < 0 ? nil : completed, eventsDeleted: Int(events))
     }
 
     static func decode(from r: inout BinaryReader) -> Metadata? {
@@ -45,6 +63,11 @@ extension Metadata {
             }
             store.flagged[FlagKey(flag, kind)] = ids
         }
+        guard let deletions = r.read(UInt32.self), Int(deletions) <= r.remaining else { return nil }
+        for _ in 0..<deletions {
+            guard let d = decodeDeletion(from: &r) else { return nil }
+            store.deletions[d.id] = d
+        }
         return store
     }
 }
@@ -59,6 +82,10 @@ extension MetadataEdit {
             w.write(UInt8(2)); w.write(kind.rawValue); w.write(group.rawValue); w.write(name); w.write(nowMs)
         case .setFlag(let flag, let kind, let id, let on):
             w.write(UInt8(3)); w.write(flag.rawValue); w.write(kind.rawValue); w.write(id); w.write(UInt8(on ? 1 : 0))
+        case .requestDeletion(let deletion):
+            w.write(UInt8(4)); Metadata.encode(deletion, into: &w)
+        case .completeDeletion(let id, let atMs, let events):
+            w.write(UInt8(5)); w.write(Int64(id)); w.write(atMs); w.write(Int64(events))
         }
     }
 
@@ -81,6 +108,11 @@ extension MetadataEdit {
             guard let flag = r.readString().flatMap(Metadata.Flag.init(rawValue:)), let kind = kind(), let id = r.readString(),
                   let on = r.read(UInt8.self), on <= 1 else { return nil }
             return .setFlag(flag: flag, kind: kind, id: id, on: on == 1)
+        case 4:
+            return Metadata.decodeDeletion(from: &r).map { .requestDeletion($0) }
+        case 5:
+            guard let id = r.read(Int64.self), let atMs = r.read(Int64.self), let events = r.read(Int64.self), events >= 0 else { return nil }
+            return .completeDeletion(id: Int(id), atMs: atMs, eventsDeleted: Int(events))
         default:
             return nil
         }

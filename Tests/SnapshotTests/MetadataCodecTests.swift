@@ -85,3 +85,22 @@ import Testing
         #expect(state.eligibleNudges(user: "bob", page: "/x").isEmpty)
     }
 }
+
+/// Bulk-delete receipts: their edits read back, and a pending id cannot be asked for again.
+@Suite struct DeletionReceiptCodecTests {
+    @Test func receiptsRoundTripAndPendingIDsAreRefused() throws {
+        let request = MetadataEdit.requestDeletion(Metadata.Deletion(id: 1, kind: .visitor, ids: ["ann", "bob"], requestedMs: 5))
+        for edit in [request, .completeDeletion(id: 1, atMs: 9, eventsDeleted: 12),
+                     .requestDeletion(Metadata.Deletion(id: 2, kind: .account, ids: ["acme"], requestedMs: 6, completedMs: 8, eventsDeleted: 3))] {
+            #expect(try Mutation.decoded(type: 22, payload: Mutation.metadataEdit(edit).encodedPayload()) == .metadataEdit(edit))
+        }
+        var state = TenantState(settings: TenantSettings(id: "t", name: "t"))
+        try state.apply(request)
+        #expect(state.metadata.isFlagged(.doNotProcess, .visitor, "bob") && state.metadata.nextDeletionID == 2)
+        #expect(state.refusal(of: .requestDeletion(Metadata.Deletion(id: 2, kind: .visitor, ids: ["cy", "bob"], requestedMs: 6))) == .deletionPending("bob"))
+        try state.apply(MetadataEdit.completeDeletion(id: 1, atMs: 9, eventsDeleted: 4))
+        #expect(state.refusal(of: .requestDeletion(Metadata.Deletion(id: 2, kind: .visitor, ids: ["bob"], requestedMs: 6))) == nil)
+        let sections = Dictionary(uniqueKeysWithValues: TenantState.Section.allCases.map { ($0, state.encodedSection($0)) })
+        #expect(try TenantState(settings: state.settings, sections: sections).metadata.deletions[1]?.completedMs == 9)
+    }
+}

@@ -78,7 +78,8 @@ import Testing
                       .renameType(old: "a", new: "b"), .rewrite(.delete(eventType: "b", beforeMs: nil), nowMs: 5),
                       .rewrite(.delete(eventType: nil, beforeMs: -9), nowMs: -1), .rewrite(.mergeTypes(source: "c", target: "a"), nowMs: 7),
                       .rewrite(.mergeProperties(eventType: nil, source: "plan", target: "tier"), nowMs: 8),
-                      .rewrite(.mergeProperties(eventType: "c", source: "n", target: ""), nowMs: 9)])
+                      .rewrite(.mergeProperties(eventType: "c", source: "n", target: ""), nowMs: 9),
+                      .rewrite(.deleteUsers(["ann@x.com", "bob"]), nowMs: 10), .rewrite(.deleteAccounts(["acme"]), nowMs: 11)])
     func dataEditsRoundTripThroughTheWAL(_ edit: DataEdit) throws {
         try expectRoundTrip(.dataEdit(edit), type: 20)
     }

@@ -124,6 +124,8 @@ struct PendoMetadataRoutes {
         case .tooManyFields(let limit): APIError.badRequest(field: "body", "a group holds at most \(limit) fields")
         case .unknownField(let name): APIError(.notFound, code: "not_found", message: "field: '\(name)' is not in the schema", field: "field")
         case .tooManyFlagged(let limit): APIError.badRequest(field: "id", "at most \(limit) ids can carry this flag")
+        case .deletionPending(let id): APIError.badRequest(field: "body", "'\(id)' is already in a deletion request that has not completed")
+        case .unknownDeletion(let id): APIError(.notFound, code: "not_found", message: "id: no deletion request \(id)", field: "id")
         }
     }
 

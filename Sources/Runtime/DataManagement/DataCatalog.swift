@@ -70,7 +70,7 @@ extension TenantState {
             return eventTypeNames.lookup(new) == nil ? nil : .typeExists(new)
         case .rewrite(let rewrite, _):
             switch rewrite {
-            case .delete: return nil
+            case .delete, .deleteUsers, .deleteAccounts: return nil
             case .mergeTypes(let source, let target):
                 if source == target { return .sameName(target) }
                 return eventTypeNames.lookup(source) == nil ? .unknownEventType(source) : nil
@@ -125,8 +125,16 @@ extension TenantState {
 
     /// After a type merge the source's name goes from the definitions too, as after a rename.
     private mutating func install(_ rebuilt: RebuiltEvents, for rewrite: EventRewrite) {
+        // Who is deleted is settled before the rebuild goes in (an alias resolves through its merge).
+        let deletedUsers: [UInt32] = if case .deleteUsers(let names) = rewrite { names.compactMap { userIndex($0)?.rawValue } } else { [] }
         install(rebuilt)
-        if case .mergeTypes(let source, let target) = rewrite { renameDefinitions(source, to: target) }
+        switch rewrite {
+        case .mergeTypes(let source, let target): renameDefinitions(source, to: target)
+        case .deleteUsers: forget(users: Set(deletedUsers))
+        case .deleteAccounts(let names):
+            for a in names.compactMap({ accountIndex($0) }) { profiles.accounts[a.rawValue] = nil }
+        default: break
+        }
     }
 
     /// The interned name changes in place (ids stay, so no event or index changes), then every

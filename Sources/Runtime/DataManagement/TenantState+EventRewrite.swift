@@ -8,6 +8,11 @@ public enum EventRewrite: Sendable, Equatable {
     /// The property `source` becomes `target` on the events of `eventType` (every type when nil);
     /// an event that has both keeps `target`'s value.
     case mergeProperties(eventType: String?, source: String, target: String)
+    /// Every event of these users (merged history included) goes, with their profiles and what
+    /// nudges tracked of them: the Pendo-compatible API's bulk visitor delete.
+    case deleteUsers([String])
+    /// Every event naming these accounts goes, with their profiles.
+    case deleteAccounts([String])
 }
 
 /// The parts of the state that come from the events, worked out again.
@@ -42,6 +47,7 @@ extension TenantState {
         var setMap: [UInt32] = []
         var propertyTypes: [Bool]?
         var beforeMs = Int64.min
+        var dropUsers = Set<UInt32>(), dropAccounts = Set<UInt32>()
         return rebuilt(nowMs: nowMs, prepare: { fresh in
             switch rewrite {
             case .delete(let type, let before):
@@ -62,10 +68,16 @@ extension TenantState {
                     propertyTypes = [Bool](repeating: false, count: eventTypeNames.count)
                     if let t = eventTypeNames.lookup(type) { propertyTypes![Int(t)] = true } else { setMap = [] }
                 }
+            case .deleteUsers(let names):
+                dropUsers = Set(names.compactMap { userIndex($0)?.rawValue })
+            case .deleteAccounts(let names):
+                dropAccounts = Set(names.compactMap { accountIndex($0)?.rawValue })
             }
         }) { event in
             let t = Int(event.type.rawValue)
             if !dropType.isEmpty, dropType[t], event.timestampMs < beforeMs { return .dropped }
+            if !dropUsers.isEmpty, dropUsers.contains(event.user.rawValue) { return .dropped }
+            if !dropAccounts.isEmpty, event.account != .none, dropAccounts.contains(event.account.rawValue) { return .dropped }
             var fate = RowFate.kept
             if typeMap[t] != event.type.rawValue { fate = .changed; event.type = EventTypeIndex(typeMap[t]) }
             if !setMap.isEmpty, propertyTypes?[t] ?? true {
@@ -157,5 +169,24 @@ extension UserTable {
         table.summaries = summaries.map { UserSummary(externalID: $0.externalID, mergedInto: $0.mergedInto, isAnonymous: $0.isAnonymous) }
         table.mergedCount = mergedCount
         return table
+    }
+}
+
+extension TenantState {
+    /// After a user delete: their profiles (aliases too) and every record nudges kept of them.
+    mutating func forget(users deleted: Set<UInt32>) {
+        guard !deleted.isEmpty else { return }
+        for u in 0..<UInt32(users.count) where deleted.contains(users.canonical(u)) {
+            profiles.users[u] = nil
+            users.setExternalID(.max, of: u)
+        }
+        let gone = Bitmap(deleted)
+        for id in nudges.byID.keys {
+            var nudge = nudges.byID[id]!
+            for u in deleted { nudge.shownAt[u] = nil }
+            nudge.clicked.subtract(gone); nudge.dismissed.subtract(gone)
+            nudge.history.removeAll { deleted.contains($0.user) }
+            nudges.byID[id] = nudge
+        }
     }
 }

@@ -34,6 +34,23 @@ public struct Metadata: Sendable, Equatable {
         public init(_ flag: Flag, _ kind: Kind) { self.flag = flag; self.kind = kind }
     }
 
+    /// A bulk delete of visitors or accounts: requested, then completed. Kept for good, as the
+    /// seed's receipt.
+    public struct Deletion: Sendable, Equatable {
+        public var id: Int
+        public var kind: Kind
+        public var ids: [String]
+        public var requestedMs: Int64
+        public var completedMs: Int64?
+        public var eventsDeleted: Int
+        public init(id: Int, kind: Kind, ids: [String], requestedMs: Int64, completedMs: Int64? = nil, eventsDeleted: Int = 0) {
+            self.id = id; self.kind = kind; self.ids = ids; self.requestedMs = requestedMs; self.completedMs = completedMs; self.eventsDeleted = eventsDeleted
+        }
+    }
+
+    /// The seed's cap on one deletion request.
+    public static let maxDeletionIDs = 500
+
     /// The seed's cap on one schema write, and Beacon's on a group's fields and a flag's ids.
     public static let maxFieldsPerWrite = 24
     public static let maxFieldsPerGroup = 1_000
@@ -42,10 +59,18 @@ public struct Metadata: Sendable, Equatable {
     /// Every field ever defined; a deleted one is kept so it can be undeleted.
     public package(set) var fields: [FieldKey: Field] = [:]
     public package(set) var flagged: [FlagKey: Set<String>] = [:]
+    public package(set) var deletions: [Int: Deletion] = [:]
+
+    public var nextDeletionID: Int { (deletions.keys.max() ?? 0) + 1 }
+
+    /// The ids of `kind` whose deletion is requested and not yet done.
+    public func pendingDeletion(_ kind: Kind) -> Set<String> {
+        Set(deletions.values.filter { $0.kind == kind && $0.completedMs == nil }.flatMap(\.ids))
+    }
 
     public init() {}
 
-    public var isEmpty: Bool { fields.isEmpty && flagged.values.allSatisfy(\.isEmpty) }
+    public var isEmpty: Bool { fields.isEmpty && flagged.values.allSatisfy(\.isEmpty) && deletions.isEmpty }
 
     public func ids(_ flag: Flag, _ kind: Kind) -> Set<String> { flagged[FlagKey(flag, kind)] ?? [] }
 

@@ -4,12 +4,17 @@ public enum MetadataEdit: Sendable, Equatable {
     case defineFields(kind: Metadata.Kind, group: Metadata.Group, fields: [Metadata.Field])
     case deleteField(kind: Metadata.Kind, group: Metadata.Group, name: String, nowMs: Int64)
     case setFlag(flag: Metadata.Flag, kind: Metadata.Kind, id: String, on: Bool)
+    /// A bulk delete asked for: its ids are marked Do Not Process at once.
+    case requestDeletion(Metadata.Deletion)
+    case completeDeletion(id: Int, atMs: Int64, eventsDeleted: Int)
 }
 
 public enum MetadataEditRefusal: Error, Sendable, Equatable {
     case tooManyFields(limit: Int)
     case unknownField(String)
     case tooManyFlagged(limit: Int)
+    case deletionPending(String)
+    case unknownDeletion(Int)
 }
 
 extension TenantState {
@@ -23,6 +28,11 @@ extension TenantState {
             return metadata.fields[Metadata.FieldKey(kind, group, name)] == nil ? .unknownField(name) : nil
         case .setFlag(let flag, let kind, let id, let on):
             return on && !metadata.isFlagged(flag, kind, id) && metadata.ids(flag, kind).count >= Metadata.maxFlagged ? .tooManyFlagged(limit: Metadata.maxFlagged) : nil
+        case .requestDeletion(let deletion):
+            let pending = metadata.pendingDeletion(deletion.kind)
+            return deletion.ids.first(where: pending.contains).map(MetadataEditRefusal.deletionPending)
+        case .completeDeletion(let id, _, _):
+            return metadata.deletions[id] == nil ? .unknownDeletion(id) : nil
         }
     }
 
@@ -39,6 +49,12 @@ extension TenantState {
             let key = Metadata.FlagKey(flag, kind)
             if on { metadata.flagged[key, default: []].insert(id) } else { metadata.flagged[key]?.remove(id) }
             if metadata.flagged[key]?.isEmpty == true { metadata.flagged[key] = nil }
+        case .requestDeletion(let deletion):
+            metadata.deletions[deletion.id] = deletion
+            for id in deletion.ids { metadata.flagged[Metadata.FlagKey(.doNotProcess, deletion.kind), default: []].insert(id) }
+        case .completeDeletion(let id, let atMs, let eventsDeleted):
+            metadata.deletions[id]!.completedMs = atMs
+            metadata.deletions[id]!.eventsDeleted = eventsDeleted
         }
         version &+= 1
     }

@@ -52,6 +52,10 @@ import TestSupport
                     if e.properties.contains(where: { $0.0 == target }) { e.properties.remove(at: i) } else { e.properties[i].0 = target }
                     affected += 1
                 }
+            case .deleteUsers(let users):
+                if users.contains(e.user) { affected += 1; continue }
+            case .deleteAccounts(let accounts):
+                if accounts.contains(e.account) { affected += 1; continue }
             }
             kept.append(e)
         }
@@ -89,7 +93,8 @@ import TestSupport
 
     @Test(arguments: [EventRewrite.delete(eventType: "b", beforeMs: nil), .delete(eventType: nil, beforeMs: cutoff), .delete(eventType: "c", beforeMs: cutoff),
                       .delete(eventType: "never", beforeMs: nil), .mergeTypes(source: "c", target: "a"), .mergeTypes(source: "c", target: "brand_new"),
-                      .mergeProperties(eventType: nil, source: "plan", target: "tier"), .mergeProperties(eventType: "c", source: "n", target: "tier")])
+                      .mergeProperties(eventType: nil, source: "plan", target: "tier"), .mergeProperties(eventType: "c", source: "n", target: "tier"),
+                      .deleteUsers(["u3@x.com", "u77@x.com", "nobody"]), .deleteAccounts(["acct5", "acct0", "none"])])
     func aRewriteAnswersAsTheEventsThatRemain(_ rewrite: EventRewrite) throws {
         let events = Self.events(seed: 7, count: 70_000)
         var state = try Self.state(events)
