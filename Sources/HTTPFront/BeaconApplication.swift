@@ -65,6 +65,7 @@ public enum BeaconApplication {
         PendoMetadataRoutes().add(to: router)
         PendoGuideRoutes().add(to: router)
         PendoBulkDeleteRoutes().add(to: router)
+        PendoReportRoutes().add(to: router)
         PendoUnsupportedRoutes().add(to: router)
         PathRoutes().add(to: router)
         EventQueryRoutes().add(to: router)

@@ -2499,6 +2499,94 @@ paths:
         "429": { $ref: "#/components/responses/TooManyRequests" }
         "503": { $ref: "#/components/responses/Unavailable" }
 
+  /pendo/api/v1/report:
+    get:
+      tags: [pendo]
+      operationId: pendoReports
+      summary: "Pendo: the List reports (every visitor, every account, one per segment)"
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+      responses:
+        "200":
+          description: The reports.
+          content:
+            application/json:
+              schema:
+                type: array
+                items:
+                  type: object
+                  required: [id, name, kind, shared, definition]
+                  properties:
+                    id: { type: string }
+                    name: { type: string }
+                    kind: { type: string, const: Report }
+                    shared: { type: boolean }
+                    definition: { type: object }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+
+  /pendo/api/v1/report/{reportId}/results.json:
+    get:
+      tags: [pendo]
+      operationId: pendoReportJSON
+      summary: "Pendo: a report's rows as JSON"
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+        - name: reportId
+          in: path
+          required: true
+          example: visitors
+          schema: { type: string, minLength: 1 }
+      responses:
+        "200":
+          description: The report's rows.
+          content:
+            application/json:
+              schema: { type: array, items: { type: object } }
+        "404": { $ref: "#/components/responses/NotFound" }
+        "408":
+          description: The report ran past its time budget.
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/Error" }
+        "413": { $ref: "#/components/responses/PayloadTooLarge" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+
+  /pendo/api/v1/report/{reportId}/results.csv:
+    get:
+      tags: [pendo]
+      operationId: pendoReportCSV
+      summary: "Pendo: a report's rows as CSV"
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+        - name: reportId
+          in: path
+          required: true
+          example: visitors
+          schema: { type: string, minLength: 1 }
+      responses:
+        "200":
+          description: The report's rows.
+          content:
+            text/csv:
+              schema: { type: string }
+        "404": { $ref: "#/components/responses/NotFound" }
+        "408":
+          description: The report ran past its time budget.
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/Error" }
+        "413": { $ref: "#/components/responses/PayloadTooLarge" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+
   /pendo/api/v1/segment:
     get:
       tags: [pendo]

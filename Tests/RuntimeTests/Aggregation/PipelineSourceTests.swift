@@ -198,6 +198,27 @@ struct PipelineSourceTests {
         #expect(state.visitorHistory("u3@x.com", fromMs: Self.now + 1, toMs: Self.now + 2) == [])
     }
 
+    /// The List reports: every visitor, every account, one per segment, against a plain recount.
+    @Test func reportsListVisitorsAndAccountsAsTheEventsSay() throws {
+        let data = TenantPipelineData(state: Self.world.0)
+        #expect(data.reports().map(\.id) == ["visitors", "accounts", "segment-1"])
+        var budget = PipelineBudget { false }
+        let visitors = try #require(try data.reportRows("visitors", &budget))
+        #expect(visitors.count == Set(Self.world.1.map(\.user)).count)
+        for row in visitors {
+            let mine = Self.world.1.filter { $0.user == row["visitorId"]!.string! }
+            #expect(row["numEvents"] == .number(Double(mine.count)) && row["firstVisit"] == .number(Double(mine.map(\.ms).min()!)))
+        }
+        let accounts = try #require(try data.reportRows("accounts", &budget))
+        for row in accounts {
+            let mine = Self.world.1.filter { $0.account == row["accountId"]!.string! }
+            #expect(row["numEvents"] == .number(Double(mine.count)) && row["numVisitors"] == .number(Double(Set(mine.map(\.user)).count)))
+        }
+        let exporters = try #require(try data.reportRows("segment-1", &budget))
+        #expect(Set(exporters.map { $0["visitorId"]!.string! }) == Set(Self.world.1.filter { $0.type == "export" }.map(\.user)))
+        #expect(try data.reportRows("segment-9", &budget) == nil)
+    }
+
     /// Active users of a set of days, built from the events sent.
     static func active(_ days: ClosedRange<Int64>, _ filter: (Sent) -> Bool = { _ in true }) -> Set<String> {
         Set(world.1.filter { e in days.contains(naiveStart(e.ms, hour: false)) && filter(e) }.map(\.user))
