@@ -2050,10 +2050,10 @@ paths:
           schema: { type: string, minLength: 1 }
       responses:
         "200":
-          description: The JSON-encoded value.
+          description: The JSON-encoded value (auto.accountIds is a list).
           content:
             application/json:
-              schema: { type: [string, number, boolean, "null"] }
+              schema: {}
         "404": { $ref: "#/components/responses/NotFound" }
         "400": { $ref: "#/components/responses/BadRequest" }
         "401": { $ref: "#/components/responses/Unauthorized" }
