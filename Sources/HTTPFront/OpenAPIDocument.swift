@@ -1915,7 +1915,11 @@ paths:
           content:
             application/json:
               schema: { type: object }
-        "409": { $ref: "#/components/responses/Conflict" }
+        "409":
+          description: Every field exists already (see results).
+          content:
+            application/json:
+              schema: { type: object }
         "413": { $ref: "#/components/responses/PayloadTooLarge" }
         "422":
           description: A field entry does not validate; field names it.

@@ -48,7 +48,7 @@ set +e
 # From the work directory, so whatever schemathesis writes stays under .build. One worker: the
 # generator is not thread-safe (hypothesis trips over itself with two) and one keeps a seed replayable.
 cd "$WORK"
-timeout "$TIMEOUT" "$TOOLS/st" --no-color run "$URL/openapi.json" --url "$URL" \
+timeout "$TIMEOUT" "$TOOLS/st" --config-file "$ROOT/Tests/fuzz/schemathesis.toml" --no-color run "$URL/openapi.json" --url "$URL" \
     -H "x-api-key: fuzz-key" -H "x-admin-key: fuzz-admin-key" -H "X-Workspace-ID: fuzz" \
     --seed "$SEED" --max-examples "$EXAMPLES" \
     --phases examples,coverage,fuzzing --workers 1 --request-timeout 20 \
