@@ -36,6 +36,10 @@ enum PipelineDates {
             throw PipelineEvaluationError("date: \(given.map(String.init).joined(separator: ", ")) is not a date \(SupportedTime.spanText)")
         }
         let day = TenantCalendar.dayNumber(year: p[0], month: p[1], day: p[2])
+        // The day before 2000-01-01 is let through, for zones east of UTC; nothing after 2100-01-01 is.
+        guard day >= SupportedTime.earliestDay - 1, day <= SupportedTime.latestDay else {
+            throw PipelineEvaluationError("date: \(given.map(String.init).joined(separator: ", ")) is not a date \(SupportedTime.spanText)")
+        }
         let start = calendar.startMs(of: day)
         return start + Int64(p[3]) * 3_600_000 + Int64(p[4]) * 60_000 + Int64(p[5]) * 1000 + Int64(p[6])
     }

@@ -79,7 +79,8 @@ extension PipelineFunction {
             guard let ms = first.number, let n = values[1].integer, let unit = values[2].string else { return try nullOr("takes a time, a whole number and a unit", values) }
             return PipelineValue(try PipelineDates.add(try PipelineDates.checkedTime(ms), n, unit, &environment.calendar))
         case .identified:
-            guard let id = first.string else { return first.isNull ? .bool(false) : .bool(environment.isIdentified(Self.text(first.number ?? 0))) }
+            // An id is text or a number; a bool, list or object is no one's id.
+            guard let id = first.string else { return .bool(first.number.map { environment.isIdentified(Self.text($0)) } ?? false) }
             return .bool(environment.isIdentified(id))
         case .childAccountId: return .null   // Beacon has no parent accounts: no account is a child
         case .parentAccountId: return first

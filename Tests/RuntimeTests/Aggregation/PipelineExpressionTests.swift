@@ -71,6 +71,8 @@ struct PipelineExpressionTests {
         #expect(try value("list(name, blank)", row) == .list([.string("Chrome"), .string("")]))
         #expect(try value("identified(`_PENDO_T_abc`)") == .bool(false))
         #expect(try value("identified(`ann@example.com`)") == .bool(true))
+        // A bool or a list is no one's id.
+        #expect(try value("identified(true)") == .bool(false) && value("identified([1])") == .bool(false))
     }
 
     @Test func datesAreCutInTheTenantsZone() throws {
@@ -79,6 +81,9 @@ struct PipelineExpressionTests {
         #expect(try value("date(\"2023-09-01\")", calendar: Self.newYork) == .number(1_693_540_800_000))
         #expect(try value("date(\"2023-09-05T12:44:35\")", calendar: Self.newYork) == .number(1_693_932_275_000))
         #expect(try value("date(2023, 9)") == .number(1_693_526_400_000))
+        #expect(try value("date(2100, 1, 1)") == .number(4_102_444_800_000))
+        #expect(throws: (any Error).self) { try value("date(2100, 6, 1)") }
+        #expect(throws: (any Error).self) { try value("date(1999, 6, 1)") }
         #expect(try value("dateAdd(date(2023, 9, 1), 1, \"months\")") == .number(1_696_118_400_000))
         #expect(try value("dateAdd(date(2023, 9, 1), -1, \"days\")") == .number(1_693_440_000_000))
         #expect(try value("dateAdd(date(2023, 9, 1), 2, \"hours\")") == .number(1_693_533_600_000))
