@@ -2655,7 +2655,7 @@ paths:
         - name: segmentId
           in: path
           required: true
-          example: "1"
+          example: "2"
           schema: { type: string, minLength: 1 }
       responses:
         "200":
@@ -2678,7 +2678,7 @@ paths:
         - name: segmentId
           in: path
           required: true
-          example: "1"
+          example: "2"
           schema: { type: string, minLength: 1 }
       requestBody:
         required: true
@@ -2714,7 +2714,7 @@ paths:
         - name: segmentId
           in: path
           required: true
-          example: "1"
+          example: "2"
           schema: { type: string, minLength: 1 }
       responses:
         "200":
@@ -2740,7 +2740,7 @@ paths:
         - name: segmentId
           in: path
           required: true
-          example: "1"
+          example: "2"
           schema: { type: string, minLength: 1 }
       responses:
         "200":
@@ -2777,7 +2777,7 @@ paths:
         - name: segmentId
           in: path
           required: true
-          example: "1"
+          example: "2"
           schema: { type: string, minLength: 1 }
         - name: visitorId
           in: path
@@ -2809,7 +2809,7 @@ paths:
         - name: segmentId
           in: path
           required: true
-          example: "1"
+          example: "2"
           schema: { type: string, minLength: 1 }
         - name: visitorId
           in: path
@@ -2843,7 +2843,7 @@ paths:
         - name: segmentId
           in: path
           required: true
-          example: "1"
+          example: "2"
           schema: { type: string, minLength: 1 }
       requestBody:
         required: true
@@ -2886,7 +2886,7 @@ paths:
         - name: segmentId
           in: path
           required: true
-          example: "1"
+          example: "2"
           schema: { type: string, minLength: 1 }
       responses:
         "200":
@@ -2911,7 +2911,7 @@ paths:
         - name: segmentId
           in: path
           required: true
-          example: "1"
+          example: "2"
           schema: { type: string, minLength: 1 }
         - name: jobId
           in: path
@@ -2940,7 +2940,7 @@ paths:
         - name: segmentId
           in: path
           required: true
-          example: "1"
+          example: "2"
           schema: { type: string, minLength: 1 }
         - name: jobId
           in: path

@@ -41,7 +41,9 @@ def main() -> None:
     send(url, key, "POST", "/api/discoveries/success-events", {"event_type": "feature_used", "time_window_days": 30})
     send(url, key, "POST", "/pendo/data/track", {"type": "track", "event": "Registered", "visitorId": "ada@example.com", "accountId": "acme",
                                                  "timestamp": now_ms - 60_000, "context": {"userAgent": "Mozilla/5.0 (X11; Linux x86_64) Firefox/121.0"}})
-    print(f"seed_data: {len(events)} events, segment 1, nudge 1, journey 1, signal 1, alert 1, goal 1, view 1, success event 1")
+    # Segment 2 is a visitor list, which the Pendo segment routes may change.
+    send(url, key, "POST", "/pendo/api/v1/segment/upload", {"name": "beta list", "visitors": ["ada@example.com", "bob@example.com"]})
+    print(f"seed_data: {len(events)} events, segments 1 and 2, nudge 1, journey 1, signal 1, alert 1, goal 1, view 1, success event 1")
 
 
 if __name__ == "__main__":
