@@ -4,13 +4,13 @@ import Runtime
 /// ids marked Do Not Process at once; the deletion runs after, as a rewrite of the events beside
 /// the actor, then every older copy on disk is erased, as for an anonymization (docs/privacy.md).
 extension TenantActor {
-    /// Logs the request; returns its id. Refused when an id is in a request not yet completed.
-    public func requestDeletion(_ kind: Metadata.Kind, ids: [String]) async throws -> Int {
+    /// Logs the request and returns it, pending. Refused when an id is in a request not yet completed.
+    public func requestDeletion(_ kind: Metadata.Kind, ids: [String]) async throws -> Metadata.Deletion {
         try requireReady()
-        let edit = MetadataEdit.requestDeletion(Metadata.Deletion(id: state.metadata.nextDeletionID, kind: kind, ids: ids, requestedMs: clock()))
+        let deletion = Metadata.Deletion(id: state.metadata.nextDeletionID, kind: kind, ids: ids, requestedMs: clock())
+        let edit = MetadataEdit.requestDeletion(deletion)
         try await commit(edit, refusal: state.refusal(of: edit), as: .metadataEdit(edit)) { try $0.apply(edit) }
-        guard case .requestDeletion(let deletion) = edit else { preconditionFailure("the edit made above") }
-        return deletion.id
+        return deletion
     }
 
     /// Deletes what request `id` names and records its completion; a completed one is left alone.

@@ -35,11 +35,10 @@ struct PendoBulkDeleteRoutes {
             guard let id = value.string, !id.isEmpty, id.utf8.count <= 320 else { throw APIError.badRequest(field: "\(key)[\(i)]", "must be an id of 1 to 320 bytes") }
             if !ids.contains(id) { ids.append(id) }
         }
-        let number: Int
-        do { number = try await tenant.requestDeletion(kind, ids: ids) } catch let refusal as MetadataEditRefusal { throw PendoMetadataRoutes.refused(refusal) }
+        let deletion: Metadata.Deletion
+        do { deletion = try await tenant.requestDeletion(kind, ids: ids) } catch let refusal as MetadataEditRefusal { throw PendoMetadataRoutes.refused(refusal) }
         // The deletion rebuilds the events beside the actor; maintenance resumes it after a restart.
-        Task { try? await tenant.completeDeletion(number) }
-        guard let deletion = try await tenant.read({ $0.metadata.deletions[number] }) else { throw APIError(.notFound, code: "not_found", message: "id: no deletion request \(number)", field: "id") }
+        Task { try? await tenant.completeDeletion(deletion.id) }
         return try JSONResponse.make(Self.receipt(deletion), encoder: PendoRoutes.encoder)
     }
 

@@ -81,6 +81,9 @@ public struct Metadata: Sendable, Equatable {
         fields.filter { $0.key.kind == kind && $0.key.group == group && !$0.value.deleted }.map(\.value).sorted { $0.name < $1.name }
     }
 
-    /// Whether any Do Not Process id is set: ingest looks names up only then.
-    var dropsEvents: Bool { !(flagged[FlagKey(.doNotProcess, .visitor)]?.isEmpty ?? true) || !(flagged[FlagKey(.doNotProcess, .account)]?.isEmpty ?? true) }
+    /// Whether any Do Not Process id is set: ingest looks names up only then. Asked once per
+    /// event, so the usual case (no flag at all; emptied sets are removed) costs no hashing.
+    var dropsEvents: Bool {
+        !flagged.isEmpty && (flagged[FlagKey(.doNotProcess, .visitor)] != nil || flagged[FlagKey(.doNotProcess, .account)] != nil)
+    }
 }
