@@ -52,3 +52,13 @@ extension TenantActor {
         return try await commit(edit, refusal: state.refusal(of: edit), as: .metadataEdit(edit)) { try $0.apply(edit) }
     }
 }
+
+extension TenantActor {
+    /// Checks, logs and applies a change to the pages, features or groups; `makeEdit` receives the clock.
+    @discardableResult
+    public func editTagging(_ makeEdit: @Sendable (_ nowMs: Int64, _ tagging: Tagging) -> TaggingEdit) async throws -> TaggingEdit {
+        try requireReady()
+        let edit = makeEdit(clock(), state.tagging)
+        return try await commit(edit, refusal: state.refusal(of: edit), as: .taggingEdit(edit)) { try $0.apply(edit) }
+    }
+}

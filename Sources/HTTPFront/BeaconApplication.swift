@@ -63,6 +63,7 @@ public enum BeaconApplication {
         PendoSegmentRoutes(exports: PendoExportJobs(), bodyLimit: configuration.bodyLimitBytes).add(to: router)
         PendoObjectRoutes().add(to: router)
         PendoMetadataRoutes().add(to: router)
+        PendoTaggingRoutes().add(to: router)
         PendoGuideRoutes().add(to: router)
         PendoBulkDeleteRoutes().add(to: router)
         PendoReportRoutes().add(to: router)

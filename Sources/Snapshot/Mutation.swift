@@ -34,6 +34,8 @@ public enum Mutation: Sendable, Equatable {
     case profileEdits([ProfileEdit])
     /// The metadata schema and the Do Not Process and guide opt-out flags (the Pendo-compatible API).
     case metadataEdit(MetadataEdit)
+    /// Pages, features and groups defined by rules (the Pendo-compatible API).
+    case taggingEdit(TaggingEdit)
     /// Structured log records (`POST /api/v1/logs`), with the clock that times those sent without a time.
     case logs(nowMs: Int64, records: [LogInput])
     /// A write that came with an `Idempotency-Key`: the key is logged in the same record as the
@@ -73,6 +75,7 @@ public enum Mutation: Sendable, Equatable {
         case .dataEdit: 20
         case .profileEdits: 21
         case .metadataEdit: 22
+        case .taggingEdit: 23
         }
     }
 
@@ -112,6 +115,8 @@ public enum Mutation: Sendable, Equatable {
             edit.encode(into: &writer)
         case .metadataEdit(let edit):
             edit.encode(into: &writer)
+        case .taggingEdit(let edit):
+            edit.encode(into: &writer)
         case .profileEdits(let edits):
             writer.write(UInt32(edits.count))
             for edit in edits { edit.encode(into: &writer) }
@@ -143,7 +148,7 @@ public enum Mutation: Sendable, Equatable {
     }
 
     /// The record types this build writes and reads.
-    public static let knownTypes: ClosedRange<UInt8> = 1...22
+    public static let knownTypes: ClosedRange<UInt8> = 1...23
 
     /// The mutation in a record.
     /// - Throws: `ReplayRefusal` naming an unknown type (a newer build wrote it) or a payload that does not decode.
@@ -269,6 +274,9 @@ public enum Mutation: Sendable, Equatable {
         case 22:
             guard let edit = MetadataEdit.decode(from: &reader), reader.remaining == 0 else { return nil }
             return .metadataEdit(edit)
+        case 23:
+            guard let edit = TaggingEdit.decode(from: &reader), reader.remaining == 0 else { return nil }
+            return .taggingEdit(edit)
         default:
             return nil
         }

@@ -56,7 +56,7 @@ struct PendoObjectRoutes {
         guard start >= now - Self.historyReachMs, start <= now else {
             throw APIError.badRequest(field: "starttime", "must lie within the last 180 days (from \(now - Self.historyReachMs) to \(now))")
         }
-        let items = try await tenant.scan { $0.visitorHistory(visitor, fromMs: start, toMs: start + Self.historyWindowMs) }
+        let items = try await tenant.scan { TenantPipelineData(state: $0).visitorHistory(visitor, fromMs: start, toMs: start + Self.historyWindowMs) }
         guard let items else {
             throw APIError(.notFound, code: "not_found", message: "visitorId: Error while getting visitor, no such entity found", field: "visitorId")
         }
@@ -67,15 +67,16 @@ struct PendoObjectRoutes {
                     out.key("type"); out.value(item.kind.rawValue)
                     switch item.kind {
                     case .page:
-                        let id = PendoIDs.objectID(item.object)
-                        out.key("pageId"); out.value(id)
-                        out.key("uri"); out.value("/pendo/api/v1/page?id=\(id)")
+                        out.key("pageId"); out.value(item.object)
+                        out.key("uri"); out.value("/pendo/api/v1/page?id=\(item.object)")
+                    case .feature:
+                        out.key("featureId"); out.value(item.object)
+                        out.key("uri"); out.value("/pendo/api/v1/feature?id=\(item.object)")
                     case .track:
-                        let id = PendoIDs.objectID(item.object)
-                        out.key("trackTypeId"); out.value(id)
-                        out.key("uri"); out.value("/pendo/api/v1/tracktype?id=\(id)")
+                        out.key("trackTypeId"); out.value(item.object)
+                        out.key("uri"); out.value("/pendo/api/v1/tracktype?id=\(item.object)")
                     case .click:
-                        // No feature is defined over clicks yet: the click is untagged, on its page.
+                        // No feature tags this click: it is untagged, on its page.
                         out.key("untaggedUrl"); out.value(item.object)
                     }
                     out.key("ts"); out.value(Int(item.firstMs))

@@ -31,6 +31,8 @@ public struct PipelineMetric: Sendable {
     public var growthBase: UserBase = .visitors
     public var stickinessBase: UserBase = .visitors
     public var coreEvents: [CoreEvent] = []
+    /// Product areas whose pages and features join the core events.
+    public var productAreaIDs: [String] = []
     public var numerator: Span = .daily
     public var denominator: Span = .monthly
     public var excludeWeekends = false

@@ -89,7 +89,7 @@ extension StageReader {
             metric.adoptionBase = base
             if let areas = fields["productAreaIds"], !areas.isNull {
                 guard let list = areas.list, list.allSatisfy({ $0.string != nil }) else { throw failure("\(field).productAreaIds", "must be a list of product area ids") }
-                if !list.isEmpty { throw PipelineError(.notFound, stage: path, field: "\(field).productAreaIds", "no product area \(list[0].string!): Beacon has no product areas yet") }
+                metric.productAreaIDs = list.map { $0.string! }
             }
             if let events = fields["events"], !events.isNull {
                 guard let list = events.list else { throw failure("\(field).events", "must be a list of {\"kind\": \"page\"|\"feature\"|\"trackEvent\", \"id\": \"…\"}") }

@@ -1,4 +1,4 @@
-/// The grouped event sources (`events`, `pageEvents`, `trackEvents`): one row per visitor,
+/// The grouped event sources (`events`, `pageEvents`, `featureEvents`, `trackEvents`): one row per visitor,
 /// account, period, object, user agent and IP, with `numEvents` and `numMinutes` (distinct
 /// minutes with an event), read from the log's columns.
 extension TenantPipelineData {
@@ -6,18 +6,27 @@ extension TenantPipelineData {
         var user: UInt32, account: UInt32, bucket: Int32, object: UInt32, agent: UInt32, ip: UInt32
     }
 
-    /// What a grouped source counts: every event, page loads (object = page) or track events (object = type).
-    enum EventScope { case all, pages, tracks }
+    /// What a grouped source counts: every event, page loads (object = page), feature events
+    /// (object = feature) or track events (object = type).
+    enum EventScope {
+        case all, pages, features, tracks
+        init(_ kind: PipelineSource.Kind) {
+            self = switch kind { case .pageEvents: .pages; case .featureEvents: .features; case .trackEvents: .tracks; default: .all }
+        }
+    }
 
     static let missing = UInt32.max
 
     func groupedEvents(_ source: PipelineSource, _ budget: inout PipelineBudget) throws(PipelineError) -> [PipelineRow] {
         guard let series = source.timeSeries else { return [] }
-        let scope: EventScope = source.kind == .pageEvents ? .pages : source.kind == .trackEvents ? .tracks : .all
+        let scope = EventScope(source.kind)
         var boundaries = [series.firstMs]
         for _ in 0..<series.count { boundaries.append(series.period.advance(boundaries.last!, by: 1, &calendar)) }
-        let typeAllowed = allowedTypes(scope, ids: source.objectIDs)
-        let pageAllowed = scope == .pages ? allowedPages(source.objectIDs) : nil
+        let features = scope == .features ? FeatureTags(state, pages: pageTags, ids: source.objectIDs) : nil
+        let typeAllowed = features.map { f in (0..<state.eventTypeNames.count).map { f.readsType(UInt32($0)) } } ?? allowedTypes(scope, ids: source.objectIDs)
+        let pageSelection = scope == .pages ? pageTags.selection(source.objectIDs) : nil
+        let everyObject: [UInt32] = [0]
+        let typeObjects = (0..<UInt32(state.eventTypeNames.count)).map { [$0] }
         let keys = state.propertySets.keys
         let agentKeys = ["user_agent", "browser"].compactMap { keys.lookup($0) }
         let ipKey = keys.lookup("ip")
@@ -36,9 +45,15 @@ extension TenantPipelineData {
                 let t = chunk.timestamps[row]
                 guard t >= series.firstMs, t < series.endMs, typeAllowed[Int(chunk.types[row])] else { continue }
                 let page = chunk.pages[row]
-                if let pageAllowed, page == PageIndex.none.rawValue || !pageAllowed.contains(page) { continue }
-                if t < boundaries[bucket] || t >= boundaries[bucket + 1] { bucket = Self.bucket(of: t, in: boundaries) }
                 let set = chunk.propertySets[row]
+                let objects: [UInt32] = switch scope {
+                case .all: everyObject
+                case .tracks: typeObjects[Int(chunk.types[row])]
+                case .pages: page == PageIndex.none.rawValue ? [] : pageSelection![Int(page)]
+                case .features: features!.matches(type: chunk.types[row], set: set, page: page)
+                }
+                if objects.isEmpty { continue }
+                if t < boundaries[bucket] || t >= boundaries[bucket + 1] { bucket = Self.bucket(of: t, in: boundaries) }
                 let props: (agent: UInt32, ip: UInt32)
                 if let cached = propertyCache[set] { props = cached } else {
                     let index = PropertySetIndex(set)
@@ -46,23 +61,24 @@ extension TenantPipelineData {
                     props = (agent, ipKey.flatMap { state.propertySets.value(of: $0, in: index) } ?? Self.missing)
                     propertyCache[set] = props
                 }
-                let object: UInt32 = switch scope { case .all: 0; case .pages: page; case .tracks: chunk.types[row] }
-                let key = GroupKey(user: canonical[Int(chunk.users[row])], account: chunk.accounts[row], bucket: Int32(bucket),
-                                   object: object, agent: props.agent, ip: props.ip)
-                let slot: Int
-                if let s = slots[key] { slot = s } else {
-                    slot = order.count
-                    slots[key] = slot
-                    order.append(key); counts.append(0); lastMinute.append(-1); distinctMinutes.append(0)
-                    try budget.check(rows: order.count)
-                }
-                counts[slot] += 1
+                let user = canonical[Int(chunk.users[row])]
                 let minute = Int32((t - boundaries[bucket]) / 60_000)
-                if minute != lastMinute[slot] {
-                    if minute < lastMinute[slot] { unordered = true }
-                    lastMinute[slot] = minute
-                    distinctMinutes[slot] += 1
-                    minutes.append(UInt64(slot) << 32 | UInt64(UInt32(minute)))
+                for object in objects {
+                    let key = GroupKey(user: user, account: chunk.accounts[row], bucket: Int32(bucket), object: object, agent: props.agent, ip: props.ip)
+                    let slot: Int
+                    if let s = slots[key] { slot = s } else {
+                        slot = order.count
+                        slots[key] = slot
+                        order.append(key); counts.append(0); lastMinute.append(-1); distinctMinutes.append(0)
+                        try budget.check(rows: order.count)
+                    }
+                    counts[slot] += 1
+                    if minute != lastMinute[slot] {
+                        if minute < lastMinute[slot] { unordered = true }
+                        lastMinute[slot] = minute
+                        distinctMinutes[slot] += 1
+                        minutes.append(UInt64(slot) << 32 | UInt64(UInt32(minute)))
+                    }
                 }
             }
         }
@@ -98,6 +114,7 @@ extension TenantPipelineData {
             switch scope {
             case .all: return true
             case .pages: return PendoIDs.pageViewTypes.contains(name)
+            case .features: return state.tagging.features.values.contains { $0.readTypes.contains(name) && (wanted?.contains($0.id) ?? true) }
             case .tracks:
                 guard !PendoIDs.notTrackTypes.contains(name) else { return false }
                 return wanted.map { $0.contains(name) || $0.contains(PendoIDs.objectID(name)) } ?? true
@@ -105,22 +122,11 @@ extension TenantPipelineData {
         }
     }
 
-    /// The pages asked for (by id or path); nil for all.
-    func allowedPages(_ ids: [String]?) -> Set<UInt32>? {
-        guard let ids else { return nil }
-        let wanted = Set(ids)
-        var pages: Set<UInt32> = []
-        for p in 0..<state.pageNames.count {
-            let path = state.pageNames.string(UInt32(p))
-            if wanted.contains(path) || wanted.contains(PendoIDs.objectID(path)) { pages.insert(UInt32(p)) }
-        }
-        return pages
-    }
-
     func rows(_ keys: [GroupKey], counts: [Int], minutes: [Int], scope: EventScope, period: PipelinePeriod, boundaries: [Int64],
               _ budget: inout PipelineBudget) throws(PipelineError) -> [PipelineRow] {
         var visitorNames: [UInt32: PipelineValue] = [:], accountNames: [UInt32: PipelineValue] = [:], values: [UInt32: PipelineValue] = [:]
         var objects: [UInt32: PipelineValue] = [:]
+        let featureIDs = scope == .features ? state.tagging.features.keys.sorted() : []
         let app = PipelineValue(PipelineEnvironment.appID)
         var rows: [PipelineRow] = []
         rows.reserveCapacity(keys.count)
@@ -141,8 +147,11 @@ extension TenantPipelineData {
             switch scope {
             case .all: row["pageId"] = .string("allevents")
             case .pages:
-                if objects[key.object] == nil { objects[key.object] = .string(PendoIDs.objectID(state.pageNames.string(key.object))) }
+                if objects[key.object] == nil { objects[key.object] = .string(pageTags.id(of: key.object)) }
                 row["pageId"] = objects[key.object]!
+            case .features:
+                if objects[key.object] == nil { objects[key.object] = .string(featureIDs[Int(key.object)]) }
+                row["featureId"] = objects[key.object]!
             case .tracks:
                 if objects[key.object] == nil { objects[key.object] = .string(PendoIDs.objectID(state.eventTypeNames.string(key.object))) }
                 row["trackTypeId"] = objects[key.object]!
@@ -152,7 +161,7 @@ extension TenantPipelineData {
         return rows
     }
 
-    /// A visitor's use of a page (page loads), feature (none yet) or track type: when last and how often.
+    /// A visitor's use of a page (page loads), feature or track type: when last and how often.
     public func itemUse(visitor: String, item: PipelineStage.ItemKind, id: String) -> PipelineValue {
         let use = itemUses(item, id: id)[state.userIndex(visitor)?.rawValue ?? .max]
         return .object(["lastUsed": use.map { PipelineValue($0.last) } ?? .null, "numEvents": PipelineValue(use?.count ?? 0)])
@@ -165,17 +174,16 @@ extension TenantPipelineData {
         let cacheKey = "\(item.rawValue):\(id)"
         if let cached = itemUseCache[cacheKey] { return cached }
         var uses: [UInt32: (last: Int64, count: Int)] = [:]
-        let types: [Bool]
-        var pages: Set<UInt32>?
-        switch item {
-        case .trackTypeId: types = allowedTypes(.tracks, ids: [id])
-        case .pageId: types = allowedTypes(.pages, ids: nil); pages = allowedPages([id])
-        case .featureId: types = []
-        }
+        let scope: EventScope = switch item { case .trackTypeId: .tracks; case .pageId: .pages; case .featureId: .features }
+        let types = allowedTypes(scope, ids: [id])
+        let pages = scope == .pages ? pageTags.selection([id]) : nil
+        let features = scope == .features ? FeatureTags(state, pages: pageTags, ids: [id]) : nil
         if types.contains(true) {
             for chunk in state.log.sealed.map(\.columns) + [state.log.open] {
                 for row in 0..<chunk.count where types[Int(chunk.types[row])] {
-                    if let pages, !pages.contains(chunk.pages[row]) { continue }
+                    let page = chunk.pages[row]
+                    if let pages, page == PageIndex.none.rawValue || pages[Int(page)].isEmpty { continue }
+                    if let features, features.matches(type: chunk.types[row], set: chunk.propertySets[row], page: page).isEmpty { continue }
                     let u = state.users.canonical(chunk.users[row])
                     let t = chunk.timestamps[row]
                     let before = uses[u] ?? (.min, 0)

@@ -158,12 +158,13 @@ extension TenantPipelineData {
             if keys.isEmpty { out.groupKeys = [FusedGroupKey(user: 0, account: 0, bucket: 0)]; out.counts = [0]; out.distinct = distinctKeys.map { _ in [0] } }
             return out
         }
-        let scope: EventScope = source.kind == .pageEvents ? .pages : source.kind == .trackEvents ? .tracks : .all
+        let scope = EventScope(source.kind)
         var boundaries = [series.firstMs]
         for _ in 0..<series.count { boundaries.append(series.period.advance(boundaries.last!, by: 1, &calendar)) }
         out.boundaries = boundaries
         let typeAllowed = allowedTypes(scope, ids: source.objectIDs)
-        let pageAllowed = scope == .pages ? allowedPages(source.objectIDs) : nil
+        // A page view counts once for each page it is on (docs/pendo.md): its path's weight.
+        let pageWeights: [UInt64]? = scope == .pages ? pageTags.selection(source.objectIDs).map { UInt64($0.count) } : nil
         let byUser = keys.contains(.visitorId), byAccount = keys.contains(.accountId), byBucket = keys.contains(.period)
         // A group's index: dense by its one key (visitor, account or period) when there is one, hashed otherwise.
         // No key at all (a reduce) is one dense group.
@@ -198,7 +199,13 @@ extension TenantPipelineData {
                 try budget.tick()
                 let t = chunk.timestamps[row]
                 guard t >= series.firstMs, t < series.endMs, typeAllowed[Int(chunk.types[row])] else { continue }
-                if let pageAllowed, chunk.pages[row] == PageIndex.none.rawValue || !pageAllowed.contains(chunk.pages[row]) { continue }
+                var weight: UInt64 = 1
+                if let pageWeights {
+                    let page = chunk.pages[row]
+                    guard page != PageIndex.none.rawValue else { continue }
+                    weight = pageWeights[Int(page)]
+                    if weight == 0 { continue }
+                }
                 let flagged = canonical[Int(chunk.users[row])]
                 let u = flagged & Self.userMask
                 if case .some(.some(let only)) = filter.user, u != only { continue }
@@ -220,7 +227,7 @@ extension TenantPipelineData {
                         groupKeys.append(FusedGroupKey(user: byUser ? u : 0, account: byAccount ? account : 0, bucket: byBucket ? Int32(bucket) : 0))
                         try budget.check(rows: groupKeys.count)
                     }
-                    denseGroups[d] = word &+ 1
+                    denseGroups[d] = word &+ weight
                     slot = Int32(word >> 32) - 1
                 } else {
                     let key = FusedGroupKey(user: byUser ? u : 0, account: byAccount ? account : 0, bucket: byBucket ? Int32(bucket) : 0)
@@ -229,7 +236,7 @@ extension TenantPipelineData {
                         groupKeys.append(key); counts.append(0)
                         try budget.check(rows: groupKeys.count)
                     }
-                    counts[Int(slot)] += 1
+                    counts[Int(slot)] += Int(weight)
                 }
                 for (i, k) in distinctKeys.enumerated() {
                     let value: UInt32 = switch k {

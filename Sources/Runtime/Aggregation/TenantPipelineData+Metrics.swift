@@ -107,45 +107,69 @@ extension TenantPipelineData {
         return g
     }
 
-    /// The users of each core event in the period: the named pages and track types, or every
-    /// track type used in it when none is named.
+    /// The users of each core event in the period: the named pages, features and track types,
+    /// and the pages and features of the named product areas; or every track type used in it
+    /// when none is named.
     func coreEvents(_ m: PipelineMetric, _ budget: inout PipelineBudget) throws(PipelineError) -> [Bitmap] {
         guard m.kind == .adoption || m.kind == .pes else { return [] }
         let days = m.firstDay...m.lastDay
         func typeUsers(_ t: Int) -> Bitmap {
             Bitmap.union(of: days.compactMap { d in active(d) == nil ? nil : state.days[d].flatMap { t < $0.typeUsers.count ? $0.typeUsers[t] : nil } })
         }
-        if m.coreEvents.isEmpty {
+        let config = m.kind == .pes ? "pes.config.adoption" : "adoption.config"
+        var named = m.coreEvents.enumerated().map { ($0.element, "\(config).events[\($0.offset)].id") }
+        for (i, area) in m.productAreaIDs.enumerated() {
+            let field = "\(config).productAreaIds[\(i)]"
+            guard let group = state.tagging.groups[area], group.type == .group else { throw PipelineError(.notFound, stage: budget.stage, field: field, "no product area \(area)") }
+            for item in group.items {
+                switch item.type {
+                case .page: named.append((.init(kind: .page, id: item.id), field))
+                case .feature: named.append((.init(kind: .feature, id: item.id), field))
+                case .guide: break
+                }
+            }
+        }
+        if named.isEmpty {
             let tracks = allowedTypes(.tracks, ids: nil)
             return tracks.indices.filter { tracks[$0] }.map(typeUsers).filter { !$0.isEmpty }
         }
         var out: [Bitmap] = []
-        for (i, event) in m.coreEvents.enumerated() {
-            let field = "\(m.kind.rawValue).config.events[\(i)].id"
+        for (event, field) in named {
             switch event.kind {
             case .trackEvent:
                 let allowed = allowedTypes(.tracks, ids: [event.id])
                 guard let t = allowed.firstIndex(of: true) else { throw PipelineError(.notFound, stage: budget.stage, field: field, "no track type \(event.id)") }
                 out.append(typeUsers(t))
             case .page:
-                guard let pages = allowedPages([event.id]), !pages.isEmpty else { throw PipelineError(.notFound, stage: budget.stage, field: field, "no page \(event.id)") }
-                out.append(try pageUsers(pages, days, &budget))
+                let pages = pageTags.selection([event.id])
+                guard pages.contains(where: { !$0.isEmpty }) || state.tagging.pages[event.id] != nil else {
+                    throw PipelineError(.notFound, stage: budget.stage, field: field, "no page \(event.id)")
+                }
+                out.append(try objectUsers(.pages, ids: [event.id], days, &budget))
             case .feature:
-                throw PipelineError(.notFound, stage: budget.stage, field: field, "no feature \(event.id): features cannot be defined yet")
+                guard state.tagging.features[event.id] != nil else { throw PipelineError(.notFound, stage: budget.stage, field: field, "no feature \(event.id)") }
+                out.append(try objectUsers(.features, ids: [event.id], days, &budget))
             }
         }
         return out
     }
 
-    func pageUsers(_ pages: Set<UInt32>, _ days: ClosedRange<DayNumber>, _ budget: inout PipelineBudget) throws(PipelineError) -> Bitmap {
-        let types = allowedTypes(.pages, ids: nil)
+    /// The visitors who used one page or feature in the days.
+    func objectUsers(_ scope: EventScope, ids: [String], _ days: ClosedRange<DayNumber>, _ budget: inout PipelineBudget) throws(PipelineError) -> Bitmap {
+        let types = allowedTypes(scope, ids: ids)
+        let pages = scope == .pages ? pageTags.selection(ids) : nil
+        let features = scope == .features ? FeatureTags(state, pages: pageTags, ids: ids) : nil
         let first = calendar.startMs(of: days.lowerBound), end = calendar.startMs(of: days.upperBound + 1)
         var users: [UInt32] = []
         for chunk in state.log.sealed.map(\.columns) + [state.log.open] where chunk.count > 0 && chunk.maxTimestamp >= first && chunk.minTimestamp < end {
             for row in 0..<chunk.count {
                 try budget.tick()
                 let t = chunk.timestamps[row]
-                if t >= first, t < end, types[Int(chunk.types[row])], pages.contains(chunk.pages[row]) { users.append(state.users.canonical(chunk.users[row])) }
+                guard t >= first, t < end, types[Int(chunk.types[row])] else { continue }
+                let page = chunk.pages[row]
+                if let pages, page == PageIndex.none.rawValue || pages[Int(page)].isEmpty { continue }
+                if let features, features.matches(type: chunk.types[row], set: chunk.propertySets[row], page: page).isEmpty { continue }
+                users.append(state.users.canonical(chunk.users[row]))
             }
         }
         return Bitmap(users)

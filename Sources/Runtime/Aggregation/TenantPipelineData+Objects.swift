@@ -1,4 +1,4 @@
-/// The object sources: visitors, accounts, pages, track types and guides, in the seed's shapes.
+/// The object sources: visitors, accounts, pages, features, groups, track types and guides, in the seed's shapes.
 extension TenantPipelineData {
     func name(_ value: UInt32, in interner: ByteInterner) -> PipelineValue { .string(interner.string(value)) }
 
@@ -65,23 +65,68 @@ extension TenantPipelineData {
                 "rootVersionId": .string(id), "stableVersionId": .string(id)]
     }
 
-    /// Pages: every page path with events, its id the FNV-1a of the path; `ids` takes ids or paths.
+    /// Pages: the defined pages, then every untagged page path with page views (its id the
+    /// FNV-1a of the path); `ids` takes ids, or an untagged page's path.
     func pageRows(_ ids: [String]?) -> [PipelineRow] {
-        guard !state.days.isEmpty else { return [] }
+        let wanted = ids.map(Set.init)
+        let tags = pageTags
+        var rows: [PipelineRow] = tags.defined.compactMap { page in
+            if let wanted, !wanted.contains(page.id) { return nil }
+            var row = Self.common(id: page.id, name: page.name, kind: "Page", firstMs: page.createdMs, lastMs: page.updatedMs)
+            row["rules"] = .list(page.rules.map { .object(["rule": .string($0.source), "designerHint": .string($0.source)]) })
+            row["isTagged"] = .bool(true)
+            return row
+        }
+        guard !state.days.isEmpty else { return rows }
         var span: [Int: (first: DayNumber, last: DayNumber)] = [:]
         for d in state.days.firstDay...state.days.lastDay {
             guard let index = state.days[d] else { continue }
-            for (p, n) in index.pageCounts.enumerated() where n > 0 {
+            for (p, n) in index.pageCounts.enumerated() where n > 0 && p < tags.perPath.count && !tags.isDefined(tags.perPath[p][0]) {
                 span[p] = (span[p]?.first ?? d, d)
             }
         }
-        let wanted = ids.map(Set.init)
-        return span.keys.sorted().compactMap { p in
-            let path = state.pageNames.string(UInt32(p))
+        for p in span.keys.sorted() {
+            let path = tags.paths[p]
             let id = PendoIDs.objectID(path)
-            if let wanted, !wanted.contains(id), !wanted.contains(path) { return nil }
+            if let wanted, !wanted.contains(id), !wanted.contains(path) { continue }
             var row = Self.common(id: id, name: path, kind: "Page", firstMs: calendar.startMs(of: span[p]!.first), lastMs: calendar.startMs(of: span[p]!.last))
             row["rules"] = .list([.object(["rule": .string("//*" + path), "designerHint": .string(path)])])
+            row["isTagged"] = .bool(false)
+            rows.append(row)
+        }
+        return rows
+    }
+
+    /// Features: the defined ones, with their rules as Beacon keeps them.
+    func featureRows(_ ids: [String]?) -> [PipelineRow] {
+        let wanted = ids.map(Set.init)
+        return state.tagging.features.keys.sorted().compactMap { id in
+            let feature = state.tagging.features[id]!
+            if let wanted, !wanted.contains(id) { return nil }
+            var row = Self.common(id: id, name: feature.name, kind: "Feature", firstMs: feature.createdMs, lastMs: feature.updatedMs)
+            row["eventTypes"] = .list(feature.readTypes.map(PipelineValue.string))
+            row["elementPathRules"] = .list(feature.selectors.map { .string($0.source) })
+            row["elementText"] = feature.text.map(PipelineValue.string) ?? .null
+            row["properties"] = Self.texts(feature.properties)
+            row["pageId"] = feature.pageID.map(PipelineValue.string) ?? .null
+            return row
+        }
+    }
+
+    /// Groups: product areas (`groupType` `group`) or guide categories, `items` only when asked.
+    func groupRows(_ source: PipelineSource) -> [PipelineRow] { groupRows(type: source.groupType, items: source.groupItems, ids: source.objectIDs) }
+
+    public func groupRows(type: String, items: Bool, ids: [String]?) -> [PipelineRow] {
+        let wanted = ids.map(Set.init)
+        return state.tagging.groups.keys.sorted().compactMap { id in
+            let group = state.tagging.groups[id]!
+            guard group.type.rawValue == type, wanted?.contains(id) ?? true else { return nil }
+            var row = Self.common(id: id, name: group.name, kind: "Group", firstMs: group.createdMs, lastMs: group.updatedMs)
+            row["description"] = .string(group.description)
+            row["color"] = .string(group.color)
+            row["length"] = PipelineValue(group.items.count)
+            row["groupType"] = .string(group.type.rawValue)
+            if items { row["items"] = .list(group.items.map { .object(["itemType": .string($0.type.rawValue), "itemId": .string($0.id)]) }) }
             return row
         }
     }

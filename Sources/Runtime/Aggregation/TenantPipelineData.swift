@@ -1,6 +1,6 @@
 /// The pipeline's sources and lookups served from one tenant's state (an immutable view, off
-/// the actor). Pages are the page paths seen until pages can be defined by rules; features,
-/// product areas and guide categories are none until they can be defined.
+/// the actor). Pages, features, product areas and guide categories are those defined by rules,
+/// and every untagged page path is a page of its own.
 public final class TenantPipelineData: PipelineData {
     let state: TenantState
     var calendar: TenantCalendar
@@ -21,6 +21,9 @@ public final class TenantPipelineData: PipelineData {
     lazy var canonicalFlaggedUsers: [UInt32] = canonicalUsers.map { u in u | (state.users[u].isAnonymous ? Self.anonymousFlag : 0) }
     static let anonymousFlag: UInt32 = 1 << 31
     static let userMask: UInt32 = anonymousFlag - 1
+
+    /// The defined pages applied to every path seen, built on first use.
+    lazy var pageTags = PageTags(state)
 
     /// Per item (`kind:id`), each visitor's last use and use count, built on first use.
     var itemUseCache: [String: [UInt32: (last: Int64, count: Int)]] = [:]
@@ -46,8 +49,9 @@ public final class TenantPipelineData: PipelineData {
         // Beacon has one app and no exclude list: another app, or the excluded rows only, is empty.
         guard source.readsDefaultApp, source.blacklist != .only else { return [] }
         switch source.kind {
-        case .events, .pageEvents, .trackEvents: return try groupedEvents(source, &budget)
-        case .featureEvents, .features, .groups: return []
+        case .events, .pageEvents, .featureEvents, .trackEvents: return try groupedEvents(source, &budget)
+        case .features: return featureRows(source.objectIDs)
+        case .groups: return groupRows(source)
         case .doNotProcessVisitors: return doNotProcessRows(.visitor, idKey: "visitorId")
         case .doNotProcessAccounts: return doNotProcessRows(.account, idKey: "accountId")
         case .visitors: return try visitorRows(since: source.sinceMs, &budget)
@@ -72,6 +76,7 @@ public final class TenantPipelineData: PipelineData {
     public func objects(_ kind: PipelineSource.Kind, ids: [String]?) -> [PipelineRow] {
         switch kind {
         case .pages: pageRows(ids)
+        case .features: featureRows(ids)
         case .trackTypes: trackTypeRows(ids)
         case .guides: guideRows(ids)
         case .segments: segmentRows(ids)
@@ -93,7 +98,7 @@ public final class TenantPipelineData: PipelineData {
         case .page: return pageRows([id]).first.map(PipelineValue.object) ?? .null
         case .trackType: return trackTypeRows([id]).first.map(PipelineValue.object) ?? .null
         case .guide: return guideRows([id]).first.map(PipelineValue.object) ?? .null
-        case .feature: return .null
+        case .feature: return featureRows([id]).first.map(PipelineValue.object) ?? .null
         }
     }
 

@@ -37,6 +37,8 @@ public struct TenantState: Sendable {
     public package(set) var catalog = DataCatalog()
     /// Visitor and account metadata: fields and the Do Not Process and guide opt-out flags.
     public package(set) var metadata = Metadata()
+    /// Pages, features and groups defined by rules (the Pendo-compatible API).
+    public package(set) var tagging = Tagging()
     /// What was done about signals, and whether it worked.
     public package(set) var impact = ImpactActions()
     /// Account health: its settings and the daily scores kept.

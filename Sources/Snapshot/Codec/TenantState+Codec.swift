@@ -5,7 +5,7 @@ import Runtime
 /// and their hash tables rebuilt on load.
 extension TenantState {
     public enum Section: UInt32, CaseIterable, Sendable {
-        case identities = 1, propertySets, eventLog, days, minutes, users, accounts, counters, profiles, accountDays, typeRepeats, segments, nudges, journeys, nudgeTotals, idempotency, marks, segmentDetails, logs, eviction, messageIDs, messageIDHashes, accountTypeDays, health, signals, impact, workspace, discoveries, catalog, nudgeHistory, metadata, nudgeVersions
+        case identities = 1, propertySets, eventLog, days, minutes, users, accounts, counters, profiles, accountDays, typeRepeats, segments, nudges, journeys, nudgeTotals, idempotency, marks, segmentDetails, logs, eviction, messageIDs, messageIDHashes, accountTypeDays, health, signals, impact, workspace, discoveries, catalog, nudgeHistory, metadata, nudgeVersions, tagging
 
         public var name: String { String(describing: self) }
 
@@ -79,6 +79,8 @@ extension TenantState {
             catalog.encode(into: &w)
         case .metadata:
             metadata.encode(into: &w)
+        case .tagging:
+            tagging.encode(into: &w)
         case .segments:
             segments.encode(into: &w)
         case .nudges:
@@ -330,6 +332,9 @@ extension TenantState {
         case .metadata:
             guard let decoded = Metadata.decode(from: &r) else { return false }
             metadata = decoded
+        case .tagging:
+            guard let decoded = Tagging.decode(from: &r) else { return false }
+            tagging = decoded
         case .nudges:
             guard let decoded = Nudges.decode(from: &r) else { return false }
             nudges = decoded

@@ -247,13 +247,13 @@ struct PipelineSeedExampleTests {
         """#
 
     @Test func engagementExamples() throws {
-        // 4.8 and 4.10 as given name a product area and a feature, which Beacon cannot define: a 404 naming the field.
+        // 4.8 and 4.10 as given name a product area and a feature this world does not define: a 404 naming the field.
         let pes = Self.failure(Self.envelope(#"""
             [{"pes": {\#(Self.fullConfig), "config": {"stickiness": {"userBase": "visitors", "numerator": "daily", "denominator": "monthly", "excludeWeekends": true},
               "adoption": {"userBase": "visitors", "productAreaIds": ["{{productAreaId}}"], "events": [{"kind": "feature", "id": "{{featureId}}"},
               {"kind": "trackEvent", "id": "export"}, {"kind": "page", "id": "/billing"}]}, "growth": {"userBase": "visitors"}}}}]
             """#, name: "PES"))
-        #expect(pes?.kind == .notFound && pes?.location == "request.pipeline[0].pes.config.adoption.productAreaIds")
+        #expect(pes?.kind == .notFound && pes?.location == "request.pipeline[0].pes.config.adoption.productAreaIds[0]")
         // Without them, PES over acct1's identified exporters in October.
         let rows = try Self.run(Self.envelope(#"""
             [{"pes": {\#(Self.fullConfig), "config": {"stickiness": {"userBase": "visitors", "numerator": "daily", "denominator": "monthly", "excludeWeekends": true},

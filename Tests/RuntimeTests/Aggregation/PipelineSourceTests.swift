@@ -185,17 +185,17 @@ struct PipelineSourceTests {
             var expected: [(String, String, Int64, Int64)] = []
             for e in mine {
                 let kind = e.type == "page_view" ? "page" : e.type == "click" ? "click" : "track"
-                let object = kind == "track" ? e.type : e.page ?? ""
+                let object = kind == "track" ? PendoIDs.objectID(e.type) : kind == "page" ? PendoIDs.objectID(e.page ?? "") : e.page ?? ""
                 if let last = expected.last, last.0 == kind, last.1 == object { expected[expected.count - 1].3 = e.ms } else { expected.append((kind, object, e.ms, e.ms)) }
             }
-            let items = try #require(state.visitorHistory(user, fromMs: from, toMs: to))
+            let items = try #require(TenantPipelineData(state: state).visitorHistory(user, fromMs: from, toMs: to))
             #expect(items.count == expected.count && !items.isEmpty, "\(user)")
             for (item, want) in zip(items, expected) {
                 #expect(item.kind.rawValue == want.0 && item.object == want.1 && item.firstMs == want.2 && item.lastMs == want.3)
             }
         }
-        #expect(state.visitorHistory("nobody", fromMs: 0, toMs: Self.now) == nil)
-        #expect(state.visitorHistory("u3@x.com", fromMs: Self.now + 1, toMs: Self.now + 2) == [])
+        #expect(TenantPipelineData(state: state).visitorHistory("nobody", fromMs: 0, toMs: Self.now) == nil)
+        #expect(TenantPipelineData(state: state).visitorHistory("u3@x.com", fromMs: Self.now + 1, toMs: Self.now + 2) == [])
     }
 
     /// The List reports: every visitor, every account, one per segment, against a plain recount.
