@@ -1611,7 +1611,7 @@ paths:
     get:
       tags: [pendo]
       operationId: pendoPages
-      summary: "Pendo: pages (each page path with events), all or by id"
+      summary: "Pendo: pages (the defined ones, then each untagged page path with page views), all or by id"
       parameters:
         - $ref: "#/components/parameters/WorkspaceID"
         - name: id
@@ -1649,11 +1649,96 @@ paths:
         "429": { $ref: "#/components/responses/TooManyRequests" }
         "503": { $ref: "#/components/responses/Unavailable" }
 
+    post:
+      tags: [pendo]
+      operationId: pendoDefinePage
+      summary: "Pendo (Beacon's extension): define a page; an `id` of the client's, else the next free one"
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+      requestBody:
+        required: true
+        content:
+          application/json:
+            example: {"name": "Billing", "rules": ["//*/billing/**"]}
+            schema: { $ref: "#/components/schemas/PendoPageDefinition" }
+      responses:
+        "201":
+          description: The page as the reads show it.
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/PendoTaggedObject" }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "404": { $ref: "#/components/responses/NotFound" }
+        "409": { $ref: "#/components/responses/Conflict" }
+        "413": { $ref: "#/components/responses/PayloadTooLarge" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+
+  /pendo/api/v1/page/{id}:
+    put:
+      tags: [pendo]
+      operationId: pendoReplacePage
+      summary: "Pendo (Beacon's extension): create or replace a page whole"
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+        - name: id
+          in: path
+          required: true
+          schema: { type: string, pattern: "^[A-Za-z0-9_-]{1,64}$" }
+      requestBody:
+        required: true
+        content:
+          application/json:
+            example: {"name": "Billing", "rules": ["//*/billing/**"]}
+            schema: { $ref: "#/components/schemas/PendoPageDefinition" }
+      responses:
+        "200":
+          description: Replaced.
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/PendoTaggedObject" }
+        "201":
+          description: Created.
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/PendoTaggedObject" }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "404": { $ref: "#/components/responses/NotFound" }
+        "409": { $ref: "#/components/responses/Conflict" }
+        "413": { $ref: "#/components/responses/PayloadTooLarge" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+    delete:
+      tags: [pendo]
+      operationId: pendoRemovePage
+      summary: "Pendo (Beacon's extension): remove a page (a page a feature narrows answers 409)"
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+        - name: id
+          in: path
+          required: true
+          schema: { type: string, pattern: "^[A-Za-z0-9_-]{1,64}$" }
+      responses:
+        "204":
+          description: Removed.
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "404": { $ref: "#/components/responses/NotFound" }
+        "409": { $ref: "#/components/responses/Conflict" }
+        "413": { $ref: "#/components/responses/PayloadTooLarge" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+
   /pendo/api/v1/feature:
     get:
       tags: [pendo]
       operationId: pendoFeatures
-      summary: "Pendo: features (none until features can be defined by rules)"
+      summary: "Pendo: features defined by rules, all or by id"
       parameters:
         - $ref: "#/components/parameters/WorkspaceID"
         - name: id
@@ -1688,6 +1773,207 @@ paths:
         "400": { $ref: "#/components/responses/BadRequest" }
         "401": { $ref: "#/components/responses/Unauthorized" }
         "403": { $ref: "#/components/responses/Forbidden" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+
+    post:
+      tags: [pendo]
+      operationId: pendoDefineFeature
+      summary: "Pendo (Beacon's extension): define a feature; an `id` of the client's, else the next free one"
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+      requestBody:
+        required: true
+        content:
+          application/json:
+            example: {"name": "Pay", "elementPathRules": ["#pay > button.primary"], "elementText": "Pay*"}
+            schema: { $ref: "#/components/schemas/PendoFeatureDefinition" }
+      responses:
+        "201":
+          description: The feature as the reads show it.
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/PendoTaggedObject" }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "404": { $ref: "#/components/responses/NotFound" }
+        "409": { $ref: "#/components/responses/Conflict" }
+        "413": { $ref: "#/components/responses/PayloadTooLarge" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+
+  /pendo/api/v1/feature/{id}:
+    put:
+      tags: [pendo]
+      operationId: pendoReplaceFeature
+      summary: "Pendo (Beacon's extension): create or replace a feature whole"
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+        - name: id
+          in: path
+          required: true
+          schema: { type: string, pattern: "^[A-Za-z0-9_-]{1,64}$" }
+      requestBody:
+        required: true
+        content:
+          application/json:
+            example: {"name": "Pay", "elementPathRules": ["#pay > button.primary"], "elementText": "Pay*"}
+            schema: { $ref: "#/components/schemas/PendoFeatureDefinition" }
+      responses:
+        "200":
+          description: Replaced.
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/PendoTaggedObject" }
+        "201":
+          description: Created.
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/PendoTaggedObject" }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "404": { $ref: "#/components/responses/NotFound" }
+        "409": { $ref: "#/components/responses/Conflict" }
+        "413": { $ref: "#/components/responses/PayloadTooLarge" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+    delete:
+      tags: [pendo]
+      operationId: pendoRemoveFeature
+      summary: "Pendo (Beacon's extension): remove a feature (a page a feature narrows answers 409)"
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+        - name: id
+          in: path
+          required: true
+          schema: { type: string, pattern: "^[A-Za-z0-9_-]{1,64}$" }
+      responses:
+        "204":
+          description: Removed.
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "404": { $ref: "#/components/responses/NotFound" }
+        "409": { $ref: "#/components/responses/Conflict" }
+        "413": { $ref: "#/components/responses/PayloadTooLarge" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+
+  /pendo/api/v1/group:
+    get:
+      tags: [pendo]
+      operationId: pendoGroups
+      summary: "Pendo (Beacon's extension): product areas, or guide categories, as the groups source gives them"
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+        - name: id
+          in: query
+          description: Comma-separated group ids.
+          schema: { type: string }
+        - name: groupType
+          in: query
+          schema: { type: string, enum: [group, guideCategory] }
+        - name: items
+          in: query
+          schema: { type: string, enum: ["true", "false"] }
+        - name: appId
+          in: query
+          schema: { type: string }
+      responses:
+        "200":
+          description: The groups.
+          content:
+            application/json:
+              schema: { type: array, items: { $ref: "#/components/schemas/PendoTaggedObject" } }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+    post:
+      tags: [pendo]
+      operationId: pendoDefineGroup
+      summary: "Pendo (Beacon's extension): define a group; an `id` of the client's, else the next free one"
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+      requestBody:
+        required: true
+        content:
+          application/json:
+            example: {"name": "Money", "items": [{"itemType": "Page", "itemId": "1"}]}
+            schema: { $ref: "#/components/schemas/PendoGroupDefinition" }
+      responses:
+        "201":
+          description: The group as the reads show it.
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/PendoTaggedObject" }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "404": { $ref: "#/components/responses/NotFound" }
+        "409": { $ref: "#/components/responses/Conflict" }
+        "413": { $ref: "#/components/responses/PayloadTooLarge" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+
+  /pendo/api/v1/group/{id}:
+    put:
+      tags: [pendo]
+      operationId: pendoReplaceGroup
+      summary: "Pendo (Beacon's extension): create or replace a group whole"
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+        - name: id
+          in: path
+          required: true
+          schema: { type: string, pattern: "^[A-Za-z0-9_-]{1,64}$" }
+      requestBody:
+        required: true
+        content:
+          application/json:
+            example: {"name": "Money", "items": [{"itemType": "Page", "itemId": "1"}]}
+            schema: { $ref: "#/components/schemas/PendoGroupDefinition" }
+      responses:
+        "200":
+          description: Replaced.
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/PendoTaggedObject" }
+        "201":
+          description: Created.
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/PendoTaggedObject" }
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "404": { $ref: "#/components/responses/NotFound" }
+        "409": { $ref: "#/components/responses/Conflict" }
+        "413": { $ref: "#/components/responses/PayloadTooLarge" }
+        "429": { $ref: "#/components/responses/TooManyRequests" }
+        "503": { $ref: "#/components/responses/Unavailable" }
+    delete:
+      tags: [pendo]
+      operationId: pendoRemoveGroup
+      summary: "Pendo (Beacon's extension): remove a group (a page a feature narrows answers 409)"
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+        - name: id
+          in: path
+          required: true
+          schema: { type: string, pattern: "^[A-Za-z0-9_-]{1,64}$" }
+      responses:
+        "204":
+          description: Removed.
+        "400": { $ref: "#/components/responses/BadRequest" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "403": { $ref: "#/components/responses/Forbidden" }
+        "404": { $ref: "#/components/responses/NotFound" }
+        "409": { $ref: "#/components/responses/Conflict" }
+        "413": { $ref: "#/components/responses/PayloadTooLarge" }
         "429": { $ref: "#/components/responses/TooManyRequests" }
         "503": { $ref: "#/components/responses/Unavailable" }
 
@@ -10105,6 +10391,61 @@ components:
         requestedAt: { type: integer }
         completedAt: { type: [integer, "null"] }
         eventsDeleted: { type: integer }
+    PendoTaggedObject:
+      type: object
+      required: [id, name, kind]
+      properties:
+        id: { type: string }
+        name: { type: string }
+        kind: { type: string, enum: [Page, Feature, Group] }
+        createdAt: { type: integer }
+        lastUpdatedAt: { type: integer }
+    PendoPageDefinition:
+      type: object
+      additionalProperties: false
+      required: [name, rules]
+      properties:
+        id: { type: string, pattern: "^[A-Za-z0-9_-]{1,64}$" }
+        name: { type: string, minLength: 1, maxLength: 256 }
+        rules:
+          type: array
+          minItems: 1
+          maxItems: 20
+          items:
+            oneOf:
+              - { type: string, minLength: 1, maxLength: 1024 }
+              - { type: object, required: [rule], properties: { rule: { type: string, minLength: 1, maxLength: 1024 } } }
+    PendoFeatureDefinition:
+      type: object
+      additionalProperties: false
+      required: [name]
+      properties:
+        id: { type: string, pattern: "^[A-Za-z0-9_-]{1,64}$" }
+        name: { type: string, minLength: 1, maxLength: 256 }
+        eventTypes: { type: array, maxItems: 20, items: { type: string, minLength: 1, maxLength: 1024 } }
+        elementPathRules: { type: array, maxItems: 20, items: { type: string, minLength: 1, maxLength: 1024 } }
+        elementText: { type: string, minLength: 1, maxLength: 1024 }
+        properties: { type: object, maxProperties: 20, additionalProperties: { type: string, maxLength: 1024 } }
+        pageId: { type: string, pattern: "^[A-Za-z0-9_-]{1,64}$" }
+    PendoGroupDefinition:
+      type: object
+      additionalProperties: false
+      required: [name]
+      properties:
+        id: { type: string, pattern: "^[A-Za-z0-9_-]{1,64}$" }
+        name: { type: string, minLength: 1, maxLength: 256 }
+        groupType: { type: string, enum: [group, guideCategory] }
+        description: { type: string, maxLength: 1024 }
+        color: { type: string, maxLength: 1024 }
+        items:
+          type: array
+          maxItems: 2000
+          items:
+            type: object
+            required: [itemType, itemId]
+            properties:
+              itemType: { type: string, enum: [Page, Feature, Guide] }
+              itemId: { type: string, pattern: "^[A-Za-z0-9_-]{1,64}$" }
     PendoSegment:
       type: object
       required: [id, name, kind, createdAt, lastUpdatedAt, rootVersionId, stableVersionId]

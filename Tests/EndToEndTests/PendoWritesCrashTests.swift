@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// The Pendo-compatible API's writes (visitor-list segments and their edits, metadata fields and
-/// flags, guide resets, bulk deletes) survive kill -9, from the WAL alone and again from a
+/// flags, guide resets, bulk deletes, pages, features and groups) survive kill -9, from the WAL alone and again from a
 /// snapshot plus the WAL.
 @Suite(.serialized) struct PendoWritesCrashTests {
     @Test func segmentsMetadataResetsAndDeletesSurviveKill9() async throws {
@@ -32,12 +32,21 @@ import Testing
             try await Task.sleep(for: .milliseconds(20))
         }
         #expect(status == "complete")
+        #expect(try await server.request("POST", "/pendo/api/v1/page", key: key, json: #"{"id":"open-page","name":"Open","rules":["//*/o/**"]}"#).status == 201)
+        #expect(try await server.request("PUT", "/pendo/api/v1/feature/opener", key: key, json: #"{"name":"Opener","eventTypes":["open"],"pageId":"open-page"}"#).status == 201)
+        #expect(try await server.request("POST", "/pendo/api/v1/group", key: key, json: #"{"id":"area","name":"Area","items":[{"itemType":"Feature","itemId":"opener"}]}"#).status == 201)
+        #expect(try await server.request("DELETE", "/pendo/api/v1/group/area", key: key).status == 204)
         kill(server.pid, SIGKILL)
         _ = server.stop()
 
         for round in 0..<2 {
             server = try ServerProcess(config: config)
             try await server.waitUntilReady()
+            let features = try await server.request("GET", "/pendo/api/v1/feature", key: key).list
+            #expect(features.compactMap { $0["pageId"] as? String } == ["open-page"], "round \(round)")
+            let pages = try await server.request("GET", "/pendo/api/v1/page?id=open-page", key: key).list
+            #expect(pages.first?["rules"] as? [[String: String]] == [["rule": "//*/o/**", "designerHint": "//*/o/**"]], "round \(round)")
+            #expect(try await server.request("GET", "/pendo/api/v1/group", key: key).list.isEmpty, "round \(round): the removal holds")
             let members = try await server.request("GET", "/api/segments/\(segment)", key: key).json["users"] as? [String]
             #expect(members.map(Set.init) == ["ann", "cy"], "round \(round)")
             #expect(try await server.request("GET", "/api/users/bob", key: key).status == 404, "round \(round)")

@@ -92,6 +92,8 @@ final class ServerProcess: @unchecked Sendable {
         var status: Int
         var json: [String: Any]
         var headers: [String: String]
+        /// The body when it is a JSON array of objects.
+        var list: [[String: Any]] = []
     }
 
     func request(_ method: String, _ path: String, key: String? = nil, body: Data? = nil, headers: [String: String] = [:]) async throws -> Reply {
@@ -104,7 +106,8 @@ final class ServerProcess: @unchecked Sendable {
         let http = response as! HTTPURLResponse
         var fields: [String: String] = [:]
         for (name, value) in http.allHeaderFields { fields[String(describing: name).lowercased()] = String(describing: value) }
-        return Reply(status: http.statusCode, json: (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:], headers: fields)
+        let body = try? JSONSerialization.jsonObject(with: data)
+        return Reply(status: http.statusCode, json: body as? [String: Any] ?? [:], headers: fields, list: body as? [[String: Any]] ?? [])
     }
 
     func request(_ method: String, _ path: String, key: String? = nil, json: String) async throws -> Reply {

@@ -43,7 +43,11 @@ def main() -> None:
                                                  "timestamp": now_ms - 60_000, "context": {"userAgent": "Mozilla/5.0 (X11; Linux x86_64) Firefox/121.0"}})
     # Segment 2 is a visitor list, which the Pendo segment routes may change.
     send(url, key, "POST", "/pendo/api/v1/segment/upload", {"name": "beta list", "visitors": ["ada@example.com", "bob@example.com"]})
-    print(f"seed_data: {len(events)} events, segments 1 and 2, nudge 1, journey 1, signal 1, alert 1, goal 1, view 1, success event 1")
+    # Page 1, feature 2 and product area 3: the examples' ids for the Pendo tagging routes.
+    send(url, key, "POST", "/pendo/api/v1/page", {"id": "1", "name": "Pricing", "rules": ["//*/pricing"]})
+    send(url, key, "POST", "/pendo/api/v1/feature", {"id": "2", "name": "Buy", "elementPathRules": ["#buy"], "pageId": "1"})
+    send(url, key, "POST", "/pendo/api/v1/group", {"id": "3", "name": "Money", "items": [{"itemType": "Page", "itemId": "1"}]})
+    print(f"seed_data: {len(events)} events, segments 1 and 2, page 1, feature 2, group 3, nudge 1, journey 1, signal 1, alert 1, goal 1, view 1, success event 1")
 
 
 if __name__ == "__main__":
