@@ -27,6 +27,8 @@ struct NudgeRoutes {
     struct NudgeRow: Encodable {
         var id: Int; var title: String; var body: String?; var buttonText: String?; var nudgeType: String; var targetPageUrl: String
         var targetSegmentId: Int?; var goalEvent: String?; var status: String; var audienceType: String; var createdAt: String; var updatedAt: String; var stats: Stats
+        /// A poll's answers; absent for other kinds.
+        var choices: [String]?
     }
 
     static func row(_ n: Nudge, _ state: TenantState) -> NudgeRow { row(n, funnel: state.audienceFunnel(n)) }
@@ -36,7 +38,8 @@ struct NudgeRoutes {
                         targetSegmentId: n.targetSegment, goalEvent: n.goalEvent, status: n.status.rawValue,
                         audienceType: n.targetSegment == nil ? "everyone" : "segment", createdAt: ISOText.timestamp(n.createdMs), updatedAt: ISOText.timestamp(n.updatedMs),
                         stats: Stats(entered: f.entered, audience: f.current, shown: f.shown, clicked: f.clicked, dismissed: f.dismissed,
-                                     progressed: f.progressed, impressions: f.impressions, clicks: f.clicks))
+                                     progressed: f.progressed, impressions: f.impressions, clicks: f.clicks),
+                        choices: n.kind == .poll ? n.choices : nil)
     }
 
     struct ListAnswer: Encodable { var nudges: [NudgeRow] }
@@ -65,9 +68,12 @@ struct NudgeRoutes {
         }
         if body.nudgeType.isMentioned {
             let name = try BodyField.requiredText(body.nudgeType.value, "nudge_type")
-            guard let kind = Nudge.Kind(rawValue: name) else { throw APIError.badRequest(field: "nudge_type", "must be floating or banner, got '\(name)'") }
+            guard let kind = Nudge.Kind(rawValue: name) else { throw APIError.badRequest(field: "nudge_type", "must be floating, banner or poll, got '\(name)'") }
             d.kind = kind
         }
+        if body.choices.isMentioned { d.choices = try Self.choices(body.choices.value ?? nil) }
+        if d.kind == .poll, d.choices.count < 2 { throw APIError.badRequest(field: "choices", "a poll needs 2 to \(Self.maxChoices) choices") }
+        if d.kind != .poll, !d.choices.isEmpty { throw APIError.badRequest(field: "choices", "only a poll (nudge_type poll) has choices") }
         if body.body.isMentioned { d.body = try BodyField.text(body.body.value, "body") }
         if body.buttonText.isMentioned { d.buttonText = try BodyField.text(body.buttonText.value, "button_text") }
         if body.goalEvent.isMentioned { d.goalEvent = try BodyField.text(body.goalEvent.value, "goal_event") }
@@ -91,10 +97,7 @@ struct NudgeRoutes {
         let tenant = try context.requireTenant()
         let id = try Self.nudgeID(context)
         let body = try await JSONBody.decode(NudgeBody.self, from: request, limit: 1 << 16)
-        guard let existing = try await tenant.read({ state in state.nudges.byID[id].map {
-            NudgeDefinition(title: $0.title, body: $0.body, buttonText: $0.buttonText, kind: $0.kind, targetPage: $0.targetPage,
-                            targetSegment: $0.targetSegment, goalEvent: $0.goalEvent)
-        } }) else { throw Self.unknown(id) }
+        guard let existing = try await tenant.read({ state in state.nudges.byID[id]?.definition }) else { throw Self.unknown(id) }
         let d = try Self.definition(body, existing: existing)
         _ = try await Self.apply(tenant) { _, now in .update(d, id: id, nowMs: now) }
         return try await detailAnswer(tenant, id, status: .ok)
@@ -215,6 +218,7 @@ struct NudgeRoutes {
                         if let body = n.body { json.key("body"); json.value(body) }
                         if let button = n.buttonText { json.key("button_text"); json.value(button) }
                         json.key("nudge_type"); json.value(n.kind.rawValue)
+                        if n.kind == .poll { json.key("choices"); json.array { list in for choice in n.choices { list.value(choice) } } }
                     }
                 }
             }
@@ -229,6 +233,19 @@ struct NudgeRoutes {
         let tenant = try context.requireTenant()
         try QueryParameters.requireAdminKey(request, in: adminKeys, for: "refreshing audiences")
         return try JSONResponse.make(RefreshAnswer(refreshed: true, nudges: try await tenant.refreshAudiences()))
+    }
+
+    static let maxChoices = 11
+
+    /// A poll's answers: 2 to 11 distinct texts of 1 to 100 characters (0 to 10 fits a score scale).
+    static func choices(_ list: [String]?) throws -> [String] {
+        guard let list else { return [] }
+        guard list.count <= maxChoices else { throw APIError.badRequest(field: "choices", "a poll offers at most \(maxChoices) choices") }
+        for (i, choice) in list.enumerated() where choice.trimmingCharacters(in: .whitespaces).isEmpty || choice.count > 100 {
+            throw APIError.badRequest(field: "choices[\(i)]", "must be 1 to 100 characters")
+        }
+        guard Set(list).count == list.count else { throw APIError.badRequest(field: "choices", "must be distinct") }
+        return list
     }
 
     static func nudgeID(_ context: BeaconRequestContext) throws -> Int {

@@ -7496,6 +7496,7 @@ paths:
                         body: { type: string }
                         button_text: { type: string }
                         nudge_type: { $ref: "#/components/schemas/NudgeType" }
+                        choices: { $ref: "#/components/schemas/NudgeChoices" }
         "400": { $ref: "#/components/responses/BadRequest" }
         "401": { $ref: "#/components/responses/Unauthorized" }
         "403": { $ref: "#/components/responses/Forbidden" }
@@ -10590,7 +10591,13 @@ components:
         name: { type: string }
         segments: { $ref: "#/components/schemas/Count" }
 
-    NudgeType: { type: string, enum: [floating, banner] }
+    NudgeType: { type: string, enum: [floating, banner, poll], description: "A poll asks its title and offers `choices`; its answers come back as poll_response events." }
+    NudgeChoices:
+      type: array
+      minItems: 2
+      maxItems: 11
+      description: A poll's answers (2 to 11 distinct texts; whole numbers make a score scale). Only polls have them.
+      items: { type: string, minLength: 1, maxLength: 100 }
     NudgeInput:
       type: object
       properties:
@@ -10605,6 +10612,7 @@ components:
         body: { $ref: "#/components/schemas/OptionalFieldText" }
         button_text: { $ref: "#/components/schemas/OptionalFieldText" }
         goal_event: { $ref: "#/components/schemas/OptionalFieldText" }
+        choices: { $ref: "#/components/schemas/NudgeChoices" }
         target_segment_id:
           description: The segment whose members see it (404 when there is none); null for everyone.
           oneOf:
@@ -10636,6 +10644,7 @@ components:
         target_page_url: { type: string }
         target_segment_id: { $ref: "#/components/schemas/ID" }
         goal_event: { type: string }
+        choices: { $ref: "#/components/schemas/NudgeChoices" }
         status: { type: string, enum: [draft, active, paused] }
         audience_type: { type: string, enum: [everyone, segment] }
         created_at: { $ref: "#/components/schemas/Timestamp" }

@@ -1602,7 +1602,7 @@ textarea.code {
  * and buttons with a stable selector and their text; events are batched, sent with an
  * Idempotency-Key (a retry never counts twice) and retried with backoff; on page hide what is
  * left goes out with sendBeacon. Eligible nudges are shown on each page and their impressions,
- * clicks and dismissals reported.
+ * clicks and dismissals reported, and a poll's answer sent as a `poll_response` event.
  */
 (function (window, document) {
   "use strict";
@@ -1808,6 +1808,19 @@ textarea.code {
       button.addEventListener("click", function () { report(nudge, "click", user); box.remove(); });
       box.appendChild(button);
     }
+    (nudge.choices || []).forEach(function (choice) {
+      /* A poll's answer is an event the Pendo API's poll sources read, and a click on the nudge. */
+      var option = document.createElement("button");
+      option.className = "beacon-nudge-choice";
+      option.textContent = choice;
+      option.style.cssText = "margin:8px 6px 0 0;background:#fff;color:#1f2937;border:0;border-radius:4px;padding:6px 10px;cursor:pointer;";
+      option.addEventListener("click", function () {
+        enqueue("poll_response", { guideId: String(nudge.id), pollId: String(nudge.id), response: choice });
+        report(nudge, "click", user);
+        box.remove();
+      });
+      box.appendChild(option);
+    });
     var close = document.createElement("button");
     close.className = "beacon-nudge-dismiss";
     close.setAttribute("aria-label", "Dismiss");

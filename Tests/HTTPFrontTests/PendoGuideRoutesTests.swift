@@ -44,6 +44,39 @@ import Testing
         }
     }
 
+    /// A poll nudge: the native API takes its choices, the eligible list gives them to the
+    /// tracker, its answers (poll_response events) reach the poll sources, and guides list the poll.
+    @Test func aPollsChoicesAndAnswers() async throws {
+        try await TestServer.make().test(.router) { client in
+            let created = try await client.send(.post, "/api/nudges", json: #"{"title":"How likely are you to recommend us?","target_page_url":"/home","nudge_type":"poll","choices":["0","5","10"]}"#)
+            let nudge = try #require(created.json["nudge"] as? [String: Any])
+            let id = try #require(nudge["id"] as? Int)
+            #expect(created.status == .created && nudge["choices"] as? [String] == ["0", "5", "10"])
+            #expect(try await client.send(.post, "/api/nudges/\(id)/activate").status == .ok)
+            #expect(try await client.send(.post, "/ingest", json: #"{"events":[{"event_type":"open","user_email":"ann","timestamp":"2026-10-31T09:00:00Z"},{"event_type":"poll_response","user_email":"ann","timestamp":"2026-10-31T09:01:00Z","properties":{"guideId":"\#(id)","pollId":"\#(id)","response":"10"}}]}"#).status == .ok)
+            let eligible = try await client.send(.get, "/api/nudges/eligible?user_email=ann&page_url=/home")
+            #expect(((eligible.json["nudges"] as? [[String: Any]])?.first?["choices"] as? [String]) == ["0", "5", "10"])
+            let guide = ((try await PendoRoutesTests.pendo(client, .get, "/pendo/api/v1/guide?id=\(id)")).body as? [[String: Any]])?.first ?? [:]
+            let poll = (guide["polls"] as? [[String: Any]])?.first ?? [:]
+            #expect(poll["id"] as? String == String(id) && poll["numericResponses"] as? [Int] == [0, 5, 10] && (poll["attributes"] as? [String: Any])?["type"] as? String == "NumberScale")
+            let body = #"{"response":{"mimeType":"application/json"},"request":{"pipeline":[{"source":{"pollsSeenEver":{"guideId":"\#(id)","pollId":"\#(id)"}}}]}}"#
+            let rows = ((try await PendoRoutesTests.pendo(client, .post, "/pendo/api/v1/aggregation", json: body)).body as? [String: Any])?["results"] as? [[String: Any]] ?? []
+            #expect(rows.map { $0["visitorId"] as? String } == ["ann"] && rows.first?["pollResponse"] as? Int == 10)
+
+            for (json, field) in [(#"{"title":"q","target_page_url":"/","nudge_type":"poll"}"#, "choices"),
+                                  (#"{"title":"q","target_page_url":"/","nudge_type":"poll","choices":["a","a"]}"#, "choices"),
+                                  (#"{"title":"q","target_page_url":"/","nudge_type":"poll","choices":["a",""]}"#, "choices[1]"),
+                                  (#"{"title":"q","target_page_url":"/","choices":["a","b"]}"#, "choices"),
+                                  (#"{"title":"q","target_page_url":"/","nudge_type":"poll","choices":[1,2]}"#, "choices[0]")] {
+                let answer = try await client.send(.post, "/api/nudges", json: json)
+                #expect(answer.status == .badRequest && (answer.json["error"] as? [String: Any])?["field"] as? String == field, "\(json) \(answer.json)")
+            }
+            // Turning a poll into a floating nudge needs its choices cleared.
+            #expect(try await client.send(.put, "/api/nudges/\(id)", json: #"{"nudge_type":"floating"}"#).status == .badRequest)
+            #expect(try await client.send(.put, "/api/nudges/\(id)", json: #"{"nudge_type":"floating","choices":null}"#).status == .ok)
+        }
+    }
+
     @Test func unknownGuidesAndUnsupportedRequests() async throws {
         try await TestServer.make().test(.router) { client in
             let id = try #require(((try await client.send(.post, "/api/nudges", json: #"{"title":"A","target_page_url":"/"}"#)).json["nudge"] as? [String: Any])?["id"] as? Int)

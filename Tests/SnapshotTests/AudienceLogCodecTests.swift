@@ -91,3 +91,23 @@ import Testing
         #expect(derived.count == 1 && derived[0].definition.title == "v2" && derived[0].atMs == now + 2)
     }
 }
+
+/// A poll's choices go through the WAL and snapshots; the other kinds keep their old bytes.
+@Suite struct PollNudgeCodecTests {
+    @Test func pollChoicesRoundTripAndOtherKindsKeepTheirBytes() throws {
+        let poll = NudgeDefinition(title: "How likely are you to recommend us?", kind: .poll, targetPage: "/home", choices: (0...10).map(String.init))
+        let mutation = Mutation.nudgeEdit(.create(poll, id: 3, nowMs: 9))
+        let payload = mutation.encodedPayload()
+        #expect(try Mutation.decoded(type: 7, payload: payload) == mutation)
+        for cut in 0..<payload.count { #expect(Mutation.decode(type: 7, payload: Array(payload.prefix(cut))) == nil, "cut at \(cut)") }
+        // A floating nudge's record: kind byte, id, the definition's fields and the clock, nothing more.
+        let floating = Mutation.nudgeEdit(.create(NudgeDefinition(title: "t", targetPage: "/"), id: 1, nowMs: 2)).encodedPayload()
+        #expect(floating.count == 1 + 8 + (4 + 1) + (1 + 4) * 2 + (4 + 8) + (4 + 1) + 8 + (1 + 4) + 8)
+
+        var state = TenantState(settings: TenantSettings(id: "t", name: "t"))
+        try state.apply(NudgeEdit.create(poll, id: 3, nowMs: 9))
+        let sections = Dictionary(uniqueKeysWithValues: TenantState.Section.allCases.map { ($0, state.encodedSection($0)) })
+        let restored = try TenantState(settings: state.settings, sections: sections)
+        #expect(restored.nudges.byID[3]?.choices == poll.choices && restored.nudges.byID[3]?.versions.last?.definition == poll)
+    }
+}

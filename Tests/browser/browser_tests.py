@@ -175,6 +175,34 @@ def tracker_shows_a_targeted_nudge_until_dismissed(browser):
     page.close()
 
 
+def tracker_shows_a_poll_and_sends_the_answer(browser):
+    status, nudge = api("POST", "/api/nudges", {"title": "How likely are you to recommend us?", "nudge_type": "poll",
+                                                "choices": ["0", "5", "10"], "target_page_url": "/poll"})
+    check("poll: the poll is created", status in (200, 201), nudge)
+    poll_id = str(nudge["nudge"]["id"])
+    status, _ = api("POST", f"/api/nudges/{poll_id}/activate")
+    check("poll: the poll is activated", status == 200, status)
+    page = browser.new_page()
+    page.goto(PAGES + "/poll")
+    box = page.locator("[data-beacon-nudge]")
+    try:
+        box.wait_for(timeout=5000)
+        choices = box.locator(".beacon-nudge-choice").all_inner_texts()
+    except Exception:
+        choices = []
+    check("poll: shown with its question and one button per choice", choices == ["0", "5", "10"], choices)
+    page.screenshot(path=os.path.join(OUT, "tracker-poll.png"))
+    if choices:
+        page.click(".beacon-nudge-choice >> text=10")
+        check("poll: answering closes it", page.locator("[data-beacon-nudge]").count() == 0)
+        page.evaluate("beacon.flush()")
+        pipeline = {"response": {"mimeType": "application/json"},
+                    "request": {"pipeline": [{"source": {"pollsSeenEver": {"guideId": poll_id, "pollId": poll_id}}}]}}
+        answered = wait_for(lambda: [r.get("pollResponse") for r in api("POST", "/pendo/api/v1/aggregation", pipeline)[1].get("results", [])] == [10])
+        check("poll: the answer reaches the Pendo API's poll sources", answered)
+    page.close()
+
+
 def tracker_retries_a_lost_answer_without_counting_twice(browser):
     page = browser.new_page()
     keys = []
@@ -271,7 +299,8 @@ def dashboard_logs_in_updates_live_builds_a_funnel_and_sizes_a_segment(browser):
     page.close()
 
 
-CHECKS = [tracker_sends_pages_clicks_and_identify, tracker_shows_a_targeted_nudge_until_dismissed, tracker_retries_a_lost_answer_without_counting_twice,
+CHECKS = [tracker_sends_pages_clicks_and_identify, tracker_shows_a_targeted_nudge_until_dismissed, tracker_shows_a_poll_and_sends_the_answer,
+          tracker_retries_a_lost_answer_without_counting_twice,
           dashboard_logs_in_updates_live_builds_a_funnel_and_sizes_a_segment]
 
 pages_port = free_port()

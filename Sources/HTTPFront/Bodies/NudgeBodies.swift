@@ -8,10 +8,11 @@ struct NudgeBody: Decodable {
     var buttonText: PatchField<String>
     var goalEvent: PatchField<String>
     var targetSegmentID: PatchField<WholeNumber>
+    var choices: PatchField<[String]>
 
     enum CodingKeys: String, CodingKey {
         case title, targetPageURL = "target_page_url", nudgeType = "nudge_type", body, buttonText = "button_text"
-        case goalEvent = "goal_event", targetSegmentID = "target_segment_id"
+        case goalEvent = "goal_event", targetSegmentID = "target_segment_id", choices
     }
 }
 

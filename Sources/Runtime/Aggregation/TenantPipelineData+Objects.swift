@@ -157,6 +157,16 @@ extension TenantPipelineData {
         }
     }
 
+    /// A poll nudge's one poll, its id the guide's: a number scale when every choice is a whole
+    /// number, else a pick list.
+    static func poll(_ nudge: Nudge) -> PipelineValue {
+        let numbers = nudge.choices.compactMap { Int($0) }
+        let numeric = numbers.count == nudge.choices.count
+        return .object(["id": .string(String(nudge.id)), "question": .string(nudge.title), "idResponses": .list(nudge.choices.map(PipelineValue.string)),
+                        "numericResponses": .list(numeric ? numbers.map { PipelineValue($0) } : []),
+                        "attributes": .object(["type": .string(numeric ? "NumberScale" : "PickList")])])
+    }
+
     /// Guides: the nudges, their id in decimal.
     func guideRows(_ ids: [String]?) -> [PipelineRow] {
         let wanted = ids.map(Set.init)
@@ -167,7 +177,7 @@ extension TenantPipelineData {
             row["state"] = .string(PendoIDs.guideState(nudge.status))
             row["steps"] = .list([.object(["id": .string(String(n)), "guideId": .string(String(n)), "type": .string(nudge.kind.rawValue),
                                            "lastUpdatedAt": PipelineValue(nudge.updatedMs)])])
-            row["polls"] = .list([])
+            row["polls"] = nudge.kind == .poll ? .list([Self.poll(nudge)]) : .list([])
             row["audienceUiHint"] = .object(["segmentId": nudge.targetSegment.map { .string(String($0)) } ?? .null])
             return row
         }

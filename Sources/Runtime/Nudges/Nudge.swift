@@ -1,6 +1,8 @@
 /// An in-app message shown on a page to the members of a segment, with what happened to it.
 public struct Nudge: Sendable, Equatable {
-    public enum Kind: String, Sendable, CaseIterable { case floating, banner }
+    /// A poll asks its title as a question and offers `choices`; answers come back as
+    /// `poll_response` events (docs/nudges-and-journeys.md).
+    public enum Kind: String, Sendable, CaseIterable { case floating, banner, poll }
     public enum Status: String, Sendable, CaseIterable { case draft, active, paused }
 
     public var id: Int
@@ -14,6 +16,8 @@ public struct Nudge: Sendable, Equatable {
     public var targetSegment: Int?
     /// The event that counts as progress after the nudge was shown (the journey's next step).
     public var goalEvent: String?
+    /// A poll's answers, in the order shown; empty for other kinds.
+    public var choices: [String] = []
     public var status: Status
     public var createdMs: Int64
     public var updatedMs: Int64
@@ -48,7 +52,8 @@ public struct Nudge: Sendable, Equatable {
 
     /// The definition as it stands.
     public var definition: NudgeDefinition {
-        NudgeDefinition(title: title, body: body, buttonText: buttonText, kind: kind, targetPage: targetPage, targetSegment: targetSegment, goalEvent: goalEvent)
+        NudgeDefinition(title: title, body: body, buttonText: buttonText, kind: kind, targetPage: targetPage, targetSegment: targetSegment, goalEvent: goalEvent,
+                        choices: choices)
     }
 
     /// Keeps the nudge as it stands now as its newest version.
@@ -64,7 +69,8 @@ public struct Nudge: Sendable, Equatable {
     }
 
     package init(id: Int, title: String, body: String?, buttonText: String?, kind: Kind, targetPage: String, targetSegment: Int?,
-                 goalEvent: String?, status: Status, createdMs: Int64, updatedMs: Int64) {
+                 goalEvent: String?, choices: [String] = [], status: Status, createdMs: Int64, updatedMs: Int64) {
+        self.choices = choices
         self.id = id; self.title = title; self.body = body; self.buttonText = buttonText; self.kind = kind; self.targetPage = targetPage
         self.targetSegment = targetSegment; self.goalEvent = goalEvent; self.status = status; self.createdMs = createdMs; self.updatedMs = updatedMs
     }

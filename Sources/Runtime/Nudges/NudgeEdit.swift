@@ -25,11 +25,13 @@ public struct NudgeDefinition: Sendable, Equatable {
     public var targetPage: String
     public var targetSegment: Int?
     public var goalEvent: String?
+    /// A poll's answers; empty for other kinds.
+    public var choices: [String]
 
     public init(title: String, body: String? = nil, buttonText: String? = nil, kind: Nudge.Kind = .floating, targetPage: String,
-                targetSegment: Int? = nil, goalEvent: String? = nil) {
+                targetSegment: Int? = nil, goalEvent: String? = nil, choices: [String] = []) {
         self.title = title; self.body = body; self.buttonText = buttonText; self.kind = kind; self.targetPage = targetPage
-        self.targetSegment = targetSegment; self.goalEvent = goalEvent
+        self.targetSegment = targetSegment; self.goalEvent = goalEvent; self.choices = choices
     }
 }
 
@@ -72,7 +74,7 @@ extension TenantState {
         switch edit {
         case .create(let d, let id, let nowMs):
             var nudge = Nudge(id: id, title: d.title, body: d.body, buttonText: d.buttonText, kind: d.kind, targetPage: d.targetPage,
-                              targetSegment: d.targetSegment, goalEvent: d.goalEvent, status: .draft, createdMs: nowMs, updatedMs: nowMs)
+                              targetSegment: d.targetSegment, goalEvent: d.goalEvent, choices: d.choices, status: .draft, createdMs: nowMs, updatedMs: nowMs)
             nudge.audience = audienceNow(d.targetSegment)
             for user in nudge.audience.members { nudge.logAudience(AudienceEntry(user: user, atMs: nowMs, entered: true)) }
             nudge.recordVersion(atMs: nowMs)
@@ -82,7 +84,7 @@ extension TenantState {
             var nudge = nudges.byID[id]!
             let retarget = nudge.targetSegment != d.targetSegment
             nudge.title = d.title; nudge.body = d.body; nudge.buttonText = d.buttonText; nudge.kind = d.kind
-            nudge.targetPage = d.targetPage; nudge.targetSegment = d.targetSegment; nudge.goalEvent = d.goalEvent; nudge.updatedMs = nowMs
+            nudge.targetPage = d.targetPage; nudge.targetSegment = d.targetSegment; nudge.goalEvent = d.goalEvent; nudge.choices = d.choices; nudge.updatedMs = nowMs
             nudge.recordVersion(atMs: nowMs)
             nudges.byID[id] = nudge
             if retarget {

@@ -6,6 +6,8 @@ extension NudgeDefinition {
         func optional(_ text: String?) { w.write(UInt8(text == nil ? 0 : 1)); w.write(text ?? "") }
         w.write(title); optional(body); optional(buttonText); w.write(kind.rawValue); w.write(targetPage)
         w.write(Int64(targetSegment ?? -1)); optional(goalEvent)
+        // Only polls carry choices: records of the older kinds keep the bytes they always had.
+        if kind == .poll { w.write(UInt32(choices.count)); for choice in choices { w.write(choice) } }
     }
 
     public static func decode(from r: inout BinaryReader) -> NudgeDefinition? {
@@ -15,8 +17,16 @@ extension NudgeDefinition {
         }
         guard let title = r.readString(), let body = optional(), let button = optional(), let kindName = r.readString(),
               let kind = Nudge.Kind(rawValue: kindName), let page = r.readString(), let segment = r.read(Int64.self), let goal = optional() else { return nil }
+        var choices: [String] = []
+        if kind == .poll {
+            guard let count = r.read(UInt32.self), Int(count) <= r.remaining else { return nil }
+            for _ in 0..<count {
+                guard let choice = r.readString() else { return nil }
+                choices.append(choice)
+            }
+        }
         return NudgeDefinition(title: title, body: body, buttonText: button, kind: kind, targetPage: page,
-                               targetSegment: segment < 0 ? nil : Int(segment), goalEvent: goal)
+                               targetSegment: segment < 0 ? nil : Int(segment), goalEvent: goal, choices: choices)
     }
 }
 
@@ -25,8 +35,7 @@ extension Nudges {
         w.write(Int64(nextID)); w.write(UInt32(byID.count))
         for (id, n) in byID.sorted(by: { $0.key < $1.key }) {
             w.write(Int64(id))
-            NudgeDefinition(title: n.title, body: n.body, buttonText: n.buttonText, kind: n.kind, targetPage: n.targetPage,
-                            targetSegment: n.targetSegment, goalEvent: n.goalEvent).encode(into: &w)
+            n.definition.encode(into: &w)
             w.write(n.status.rawValue); w.write(n.createdMs); w.write(n.updatedMs); w.write(bitmap: n.audience)
             w.write(array: n.audienceLog.map(\.user)); w.write(array: n.audienceLog.map(\.atMs)); w.write(array: n.audienceLog.map { UInt8($0.entered ? 1 : 0) })
             let shown = n.shownAt.sorted { $0.key < $1.key }
@@ -48,7 +57,7 @@ extension Nudges {
                   let clicked = r.readBitmap(), let dismissed = r.readBitmap(), let impressions = r.read(Int64.self), let clicks = r.read(Int64.self)
             else { return nil }
             var n = Nudge(id: Int(id), title: d.title, body: d.body, buttonText: d.buttonText, kind: d.kind, targetPage: d.targetPage,
-                          targetSegment: d.targetSegment, goalEvent: d.goalEvent, status: status, createdMs: created, updatedMs: updated)
+                          targetSegment: d.targetSegment, goalEvent: d.goalEvent, choices: d.choices, status: status, createdMs: created, updatedMs: updated)
             n.audience = audience
             n.audienceLog = logUsers.indices.map { AudienceEntry(user: logUsers[$0], atMs: logTimes[$0], entered: logEntered[$0] == 1) }
             n.shownAt = Dictionary(zip(shownUsers, shownTimes), uniquingKeysWith: { first, _ in first })
