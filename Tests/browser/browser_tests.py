@@ -177,13 +177,13 @@ def tracker_shows_a_targeted_nudge_until_dismissed(browser):
 
 def tracker_shows_a_poll_and_sends_the_answer(browser):
     status, nudge = api("POST", "/api/nudges", {"title": "How likely are you to recommend us?", "nudge_type": "poll",
-                                                "choices": ["0", "5", "10"], "target_page_url": "/poll"})
+                                                "choices": ["0", "5", "10"], "target_page_url": "/spa/poll"})
     check("poll: the poll is created", status in (200, 201), nudge)
     poll_id = str(nudge["nudge"]["id"])
     status, _ = api("POST", f"/api/nudges/{poll_id}/activate")
     check("poll: the poll is activated", status == 200, status)
     page = browser.new_page()
-    page.goto(PAGES + "/poll")
+    page.goto(PAGES + "/spa/poll")
     box = page.locator("[data-beacon-nudge]")
     try:
         box.wait_for(timeout=5000)
