@@ -192,13 +192,23 @@ extension TenantPipelineData {
         let canonical = canonicalFlaggedUsers
         if keys.isEmpty { groupKeys.append(FusedGroupKey(user: 0, account: 0, bucket: 0)); denseGroups[0] = 1 << 32 }
         let days = activeDays(filter, series)
+        // Loop-invariant shortcuts, each tested once per chunk or query rather than per event:
+        // one visitor's events are found by their raw user id (when no merge aliases it) before
+        // anything else is read; every type allowed needs no type test; the period is worked out
+        // only when a key or a distinct count needs it.
+        let onlyRawUser = soleRawUser(filter)
+        let everyType = !typeAllowed.contains(false)
+        let needsBucket = byBucket || dense == .period || distinctKeys.contains(.period)
         for chunk in state.log.sealed.map(\.columns) + [state.log.open] where chunk.count > 0 && chunk.maxTimestamp >= series.firstMs && chunk.minTimestamp < series.endMs {
             if let days, !days.contains(where: { $0.lowerBound <= chunk.maxTimestamp && $0.upperBound > chunk.minTimestamp }) { continue }
+            let inside = chunk.minTimestamp >= series.firstMs && chunk.maxTimestamp < series.endMs
             var bucket = 0
             for row in 0..<chunk.count {
+                if let onlyRawUser, chunk.users[row] != onlyRawUser { continue }
                 try budget.tick()
                 let t = chunk.timestamps[row]
-                guard t >= series.firstMs, t < series.endMs, typeAllowed[Int(chunk.types[row])] else { continue }
+                if !inside, t < series.firstMs || t >= series.endMs { continue }
+                if !everyType, !typeAllowed[Int(chunk.types[row])] { continue }
                 var weight: UInt64 = 1
                 if let pageWeights {
                     let page = chunk.pages[row]
@@ -212,7 +222,7 @@ extension TenantPipelineData {
                 let account = chunk.accounts[row]
                 if case .some(.some(let only)) = filter.account, account != only { continue }
                 if let keep = filter.identified, (flagged & Self.anonymousFlag != 0) == keep { continue }
-                if t < boundaries[bucket] || t >= boundaries[bucket + 1] { bucket = Self.bucket(of: t, in: boundaries) }
+                if needsBucket, t < boundaries[bucket] || t >= boundaries[bucket + 1] { bucket = Self.bucket(of: t, in: boundaries) }
                 var slot: Int32
                 if let dense {
                     let d = switch dense {
@@ -270,6 +280,19 @@ extension TenantPipelineData {
 
     /// With one visitor or account asked for, the days (as time ranges) it was active on, from
     /// the day indexes: only chunks that reach into them are read. Nil when every chunk may hold rows.
+    /// The one raw user id whose events the filter keeps, when no merge sent other ids' events
+    /// to the same visitor; nil otherwise.
+    func soleRawUser(_ filter: EventFilter) -> UInt32? {
+        guard case .some(.some(let u)) = filter.user else { return nil }
+        let canonical = canonicalUsers
+        var found: UInt32?
+        for raw in canonical.indices where canonical[raw] == u {
+            if found != nil { return nil }
+            found = UInt32(raw)
+        }
+        return found
+    }
+
     func activeDays(_ filter: EventFilter, _ series: PipelineSource.TimeSeries) -> [Range<Int64>]? {
         let user: UInt32? = if case .some(.some(let u)) = filter.user { u } else { nil }
         let account: UInt32? = if case .some(.some(let a)) = filter.account { a } else { nil }

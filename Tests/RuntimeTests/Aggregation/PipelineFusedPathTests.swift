@@ -58,3 +58,39 @@ struct PipelineFusedPathTests {
         }
     }
 }
+
+/// One visitor's events on the fast path, found by their raw id, and a merged visitor whose
+/// events live under two ids, against the general path and a plain count.
+struct PipelineFusedOneVisitorTests {
+    @Test func oneVisitorAndAMergedOneAgreeWithTheGeneralPath() throws {
+        let now: Int64 = 1_793_448_000_000
+        var state = TenantState(settings: TenantSettings(id: "t", name: "t", retentionDays: 0))
+        var sent: [(user: String, ms: Int64)] = []
+        var batch: [EventInput] = []
+        for i in 0..<(EventLog.chunkCapacity + 3_000) {
+            let user = ["ann@x.com", "anon-7", "bob@x.com", "cy@x.com"][i % 4]
+            let ms = now - 3 * 86_400_000 + Int64(i) * 1_000
+            batch.append(EventInput(eventType: i % 3 == 0 ? "open" : "save", user: user, timestampMs: ms))
+            sent.append((user, ms))
+            if batch.count == 1_000 { _ = try state.ingest(batch, nowMs: now, anonymousID: "g"); batch = [] }
+        }
+        _ = try state.ingest(batch, nowMs: now, anonymousID: "g")
+        _ = state.merge(anonymousID: "anon-7", into: "bob@x.com")
+        for (visitor, raw) in [("ann@x.com", ["ann@x.com"]), ("bob@x.com", ["bob@x.com", "anon-7"])] {
+            let json = #"[{"source": {"events": null, "timeSeries": {"period": "dayRange", "first": "now()", "count": -4}}}, {"filter": "visitorId == `\#(visitor)`"}, {"reduce": {"events": {"sum": "numEvents"}}}]"#
+            var answers: [[PipelineRow]] = []
+            for fused in [true, false] {
+                let data = TenantPipelineData(state: state)
+                data.allowsFusedPaths = fused
+                let environment = data.environment(nowMs: now)
+                var parser = PipelineParser(environment: environment)
+                var runner = PipelineRunner(data: data, environment: environment, budget: PipelineBudget { false })
+                answers.append(try runner.run(try parser.parse(try PipelineHarness.pipelineValue(json))))
+            }
+            #expect(answers[0] == answers[1], "\(visitor)")
+            let dayStart = now / 86_400_000 * 86_400_000
+            let expected = sent.filter { raw.contains($0.user) && $0.ms >= dayStart - 4 * 86_400_000 && $0.ms < dayStart }.count
+            #expect(answers[0].first?["events"] == .number(Double(expected)), "\(visitor)")
+        }
+    }
+}
