@@ -19,4 +19,11 @@ for _ in $(seq 1 600); do grep -q listening "$WORK/loaded.out" 2>/dev/null && br
 URL=$(sed -n 's/^listening on //p' "$WORK/loaded.out")
 [ -n "$URL" ] || { echo "serve_loaded: the server did not start; see $WORK/loaded.err" >&2; kill $PID; exit 1; }
 .build/release/beacon import "$FILE" --url "$URL" --api-key bench-key --batch-size 1000 --concurrency 4 > "$WORK/loaded-import.txt" 2> /dev/null
+# After an import the server still works beside the actors for a while (indexes, discoveries):
+# measure only once it is idle, its CPU time flat over a second (at most 60 s of waiting).
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$PID/stat"; }
+for _ in $(seq 1 60); do
+  before=$(cpu_ticks); sleep 1; after=$(cpu_ticks)
+  [ $((after - before)) -le 5 ] && break
+done
 echo "$URL $PID"

@@ -162,6 +162,7 @@ extension TenantPipelineData {
         var boundaries = [series.firstMs]
         for _ in 0..<series.count { boundaries.append(series.period.advance(boundaries.last!, by: 1, &calendar)) }
         out.boundaries = boundaries
+        if let indexed = try pageDayGroups(source, series, filter, keys: keys, wanted: wanted, boundaries: boundaries, &budget) { return indexed }
         let typeAllowed = allowedTypes(scope, ids: source.objectIDs)
         // A page view counts once for each page it is on (docs/pendo.md): its path's weight.
         let pageWeights: [UInt64]? = scope == .pages ? pageTags.selection(source.objectIDs).map { UInt64($0.count) } : nil

@@ -110,6 +110,8 @@ extension TenantState {
             catalog.propertyMeta[key] = meta.status == .default && meta.description.isEmpty ? nil : meta
         case .renameType(let old, let new):
             renameEventType(old, to: new)
+            // The page day index knows page views by type: a rename into or out of them redoes it.
+            if PendoIDs.pageViewTypes.contains(old) || PendoIDs.pageViewTypes.contains(new) { rebuildPageDays() }
         case .rewrite(let rewrite, let nowMs):
             install(rebuilt ?? rebuildingEvents(rewrite, nowMs: nowMs), for: rewrite)
             return

@@ -22,6 +22,7 @@ public struct RebuiltEvents: Sendable {
     var minutes: MinuteRing
     var sessionIndex: SessionIndex
     var propertyDays: PropertyDayIndex
+    var pageDays: PageDayIndex
     var users: UserTable
     var accounts: AccountTable
     var typeTotals: [Int]
@@ -101,6 +102,7 @@ extension TenantState {
         fresh.minutes = MinuteRing()
         fresh.sessionIndex = SessionIndex()
         fresh.propertyDays = PropertyDayIndex()
+        fresh.pageDays = PageDayIndex()
         fresh.users = users.withoutEvents()
         fresh.accounts = AccountTable()
         for _ in 0..<accounts.count { fresh.accounts.add() }
@@ -125,7 +127,7 @@ extension TenantState {
         }
         for chunk in log.sealed { visit(chunk.columns) }
         visit(log.open)
-        return RebuiltEvents(log: fresh.log, days: fresh.days, minutes: fresh.minutes, sessionIndex: fresh.sessionIndex, propertyDays: fresh.propertyDays,
+        return RebuiltEvents(log: fresh.log, days: fresh.days, minutes: fresh.minutes, sessionIndex: fresh.sessionIndex, propertyDays: fresh.propertyDays, pageDays: fresh.pageDays,
                              users: fresh.users, accounts: fresh.accounts, typeTotals: fresh.typeTotals, newestTimestampMs: fresh.newestTimestampMs,
                              propertySets: fresh.propertySets, eventTypeNames: fresh.eventTypeNames, affected: affected, kept: kept, basis: version)
     }
@@ -136,7 +138,7 @@ extension TenantState {
     /// Puts rebuilt events and indexes in place; dynamic segments are worked out whole at their next refresh.
     mutating func install(_ rebuilt: RebuiltEvents) {
         log = rebuilt.log; days = rebuilt.days; minutes = rebuilt.minutes; sessionIndex = rebuilt.sessionIndex
-        propertyDays = rebuilt.propertyDays; users = rebuilt.users; accounts = rebuilt.accounts; typeTotals = rebuilt.typeTotals
+        propertyDays = rebuilt.propertyDays; pageDays = rebuilt.pageDays; users = rebuilt.users; accounts = rebuilt.accounts; typeTotals = rebuilt.typeTotals
         newestTimestampMs = rebuilt.newestTimestampMs; propertySets = rebuilt.propertySets; eventTypeNames = rebuilt.eventTypeNames
         forgetSegmentRefresh()
         eventsRewritten &+= 1

@@ -47,13 +47,13 @@ extension TenantState {
     }
 
     /// Maps logged users to the users they were merged into.
-    private func canonicalized(_ bitmap: Bitmap, mergedAway: Bitmap) -> Bitmap {
+    func canonicalized(_ bitmap: Bitmap, mergedAway: Bitmap) -> Bitmap {
         let moved = bitmap.intersection(mergedAway)
         guard !moved.isEmpty else { return bitmap }
         return bitmap.subtracting(mergedAway).union(Bitmap(moved.members.map { users.canonical($0) }))
     }
 
-    private var mergedAwayUsers: Bitmap {
+    var mergedAwayUsers: Bitmap {
         users.mergedCount == 0 ? Bitmap() : Bitmap((0..<UInt32(users.count)).filter { users.canonical($0) != $0 })
     }
 

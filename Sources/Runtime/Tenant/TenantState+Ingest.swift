@@ -196,7 +196,11 @@ extension TenantState {
         sessionIndex.record(user: u, timestampMs: ts, calendar: &calendar)
         if segments.isWatching { segments.touch(user: u, type: event.type.rawValue) }
         log.append(event)
-        if log.open.count == 0 { propertyDays.add(ChunkPropertyIndex(log.sealed[log.sealed.count - 1].columns, calendar: calendar, sets: propertySets)) }
+        if log.open.count == 0 {
+            let sealed = log.sealed[log.sealed.count - 1].columns
+            propertyDays.add(ChunkPropertyIndex(sealed, calendar: calendar, sets: propertySets))
+            pageDays.add(sealed, calendar: calendar, isPageView: pageViewTypeFlags())
+        }
         typeTotals[Int(event.type.rawValue)] += 1
         eventsIngested += 1
         version &+= 1
@@ -208,7 +212,7 @@ extension TenantState {
         guard settings.retentionDays > 0 else { return }
         let cutoff = nowMs - Int64(settings.retentionDays) * TenantCalendar.dayMs
         log.evict(olderThan: cutoff)
-        if let bound = log.evictedBeforeMs { propertyDays.dropDays(before: day(of: bound)) }
+        if let bound = log.evictedBeforeMs { propertyDays.dropDays(before: day(of: bound)); pageDays.dropDays(before: day(of: bound)) }
         logs.evict(olderThan: cutoff)
     }
 }
@@ -230,6 +234,21 @@ extension TenantState {
         var index = PropertyDayIndex()
         for chunk in log.sealed { index.add(ChunkPropertyIndex(chunk.columns, calendar: calendar, sets: propertySets)) }
         propertyDays = index
+        rebuildPageDays()
+    }
+
+    /// The page day index worked out again from the sealed chunks (after a snapshot is loaded,
+    /// or a rename that makes a type a page view or no longer one).
+    package mutating func rebuildPageDays() {
+        var index = PageDayIndex()
+        let flags = pageViewTypeFlags()
+        for chunk in log.sealed { index.add(chunk.columns, calendar: calendar, isPageView: flags) }
+        pageDays = index
+    }
+
+    /// Per event type, whether it is a page view (`page_view`, `pageview`, `$pageview`, `page`).
+    func pageViewTypeFlags() -> [Bool] {
+        (0..<UInt32(eventTypeNames.count)).map { PendoIDs.pageViewTypes.contains(eventTypeNames.string($0)) }
     }
 }
 
