@@ -15,6 +15,9 @@ extension TenantPipelineData {
         if filter.identified != nil, byBucket || wanted.contains(where: { if case .events = $0 { true } else { false } }) { return nil }
 
         let weights = pageTags.selection(source.objectIDs).map(\.count)
+        // Viewers are needed for a distinct count, or to know which periods identified visitors reach.
+        let needsViewers = filter.identified != nil || distinctKeys.contains(.visitorId)
+        let everyPage = !weights.contains(0)
         var events = [Int](repeating: 0, count: series.count)
         var users = [[Bitmap]](repeating: [], count: series.count)
         var first = [UInt64](repeating: .max, count: series.count)
@@ -24,9 +27,10 @@ extension TenantPipelineData {
             for d in firstDay...lastDay {
                 try budget.tick()
                 guard let day = state.pageDays[d] else { continue }
+                if needsViewers, everyPage { users[b].append(day.viewers) }
                 for (page, views) in day.pages where Int(page) < weights.count && weights[Int(page)] > 0 {
                     events[b] += weights[Int(page)] * views.count
-                    users[b].append(views.users)
+                    if needsViewers, !everyPage { users[b].append(views.users) }
                     first[b] = min(first[b], views.firstPosition)
                 }
             }
@@ -42,16 +46,16 @@ extension TenantPipelineData {
             guard t >= series.firstMs, t < series.endMs, isPageView[Int(open.types[row])], page != PageIndex.none.rawValue, weights[Int(page)] > 0 else { continue }
             if t < boundaries[bucket] || t >= boundaries[bucket + 1] { bucket = Self.bucket(of: t, in: boundaries) }
             events[bucket] += weights[Int(page)]
-            openUsers[bucket].append(open.users[row])
+            if needsViewers { openUsers[bucket].append(open.users[row]) }
             first[bucket] = min(first[bucket], state.pageDays.openPosition(row: row))
         }
         // Visitors as the rows name them: merged ids under the visitor they were merged into,
         // and only identified (or only anonymous) ones when asked.
-        let mergedAway = state.mergedAwayUsers
+        let mergedAway = needsViewers ? state.mergedAwayUsers : Bitmap()
         let identified: Bitmap? = filter.identified.map { _ in
             Bitmap(ascending: (0..<UInt32(state.users.count)).filter { canonicalUsers[Int($0)] == $0 && !state.users[$0].isAnonymous })
         }
-        var visitors: [Bitmap] = (0..<series.count).map { b in
+        var visitors: [Bitmap] = !needsViewers ? [] : (0..<series.count).map { b in
             var all = Bitmap.union(of: users[b])
             if !openUsers[b].isEmpty { all.formUnion(Bitmap(openUsers[b])) }
             var named = state.canonicalized(all, mergedAway: mergedAway)
@@ -67,14 +71,14 @@ extension TenantPipelineData {
             let ordered = present.sorted { first[$0] < first[$1] }
             out.groupKeys = ordered.map { FusedGroupKey(user: 0, account: 0, bucket: Int32($0)) }
             out.counts = ordered.map { events[$0] }
-            out.distinct = distinctKeys.map { k in ordered.map { k == .period ? 1 : visitors[$0].count } }
+            out.distinct = distinctKeys.map { k in ordered.map { k == .period ? 1 : visitors[$0].count } }   // visitors exist when counted
         } else {
             // One group: always for a reduce, and for appId only when some row is there.
             guard keys.isEmpty || !present.isEmpty else { return out }
             out.groupKeys = [FusedGroupKey(user: 0, account: 0, bucket: 0)]
             out.counts = [present.reduce(0) { $0 + events[$1] }]
-            visitors = [Bitmap.union(of: present.map { visitors[$0] })]
-            out.distinct = distinctKeys.map { k in [k == .period ? present.count : visitors[0].count] }
+            let everyone = needsViewers ? Bitmap.union(of: present.map { visitors[$0] }) : Bitmap()
+            out.distinct = distinctKeys.map { k in [k == .period ? present.count : everyone.count] }
         }
         return out
     }

@@ -12,6 +12,9 @@ public struct PageDayIndex: Sendable {
 
     public struct Day: Sendable {
         public fileprivate(set) var pages: [UInt32: Views] = [:]
+        /// Everyone who viewed any page that day: the union of the pages' viewers, kept so a
+        /// question about every page needs no union of its own.
+        public fileprivate(set) var viewers = Bitmap()
     }
 
     private var days = DayArray(empty: Day())
@@ -42,7 +45,9 @@ public struct PageDayIndex: Sendable {
             let day = DayNumber(bitPattern: UInt32(truncatingIfNeeded: key >> 32)), page = UInt32(truncatingIfNeeded: key)
             let slot = days.slot(for: day)
             var views = days[slot: slot].pages[page] ?? Views()
-            views.users.formUnion(Bitmap(list.users))
+            let users = Bitmap(list.users)
+            views.users.formUnion(users)
+            days[slot: slot].viewers.formUnion(users)
             views.count += list.users.count
             views.firstPosition = min(views.firstPosition, chunksAdded << 32 | UInt64(list.first))
             days[slot: slot].pages[page] = views
@@ -53,6 +58,6 @@ public struct PageDayIndex: Sendable {
     mutating func dropDays(before day: DayNumber) { days.dropDays(before: day) }
 
     var memoryBytes: Int {
-        days.values.reduce(0) { total, day in day.pages.values.reduce(total + 64) { $0 + $1.users.sizeBytes + 32 } }
+        days.values.reduce(0) { total, day in day.pages.values.reduce(total + day.viewers.sizeBytes + 64) { $0 + $1.users.sizeBytes + 32 } }
     }
 }
