@@ -200,6 +200,10 @@ extension TenantPipelineData {
         let onlyRawUser = soleRawUser(filter)
         let everyType = !typeAllowed.contains(false)
         let needsBucket = byBucket || dense == .period || distinctKeys.contains(.period)
+        // The merged-into visitor is looked up per event only when a key or filter is the visitor;
+        // distinct visitors are first told apart by raw id and named as they are counted.
+        let filtersUser: Bool = if case .some(.some) = filter.user { true } else { false }
+        let needsVisitor = byUser || filter.identified != nil || filtersUser
         for chunk in state.log.sealed.map(\.columns) + [state.log.open] where chunk.count > 0 && chunk.maxTimestamp >= series.firstMs && chunk.minTimestamp < series.endMs {
             if let days, !days.contains(where: { $0.lowerBound <= chunk.maxTimestamp && $0.upperBound > chunk.minTimestamp }) { continue }
             let inside = chunk.minTimestamp >= series.firstMs && chunk.maxTimestamp < series.endMs
@@ -217,7 +221,8 @@ extension TenantPipelineData {
                     weight = pageWeights[Int(page)]
                     if weight == 0 { continue }
                 }
-                let flagged = canonical[Int(chunk.users[row])]
+                let raw = chunk.users[row]
+                let flagged = needsVisitor ? canonical[Int(raw)] : 0
                 let u = flagged & Self.userMask
                 if case .some(.some(let only)) = filter.user, u != only { continue }
                 let account = chunk.accounts[row]
@@ -251,7 +256,7 @@ extension TenantPipelineData {
                 }
                 for (i, k) in distinctKeys.enumerated() {
                     let value: UInt32 = switch k {
-                    case .visitorId: u
+                    case .visitorId: raw
                     case .accountId: account
                     case .period: UInt32(bucket)
                     case .appId: 0
@@ -259,7 +264,8 @@ extension TenantPipelineData {
                     if k == .accountId, value == AccountIndex.none.rawValue { continue }
                     if lastGroup[i][Int(value)] != slot {
                         lastGroup[i][Int(value)] = slot
-                        pairs[i].append(UInt64(UInt32(slot)) << 32 | UInt64(value))
+                        let counted = k == .visitorId ? canonical[Int(raw)] & Self.userMask : value
+                        pairs[i].append(UInt64(UInt32(slot)) << 32 | UInt64(counted))
                     }
                 }
             }

@@ -92,5 +92,17 @@ struct PipelineFusedOneVisitorTests {
             let expected = sent.filter { raw.contains($0.user) && $0.ms >= dayStart - 4 * 86_400_000 && $0.ms < dayStart }.count
             #expect(answers[0].first?["events"] == .number(Double(expected)), "\(visitor)")
         }
+        // Distinct visitors are told apart by raw id first: the merged one still counts once.
+        let json = #"[{"source": {"events": null, "timeSeries": {"period": "dayRange", "first": "now()", "count": -4}}}, {"reduce": {"visitors": {"count": "visitorId"}}}]"#
+        var counts: [[PipelineRow]] = []
+        for fused in [true, false] {
+            let data = TenantPipelineData(state: state)
+            data.allowsFusedPaths = fused
+            let environment = data.environment(nowMs: now)
+            var parser = PipelineParser(environment: environment)
+            var runner = PipelineRunner(data: data, environment: environment, budget: PipelineBudget { false })
+            counts.append(try runner.run(try parser.parse(try PipelineHarness.pipelineValue(json))))
+        }
+        #expect(counts[0] == counts[1] && counts[0].first?["visitors"] == .number(3))
     }
 }
