@@ -42,6 +42,12 @@ public struct PipelineBudget {
         if ticks & 4095 == 0, isPastDeadline() { throw timedOut() }
     }
 
+    /// Counts `n` units of work at once (a chunk a tight loop reads whole) and reads the clock.
+    public mutating func tick(_ n: Int) throws(PipelineError) {
+        ticks &+= n
+        if isPastDeadline() { throw timedOut() }
+    }
+
     public func timedOut() -> PipelineError {
         PipelineError(.tooSlow, stage: stage, "the pipeline ran past its time budget: narrow the timeSeries or filter earlier")
     }

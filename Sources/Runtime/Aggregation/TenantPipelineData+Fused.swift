@@ -204,9 +204,24 @@ extension TenantPipelineData {
         // distinct visitors are first told apart by raw id and named as they are counted.
         let filtersUser: Bool = if case .some(.some) = filter.user { true } else { false }
         let needsVisitor = byUser || filter.identified != nil || filtersUser
+        let plain = dense != nil && dense != .period && !needsBucket && !filtersUser && filter.account == nil && pageWeights == nil && everyType
+            && (distinctKeys.isEmpty || distinctKeys == [.visitorId])
         for chunk in state.log.sealed.map(\.columns) + [state.log.open] where chunk.count > 0 && chunk.maxTimestamp >= series.firstMs && chunk.minTimestamp < series.endMs {
             if let days, !days.contains(where: { $0.lowerBound <= chunk.maxTimestamp && $0.upperBound > chunk.minTimestamp }) { continue }
             let inside = chunk.minTimestamp >= series.firstMs && chunk.maxTimestamp < series.endMs
+            if plain {
+                try budget.tick(chunk.count)
+                let scan = DenseScan(dense: dense!, byUser: byUser, byAccount: byAccount, identified: filter.identified, needsVisitor: needsVisitor,
+                                     domain: domain, firstMs: series.firstMs, endMs: series.endMs, inside: inside)
+                if distinctKeys.isEmpty {
+                    var unused: [UInt64] = []
+                    scan.run(chunk, canonical: canonical, groups: denseGroups, lastGroup: nil, pairs: &unused, groupKeys: &groupKeys)
+                } else {
+                    scan.run(chunk, canonical: canonical, groups: denseGroups, lastGroup: lastGroup[0], pairs: &pairs[0], groupKeys: &groupKeys)
+                }
+                try budget.check(rows: groupKeys.count)
+                continue
+            }
             var bucket = 0
             for row in 0..<chunk.count {
                 if let onlyRawUser, chunk.users[row] != onlyRawUser { continue }
@@ -285,8 +300,6 @@ extension TenantPipelineData {
         return out
     }
 
-    /// With one visitor or account asked for, the days (as time ranges) it was active on, from
-    /// the day indexes: only chunks that reach into them are read. Nil when every chunk may hold rows.
     /// The one raw user id whose events the filter keeps, when no merge sent other ids' events
     /// to the same visitor; nil otherwise.
     func soleRawUser(_ filter: EventFilter) -> UInt32? {
@@ -300,6 +313,8 @@ extension TenantPipelineData {
         return found
     }
 
+    /// With one visitor or account asked for, the days (as time ranges) it was active on, from
+    /// the day indexes: only chunks that reach into them are read. Nil when every chunk may hold rows.
     func activeDays(_ filter: EventFilter, _ series: PipelineSource.TimeSeries) -> [Range<Int64>]? {
         let user: UInt32? = if case .some(.some(let u)) = filter.user { u } else { nil }
         let account: UInt32? = if case .some(.some(let a)) = filter.account { a } else { nil }
