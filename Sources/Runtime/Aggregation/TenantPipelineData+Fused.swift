@@ -223,8 +223,10 @@ extension TenantPipelineData {
                 continue
             }
             var bucket = 0
-            for row in 0..<chunk.count {
-                if let onlyRawUser, chunk.users[row] != onlyRawUser { continue }
+            // One visitor's rows are picked out first in a tight pass over the user column.
+            let picked: [Int]? = onlyRawUser.map { user in Self.rows(of: user, in: chunk.users) }
+            for k in 0..<(picked?.count ?? chunk.count) {
+                let row = picked?[k] ?? k
                 try budget.tick()
                 let t = chunk.timestamps[row]
                 if !inside, t < series.firstMs || t >= series.endMs { continue }
@@ -298,6 +300,15 @@ extension TenantPipelineData {
         out.groupKeys = groupKeys
         out.counts = counts
         return out
+    }
+
+    /// The rows of a chunk that carry `user`, in order.
+    static func rows(of user: UInt32, in users: [UInt32]) -> [Int] {
+        users.withUnsafeBufferPointer { column in
+            var found: [Int] = []
+            for row in 0..<column.count where column[row] == user { found.append(row) }
+            return found
+        }
     }
 
     /// The one raw user id whose events the filter keeps, when no merge sent other ids' events
