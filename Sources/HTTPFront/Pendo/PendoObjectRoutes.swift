@@ -16,21 +16,27 @@ struct PendoObjectRoutes {
         router.get("/pendo/api/v1/visitor/:visitorId/history", use: history)
     }
 
-    /// `id` (comma-separated ids, or page paths), `appId` (another app has no objects), `expand`.
-    static func wanted(_ request: Request) throws -> (ids: [String]?, otherApp: Bool) {
+    /// `id` (comma-separated ids, or page paths), `appId` (objects are shared by a tenant's apps:
+    /// an app without events has none), `expand`.
+    static func wanted(_ request: Request) throws -> (ids: [String]?, app: Int?) {
         let query = QueryParameters(request)
-        if let app = query.string("appId"), app != String(PipelineEnvironment.appID), app != "expand" {
-            guard Int(app) != nil else { throw APIError.badRequest(field: "appId", "must be an app id (this subscription has one, \(PipelineEnvironment.appID))") }
-            return (nil, true)
+        var app: Int?
+        if let text = query.string("appId"), text != "expand" {
+            guard let id = Int(text) else { throw APIError.badRequest(field: "appId", "must be an app id (the default app is \(PipelineEnvironment.appID))") }
+            app = id
         }
         let ids = query.string("id").map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
         if let ids, ids.isEmpty { throw APIError.badRequest(field: "id", "names no id") }
-        return (ids, false)
+        return (ids, app)
     }
 
     func objects(_ kind: PipelineSource.Kind, _ request: Request, _ context: BeaconRequestContext) async throws -> Response {
-        let (ids, otherApp) = try Self.wanted(request)
-        let rows = otherApp ? [] : try await context.requireTenant().scan(.segments) { TenantPipelineData(state: $0).objects(kind, ids: ids) }
+        let (ids, app) = try Self.wanted(request)
+        let rows = try await context.requireTenant().scan(.segments) { state -> [PipelineRow] in
+            let data = TenantPipelineData(state: state)
+            if let app, !data.appIDs.contains(app) { return [] }
+            return data.objects(kind, ids: ids)
+        }
         var json = JSONWriter(capacity: 64 + rows.count * 256)
         json.array { list in for row in rows { PipelineValue.object(row).write(to: &list) } }
         return json.response()

@@ -88,35 +88,12 @@ struct PendoRoutes {
             custom: u.profile.properties)), encoder: Self.encoder)
     }
 
-    static let notTrackTypes = PendoIDs.notTrackTypes
-
     struct User: Encodable { var id: String; var username: String }
-    struct TrackType: Encodable {
-        var id: String; var name: String; var kind: String; var appId: Int
-        var createdByUser: User; var createdAt: Int64; var lastUpdatedByUser: User; var lastUpdatedAt: Int64
-        var rootVersionId: String; var stableVersionId: String; var trackTypeName: String
-    }
 
-    static func trackTypeID(_ name: String) -> String { PendoIDs.objectID(name) }
-
-    /// Every track type, or those `id` lists (comma-separated); `expand=*` and `appId` are taken (one app).
+    /// Every track type, or those `id` lists (comma-separated ids or names): the rows of the
+    /// `trackTypes` source, as `GET /page` answers the `pages` source's.
     @Sendable func trackTypes(_ request: Request, context: BeaconRequestContext) async throws -> Response {
-        let tenant = try context.requireTenant()
-        let query = QueryParameters(request)
-        if let app = query.string("appId"), app != String(Self.appID), app != "expand" {
-            guard Int(app) != nil else { throw APIError.badRequest(field: "appId", "must be an app id (this subscription has one, \(Self.appID))") }
-            return try JSONResponse.make([TrackType](), encoder: Self.encoder)
-        }
-        let wanted = query.string("id").map { Set($0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }) }
-        let calendar = TenantCalendar(timeZone: tenant.settings.timeZone)
-        let spans = try await tenant.read { $0.eventTypeSpans() }.filter { !Self.notTrackTypes.contains($0.name) }
-        let system = User(id: "beacon", username: "beacon")
-        let rows = spans.map { s -> TrackType in
-            let id = Self.trackTypeID(s.name)
-            return TrackType(id: id, name: s.name, kind: "TrackType", appId: Self.appID, createdByUser: system, createdAt: calendar.startMs(of: s.firstDay),
-                             lastUpdatedByUser: system, lastUpdatedAt: calendar.startMs(of: s.lastDay), rootVersionId: id, stableVersionId: id, trackTypeName: s.name)
-        }.filter { wanted == nil || wanted!.contains($0.id) || wanted!.contains($0.name) }
-        return try JSONResponse.make(rows, encoder: Self.encoder)
+        try await PendoObjectRoutes().objects(.trackTypes, request, context)
     }
 
     struct Tracked: Encodable { var accepted: Int }

@@ -187,7 +187,7 @@ struct PendoTaggingRoutes {
 
     /// Product areas, or guide categories with `groupType=guideCategory`; `id` narrows, `items=true` lists members.
     @Sendable func groups(_ request: Request, context: BeaconRequestContext) async throws -> Response {
-        let (ids, otherApp) = try PendoObjectRoutes.wanted(request)
+        let (ids, app) = try PendoObjectRoutes.wanted(request)
         let query = QueryParameters(request)
         let type = query.string("groupType") ?? "group"
         guard Tagging.Group.GroupType(rawValue: type) != nil else { throw APIError.badRequest(field: "groupType", "must be group (product areas) or guideCategory") }
@@ -197,7 +197,11 @@ struct PendoTaggingRoutes {
         case "true": items = true
         case let other?: throw APIError.badRequest(field: "items", "must be true or false, got '\(other.prefix(40))'")
         }
-        let rows = otherApp ? [] : try await context.requireTenant().scan(.segments) { TenantPipelineData(state: $0).groupRows(type: type, items: items, ids: ids) }
+        let rows = try await context.requireTenant().scan(.segments) { state -> [PipelineRow] in
+            let data = TenantPipelineData(state: state)
+            if let app, !data.appIDs.contains(app) { return [] }
+            return data.groupRows(type: type, items: items, ids: ids)
+        }
         var json = JSONWriter(capacity: 64 + rows.count * 256)
         json.array { list in for row in rows { PipelineValue.object(row).write(to: &list) } }
         return json.response()

@@ -1,9 +1,11 @@
 /// What an expression may read besides its row: the request's clock, the tenant's time zone,
 /// and who is identified.
 public struct PipelineEnvironment: Sendable {
-    /// Pendo's default app id in its examples; every Beacon tenant has this one app.
+    /// Pendo's default app id in its examples: every event that names no other app (`app_id`) is in it.
     public static let appID = -323232
     public var nowMs: Int64
+    /// The tenant's apps with events, the default one first: what `expandAppIds("*")` gives.
+    public var apps: [Int] = [appID]
     public var calendar: TenantCalendar
     /// Whether a visitor id names an identified visitor (not an anonymous one).
     public var isIdentified: @Sendable (String) -> Bool

@@ -84,7 +84,14 @@ extension PipelineFunction {
             return .bool(environment.isIdentified(id))
         case .childAccountId: return .null   // Beacon has no parent accounts: no account is a child
         case .parentAccountId: return first
-        case .expandAppIds: return .list([PipelineValue(PipelineEnvironment.appID)])
+        case .expandAppIds:
+            // Beacon's apps are web apps: `*` and `web` match them all, the other platforms none.
+            guard let filter = first.string else { throw fail("expandAppIds takes a filter such as \"*\" or \"web|mobile\"") }
+            let platforms = filter.split(separator: "|").map(String.init)
+            guard platforms.allSatisfy(["*", "web", "extension", "mobile", "ios", "android"].contains) else {
+                throw fail("expandAppIds: '\(filter)' is not *, web, extension, mobile, ios or android (joined with |)")
+            }
+            return .list(platforms.contains("*") || platforms.contains("web") ? environment.apps.map { PipelineValue($0) } : [])
         }
     }
 

@@ -81,4 +81,8 @@ public struct PipelineSource: Sendable {
 
     /// Whether the source reads Beacon's one app.
     public var readsDefaultApp: Bool { appIDs.map { $0.contains(PipelineEnvironment.appID) } ?? true }
+
+    /// The apps whose events the source reads: those `appId` names, or the default app when it
+    /// names none (the seed: sources load only the default app when `appId` is left out).
+    public var apps: Set<Int> { Set(appIDs ?? [PipelineEnvironment.appID]) }
 }

@@ -73,6 +73,8 @@ struct StageReader {
             let parsed = try expression(value, field: field)
             do { result = try parsed.evaluate([:], &environment) } catch { throw failure(field, error.message) }
         }
+        // expandAppIds may match no app (a mobile filter): then the source reads nothing.
+        if value.string != nil, result.list?.isEmpty == true { return [] }
         let items = result.list ?? [result]
         var ids: [Int] = []
         for item in items {

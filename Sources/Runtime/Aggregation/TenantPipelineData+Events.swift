@@ -25,6 +25,7 @@ extension TenantPipelineData {
         let features = scope == .features ? FeatureTags(state, pages: pageTags, ids: source.objectIDs) : nil
         let typeAllowed = features.map { f in (0..<state.eventTypeNames.count).map { f.readsType(UInt32($0)) } } ?? allowedTypes(scope, ids: source.objectIDs)
         let pageSelection = scope == .pages ? pageTags.selection(source.objectIDs) : nil
+        let appFilter = apps.filter(source)
         let everyObject: [UInt32] = [0]
         let typeObjects = (0..<UInt32(state.eventTypeNames.count)).map { [$0] }
         let keys = state.propertySets.keys
@@ -46,6 +47,7 @@ extension TenantPipelineData {
                 guard t >= series.firstMs, t < series.endMs, typeAllowed[Int(chunk.types[row])] else { continue }
                 let page = chunk.pages[row]
                 let set = chunk.propertySets[row]
+                if let appFilter, !appFilter.contains(apps.app(ofSet: set)) { continue }
                 let objects: [UInt32] = switch scope {
                 case .all: everyObject
                 case .tracks: typeObjects[Int(chunk.types[row])]

@@ -5,7 +5,7 @@
 /// Anything else takes the general path; tests check both paths give the same rows.
 extension TenantPipelineData {
     public func fused(_ stages: ArraySlice<PipelineStage>, _ budget: inout PipelineBudget) throws(PipelineError) -> (rows: [PipelineRow], consumed: Int)? {
-        guard allowsFusedPaths, case .source(let source)? = stages.first, source.readsDefaultApp, source.blacklist != .only else { return nil }
+        guard allowsFusedPaths, case .source(let source)? = stages.first, !source.apps.isDisjoint(with: apps.all), source.blacklist != .only else { return nil }
         switch source.kind {
         case .events, .pageEvents, .trackEvents: return try fusedEvents(source, stages.dropFirst(), &budget)
         case .visitors: return try fusedVisitors(source, stages.dropFirst(), &budget)
@@ -162,7 +162,9 @@ extension TenantPipelineData {
         var boundaries = [series.firstMs]
         for _ in 0..<series.count { boundaries.append(series.period.advance(boundaries.last!, by: 1, &calendar)) }
         out.boundaries = boundaries
-        if let indexed = try pageDayGroups(source, series, filter, keys: keys, wanted: wanted, boundaries: boundaries, &budget) { return indexed }
+        // Events of the apps asked for only; the index keeps no apps, so it answers only when every event counts.
+        let appFilter = apps.filter(source)
+        if appFilter == nil, let indexed = try pageDayGroups(source, series, filter, keys: keys, wanted: wanted, boundaries: boundaries, &budget) { return indexed }
         let typeAllowed = allowedTypes(scope, ids: source.objectIDs)
         // A page view counts once for each page it is on (docs/pendo.md): its path's weight.
         let pageWeights: [UInt64]? = scope == .pages ? pageTags.selection(source.objectIDs).map { UInt64($0.count) } : nil
@@ -204,7 +206,7 @@ extension TenantPipelineData {
         // distinct visitors are first told apart by raw id and named as they are counted.
         let filtersUser: Bool = if case .some(.some) = filter.user { true } else { false }
         let needsVisitor = byUser || filter.identified != nil || filtersUser
-        let plain = dense != nil && dense != .period && !needsBucket && !filtersUser && filter.account == nil && pageWeights == nil && everyType
+        let plain = dense != nil && dense != .period && !needsBucket && !filtersUser && filter.account == nil && pageWeights == nil && everyType && appFilter == nil
             && (distinctKeys.isEmpty || distinctKeys == [.visitorId])
         for chunk in state.log.sealed.map(\.columns) + [state.log.open] where chunk.count > 0 && chunk.maxTimestamp >= series.firstMs && chunk.minTimestamp < series.endMs {
             if let days, !days.contains(where: { $0.lowerBound <= chunk.maxTimestamp && $0.upperBound > chunk.minTimestamp }) { continue }
@@ -231,6 +233,7 @@ extension TenantPipelineData {
                 let t = chunk.timestamps[row]
                 if !inside, t < series.firstMs || t >= series.endMs { continue }
                 if !everyType, !typeAllowed[Int(chunk.types[row])] { continue }
+                if let appFilter, !appFilter.contains(apps.app(ofSet: chunk.propertySets[row])) { continue }
                 var weight: UInt64 = 1
                 if let pageWeights {
                     let page = chunk.pages[row]

@@ -24,6 +24,8 @@ public final class TenantPipelineData: PipelineData {
 
     /// The defined pages applied to every path seen, built on first use.
     lazy var pageTags = PageTags(state)
+    /// Which app each event is in, built on first use.
+    lazy var apps = AppTags(state)
 
     /// Per item (`kind:id`), each visitor's last use and use count, built on first use.
     var itemUseCache: [String: [UInt32: (last: Int64, count: Int)]] = [:]
@@ -39,15 +41,18 @@ public final class TenantPipelineData: PipelineData {
     /// The expression environment for this tenant: its zone, and identified = not anonymous.
     public func environment(nowMs: Int64) -> PipelineEnvironment {
         let state = self.state
-        return PipelineEnvironment(nowMs: nowMs, calendar: state.calendar) { id in
+        var environment = PipelineEnvironment(nowMs: nowMs, calendar: state.calendar) { id in
             guard let u = state.userIndex(id) else { return false }
             return !state.users[u.rawValue].isAnonymous
         }
+        environment.apps = apps.all
+        return environment
     }
 
     public func rows(_ source: PipelineSource, _ budget: inout PipelineBudget) throws(PipelineError) -> [PipelineRow] {
-        // Beacon has one app and no exclude list: another app, or the excluded rows only, is empty.
-        guard source.readsDefaultApp, source.blacklist != .only else { return [] }
+        // Beacon has no exclude list: the excluded rows only are none. An app with no events has
+        // no rows; event sources read only the apps asked for, and guides are the default app's.
+        guard source.blacklist != .only, !source.apps.isDisjoint(with: apps.all) else { return [] }
         switch source.kind {
         case .events, .pageEvents, .featureEvents, .trackEvents: return try groupedEvents(source, &budget)
         case .features: return featureRows(source.objectIDs)
@@ -58,13 +63,13 @@ public final class TenantPipelineData: PipelineData {
         case .accounts: return try accountRows(&budget)
         case .pages: return pageRows(source.objectIDs)
         case .trackTypes: return trackTypeRows(source.objectIDs)
-        case .apps: return [Self.appRow]
+        case .apps: return appRows()
         case .guides: return guideRows(source.objectIDs)
         case .segments: return segmentRows(source.objectIDs)
-        case .guideEvents: return try guideEventRows(source, &budget)
-        case .guidesSeen, .guidesSeenEver: return try guidesSeenRows(source, &budget)
-        case .pollEvents: return try pollEventRows(source, &budget)
-        case .pollsSeen, .pollsSeenEver: return try pollsSeenRows(source, &budget)
+        case .guideEvents: return source.readsDefaultApp ? try guideEventRows(source, &budget) : []
+        case .guidesSeen, .guidesSeenEver: return source.readsDefaultApp ? try guidesSeenRows(source, &budget) : []
+        case .pollEvents: return source.readsDefaultApp ? try pollEventRows(source, &budget) : []
+        case .pollsSeen, .pollsSeenEver: return source.readsDefaultApp ? try pollsSeenRows(source, &budget) : []
         case .emailEvents, .vocItems, .votes:
             throw PipelineError(.notSupported, stage: budget.stage, field: "source.\(source.kind.rawValue)",
                                 "\(source.kind.rawValue) is not supported: Beacon sends no email and has no Feedback or Listen")
@@ -83,9 +88,6 @@ public final class TenantPipelineData: PipelineData {
         default: []
         }
     }
-
-    static let appRow: PipelineRow = ["id": PipelineValue(PipelineEnvironment.appID), "appId": PipelineValue(PipelineEnvironment.appID),
-                                      "name": .string("Beacon"), "platform": .string("web"), "kind": .string("App")]
 
     public func lookup(_ kind: PipelineStage.Lookup.Kind, id: String) -> PipelineValue {
         switch kind {
