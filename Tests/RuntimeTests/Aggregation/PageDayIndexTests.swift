@@ -7,14 +7,7 @@ import Testing
 /// defined by rules (a view counting for two pages), the open chunk, identified filters and
 /// page ids; and the index itself matches a plain count of the page views.
 struct PageDayIndexTests {
-    static func run(_ state: TenantState, now: Int64, _ json: String, fused: Bool) throws -> [PipelineRow] {
-        let data = TenantPipelineData(state: state)
-        data.allowsFusedPaths = fused
-        let environment = data.environment(nowMs: now)
-        var parser = PipelineParser(environment: environment)
-        var runner = PipelineRunner(data: data, environment: environment, budget: PipelineBudget { false })
-        return try runner.run(try parser.parse(try PipelineHarness.pipelineValue(json)))
-    }
+    static func run(_ state: TenantState, now: Int64, _ json: String, fused: Bool) throws -> [PipelineRow] { try PipelineHarness.run(state, now: now, json, fused: fused) }
 
     static let tails = [
         #"{"group": {"group": ["PERIOD"], "fields": {"events": {"sum": "numEvents"}, "visitors": {"count": "visitorId"}}}}"#,

@@ -25,14 +25,7 @@ struct PipelineAppTests {
         return (state, sent)
     }()
 
-    static func run(_ json: String, fused: Bool = true) throws -> [PipelineRow] {
-        let data = TenantPipelineData(state: world.0)
-        data.allowsFusedPaths = fused
-        let environment = data.environment(nowMs: now)
-        var parser = PipelineParser(environment: environment)
-        var runner = PipelineRunner(data: data, environment: environment, budget: PipelineBudget { false })
-        return try runner.run(try parser.parse(try PipelineHarness.pipelineValue(json)))
-    }
+    static func run(_ json: String, fused: Bool = true) throws -> [PipelineRow] { try PipelineHarness.run(world.0, now: now, json, fused: fused) }
 
     @Test(arguments: [("", [PipelineEnvironment.appID]), (#""appId": 7,"#, [7]), (#""appId": [7, 12],"#, [7, 12]),
                       (#""appId": "expandAppIds(\"*\")","#, [PipelineEnvironment.appID, 7, 12]), (#""appId": "expandAppIds(\"mobile\")","#, []),

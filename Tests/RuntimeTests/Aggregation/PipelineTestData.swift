@@ -58,6 +58,16 @@ enum PipelineHarness {
         return try runner.run(stages)
     }
 
+    /// Parses and runs a pipeline over a tenant's state at `now`, on the fast paths or only the general one.
+    static func run(_ state: TenantState, now: Int64, _ json: String, fused: Bool = true) throws -> [PipelineRow] {
+        let data = TenantPipelineData(state: state)
+        data.allowsFusedPaths = fused
+        let environment = data.environment(nowMs: now)
+        var parser = PipelineParser(environment: environment)
+        var runner = PipelineRunner(data: data, environment: environment, budget: PipelineBudget { false })
+        return try runner.run(try parser.parse(try pipelineValue(json)))
+    }
+
     static func pipelineValue(_ json: String) throws -> PipelineValue {
         try JSONDecoder().decode(DecodedValue.self, from: Data(json.utf8)).value
     }

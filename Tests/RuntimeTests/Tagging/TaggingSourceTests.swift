@@ -77,14 +77,7 @@ struct TaggingSourceTests {
         return (state, sent)
     }()
 
-    static func run(_ json: String, fused: Bool = true) throws -> [PipelineRow] {
-        let data = TenantPipelineData(state: world.0)
-        data.allowsFusedPaths = fused
-        let environment = data.environment(nowMs: now)
-        var parser = PipelineParser(environment: environment)
-        var runner = PipelineRunner(data: data, environment: environment, budget: PipelineBudget { false })
-        return try runner.run(try parser.parse(try PipelineHarness.pipelineValue(json)))
-    }
+    static func run(_ json: String, fused: Bool = true) throws -> [PipelineRow] { try PipelineHarness.run(world.0, now: now, json, fused: fused) }
 
     static let range = #""timeSeries": {"period": "dayRange", "first": "now()", "count": -12}"#
 
