@@ -20,11 +20,29 @@ final class AppTags {
         return app
     }
 
-    /// Every app with events: the default one first, then by id.
+    /// Every app with events: the default one first, then by id. The values of `app_id` come from
+    /// the property day index for the sealed chunks and from the open chunk's rows; only when the
+    /// index cannot say (too many keys or values) are all property sets read.
     lazy var all: [Int] = {
-        guard key != nil else { return [PipelineEnvironment.appID] }
+        guard let key else { return [PipelineEnvironment.appID] }
         var found: Set<Int> = [PipelineEnvironment.appID]
-        for set in 0..<UInt32(state.propertySets.count) { found.insert(app(ofSet: set)) }
+        var complete = true
+        if !state.days.isEmpty {
+            for day in state.days.firstDay...state.days.lastDay {
+                switch state.propertyDays.lookup(key: key, day: day)?.entry {
+                case .values(let entry)?:
+                    for value in entry.values.keys { found.insert(Int(state.propertySets.values.string(value)) ?? PipelineEnvironment.appID) }
+                case .unindexed?: complete = false
+                case .absent?, nil: break
+                }
+                if !complete { break }
+            }
+        }
+        if complete {
+            for set in state.log.open.propertySets { found.insert(app(ofSet: set)) }
+        } else {
+            for set in 0..<UInt32(state.propertySets.count) { found.insert(app(ofSet: set)) }
+        }
         return [PipelineEnvironment.appID] + found.subtracting([PipelineEnvironment.appID]).sorted()
     }()
 
