@@ -78,15 +78,7 @@ struct PipelineFusedOneVisitorTests {
         _ = state.merge(anonymousID: "anon-7", into: "bob@x.com")
         for (visitor, raw) in [("ann@x.com", ["ann@x.com"]), ("bob@x.com", ["bob@x.com", "anon-7"])] {
             let json = #"[{"source": {"events": null, "timeSeries": {"period": "dayRange", "first": "now()", "count": -4}}}, {"filter": "visitorId == `\#(visitor)`"}, {"reduce": {"events": {"sum": "numEvents"}}}]"#
-            var answers: [[PipelineRow]] = []
-            for fused in [true, false] {
-                let data = TenantPipelineData(state: state)
-                data.allowsFusedPaths = fused
-                let environment = data.environment(nowMs: now)
-                var parser = PipelineParser(environment: environment)
-                var runner = PipelineRunner(data: data, environment: environment, budget: PipelineBudget { false })
-                answers.append(try runner.run(try parser.parse(try PipelineHarness.pipelineValue(json))))
-            }
+            let answers = try [true, false].map { try PipelineHarness.run(state, now: now, json, fused: $0) }
             #expect(answers[0] == answers[1], "\(visitor)")
             let dayStart = now / 86_400_000 * 86_400_000
             let expected = sent.filter { raw.contains($0.user) && $0.ms >= dayStart - 4 * 86_400_000 && $0.ms < dayStart }.count
@@ -94,15 +86,7 @@ struct PipelineFusedOneVisitorTests {
         }
         // Distinct visitors are told apart by raw id first: the merged one still counts once.
         let json = #"[{"source": {"events": null, "timeSeries": {"period": "dayRange", "first": "now()", "count": -4}}}, {"reduce": {"visitors": {"count": "visitorId"}}}]"#
-        var counts: [[PipelineRow]] = []
-        for fused in [true, false] {
-            let data = TenantPipelineData(state: state)
-            data.allowsFusedPaths = fused
-            let environment = data.environment(nowMs: now)
-            var parser = PipelineParser(environment: environment)
-            var runner = PipelineRunner(data: data, environment: environment, budget: PipelineBudget { false })
-            counts.append(try runner.run(try parser.parse(try PipelineHarness.pipelineValue(json))))
-        }
+        let counts = try [true, false].map { try PipelineHarness.run(state, now: now, json, fused: $0) }
         #expect(counts[0] == counts[1] && counts[0].first?["visitors"] == .number(3))
     }
 }
