@@ -62,3 +62,24 @@ extension TenantActor {
         return try await commit(edit, refusal: state.refusal(of: edit), as: .taggingEdit(edit)) { try $0.apply(edit) }
     }
 }
+
+extension TenantActor {
+    /// Checks, logs and applies a Personyze API edit; `makeEdit` sees the state (for ids and
+    /// upserts) and the clock. User writes bring dynamic segments up to date first, as segment
+    /// edits do, and count their events as an ingest does.
+    @discardableResult
+    public func editPersonyze(_ makeEdit: @Sendable (TenantState, _ nowMs: Int64) throws -> PersonyzeEdit) async throws -> PersonyzeEdit {
+        try requireReady()
+        let now = clock()
+        let edit = try makeEdit(state, now)
+        guard case .users(let writes) = edit else {
+            return try await commit(edit, refusal: state.refusal(of: edit), as: .personyzeEdit(edit)) { try $0.apply(edit) }
+        }
+        if !writes.lists.isEmpty { refreshSegments() }
+        try requireRoom(forBodyBytes: writes.events.reduce(0) { $0 + $1.byteCount })
+        let before = state.eventsIngested
+        let done = try await commit(edit, refusal: state.refusal(of: edit), as: .personyzeEdit(edit)) { try $0.apply(edit) }
+        if state.eventsIngested > before { afterIngest(IngestReceipt(accepted: state.eventsIngested - before, anonymousID: nil), now: now) }
+        return done
+    }
+}

@@ -1,4 +1,5 @@
 import Actors
+import Foundation
 import Hummingbird
 
 /// Resolves the tenant from `x-api-key` or `Authorization: Bearer KEY`; an `X-Workspace-ID`
@@ -50,8 +51,17 @@ struct AuthMiddleware: RouterMiddleware {
         if let key = request.headers[.init("x-api-key")!], !key.isEmpty { return key }
         // The Pendo-compatible API's header (docs/pendo.md); header names match in any case.
         if let key = request.headers[.init("x-pendo-integration-key")!], !key.isEmpty { return key }
-        if let authorization = request.headers[.authorization], authorization.lowercased().hasPrefix("bearer ") {
+        guard let authorization = request.headers[.authorization] else { return nil }
+        if authorization.lowercased().hasPrefix("bearer ") {
             let key = authorization.dropFirst(7).trimmingCharacters(in: .whitespaces)
+            return key.isEmpty ? nil : key
+        }
+        // HTTP Basic with the user `api` and the key as the password (the Personyze-compatible
+        // API's auth, docs/personyze.md); any other user name is no key.
+        if authorization.lowercased().hasPrefix("basic "),
+           let decoded = Data(base64Encoded: authorization.dropFirst(6).trimmingCharacters(in: .whitespaces)).flatMap({ String(data: $0, encoding: .utf8) }),
+           decoded.hasPrefix("api:") {
+            let key = String(decoded.dropFirst(4))
             return key.isEmpty ? nil : key
         }
         return nil

@@ -10,6 +10,7 @@ public enum BeaconApplication {
     ) -> Router<BeaconRequestContext> {
         let router = Router(context: BeaconRequestContext.self)
         router.add(middleware: CORSMiddleware(originsByTenant: configuration.allowedOrigins, registry: registry))
+        router.add(middleware: PersonyzeTextErrors())
         router.add(middleware: ErrorMiddleware())
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: SDKRequestMiddleware(bodyLimit: configuration.bodyLimitBytes))
@@ -68,6 +69,8 @@ public enum BeaconApplication {
         PendoBulkDeleteRoutes().add(to: router)
         PendoReportRoutes().add(to: router)
         PendoUnsupportedRoutes().add(to: router)
+        PersonyzeRoutes(bodyLimit: configuration.bodyLimitBytes,
+                        trackerCode: PersonyzeTrackerCode(registry: registry, grants: configuration.apiKeyGrants)).add(to: router)
         PathRoutes().add(to: router)
         EventQueryRoutes().add(to: router)
         FunnelRoutes().add(to: router)

@@ -36,6 +36,7 @@ public enum Mutation: Sendable, Equatable {
     case metadataEdit(MetadataEdit)
     /// Pages, features and groups defined by rules (the Pendo-compatible API).
     case taggingEdit(TaggingEdit)
+    case personyzeEdit(PersonyzeEdit)
     /// Structured log records (`POST /api/v1/logs`), with the clock that times those sent without a time.
     case logs(nowMs: Int64, records: [LogInput])
     /// A write that came with an `Idempotency-Key`: the key is logged in the same record as the
@@ -76,6 +77,7 @@ public enum Mutation: Sendable, Equatable {
         case .profileEdits: 21
         case .metadataEdit: 22
         case .taggingEdit: 23
+        case .personyzeEdit: 24
         }
     }
 
@@ -117,6 +119,8 @@ public enum Mutation: Sendable, Equatable {
             edit.encode(into: &writer)
         case .taggingEdit(let edit):
             edit.encode(into: &writer)
+        case .personyzeEdit(let edit):
+            edit.encode(into: &writer)
         case .profileEdits(let edits):
             writer.write(UInt32(edits.count))
             for edit in edits { edit.encode(into: &writer) }
@@ -148,7 +152,7 @@ public enum Mutation: Sendable, Equatable {
     }
 
     /// The record types this build writes and reads.
-    public static let knownTypes: ClosedRange<UInt8> = 1...23
+    public static let knownTypes: ClosedRange<UInt8> = 1...24
 
     /// The mutation in a record.
     /// - Throws: `ReplayRefusal` naming an unknown type (a newer build wrote it) or a payload that does not decode.
@@ -277,6 +281,9 @@ public enum Mutation: Sendable, Equatable {
         case 23:
             guard let edit = TaggingEdit.decode(from: &reader), reader.remaining == 0 else { return nil }
             return .taggingEdit(edit)
+        case 24:
+            guard let edit = PersonyzeEdit.decode(from: &reader), reader.remaining == 0 else { return nil }
+            return .personyzeEdit(edit)
         default:
             return nil
         }

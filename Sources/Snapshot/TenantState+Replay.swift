@@ -52,6 +52,8 @@ extension TenantState {
                 try apply(edit)
             case .taggingEdit(let edit):
                 try apply(edit)
+            case .personyzeEdit(let edit):
+                try apply(edit)
             case .profileEdits(let edits):
                 for edit in edits { try apply(edit) }
             case .healthEdit(let edit):

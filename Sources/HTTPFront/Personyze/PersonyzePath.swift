@@ -1,4 +1,5 @@
 import Foundation
+import Runtime
 
 /// One Personyze REST path (docs/personyze.md, "The path grammar"):
 /// `<object>[/<id>][/where/<conds>][/columns/a,b][/column/c][/order_by/a,b | /order_by_desc/a,b][/limit/[offset,]n]`,
@@ -7,17 +8,8 @@ import Foundation
 /// which binds tighter than `|` (OR). The path is split on its raw text and every name and value
 /// is percent-decoded exactly once afterwards, so an encoded `/`, `&`, `|`, `=` or `,` is data.
 struct PersonyzePath: Equatable, Sendable {
-    enum Operator: String, Sendable, CaseIterable {
-        case equal = "=", notEqual = "!=", greater = ">", greaterOrEqual = ">=", less = "<", lessOrEqual = "<="
-        case inList = ":", notInList = "!:"
-    }
-
-    struct Condition: Equatable, Sendable {
-        var column: String
-        var op: Operator
-        /// One value, or the list for `:` and `!:`.
-        var values: [String]
-    }
+    typealias Operator = RowQuery.Operator
+    typealias Condition = RowQuery.Condition
 
     var object: String
     var id: Int?
@@ -30,6 +22,11 @@ struct PersonyzePath: Equatable, Sendable {
     var descending = false
     var offset = 0
     var limit: Int?
+
+    /// The query the modifiers describe (`column` reads as that one column).
+    var query: RowQuery {
+        RowQuery(conditions: conditions, columns: column.map { [$0] } ?? columns, orderBy: orderBy, descending: descending, offset: offset, limit: limit)
+    }
 
     static let maxConditions = 64
     static let maxColumns = 200

@@ -41,6 +41,8 @@ public struct TenantState: Sendable {
     public package(set) var metadata = Metadata()
     /// Pages, features and groups defined by rules (the Pendo-compatible API).
     public package(set) var tagging = Tagging()
+    /// The Personyze-compatible API's own tables (docs/personyze.md).
+    public package(set) var personyze = PersonyzeTables()
     /// What was done about signals, and whether it worked.
     public package(set) var impact = ImpactActions()
     /// Account health: its settings and the daily scores kept.

@@ -5,7 +5,7 @@ import Runtime
 /// and their hash tables rebuilt on load.
 extension TenantState {
     public enum Section: UInt32, CaseIterable, Sendable {
-        case identities = 1, propertySets, eventLog, days, minutes, users, accounts, counters, profiles, accountDays, typeRepeats, segments, nudges, journeys, nudgeTotals, idempotency, marks, segmentDetails, logs, eviction, messageIDs, messageIDHashes, accountTypeDays, health, signals, impact, workspace, discoveries, catalog, nudgeHistory, metadata, nudgeVersions, tagging
+        case identities = 1, propertySets, eventLog, days, minutes, users, accounts, counters, profiles, accountDays, typeRepeats, segments, nudges, journeys, nudgeTotals, idempotency, marks, segmentDetails, logs, eviction, messageIDs, messageIDHashes, accountTypeDays, health, signals, impact, workspace, discoveries, catalog, nudgeHistory, metadata, nudgeVersions, tagging, personyze
 
         public var name: String { String(describing: self) }
 
@@ -81,6 +81,8 @@ extension TenantState {
             metadata.encode(into: &w)
         case .tagging:
             tagging.encode(into: &w)
+        case .personyze:
+            personyze.encode(into: &w)
         case .segments:
             segments.encode(into: &w)
         case .nudges:
@@ -335,6 +337,9 @@ extension TenantState {
         case .tagging:
             guard let decoded = Tagging.decode(from: &r) else { return false }
             tagging = decoded
+        case .personyze:
+            guard let decoded = PersonyzeTables.decode(from: &r) else { return false }
+            personyze = decoded
         case .nudges:
             guard let decoded = Nudges.decode(from: &r) else { return false }
             nudges = decoded

@@ -1,0 +1,97 @@
+/// A query over rows in the Personyze path's terms (docs/personyze.md): conditions as an OR of
+/// ANDs, the columns to keep, the sort, an offset and a limit. The HTTP dialect parses paths
+/// into it; every object's rows go through the same `select`.
+public struct RowQuery: Sendable, Equatable {
+    public enum Operator: String, Sendable, CaseIterable {
+        case equal = "=", notEqual = "!=", greater = ">", greaterOrEqual = ">=", less = "<", lessOrEqual = "<="
+        case inList = ":", notInList = "!:"
+    }
+
+    public struct Condition: Sendable, Equatable {
+        public var column: String
+        public var op: Operator
+        /// One value, or the list for `:` and `!:`.
+        public var values: [String]
+        public init(column: String, op: Operator, values: [String]) { self.column = column; self.op = op; self.values = values }
+
+        /// Numbers compare as numbers when both sides are numbers, else as text; `=` with an
+        /// empty value matches null too, and a null cell fails every ordering.
+        public func matches(_ row: Row) -> Bool {
+            let cell = row[column] ?? .null
+            switch op {
+            case .equal: return Self.equal(cell, values[0])
+            case .notEqual: return !Self.equal(cell, values[0])
+            case .inList: return values.contains { Self.equal(cell, $0) }
+            case .notInList: return !values.contains { Self.equal(cell, $0) }
+            case .greater, .greaterOrEqual, .less, .lessOrEqual:
+                guard !cell.isNull else { return false }
+                let order: Int
+                if let a = cell.number, let b = RowValue.numeric(values[0]) {
+                    order = a < b ? -1 : a > b ? 1 : 0
+                } else {
+                    let a = cell.text, b = values[0]
+                    order = a == b ? 0 : a.utf8.lexicographicallyPrecedes(b.utf8) ? -1 : 1
+                }
+                switch op {
+                case .greater: return order > 0
+                case .greaterOrEqual: return order >= 0
+                case .less: return order < 0
+                default: return order <= 0
+                }
+            }
+        }
+
+        static func equal(_ cell: RowValue, _ value: String) -> Bool {
+            if cell.isNull { return value.isEmpty }
+            if let a = cell.number, let b = RowValue.numeric(value) { return a == b }
+            return cell.text == value
+        }
+    }
+
+    /// OR of ANDs; empty matches every row.
+    public var conditions: [[Condition]]
+    public var columns: [String]?
+    public var orderBy: [String]
+    public var descending: Bool
+    public var offset: Int
+    public var limit: Int?
+
+    public init(conditions: [[Condition]] = [], columns: [String]? = nil, orderBy: [String] = [], descending: Bool = false,
+                offset: Int = 0, limit: Int? = nil) {
+        self.conditions = conditions; self.columns = columns; self.orderBy = orderBy; self.descending = descending
+        self.offset = offset; self.limit = limit
+    }
+
+    public func matches(_ row: Row) -> Bool {
+        conditions.isEmpty || conditions.contains { group in group.allSatisfy { $0.matches(row) } }
+    }
+
+    /// The columns the conditions read.
+    public var conditionColumns: Set<String> { Set(conditions.joined().map(\.column)) }
+
+    /// When every alternative pins `column` to values (`=` or `:`), those values: the keys an
+    /// index can look up instead of reading every row. Nil when some alternative leaves it open.
+    public func pinnedValues(of column: String) -> [String]? {
+        guard !conditions.isEmpty else { return nil }
+        var out: [String] = []
+        for group in conditions {
+            guard let pin = group.first(where: { $0.column == column && ($0.op == .equal || $0.op == .inList) }) else { return nil }
+            out.append(contentsOf: pin.values)
+        }
+        return out
+    }
+
+    /// The rows that match, sorted (stably), paged and cut to the chosen columns.
+    public func select(_ rows: [Row]) -> [Row] {
+        var budget = Int.max
+        return (try? run(ArrayRowSource(rows), budget: &budget)) ?? []
+    }
+
+    /// How many rows a `select` could keep at most without reading past them: offset plus
+    /// limit when there is no sort, so a source may stop early; nil otherwise.
+    public var earlyStop: Int? {
+        guard orderBy.isEmpty, let limit else { return nil }
+        let (sum, overflow) = offset.addingReportingOverflow(limit)
+        return overflow ? nil : sum
+    }
+}
