@@ -57,6 +57,7 @@ extension DataEdit {
             case .mergeProperties(let type, let source, let target): w.write(UInt8(3)); optional(type); w.write(source); w.write(target)
             case .deleteUsers(let names): w.write(UInt8(4)); w.write(UInt32(names.count)); for n in names { w.write(n) }
             case .deleteAccounts(let names): w.write(UInt8(5)); w.write(UInt32(names.count)); for n in names { w.write(n) }
+            case .deleteEvents(let ids): w.write(UInt8(6)); w.write(array: ids.map { Int64($0) })
             }
         case .privacyKey(let key): w.write(UInt8(6)); w.write(bytes: key)
         case .anonymize(let user, let name, let nowMs): w.write(UInt8(7)); w.write(user); w.write(name); w.write(nowMs)
@@ -101,6 +102,9 @@ extension DataEdit {
                     names.append(n)
                 }
                 return .rewrite(kind == 4 ? .deleteUsers(names) : .deleteAccounts(names), nowMs: nowMs)
+            case 6:
+                guard let ids = r.readArray(Int64.self), ids.allSatisfy({ $0 > 0 }) else { return nil }
+                return .rewrite(.deleteEvents(ids.map { Int($0) }), nowMs: nowMs)
             default: return nil
             }
         case 6:

@@ -85,7 +85,15 @@ struct PersonyzeRoutes {
             case .actions: return try query.run(ArrayRowSource(state.personyzeActions), budget: &budget)
             case .conditions: return try query.run(ArrayRowSource(state.personyzeConditions), budget: &budget)
             case .placeholders, .grabVariables, .products, .articles: return try query.run(state.personyze[object.table!], budget: &budget)
-            case .trackerCode: return []
+            case .productsInteractions: return try PersonyzeInteractions.productRows(state, query, budget: &budget)
+            case .events: return try PersonyzeInteractions.eventRows(state, query, forms: false, budget: &budget)
+            case .forms: return try PersonyzeInteractions.eventRows(state, query, forms: true, budget: &budget)
+            case .sessionsArchive: return try PersonyzeSessions.rows(state, query, budget: &budget)
+            case .userInterests: return try PersonyzeInterests.rows(state, query, budget: &budget)
+            case .summaryActions: return try PersonyzeSummaryActions.rows(state, query, budget: &budget)
+            case .productsStats1Day, .productsStats2Day, .productsStats4Day, .productsStatsWeek, .productsStatsRecent, .productsStatsAll:
+                return query.select(PersonyzeProductStats.rows(state, object.statsWindow!, query))
+            case .trackerCode, .commands: return []
             }
         } catch {
             throw APIError(.badRequest, code: "too_large", message: "where: the query reads more than \(rowBudget) rows; narrow it with an indexed column")

@@ -16,9 +16,11 @@ struct PersonyzeWrites {
         guard path.id == nil, path.conditions.isEmpty, path.columns == nil, path.column == nil, path.orderBy.isEmpty, path.limit == nil else {
             throw APIError.badRequest(field: "path", "POST takes the object alone: /personyze/rest/\(object.rawValue)")
         }
+        if object == .commands { return try await PersonyzeCommands.run(request, tenant, bodyLimit: bodyLimit) }
         let fields = try await PersonyzeBody.fields(request, limit: min(bodyLimit, 1 << 20))
         switch object {
         case .users: return PersonyzeRoutes.number(try await PersonyzeUserWrites.insert(fields, tenant))
+        case .productsInteractions: return PersonyzeRoutes.number(try await PersonyzeInteractionWrites.insert(fields, tenant))
         case .userLists: return PersonyzeRoutes.number(try await PersonyzeListWrites.insertList(fields, tenant))
         case .userListUsers: return PersonyzeRoutes.number(try await PersonyzeListWrites.insertMember(fields, tenant))
         default: return PersonyzeRoutes.number(try await PersonyzeTableWrites.insert(object.table!, fields, tenant))
@@ -42,6 +44,7 @@ struct PersonyzeWrites {
         case .users: return PersonyzeRoutes.number(try await PersonyzeUserWrites.delete(query, tenant))
         case .userLists: return PersonyzeRoutes.number(try await PersonyzeListWrites.deleteLists(query, tenant))
         case .userListUsers: return PersonyzeRoutes.number(try await PersonyzeListWrites.deleteMembers(query, tenant))
+        case .productsInteractions: return PersonyzeRoutes.number(try await PersonyzeInteractionWrites.delete(query, tenant))
         default: return PersonyzeRoutes.number(try await PersonyzeTableWrites.delete(object.table!, query, tenant))
         }
     }

@@ -70,7 +70,7 @@ extension TenantState {
             return eventTypeNames.lookup(new) == nil ? nil : .typeExists(new)
         case .rewrite(let rewrite, _):
             switch rewrite {
-            case .delete, .deleteUsers, .deleteAccounts: return nil
+            case .delete, .deleteUsers, .deleteAccounts, .deleteEvents: return nil
             case .mergeTypes(let source, let target):
                 if source == target { return .sameName(target) }
                 return eventTypeNames.lookup(source) == nil ? .unknownEventType(source) : nil
@@ -112,6 +112,7 @@ extension TenantState {
             renameEventType(old, to: new)
             // The page day index knows page views by type: a rename into or out of them redoes it.
             if PendoIDs.pageViewTypes.contains(old) || PendoIDs.pageViewTypes.contains(new) { rebuildPageDays() }
+            if ProductStatsIndex.Metric(eventType: old) != nil || ProductStatsIndex.Metric(eventType: new) != nil { rebuildProductStats() }
         case .rewrite(let rewrite, let nowMs):
             install(rebuilt ?? rebuildingEvents(rewrite, nowMs: nowMs), for: rewrite)
             return

@@ -13,6 +13,9 @@ public enum EventRewrite: Sendable, Equatable {
     case deleteUsers([String])
     /// Every event naming these accounts goes, with their profiles.
     case deleteAccounts([String])
+    /// The events at these places in the log go (counted from 1 since the tenant began, evicted
+    /// events included, as the Personyze API's event ids are): a DELETE on `products_interactions`.
+    case deleteEvents([Int])
 }
 
 /// The parts of the state that come from the events, worked out again.
@@ -23,6 +26,7 @@ public struct RebuiltEvents: Sendable {
     var sessionIndex: SessionIndex
     var propertyDays: PropertyDayIndex
     var pageDays: PageDayIndex
+    var productStats: ProductStatsIndex
     var users: UserTable
     var accounts: AccountTable
     var typeTotals: [Int]
@@ -49,6 +53,8 @@ extension TenantState {
         var propertyTypes: [Bool]?
         var beforeMs = Int64.min
         var dropUsers = Set<UInt32>(), dropAccounts = Set<UInt32>()
+        var dropIDs = Set<Int>()
+        var position = log.evictedEvents
         return rebuilt(nowMs: nowMs, prepare: { fresh in
             switch rewrite {
             case .delete(let type, let before):
@@ -73,8 +79,12 @@ extension TenantState {
                 dropUsers = Set(names.compactMap { userIndex($0)?.rawValue })
             case .deleteAccounts(let names):
                 dropAccounts = Set(names.compactMap { accountIndex($0)?.rawValue })
+            case .deleteEvents(let ids):
+                dropIDs = Set(ids)
             }
         }) { event in
+            position += 1
+            if !dropIDs.isEmpty, dropIDs.contains(position) { return .dropped }
             let t = Int(event.type.rawValue)
             if !dropType.isEmpty, dropType[t], event.timestampMs < beforeMs { return .dropped }
             if !dropUsers.isEmpty, dropUsers.contains(event.user.rawValue) { return .dropped }
@@ -103,6 +113,7 @@ extension TenantState {
         fresh.sessionIndex = SessionIndex()
         fresh.propertyDays = PropertyDayIndex()
         fresh.pageDays = PageDayIndex()
+        fresh.productStats = ProductStatsIndex()
         fresh.users = users.withoutEvents()
         fresh.accounts = AccountTable()
         for _ in 0..<accounts.count { fresh.accounts.add() }
@@ -127,7 +138,7 @@ extension TenantState {
         }
         for chunk in log.sealed { visit(chunk.columns) }
         visit(log.open)
-        return RebuiltEvents(log: fresh.log, days: fresh.days, minutes: fresh.minutes, sessionIndex: fresh.sessionIndex, propertyDays: fresh.propertyDays, pageDays: fresh.pageDays,
+        return RebuiltEvents(log: fresh.log, days: fresh.days, minutes: fresh.minutes, sessionIndex: fresh.sessionIndex, propertyDays: fresh.propertyDays, pageDays: fresh.pageDays, productStats: fresh.productStats,
                              users: fresh.users, accounts: fresh.accounts, typeTotals: fresh.typeTotals, newestTimestampMs: fresh.newestTimestampMs,
                              propertySets: fresh.propertySets, eventTypeNames: fresh.eventTypeNames, affected: affected, kept: kept, basis: version)
     }
@@ -138,7 +149,7 @@ extension TenantState {
     /// Puts rebuilt events and indexes in place; dynamic segments are worked out whole at their next refresh.
     mutating func install(_ rebuilt: RebuiltEvents) {
         log = rebuilt.log; days = rebuilt.days; minutes = rebuilt.minutes; sessionIndex = rebuilt.sessionIndex
-        propertyDays = rebuilt.propertyDays; pageDays = rebuilt.pageDays; users = rebuilt.users; accounts = rebuilt.accounts; typeTotals = rebuilt.typeTotals
+        propertyDays = rebuilt.propertyDays; pageDays = rebuilt.pageDays; productStats = rebuilt.productStats; users = rebuilt.users; accounts = rebuilt.accounts; typeTotals = rebuilt.typeTotals
         newestTimestampMs = rebuilt.newestTimestampMs; propertySets = rebuilt.propertySets; eventTypeNames = rebuilt.eventTypeNames
         forgetSegmentRefresh()
         eventsRewritten &+= 1

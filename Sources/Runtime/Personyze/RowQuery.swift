@@ -81,6 +81,30 @@ public struct RowQuery: Sendable, Equatable {
         return out
     }
 
+    /// The numeric range every alternative keeps `column` within (from `=`, `>`, `>=`, `<`,
+    /// `<=`): the span an index by that column need read. Nil when some alternative leaves it open
+    /// on both sides; an open side is infinite, and `lo > hi` means no row can match.
+    public func bounds(of column: String) -> (lo: Double, hi: Double)? {
+        guard !conditions.isEmpty else { return nil }
+        var lo = Double.infinity, hi = -Double.infinity
+        for group in conditions {
+            var gLo = -Double.infinity, gHi = Double.infinity, bounded = false
+            for c in group where c.column == column {
+                let values = c.values.compactMap(RowValue.numeric)
+                switch c.op {
+                case .equal: if let v = values.first { gLo = max(gLo, v); gHi = min(gHi, v); bounded = true }
+                case .inList: if !values.isEmpty, values.count == c.values.count { gLo = max(gLo, values.min()!); gHi = min(gHi, values.max()!); bounded = true }
+                case .greater, .greaterOrEqual: if let v = values.first { gLo = max(gLo, v); bounded = true }
+                case .less, .lessOrEqual: if let v = values.first { gHi = min(gHi, v); bounded = true }
+                case .notEqual, .notInList: break
+                }
+            }
+            guard bounded else { return nil }
+            lo = min(lo, gLo); hi = max(hi, gHi)
+        }
+        return (lo, hi)
+    }
+
     /// The rows that match, sorted (stably), paged and cut to the chosen columns.
     public func select(_ rows: [Row]) -> [Row] {
         var budget = Int.max

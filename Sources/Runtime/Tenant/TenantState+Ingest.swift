@@ -194,6 +194,8 @@ extension TenantState {
         // Events ahead of the clock stay out of the live ring, so they cannot push the present out of it.
         if ts <= nowMs + 60_000 { minutes.record(user: u, timestampMs: ts) }
         sessionIndex.record(user: u, timestampMs: ts, calendar: &calendar)
+        productStats.record(type: event.type.rawValue, properties: event.properties, user: u, timestampMs: ts, day: day,
+                            typeNames: eventTypeNames, sets: propertySets)
         if segments.isWatching { segments.touch(user: u, type: event.type.rawValue) }
         log.append(event)
         if log.open.count == 0 {
@@ -227,6 +229,20 @@ extension TenantState {
             for (user, ts) in zip(columns.users, columns.timestamps) { index.record(user: users.canonical(user), timestampMs: ts, calendar: &calendar) }
         }
         sessionIndex = index
+    }
+
+    /// The product counters worked out again from the retained events (after a snapshot is
+    /// loaded, or a rename that may make a type a product event or no longer one).
+    package mutating func rebuildProductStats() {
+        var index = ProductStatsIndex()
+        var calendar = self.calendar
+        log.forEachChunk { columns in
+            for row in 0..<columns.count {
+                index.record(type: columns.types[row], properties: PropertySetIndex(columns.propertySets[row]), user: users.canonical(columns.users[row]),
+                             timestampMs: columns.timestamps[row], day: calendar.day(of: columns.timestamps[row]), typeNames: eventTypeNames, sets: propertySets)
+            }
+        }
+        productStats = index
     }
 
     /// The property day index worked out again from the sealed chunks (after a snapshot is loaded).

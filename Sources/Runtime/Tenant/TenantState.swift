@@ -22,6 +22,8 @@ public struct TenantState: Sendable {
     public package(set) var propertyDays = PropertyDayIndex()
     /// Page views per day and page of the sealed chunks (the Pendo API's pageEvents by period).
     public package(set) var pageDays = PageDayIndex()
+    /// Product event counters per day (the Personyze API's `products_stats_*`).
+    public package(set) var productStats = ProductStatsIndex()
     public package(set) var users = UserTable()
     public package(set) var accounts = AccountTable()
     /// Properties, owners and notes set through the API.
@@ -96,7 +98,7 @@ public struct TenantState: Sendable {
 
     /// Approximate bytes held by the tenant's data structures.
     public var memoryBytes: Int {
-        log.memoryBytes + days.memoryBytes + sessionIndex.memoryBytes + propertyDays.memoryBytes + pageDays.memoryBytes + users.memoryBytes + accounts.memoryBytes + userNames.memoryBytes
+        log.memoryBytes + days.memoryBytes + sessionIndex.memoryBytes + propertyDays.memoryBytes + pageDays.memoryBytes + productStats.memoryBytes + users.memoryBytes + accounts.memoryBytes + userNames.memoryBytes
             + accountNames.memoryBytes + pageNames.memoryBytes + propertySets.memoryBytes + logs.memoryBytes + messageIDs.memoryBytes
     }
 }

@@ -166,6 +166,7 @@ extension TenantState {
               log.open.propertySets.allSatisfy({ Int($0) < propertySets.count }) else { throw DecodingError(section: .eventLog) }
         rebuildPropertyDays()
         rebuildSessionIndex()
+        rebuildProductStats()
         if sections[.accountDays] == nil { rebuildAccountDays() } else if sections[.accountTypeDays] == nil { rebuildAccountDays(countsToo: false) }
         if sections[.typeRepeats] == nil { rebuildTypeExtraCounts() }
         if sections[.nudgeTotals] == nil { for id in nudges.byID.keys { nudges.byID[id]!.deriveAudienceTotals() } }

@@ -1,0 +1,140 @@
+/// `sessions_archive` (docs/personyze.md, "Reports"): one row per session of the session index
+/// (runs of a user's events with no gap over 30 minutes). Counters come from one pass over the
+/// session's events; location, device, landing page and campaign from its first event's
+/// properties (or its User-Agent). `first_visit_id` is `user_id × 1,000,000 + n`, n the session's
+/// number in the user's history.
+public enum PersonyzeSessions {
+    public static let indexed: Set<String> = ["first_visit_id", "user_id", "session_start_time"]
+    static let idBase: Int64 = 1_000_000
+
+    /// Columns read from the first event's properties: the Beacon property each comes from.
+    static let detailColumns: [(column: String, property: String)] = [
+        ("country_code", "country"), ("region_code", "region"), ("city", "city"), ("time_zone", "timezone"),
+        ("lang_0", "language"), ("screen_width", "screen_width"), ("screen_height", "screen_height"),
+        ("browser", "browser"), ("device", "device"), ("os", "os"),
+        ("referrer_host_port", "referrer"), ("search_word", "search_term"),
+        ("ad_campaign", "utm_campaign"), ("ad_source", "utm_source"), ("ad_medium", "utm_medium"),
+        ("ad_term", "utm_term"), ("ad_content", "utm_content"),
+    ]
+    static let cheapColumns: Set<String> = ["first_visit_id", "user_id", "session_start_time", "last_session_time", "session_counter",
+                                            "total_visits", "time_total", "time_in_focus", "total_n_goals", "total_goal_value", "page_click",
+                                            "page_key_up", "page_scroll", "page_right_mouse", "url_path", "n_events"]
+
+    struct Session {
+        var user: UInt32
+        var number: Int
+        var span: SessionIndex.Span
+        var pageViews = 0, clicks = 0, goals = 0, events = 0
+        var goalValue = 0.0
+        var firstProperties: PropertySetIndex = .empty
+        var firstMs = Int64.max
+        var landing: UInt32 = PageIndex.none.rawValue
+        var landingMs = Int64.max
+    }
+
+    /// The sessions the query can match (narrowed by user, id or start time), as rows.
+    public static func rows(_ state: TenantState, _ query: RowQuery, budget: inout Int) throws(RowQueryTooLarge) -> [Row] {
+        var sessions = candidates(state, query)
+        budget -= sessions.count
+        if budget < 0 { throw RowQueryTooLarge() }
+        count(&sessions, state)
+        var wanted = query.conditionColumns.union(query.orderBy)
+        if let columns = query.columns { wanted.formUnion(columns) }
+        let detail = query.columns == nil || !wanted.isSubset(of: cheapColumns)
+        return query.select(sessions.map { row($0, state, detail: detail) })
+    }
+
+    static func candidates(_ state: TenantState, _ query: RowQuery) -> [Session] {
+        let spans = state.sessionIndex.spans
+        func sessions(of u: UInt32, in range: (lo: Double, hi: Double)? = nil) -> [Session] {
+            guard Int(u) < spans.count else { return [] }
+            return spans[Int(u)].enumerated().compactMap { i, span in
+                if let range, Double(span.startMs / 1000) < range.lo || Double(span.startMs / 1000) > range.hi { return nil }
+                return Session(user: u, number: i + 1, span: span)
+            }
+        }
+        let users = PersonyzeUsers(state)
+        func known(_ userID: Int64) -> UInt32? { users.internalID(ofUserID: userID) != nil ? UInt32(userID - 1) : nil }
+        let startRange = query.bounds(of: "session_start_time")
+        if let ids = query.pinnedValues(of: "first_visit_id") {
+            return Set(ids.compactMap { Int64($0) }).sorted().compactMap { id in
+                guard id > 0, let u = known(id / idBase) else { return nil }
+                let n = Int(id % idBase)
+                guard n >= 1, n <= spans[Int(u)].count else { return nil }
+                return Session(user: u, number: n, span: spans[Int(u)][n - 1])
+            }
+        }
+        if let ids = query.pinnedValues(of: "user_id") {
+            return Set(ids.compactMap { Int64($0) }.compactMap(known)).sorted().flatMap { sessions(of: $0, in: startRange) }
+        }
+        var out: [Session] = []
+        if let range = startRange, range.lo > range.hi { return out }
+        for u in 0..<spans.count where !spans[u].isEmpty && state.users.summaries[u].isKnown(id: u) {
+            out.append(contentsOf: sessions(of: UInt32(u), in: startRange))
+        }
+        return out
+    }
+
+    /// Fills the counters with one pass over the events the sessions span.
+    static func count(_ sessions: inout [Session], _ state: TenantState) {
+        guard !sessions.isEmpty else { return }
+        var byUser: [UInt32: [Int]] = [:]
+        for (i, s) in sessions.enumerated() { byUser[s.user, default: []].append(i) }
+        let names = state.eventTypeNames
+        let kinds: [UInt8] = (0..<UInt32(names.count)).map { t in
+            let name = names.string(t)
+            return PendoIDs.pageViewTypes.contains(name) ? 1 : PendoIDs.clickTypes.contains(name) ? 2 : name == ProductStatsIndex.Metric.goal.eventType ? 3 : 0
+        }
+        let amountKey = state.propertySets.keys.lookup("amount")
+        let pass = PersonyzeEventPass(state: state, fromMs: sessions.map(\.span.startMs).min()!, toMs: sessions.map(\.span.endMs).max()!,
+                                      types: nil, users: Set(byUser.keys))
+        pass.run { c, row, user, _ in
+            guard let candidates = byUser[user] else { return }
+            let ts = c.timestamps[row]
+            // The user's candidates are in time order: the last one starting at or before ts.
+            var lo = 0, hi = candidates.count
+            while lo < hi { let mid = (lo + hi) / 2; if sessions[candidates[mid]].span.startMs <= ts { lo = mid + 1 } else { hi = mid } }
+            guard lo > 0, ts <= sessions[candidates[lo - 1]].span.endMs else { return }
+            let i = candidates[lo - 1]
+            sessions[i].events += 1
+            let t = Int(c.types[row])
+            let kind = t < kinds.count ? kinds[t] : 0
+            if ts < sessions[i].firstMs { sessions[i].firstMs = ts; sessions[i].firstProperties = PropertySetIndex(c.propertySets[row]) }
+            switch kind {
+            case 1:
+                sessions[i].pageViews += 1
+                if ts < sessions[i].landingMs { sessions[i].landingMs = ts; sessions[i].landing = c.pages[row] }
+            case 2: sessions[i].clicks += 1
+            case 3:
+                sessions[i].goals += 1
+                if let amountKey, let v = state.propertySets.value(of: amountKey, in: PropertySetIndex(c.propertySets[row])),
+                   let amount = Double(state.propertySets.values.string(v)), amount.isFinite {
+                    sessions[i].goalValue += amount
+                }
+            default: break
+            }
+        }
+    }
+
+    static func row(_ s: Session, _ state: TenantState, detail: Bool) -> Row {
+        let userID = Int64(s.user) + 1
+        var row: Row = [
+            "first_visit_id": .int(userID * idBase + Int64(s.number)), "user_id": .int(userID),
+            "session_start_time": .int(s.span.startMs / 1000), "last_session_time": .int(s.span.endMs / 1000),
+            "session_counter": .int(Int64(s.number)), "total_visits": .int(Int64(s.pageViews)), "n_events": .int(Int64(s.events)),
+            "time_total": .int((s.span.endMs - s.span.startMs) / 1000), "time_in_focus": .int((s.span.endMs - s.span.startMs) / 1000),
+            "total_n_goals": .int(Int64(s.goals)), "total_goal_value": .double(s.goalValue), "page_click": .int(Int64(s.clicks)),
+            "page_key_up": .int(0), "page_scroll": .int(0), "page_right_mouse": .int(0),
+            "url_path": s.landing == PageIndex.none.rawValue ? .null : .text(state.pageNames.string(s.landing)),
+        ]
+        guard detail else { return row }
+        let properties = state.propertySets.decoded(s.firstProperties)
+        for (column, property) in detailColumns { row[column] = properties[property].map(RowValue.text) ?? .null }
+        if let agent = properties["user_agent"], case .object(let parsed) = PipelineUserAgent.parse(agent) {
+            for (column, key) in [("browser", "name"), ("os", "os"), ("device", "device")] where row[column] == .null {
+                if case .string(let text)? = parsed[key] { row[column] = .text(text) }
+            }
+        }
+        return row
+    }
+}
