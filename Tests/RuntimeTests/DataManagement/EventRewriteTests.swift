@@ -40,8 +40,9 @@ import TestSupport
 
     /// The rewrite done the plain way, on the list.
     static func rewritten(_ events: [Event], _ rewrite: EventRewrite) -> (kept: [Event], affected: Int) {
-        var kept: [Event] = [], affected = 0
+        var kept: [Event] = [], affected = 0, position = 0
         for var e in events {
+            position += 1
             switch rewrite {
             case .delete(let type, let before):
                 if (type == nil || e.type == type) && e.ts < (before ?? .max) { affected += 1; continue }
@@ -56,6 +57,8 @@ import TestSupport
                 if users.contains(e.user) { affected += 1; continue }
             case .deleteAccounts(let accounts):
                 if accounts.contains(e.account) { affected += 1; continue }
+            case .deleteEvents(let ids):
+                if ids.contains(position) { affected += 1; continue }
             }
             kept.append(e)
         }
@@ -94,7 +97,8 @@ import TestSupport
     @Test(arguments: [EventRewrite.delete(eventType: "b", beforeMs: nil), .delete(eventType: nil, beforeMs: cutoff), .delete(eventType: "c", beforeMs: cutoff),
                       .delete(eventType: "never", beforeMs: nil), .mergeTypes(source: "c", target: "a"), .mergeTypes(source: "c", target: "brand_new"),
                       .mergeProperties(eventType: nil, source: "plan", target: "tier"), .mergeProperties(eventType: "c", source: "n", target: "tier"),
-                      .deleteUsers(["u3@x.com", "u77@x.com", "nobody"]), .deleteAccounts(["acct5", "acct0", "none"])])
+                      .deleteUsers(["u3@x.com", "u77@x.com", "nobody"]), .deleteAccounts(["acct5", "acct0", "none"]),
+                      .deleteEvents([1, 2, 65_536, 65_537, 69_999, 70_000, 70_001, 123_456])])
     func aRewriteAnswersAsTheEventsThatRemain(_ rewrite: EventRewrite) throws {
         let events = Self.events(seed: 7, count: 70_000)
         var state = try Self.state(events)
