@@ -69,7 +69,14 @@ extension TenantState {
             do { _ = try validate(writes.events, nowMs: writes.nowMs) } catch { return .invalidEvent(error) }
             let created = Set(writes.events.compactMap(\.user))
             if let user = writes.profiles.first(where: { knownUser($0.user) == nil && !created.contains($0.user) }) { return .unknownUser(user.user) }
-            for list in writes.lists { if let refusal = refusal(of: list) { return .list(refusal) } }
+            // Each list edit is judged after the ones before it (a list made, then filled).
+            if writes.lists.count == 1, let refusal = refusal(of: writes.lists[0]) { return .list(refusal) }
+            if writes.lists.count > 1 {
+                var after = self
+                for list in writes.lists {
+                    do { try after.apply(list) } catch { return .list(error) }
+                }
+            }
             return nil
         }
     }
