@@ -33,6 +33,7 @@ import datetime as dt
 import http.client
 import json
 import os
+import socket
 import time
 import urllib.parse
 
@@ -56,10 +57,12 @@ def beacon_client(url, key):
     """GET and POST on one kept-alive connection with Basic api:KEY; answers parsed from JSON."""
     parsed = urllib.parse.urlparse(url)
     conn = http.client.HTTPConnection(parsed.hostname, parsed.port)
+    conn.connect()
+    conn.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     headers = {"authorization": "Basic " + base64.b64encode(f"api:{key}".encode()).decode(), "content-type": "application/json"}
 
     def call(method, path, body=None):
-        conn.request(method, path, body=json.dumps(body) if body is not None else None, headers=headers)
+        conn.request(method, path, body=json.dumps(body).encode() if body is not None else None, headers=headers)
         resp = conn.getresponse()
         data = resp.read()
         if resp.status >= 300:
@@ -173,11 +176,12 @@ def questions(visitor, uid):
     def day_beacon(a):
         if len(a) >= 100000:
             print(f"  sessions_day: Beacon answered {len(a):,} rows, the limit: the count is cut", flush=True)
-        return {"sessions": len(a), "total_visits": sum(r["total_visits"] for r in a)}
+        return {"sessions": len(a), "total_visits": sum(r["total_visits"] for r in a),
+                "_outside_the_day": sum(not D <= r["session_start_time"] < D + 86400 for r in a)}
     qs.append(("sessions_day", "report", f"sessions_archive: every session that starts on {DAY} (UTC); their number and visits",
                f"{REST}/sessions_archive/where/session_start_time>={D}&session_start_time<{D + 86400}/columns/user_id,session_start_time,total_visits/limit/100000",
                day_beacon, day_duck, day_ch,
-               lambda rows, _: {"sessions": int(rows[0][0]), "total_visits": int(rows[0][1] or 0)}))
+               lambda rows, _: {"sessions": int(rows[0][0]), "total_visits": int(rows[0][1] or 0), "_outside_the_day": 0}))
 
     # d. user_interests of the visitor
     def interests(t):
@@ -298,9 +302,16 @@ def write_section(args, setup, results):
     f = lambda x: "—" if x is None else (f"{x:,.3f} ms" if x < 10 else f"{x:,.2f} ms" if x < 100 else f"{x:,.0f} ms")
     for r in results:
         b, d, c = r["beacon_ms"], r.get("duckdb_ms"), r.get("chdb_ms")
-        ratio = lambda x: "—" if x is None else f"{x / b:,.1f}x"
+        ratio = lambda x: "—" if x is None else f"{x / b:,.1f}x" if x >= b else f"{x / b:.2f}x"
         agree = ", ".join("—" if r.get(f"{e}_agrees") is None else "yes" if r[f"{e}_agrees"] else "no" for e in ["duckdb", "chdb"])
         lines.append(f"| {r['what']} | {r['rows']:,} | {f(b)} | {f(d)} | {f(c)} | {ratio(d)} | {ratio(c)} | {agree} |")
+    lines += ["", "The paths (under `/personyze/rest`; U is the user's id, D the day's first second):", ""]
+    def shown(path):
+        uid, enc = setup["user_id"], urllib.parse.quote(setup["visitor"], safe="")
+        path = path[len(REST):].replace(f"internal_id={enc}", "internal_id=<the user>").replace(f"user_id={uid}", "user_id=U")
+        path = path.replace(f">={D}&", ">=D&").replace(f"<{D + 86400}/", "<D+86400/")
+        return path[:-len(str(uid))] + "U" if path == f"/users/{uid}" else path
+    lines += [f"- {r['name']}: `{shown(r['path'])}`" for r in results]
     lines += ["", "Targets: lookups (one user's row, sessions and interests) ≤ 1 ms; reports (product counters, one day's sessions) ≤ 50 ms:", ""]
     for r in results:
         met = r["beacon_ms"] <= TARGET_MS[r["kind"]]
