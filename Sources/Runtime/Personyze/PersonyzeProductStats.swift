@@ -21,8 +21,12 @@ public enum PersonyzeProductStats {
     public static let indexed: Set<String> = ["internal_id", "n_viewed", "n_delivered", "n_extra", "n_favorite", "n_goal",
                                               "last_goal_user_id_0", "last_goal_user_id_1", "last_goal_user_id_2"]
 
-    /// Rows: every product with a product event, and every catalogue product.
+    /// Rows: every product with a product event, and every catalogue product. Only the columns
+    /// the query reads are made (its conditions, sort and chosen columns; all without `columns`).
     public static func rows(_ state: TenantState, _ window: Window, _ query: RowQuery) -> [Row] {
+        var wanted: Set<String>?
+        if let columns = query.columns { wanted = query.conditionColumns.union(query.orderBy).union(columns) }
+        func wants(_ column: String) -> Bool { wanted?.contains(column) ?? true }
         let index = state.productStats
         let last = state.newestTimestampMs.map { state.day(of: $0) } ?? 0
         let first = window.days.map { last - DayNumber($0) + 1 }
@@ -45,10 +49,10 @@ public enum PersonyzeProductStats {
         for metric in metrics {
             let values = products.map { $0.counts[metric] }
             let sum = values.reduce(0, +), nonzero = values.filter { $0 > 0 }.count
-            shared["overall_n_\(metric.name)"] = .int(Int64(sum))
-            shared["overall_avg_\(metric.name)"] = .double(products.isEmpty ? 0 : Double(sum) / Double(products.count))
-            shared["overall_avg_nonzero_\(metric.name)"] = .double(nonzero == 0 ? 0 : Double(sum) / Double(nonzero))
-            sortedValues.append(values.sorted())
+            if wants("overall_n_\(metric.name)") { shared["overall_n_\(metric.name)"] = .int(Int64(sum)) }
+            if wants("overall_avg_\(metric.name)") { shared["overall_avg_\(metric.name)"] = .double(products.isEmpty ? 0 : Double(sum) / Double(products.count)) }
+            if wants("overall_avg_nonzero_\(metric.name)") { shared["overall_avg_nonzero_\(metric.name)"] = .double(nonzero == 0 ? 0 : Double(sum) / Double(nonzero)) }
+            sortedValues.append(wants("percentile_\(metric.name)") ? values.sorted() : [])
         }
         for product in products {
             var row = shared
@@ -56,12 +60,13 @@ public enum PersonyzeProductStats {
             for (m, metric) in metrics.enumerated() {
                 let value = product.counts[metric]
                 row["n_\(metric.name)"] = .int(Int64(value))
+                guard wants("percentile_\(metric.name)") else { continue }
                 // The share of products with a smaller count, in percent.
                 var lo = 0, hi = sortedValues[m].count
                 while lo < hi { let mid = (lo + hi) / 2; if sortedValues[m][mid] < value { lo = mid + 1 } else { hi = mid } }
                 row["percentile_\(metric.name)"] = .double(products.isEmpty ? 0 : 100 * Double(lo) / Double(products.count))
             }
-            for slot in 0..<3 {
+            for slot in 0..<3 where wants("last_goal_user_id_\(slot)") || wants("last_goal_user_time_\(slot)") {
                 let buyer = slot < product.buyers.count ? product.buyers[slot] : nil
                 row["last_goal_user_id_\(slot)"] = buyer.map { .int(Int64(state.users.canonical($0.user)) + 1) } ?? .null
                 row["last_goal_user_time_\(slot)"] = buyer.map { .int($0.atMs / 1000) } ?? .null
