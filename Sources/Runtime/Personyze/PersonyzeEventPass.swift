@@ -1,6 +1,7 @@
 /// One pass over the events the Personyze reports read: those between two times, of the types
-/// flagged, by the users asked for (read through merges). Rows are tested on raw columns, so a
-/// report over one user or one day reads only what it must.
+/// flagged, by the users asked for (read through merges). Rows are tested on raw columns, the
+/// user first (by the raw ids that stand for the users asked for, so no merge is followed per
+/// row), so a report over one user or one day reads only what it must.
 struct PersonyzeEventPass {
     let state: TenantState
     var fromMs: Int64 = .min
@@ -15,25 +16,51 @@ struct PersonyzeEventPass {
         (0..<UInt32(state.eventTypeNames.count)).map { names.contains(state.eventTypeNames.string($0)) }
     }
 
+    /// The raw user ids events may carry for `users`: the users and those merged into them.
+    func rawIDs(of users: Set<UInt32>) -> [UInt32: UInt32] {
+        var out: [UInt32: UInt32] = [:]
+        for u in users { out[u] = u }
+        guard state.users.mergedCount > 0 else { return out }
+        for raw in 0..<UInt32(state.users.count) where state.users.summaries[Int(raw)].mergedInto != raw {
+            let canonical = state.users.canonical(raw)
+            if users.contains(canonical) { out[raw] = canonical }
+        }
+        return out
+    }
+
     /// Calls `visit` with each kept event's columns, row, canonical user and event id (its place
     /// in the log since the tenant began, from 1).
     func run(_ visit: (EventColumns, Int, UInt32, Int) -> Void) {
-        let single = users?.count == 1 ? users!.first! : nil
+        let raw = users.map(rawIDs)
+        let single: (UInt32, UInt32)? = raw?.count == 1 ? raw!.first.map { ($0.key, $0.value) } : nil
+        let table = state.users
+        let flags = types ?? []
+        let everyType = types == nil
         var base = state.log.evictedEvents
         state.log.forEachChunk { c in
             defer { base += c.count }
             guard c.count > 0, c.maxTimestamp >= fromMs, c.minTimestamp <= toMs else { return }
+            let wholeSpan = c.minTimestamp >= fromMs && c.maxTimestamp <= toMs
             c.timestamps.withUnsafeBufferPointer { ts in
                 c.users.withUnsafeBufferPointer { us in
                     c.types.withUnsafeBufferPointer { ty in
-                        for row in 0..<c.count {
-                            if let types { let t = Int(ty[row]); guard t < types.count, types[t] else { continue } }
-                            let raw = us[row]
-                            if let single, raw != single, state.users.canonical(raw) != single { continue }
-                            guard ts[row] >= fromMs, ts[row] <= toMs else { continue }
-                            let user = state.users.canonical(raw)
-                            if single == nil, let users, !users.contains(user) { continue }
-                            visit(c, row, user, base + row + 1)
+                        flags.withUnsafeBufferPointer { fl in
+                            for row in 0..<c.count {
+                                let id = us[row]
+                                let user: UInt32
+                                if let single {
+                                    guard id == single.0 else { continue }
+                                    user = single.1
+                                } else if let raw {
+                                    guard let found = raw[id] else { continue }
+                                    user = found
+                                } else {
+                                    user = table.canonical(id)
+                                }
+                                if !everyType { let t = Int(ty[row]); guard t < fl.count, fl[t] else { continue } }
+                                if !wholeSpan { guard ts[row] >= fromMs, ts[row] <= toMs else { continue } }
+                                visit(c, row, user, base + row + 1)
+                            }
                         }
                     }
                 }

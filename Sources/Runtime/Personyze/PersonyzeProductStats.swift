@@ -43,6 +43,11 @@ public enum PersonyzeProductStats {
         for key in state.personyze[.products].byInternalID.keys where !seen.contains(key) { products.append((key, .init(), [])) }
         products.sort { $0.id.utf8.lexicographicallyPrecedes($1.id.utf8) }
         let metrics = ProductStatsIndex.Metric.allCases
+        // Column names made once: a name per row and metric would cost more than the counting.
+        let counted = metrics.map { "n_\($0.name)" }, percentiles = metrics.map { "percentile_\($0.name)" }
+        let wantsPercentile = percentiles.map(wants)
+        let buyerColumns = (0..<3).map { ("last_goal_user_id_\($0)", "last_goal_user_time_\($0)") }
+        let wantsBuyer = buyerColumns.map { wants($0.0) || wants($0.1) }
         var overall: [Row] = []
         var shared: Row = [:]
         var sortedValues: [[Int]] = []
@@ -52,24 +57,24 @@ public enum PersonyzeProductStats {
             if wants("overall_n_\(metric.name)") { shared["overall_n_\(metric.name)"] = .int(Int64(sum)) }
             if wants("overall_avg_\(metric.name)") { shared["overall_avg_\(metric.name)"] = .double(products.isEmpty ? 0 : Double(sum) / Double(products.count)) }
             if wants("overall_avg_nonzero_\(metric.name)") { shared["overall_avg_nonzero_\(metric.name)"] = .double(nonzero == 0 ? 0 : Double(sum) / Double(nonzero)) }
-            sortedValues.append(wants("percentile_\(metric.name)") ? values.sorted() : [])
+            sortedValues.append(wants(percentiles[metric.rawValue]) ? values.sorted() : [])
         }
         for product in products {
             var row = shared
             row["internal_id"] = .text(product.id)
             for (m, metric) in metrics.enumerated() {
                 let value = product.counts[metric]
-                row["n_\(metric.name)"] = .int(Int64(value))
-                guard wants("percentile_\(metric.name)") else { continue }
+                row[counted[m]] = .int(Int64(value))
+                guard wantsPercentile[m] else { continue }
                 // The share of products with a smaller count, in percent.
                 var lo = 0, hi = sortedValues[m].count
                 while lo < hi { let mid = (lo + hi) / 2; if sortedValues[m][mid] < value { lo = mid + 1 } else { hi = mid } }
-                row["percentile_\(metric.name)"] = .double(products.isEmpty ? 0 : 100 * Double(lo) / Double(products.count))
+                row[percentiles[m]] = .double(products.isEmpty ? 0 : 100 * Double(lo) / Double(products.count))
             }
-            for slot in 0..<3 where wants("last_goal_user_id_\(slot)") || wants("last_goal_user_time_\(slot)") {
+            for slot in 0..<3 where wantsBuyer[slot] {
                 let buyer = slot < product.buyers.count ? product.buyers[slot] : nil
-                row["last_goal_user_id_\(slot)"] = buyer.map { .int(Int64(state.users.canonical($0.user)) + 1) } ?? .null
-                row["last_goal_user_time_\(slot)"] = buyer.map { .int($0.atMs / 1000) } ?? .null
+                row[buyerColumns[slot].0] = buyer.map { .int(Int64(state.users.canonical($0.user)) + 1) } ?? .null
+                row[buyerColumns[slot].1] = buyer.map { .int($0.atMs / 1000) } ?? .null
             }
             overall.append(row)
         }

@@ -38,20 +38,30 @@ public enum PersonyzeSessions {
         budget -= sessions.count
         if budget < 0 { throw RowQueryTooLarge() }
         count(&sessions, state)
-        var wanted = query.conditionColumns.union(query.orderBy)
-        if let columns = query.columns { wanted.formUnion(columns) }
-        let detail = query.columns == nil || !wanted.isSubset(of: cheapColumns)
-        return query.select(sessions.map { row($0, state, detail: detail) })
+        // Only the columns the query reads are made: a day holds tens of thousands of sessions.
+        let wanted = query.columns.map { Set($0).union(query.conditionColumns).union(query.orderBy) }
+        let flags = cheapOrder.map { wanted?.contains($0) ?? true }
+        let detail = wanted.map { !$0.isSubset(of: cheapColumns) } ?? true
+        return query.select(sessions.map { row($0, state, flags: flags, detail: detail) })
     }
 
     static func candidates(_ state: TenantState, _ query: RowQuery) -> [Session] {
         let spans = state.sessionIndex.spans
         func sessions(of u: UInt32, in range: (lo: Double, hi: Double)? = nil) -> [Session] {
             guard Int(u) < spans.count else { return [] }
-            return spans[Int(u)].enumerated().compactMap { i, span in
-                if let range, Double(span.startMs / 1000) < range.lo || Double(span.startMs / 1000) > range.hi { return nil }
-                return Session(user: u, number: i + 1, span: span)
+            let list = spans[Int(u)]
+            // Spans are in start order: find the first that starts in the range, read while they do.
+            var lo = 0, hi = list.count
+            if let range {
+                while lo < hi { let mid = (lo + hi) / 2; if Double(list[mid].startMs / 1000) < range.lo { lo = mid + 1 } else { hi = mid } }
             }
+            var out: [Session] = []
+            var i = lo
+            while i < list.count, range.map({ Double(list[i].startMs / 1000) <= $0.hi }) ?? true {
+                out.append(Session(user: u, number: i + 1, span: list[i]))
+                i += 1
+            }
+            return out
         }
         let users = PersonyzeUsers(state)
         func known(_ userID: Int64) -> UInt32? { users.internalID(ofUserID: userID) != nil ? UInt32(userID - 1) : nil }
@@ -116,17 +126,35 @@ public enum PersonyzeSessions {
         }
     }
 
-    static func row(_ s: Session, _ state: TenantState, detail: Bool) -> Row {
+    /// The columns every session has, in the order `cheapValue` makes them.
+    static let cheapOrder = ["first_visit_id", "user_id", "session_start_time", "last_session_time", "session_counter", "total_visits", "n_events",
+                             "time_total", "time_in_focus", "total_n_goals", "total_goal_value", "page_click", "page_key_up", "page_scroll",
+                             "page_right_mouse", "url_path"]
+
+    static func cheapValue(_ i: Int, _ s: Session, _ state: TenantState) -> RowValue {
         let userID = Int64(s.user) + 1
-        var row: Row = [
-            "first_visit_id": .int(userID * idBase + Int64(s.number)), "user_id": .int(userID),
-            "session_start_time": .int(s.span.startMs / 1000), "last_session_time": .int(s.span.endMs / 1000),
-            "session_counter": .int(Int64(s.number)), "total_visits": .int(Int64(s.pageViews)), "n_events": .int(Int64(s.events)),
-            "time_total": .int((s.span.endMs - s.span.startMs) / 1000), "time_in_focus": .int((s.span.endMs - s.span.startMs) / 1000),
-            "total_n_goals": .int(Int64(s.goals)), "total_goal_value": .double(s.goalValue), "page_click": .int(Int64(s.clicks)),
-            "page_key_up": .int(0), "page_scroll": .int(0), "page_right_mouse": .int(0),
-            "url_path": s.landing == PageIndex.none.rawValue ? .null : .text(state.pageNames.string(s.landing)),
-        ]
+        switch i {
+        case 0: return .int(userID * idBase + Int64(s.number))
+        case 1: return .int(userID)
+        case 2: return .int(s.span.startMs / 1000)
+        case 3: return .int(s.span.endMs / 1000)
+        case 4: return .int(Int64(s.number))
+        case 5: return .int(Int64(s.pageViews))
+        case 6: return .int(Int64(s.events))
+        case 7, 8: return .int((s.span.endMs - s.span.startMs) / 1000)
+        case 9: return .int(Int64(s.goals))
+        case 10: return .double(s.goalValue)
+        case 11: return .int(Int64(s.clicks))
+        case 12, 13, 14: return .int(0)
+        default: return s.landing == PageIndex.none.rawValue ? .null : .text(state.pageNames.string(s.landing))
+        }
+    }
+
+    /// `flags`: per `cheapOrder` column, whether to make it; `detail`: whether to read the first
+    /// event's properties too.
+    static func row(_ s: Session, _ state: TenantState, flags: [Bool], detail: Bool) -> Row {
+        var row: Row = [:]
+        for (i, column) in cheapOrder.enumerated() where flags[i] { row[column] = cheapValue(i, s, state) }
         guard detail else { return row }
         let properties = state.propertySets.decoded(s.firstProperties)
         for (column, property) in detailColumns { row[column] = properties[property].map(RowValue.text) ?? .null }

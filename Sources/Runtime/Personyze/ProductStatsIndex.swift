@@ -18,7 +18,15 @@ public struct ProductStatsIndex: Sendable {
             }
         }
 
-        public var name: String { String(describing: self) }
+        public var name: String {
+            switch self {
+            case .viewed: "viewed"
+            case .delivered: "delivered"
+            case .extra: "extra"
+            case .favorite: "favorite"
+            case .goal: "goal"
+            }
+        }
 
         public init?(eventType: String) {
             guard let found = Self.allCases.first(where: { $0.eventType == eventType }) else { return nil }

@@ -11,22 +11,26 @@ public struct RowQuery: Sendable, Equatable {
         public var column: String
         public var op: Operator
         /// One value, or the list for `:` and `!:`.
-        public var values: [String]
-        public init(column: String, op: Operator, values: [String]) { self.column = column; self.op = op; self.values = values }
+        public var values: [String] { didSet { numbers = values.map(RowValue.numeric) } }
+        /// The values read as numbers, once, not per row.
+        private var numbers: [Double?]
+        public init(column: String, op: Operator, values: [String]) {
+            self.column = column; self.op = op; self.values = values; numbers = values.map(RowValue.numeric)
+        }
 
         /// Numbers compare as numbers when both sides are numbers, else as text; `=` with an
         /// empty value matches null too, and a null cell fails every ordering.
         public func matches(_ row: Row) -> Bool {
             let cell = row[column] ?? .null
             switch op {
-            case .equal: return Self.equal(cell, values[0])
-            case .notEqual: return !Self.equal(cell, values[0])
-            case .inList: return values.contains { Self.equal(cell, $0) }
-            case .notInList: return !values.contains { Self.equal(cell, $0) }
+            case .equal: return Self.equal(cell, values[0], numbers[0])
+            case .notEqual: return !Self.equal(cell, values[0], numbers[0])
+            case .inList: return values.indices.contains { Self.equal(cell, values[$0], numbers[$0]) }
+            case .notInList: return !values.indices.contains { Self.equal(cell, values[$0], numbers[$0]) }
             case .greater, .greaterOrEqual, .less, .lessOrEqual:
                 guard !cell.isNull else { return false }
                 let order: Int
-                if let a = cell.number, let b = RowValue.numeric(values[0]) {
+                if let a = cell.number, let b = numbers[0] {
                     order = a < b ? -1 : a > b ? 1 : 0
                 } else {
                     let a = cell.text, b = values[0]
@@ -41,9 +45,9 @@ public struct RowQuery: Sendable, Equatable {
             }
         }
 
-        static func equal(_ cell: RowValue, _ value: String) -> Bool {
+        static func equal(_ cell: RowValue, _ value: String, _ number: Double?) -> Bool {
             if cell.isNull { return value.isEmpty }
-            if let a = cell.number, let b = RowValue.numeric(value) { return a == b }
+            if let a = cell.number, let b = number { return a == b }
             return cell.text == value
         }
     }

@@ -32,15 +32,19 @@ extension RowQuery {
 
     func order(_ kept: [(id: Int, row: Row)]) -> [Int] {
         guard !orderBy.isEmpty else { return kept.map(\.id) }
-        let keys = orderBy, descending = descending
-        return kept.enumerated().sorted { l, r in
-            for key in keys {
-                let a = l.element.row[key] ?? .null, b = r.element.row[key] ?? .null
+        // The sort keys read once per row, not once per comparison.
+        let width = orderBy.count, descending = descending
+        var keys: [RowValue] = []
+        keys.reserveCapacity(kept.count * width)
+        for k in kept { for column in orderBy { keys.append(k.row[column] ?? .null) } }
+        return Array(kept.indices).sorted { l, r in
+            for c in 0..<width {
+                let a = keys[l * width + c], b = keys[r * width + c]
                 if RowValue.ascending(a, b) { return !descending }
                 if RowValue.ascending(b, a) { return descending }
             }
-            return l.offset < r.offset
-        }.map(\.element.id)
+            return l < r
+        }.map { kept[$0].id }
     }
 
     /// The row cut to the chosen columns (a missing one is null), or whole without `columns`.

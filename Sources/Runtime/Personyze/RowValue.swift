@@ -42,6 +42,7 @@ public enum RowValue: Sendable, Equatable, Hashable {
         case (.null, .null): return false
         case (.null, _): return true
         case (_, .null): return false
+        case (.int(let x), .int(let y)): return x < y
         default: break
         }
         switch (a.number, b.number) {
