@@ -15,6 +15,7 @@ info:
 
     Errors are JSON, `{"error":{"code":"...","message":"...","field":"..."}}`; `field` names the
     request field at fault when there is one (`events[3].timestamp`, `includes[0].where[1].op`).
+    Under `/personyze` they are plain text instead, as Personyze's are (docs/personyze.md).
     400 is bad input, 401 a missing or unknown key, 403 a workspace mismatch or a missing admin
     key, 404 an unknown route or object, 409 a conflicting write, 413 an oversize body, 429 a rate
     limit (with `Retry-After`), 503 a tenant that is recovering its data or whose storage failed
@@ -50,6 +51,19 @@ tags:
     description: Data management, retention and property metadata (docs/data-management.md).
   - name: pendo
     description: The Pendo-compatible API under /pendo (docs/pendo.md).
+  - name: personyze
+    description: |
+      The Personyze-compatible REST API under /personyze/rest (docs/personyze.md): HTTP Basic with
+      the user `api` and the API key as the password (`x-api-key` and Bearer work too). One path
+      grammar serves every object, `/personyze/rest/<object>[/<id>][/where/<conds>][/columns/a,b][/column/c][/order_by/a,b | /order_by_desc/a,b][/limit/[offset,]n]`,
+      the modifiers in any order and each at most once; the paths below are each object's common
+      forms, not every combination. A GET answers a JSON array of rows (one object for `/<id>`, a
+      flat array of values with `/column/<c>`), a POST the new row's id as a bare number, a PUT or
+      DELETE the rows affected. Errors are plain text: 400 for a bad path segment or body field,
+      `Cannot do this operation on whole table` and `Row not found`; 401 `Please, log in` with a
+      Basic challenge; 404 (`PersonyzeNotFound`) for a name that is no object; 405
+      (`PersonyzeMethodNotAllowed`, with `Allow`) for a method the object does not take, such as
+      a write to a read-only object; 409 for a duplicate `internal_id` or list name.
   - name: products
     description: Data-isolated products of the organisation (docs/products.md).
   - name: ask
@@ -3329,6 +3343,2293 @@ paths:
             application/json:
               schema: { $ref: "#/components/schemas/Error" }
         "503": { $ref: "#/components/responses/Unavailable" }
+
+  /personyze/rest/users:
+    get:
+      tags: [personyze]
+      operationId: personyzeUsersList
+      summary: "Personyze: users as a whole: always refused (`400 Cannot do this operation on whole table`)"
+      description: "Profiles: Beacon's users (`internal_id` is the Beacon user id, `user_id` a number fixed for the tenant's life). A read must name rows with a `where` (or an `order_by`) on user_id, internal_id, fb_id, email, last_session_time or data_last_modified: see `/personyze/rest/users/where/{where}`."
+      security: [{ personyzeBasic: [] }, { apiKey: [] }, { bearer: [] }]
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+      responses:
+        "400": { $ref: "#/components/responses/PersonyzeBadRequest" }
+        "401": { $ref: "#/components/responses/PersonyzeUnauthorized" }
+        "403": { $ref: "#/components/responses/PersonyzeForbidden" }
+        "503": { $ref: "#/components/responses/PersonyzeUnavailable" }
+    post:
+      tags: [personyze]
+      operationId: personyzeUsersCreate
+      summary: "Personyze: add a row to users"
+      description: "Profiles: Beacon's users (`internal_id` is the Beacon user id, `user_id` a number fixed for the tenant's life)."
+      security: [{ personyzeBasic: [] }, { apiKey: [] }, { bearer: [] }]
+      parameters:
+        - $ref: "#/components/parameters/IdempotencyKey"
+        - $ref: "#/components/parameters/WorkspaceID"
+      requestBody:
+        required: true
+        content:
+          application/json:
+            example: {"internal_id": "acct-987", "email": "alice@example.com", "first_name": "Alice", "custom_field_x": "vip"}
+            schema: { $ref: "#/components/schemas/PersonyzeUserCreate" }
+      responses:
+        "200":
+          description: "The user's `user_id`, as a bare number (a known `internal_id`, or without one a known `email`, patches that user)."
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/PersonyzeCount" }
+        "400": { $ref: "#/components/responses/PersonyzeBadRequest" }
+        "401": { $ref: "#/components/responses/PersonyzeUnauthorized" }
+        "403": { $ref: "#/components/responses/PersonyzeForbidden" }
+        "409": { $ref: "#/components/responses/PersonyzeConflict" }
+        "413": { $ref: "#/components/responses/PersonyzePayloadTooLarge" }
+        "422": { $ref: "#/components/responses/PersonyzeIdempotencyKeyReused" }
+        "503": { $ref: "#/components/responses/PersonyzeUnavailable" }
+        "507": { $ref: "#/components/responses/PersonyzeTenantFull" }
+
+  /personyze/rest/users/{id}:
+    get:
+      tags: [personyze]
+      operationId: personyzeUserGet
+      summary: "Personyze: one row of users by its user_id"
+      security: [{ personyzeBasic: [] }, { apiKey: [] }, { bearer: [] }]
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+        - name: id
+          in: path
+          required: true
+          description: "The row's key (`user_id` for users, else `id`); a row that does not exist is `400 Row not found`."
+          example: 1
+          schema: { $ref: "#/components/schemas/ID" }
+      responses:
+        "200":
+          description: The row, as one object.
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/PersonyzeUser" }
+        "400": { $ref: "#/components/responses/PersonyzeBadRequest" }
+        "401": { $ref: "#/components/responses/PersonyzeUnauthorized" }
+        "403": { $ref: "#/components/responses/PersonyzeForbidden" }
+        "503": { $ref: "#/components/responses/PersonyzeUnavailable" }
+    put:
+      tags: [personyze]
+      operationId: personyzeUserUpdate
+      summary: "Personyze: change one row of users"
+      security: [{ personyzeBasic: [] }, { apiKey: [] }, { bearer: [] }]
+      parameters:
+        - $ref: "#/components/parameters/IdempotencyKey"
+        - $ref: "#/components/parameters/WorkspaceID"
+        - name: id
+          in: path
+          required: true
+          description: "The row's key (`user_id` for users, else `id`); a row that does not exist is `400 Row not found`."
+          example: 1
+          schema: { $ref: "#/components/schemas/ID" }
+      requestBody:
+        required: true
+        content:
+          application/json:
+            example: {"first_name": "Alicia"}
+            schema: { $ref: "#/components/schemas/PersonyzeUserChanges" }
+      responses:
+        "200":
+          description: "The number of rows changed."
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/PersonyzeCount" }
+        "400": { $ref: "#/components/responses/PersonyzeBadRequest" }
+        "401": { $ref: "#/components/responses/PersonyzeUnauthorized" }
+        "403": { $ref: "#/components/responses/PersonyzeForbidden" }
+        "409": { $ref: "#/components/responses/PersonyzeConflict" }
+        "413": { $ref: "#/components/responses/PersonyzePayloadTooLarge" }
+        "422": { $ref: "#/components/responses/PersonyzeIdempotencyKeyReused" }
+        "503": { $ref: "#/components/responses/PersonyzeUnavailable" }
+        "507": { $ref: "#/components/responses/PersonyzeTenantFull" }
+    delete:
+      tags: [personyze]
+      operationId: personyzeUserDelete
+      summary: "Personyze: remove one row of users"
+      description: "A bulk deletion (docs/privacy.md): the user is marked Do Not Process at once, its events and profile go in the background."
+      security: [{ personyzeBasic: [] }, { apiKey: [] }, { bearer: [] }]
+      parameters:
+        - $ref: "#/components/parameters/IdempotencyKey"
+        - $ref: "#/components/parameters/WorkspaceID"
+        - name: id
+          in: path
+          required: true
+          description: "The row's key (`user_id` for users, else `id`); a row that does not exist is `400 Row not found`."
+          example: 4
+          schema: { $ref: "#/components/schemas/ID" }
+      responses:
+        "200":
+          description: "The number of rows removed."
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/PersonyzeCount" }
+        "400": { $ref: "#/components/responses/PersonyzeBadRequest" }
+        "401": { $ref: "#/components/responses/PersonyzeUnauthorized" }
+        "403": { $ref: "#/components/responses/PersonyzeForbidden" }
+        "409": { $ref: "#/components/responses/PersonyzeConflict" }
+        "413": { $ref: "#/components/responses/PersonyzePayloadTooLarge" }
+        "422": { $ref: "#/components/responses/PersonyzeIdempotencyKeyReused" }
+        "503": { $ref: "#/components/responses/PersonyzeUnavailable" }
+        "507": { $ref: "#/components/responses/PersonyzeTenantFull" }
+
+  /personyze/rest/users/where/{where}:
+    get:
+      tags: [personyze]
+      operationId: personyzeUsersWhere
+      summary: "Personyze: the rows of users that pass the conditions"
+      description: "Every alternative of the `where` must test user_id, internal_id, fb_id, email, last_session_time or data_last_modified, else `400 Cannot do this operation on whole table`."
+      security: [{ personyzeBasic: [] }, { apiKey: [] }, { bearer: [] }]
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+        - name: where
+          in: path
+          required: true
+          description: "Conditions `column<op>value` (`=`, `!=`, `>`, `>=`, `<`, `<=`, `:` in a comma list, `!:` not in it), joined by `&` (AND, binding tighter) and `|` (OR); at most 64. The path is split on its raw text and each name and value percent-decoded once afterwards, so the operators, `&`, `|` and list commas must be sent as they are: encoded (`%3D`, `%26`, as a generic client encodes a path parameter) they are data, and the segment is not a condition (400)."
+          example: "internal_id=fuzz-user"
+          schema: { type: string, minLength: 1 }
+      responses:
+        "200":
+          description: "The rows that pass, in the object's order."
+          content:
+            application/json:
+              schema:
+                type: array
+                items: { $ref: "#/components/schemas/PersonyzeUser" }
+        "400": { $ref: "#/components/responses/PersonyzeBadRequest" }
+        "401": { $ref: "#/components/responses/PersonyzeUnauthorized" }
+        "403": { $ref: "#/components/responses/PersonyzeForbidden" }
+        "503": { $ref: "#/components/responses/PersonyzeUnavailable" }
+    put:
+      tags: [personyze]
+      operationId: personyzeUsersUpdateWhere
+      summary: "Personyze: change the rows of users that pass the conditions"
+      description: "At most 100,000 rows. The `where` must test user_id, internal_id, fb_id, email, last_session_time or data_last_modified."
+      security: [{ personyzeBasic: [] }, { apiKey: [] }, { bearer: [] }]
+      parameters:
+        - $ref: "#/components/parameters/IdempotencyKey"
+        - $ref: "#/components/parameters/WorkspaceID"
+        - name: where
+          in: path
+          required: true
+          description: "Conditions `column<op>value` (`=`, `!=`, `>`, `>=`, `<`, `<=`, `:` in a comma list, `!:` not in it), joined by `&` (AND, binding tighter) and `|` (OR); at most 64. The path is split on its raw text and each name and value percent-decoded once afterwards, so the operators, `&`, `|` and list commas must be sent as they are: encoded (`%3D`, `%26`, as a generic client encodes a path parameter) they are data, and the segment is not a condition (400)."
+          example: "internal_id=fuzz-user"
+          schema: { type: string, minLength: 1 }
+      requestBody:
+        required: true
+        content:
+          application/json:
+            example: {"first_name": "Alicia"}
+            schema: { $ref: "#/components/schemas/PersonyzeUserChanges" }
+      responses:
+        "200":
+          description: "The number of rows changed."
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/PersonyzeCount" }
+        "400": { $ref: "#/components/responses/PersonyzeBadRequest" }
+        "401": { $ref: "#/components/responses/PersonyzeUnauthorized" }
+        "403": { $ref: "#/components/responses/PersonyzeForbidden" }
+        "409": { $ref: "#/components/responses/PersonyzeConflict" }
+        "413": { $ref: "#/components/responses/PersonyzePayloadTooLarge" }
+        "422": { $ref: "#/components/responses/PersonyzeIdempotencyKeyReused" }
+        "503": { $ref: "#/components/responses/PersonyzeUnavailable" }
+        "507": { $ref: "#/components/responses/PersonyzeTenantFull" }
+    delete:
+      tags: [personyze]
+      operationId: personyzeUsersDeleteWhere
+      summary: "Personyze: remove the rows of users that pass the conditions"
+      description: "At most 500 users. The `where` must test user_id, internal_id, fb_id, email, last_session_time or data_last_modified."
+      security: [{ personyzeBasic: [] }, { apiKey: [] }, { bearer: [] }]
+      parameters:
+        - $ref: "#/components/parameters/IdempotencyKey"
+        - $ref: "#/components/parameters/WorkspaceID"
+        - name: where
+          in: path
+          required: true
+          description: "Conditions `column<op>value` (`=`, `!=`, `>`, `>=`, `<`, `<=`, `:` in a comma list, `!:` not in it), joined by `&` (AND, binding tighter) and `|` (OR); at most 64. The path is split on its raw text and each name and value percent-decoded once afterwards, so the operators, `&`, `|` and list commas must be sent as they are: encoded (`%3D`, `%26`, as a generic client encodes a path parameter) they are data, and the segment is not a condition (400)."
+          example: "internal_id=fuzz-user"
+          schema: { type: string, minLength: 1 }
+      responses:
+        "200":
+          description: "The number of rows removed."
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/PersonyzeCount" }
+        "400": { $ref: "#/components/responses/PersonyzeBadRequest" }
+        "401": { $ref: "#/components/responses/PersonyzeUnauthorized" }
+        "403": { $ref: "#/components/responses/PersonyzeForbidden" }
+        "409": { $ref: "#/components/responses/PersonyzeConflict" }
+        "413": { $ref: "#/components/responses/PersonyzePayloadTooLarge" }
+        "422": { $ref: "#/components/responses/PersonyzeIdempotencyKeyReused" }
+        "503": { $ref: "#/components/responses/PersonyzeUnavailable" }
+        "507": { $ref: "#/components/responses/PersonyzeTenantFull" }
+
+  /personyze/rest/users/where/{where}/order_by_desc/{column}/limit/{limit}:
+    get:
+      tags: [personyze]
+      operationId: personyzeUsersWhereSorted
+      summary: "Personyze: users that pass the conditions, newest first, a page of them"
+      description: "One example of chained modifiers; `columns/a,b`, `column/c`, `order_by/a,b`, `order_by_desc/a,b` and `limit/[offset,]n` may follow the object in any order, each at most once (docs/personyze.md)."
+      security: [{ personyzeBasic: [] }, { apiKey: [] }, { bearer: [] }]
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+        - name: where
+          in: path
+          required: true
+          description: "Conditions `column<op>value` (`=`, `!=`, `>`, `>=`, `<`, `<=`, `:` in a comma list, `!:` not in it), joined by `&` (AND, binding tighter) and `|` (OR); at most 64. The path is split on its raw text and each name and value percent-decoded once afterwards, so the operators, `&`, `|` and list commas must be sent as they are: encoded (`%3D`, `%26`, as a generic client encodes a path parameter) they are data, and the segment is not a condition (400)."
+          example: "last_session_time>0"
+          schema: { type: string, minLength: 1 }
+        - name: column
+          in: path
+          required: true
+          description: "The column (or comma-separated columns) to sort by, largest first (nulls sort first ascending, so last here); commas sent as they are."
+          example: last_session_time
+          schema: { type: string, pattern: "^[A-Za-z0-9_]+(,[A-Za-z0-9_]+)*$" }
+        - name: limit
+          in: path
+          required: true
+          description: "`n` rows (0 to 100,000), or `offset,n` (its comma sent as it is, not as `%2C`)."
+          example: "100"
+          schema: { type: string, pattern: "^([0-9]+,)?[0-9]+$" }
+      responses:
+        "200":
+          description: "The rows that pass, sorted, the page asked for."
+          content:
+            application/json:
+              schema:
+                type: array
+                items: { $ref: "#/components/schemas/PersonyzeUser" }
+        "400": { $ref: "#/components/responses/PersonyzeBadRequest" }
+        "401": { $ref: "#/components/responses/PersonyzeUnauthorized" }
+        "403": { $ref: "#/components/responses/PersonyzeForbidden" }
+        "503": { $ref: "#/components/responses/PersonyzeUnavailable" }
+
+  /personyze/rest/user_lists:
+    get:
+      tags: [personyze]
+      operationId: personyzeUserListsList
+      summary: "Personyze: every row of user_lists"
+      description: "Named lists of users: Beacon's visitor-list segments (a list here is a segment in `/api/segments`)."
+      security: [{ personyzeBasic: [] }, { apiKey: [] }, { bearer: [] }]
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+      responses:
+        "200":
+          description: "The rows, key first and the rest by name."
+          content:
+            application/json:
+              schema:
+                type: array
+                items: { $ref: "#/components/schemas/PersonyzeUserList" }
+        "400": { $ref: "#/components/responses/PersonyzeBadRequest" }
+        "401": { $ref: "#/components/responses/PersonyzeUnauthorized" }
+        "403": { $ref: "#/components/responses/PersonyzeForbidden" }
+        "503": { $ref: "#/components/responses/PersonyzeUnavailable" }
+    post:
+      tags: [personyze]
+      operationId: personyzeUserListsCreate
+      summary: "Personyze: add a row to user_lists"
+      description: "Named lists of users: Beacon's visitor-list segments (a list here is a segment in `/api/segments`)."
+      security: [{ personyzeBasic: [] }, { apiKey: [] }, { bearer: [] }]
+      parameters:
+        - $ref: "#/components/parameters/IdempotencyKey"
+        - $ref: "#/components/parameters/WorkspaceID"
+      requestBody:
+        required: true
+        content:
+          application/json:
+            example: {"name": "VIPs"}
+            schema: { $ref: "#/components/schemas/PersonyzeUserListBody" }
+      responses:
+        "200":
+          description: "The new row's id (for products and articles, the id of the row the `internal_id` names), as a bare number."
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/PersonyzeCount" }
+        "400": { $ref: "#/components/responses/PersonyzeBadRequest" }
+        "401": { $ref: "#/components/responses/PersonyzeUnauthorized" }
+        "403": { $ref: "#/components/responses/PersonyzeForbidden" }
+        "409": { $ref: "#/components/responses/PersonyzeConflict" }
+        "413": { $ref: "#/components/responses/PersonyzePayloadTooLarge" }
+        "422": { $ref: "#/components/responses/PersonyzeIdempotencyKeyReused" }
+        "503": { $ref: "#/components/responses/PersonyzeUnavailable" }
+        "507": { $ref: "#/components/responses/PersonyzeTenantFull" }
+
+  /personyze/rest/user_lists/{id}:
+    get:
+      tags: [personyze]
+      operationId: personyzeUserListGet
+      summary: "Personyze: one row of user_lists by its id"
+      security: [{ personyzeBasic: [] }, { apiKey: [] }, { bearer: [] }]
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+        - name: id
+          in: path
+          required: true
+          description: "The row's key (`user_id` for users, else `id`); a row that does not exist is `400 Row not found`."
+          example: 3
+          schema: { $ref: "#/components/schemas/ID" }
+      responses:
+        "200":
+          description: The row, as one object.
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/PersonyzeUserList" }
+        "400": { $ref: "#/components/responses/PersonyzeBadRequest" }
+        "401": { $ref: "#/components/responses/PersonyzeUnauthorized" }
+        "403": { $ref: "#/components/responses/PersonyzeForbidden" }
+        "503": { $ref: "#/components/responses/PersonyzeUnavailable" }
+    put:
+      tags: [personyze]
+      operationId: personyzeUserListUpdate
+      summary: "Personyze: change one row of user_lists"
+      security: [{ personyzeBasic: [] }, { apiKey: [] }, { bearer: [] }]
+      parameters:
+        - $ref: "#/components/parameters/IdempotencyKey"
+        - $ref: "#/components/parameters/WorkspaceID"
+        - name: id
+          in: path
+          required: true
+          description: "The row's key (`user_id` for users, else `id`); a row that does not exist is `400 Row not found`."
+          example: 3
+          schema: { $ref: "#/components/schemas/ID" }
+      requestBody:
+        required: true
+        content:
+          application/json:
+            example: {"name": "VIP customers"}
+            schema: { $ref: "#/components/schemas/PersonyzeUserListBody" }
+      responses:
+        "200":
+          description: "The number of rows changed."
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/PersonyzeCount" }
+        "400": { $ref: "#/components/responses/PersonyzeBadRequest" }
+        "401": { $ref: "#/components/responses/PersonyzeUnauthorized" }
+        "403": { $ref: "#/components/responses/PersonyzeForbidden" }
+        "409": { $ref: "#/components/responses/PersonyzeConflict" }
+        "413": { $ref: "#/components/responses/PersonyzePayloadTooLarge" }
+        "422": { $ref: "#/components/responses/PersonyzeIdempotencyKeyReused" }
+        "503": { $ref: "#/components/responses/PersonyzeUnavailable" }
+        "507": { $ref: "#/components/responses/PersonyzeTenantFull" }
+    delete:
+      tags: [personyze]
+      operationId: personyzeUserListDelete
+      summary: "Personyze: remove one row of user_lists"
+      description: "Its memberships go with it; a list a nudge targets is a 409."
+      security: [{ personyzeBasic: [] }, { apiKey: [] }, { bearer: [] }]
+      parameters:
+        - $ref: "#/components/parameters/IdempotencyKey"
+        - $ref: "#/components/parameters/WorkspaceID"
+        - name: id
+          in: path
+          required: true
+          description: "The row's key (`user_id` for users, else `id`); a row that does not exist is `400 Row not found`."
+          example: 3
+          schema: { $ref: "#/components/schemas/ID" }
+      responses:
+        "200":
+          description: "The number of rows removed."
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/PersonyzeCount" }
+        "400": { $ref: "#/components/responses/PersonyzeBadRequest" }
+        "401": { $ref: "#/components/responses/PersonyzeUnauthorized" }
+        "403": { $ref: "#/components/responses/PersonyzeForbidden" }
+        "409": { $ref: "#/components/responses/PersonyzeConflict" }
+        "413": { $ref: "#/components/responses/PersonyzePayloadTooLarge" }
+        "422": { $ref: "#/components/responses/PersonyzeIdempotencyKeyReused" }
+        "503": { $ref: "#/components/responses/PersonyzeUnavailable" }
+        "507": { $ref: "#/components/responses/PersonyzeTenantFull" }
+
+  /personyze/rest/user_lists/where/{where}:
+    get:
+      tags: [personyze]
+      operationId: personyzeUserListsWhere
+      summary: "Personyze: the rows of user_lists that pass the conditions"
+      security: [{ personyzeBasic: [] }, { apiKey: [] }, { bearer: [] }]
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+        - name: where
+          in: path
+          required: true
+          description: "Conditions `column<op>value` (`=`, `!=`, `>`, `>=`, `<`, `<=`, `:` in a comma list, `!:` not in it), joined by `&` (AND, binding tighter) and `|` (OR); at most 64. The path is split on its raw text and each name and value percent-decoded once afterwards, so the operators, `&`, `|` and list commas must be sent as they are: encoded (`%3D`, `%26`, as a generic client encodes a path parameter) they are data, and the segment is not a condition (400)."
+          example: "id=3"
+          schema: { type: string, minLength: 1 }
+      responses:
+        "200":
+          description: "The rows that pass, in the object's order."
+          content:
+            application/json:
+              schema:
+                type: array
+                items: { $ref: "#/components/schemas/PersonyzeUserList" }
+        "400": { $ref: "#/components/responses/PersonyzeBadRequest" }
+        "401": { $ref: "#/components/responses/PersonyzeUnauthorized" }
+        "403": { $ref: "#/components/responses/PersonyzeForbidden" }
+        "503": { $ref: "#/components/responses/PersonyzeUnavailable" }
+    put:
+      tags: [personyze]
+      operationId: personyzeUserListsUpdateWhere
+      summary: "Personyze: change the rows of user_lists that pass the conditions"
+      description: "At most 100,000 rows."
+      security: [{ personyzeBasic: [] }, { apiKey: [] }, { bearer: [] }]
+      parameters:
+        - $ref: "#/components/parameters/IdempotencyKey"
+        - $ref: "#/components/parameters/WorkspaceID"
+        - name: where
+          in: path
+          required: true
+          description: "Conditions `column<op>value` (`=`, `!=`, `>`, `>=`, `<`, `<=`, `:` in a comma list, `!:` not in it), joined by `&` (AND, binding tighter) and `|` (OR); at most 64. The path is split on its raw text and each name and value percent-decoded once afterwards, so the operators, `&`, `|` and list commas must be sent as they are: encoded (`%3D`, `%26`, as a generic client encodes a path parameter) they are data, and the segment is not a condition (400)."
+          example: "id=3"
+          schema: { type: string, minLength: 1 }
+      requestBody:
+        required: true
+        content:
+          application/json:
+            example: {"name": "VIP customers"}
+            schema: { $ref: "#/components/schemas/PersonyzeUserListBody" }
+      responses:
+        "200":
+          description: "The number of rows changed."
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/PersonyzeCount" }
+        "400": { $ref: "#/components/responses/PersonyzeBadRequest" }
+        "401": { $ref: "#/components/responses/PersonyzeUnauthorized" }
+        "403": { $ref: "#/components/responses/PersonyzeForbidden" }
+        "409": { $ref: "#/components/responses/PersonyzeConflict" }
+        "413": { $ref: "#/components/responses/PersonyzePayloadTooLarge" }
+        "422": { $ref: "#/components/responses/PersonyzeIdempotencyKeyReused" }
+        "503": { $ref: "#/components/responses/PersonyzeUnavailable" }
+        "507": { $ref: "#/components/responses/PersonyzeTenantFull" }
+    delete:
+      tags: [personyze]
+      operationId: personyzeUserListsDeleteWhere
+      summary: "Personyze: remove the rows of user_lists that pass the conditions"
+      description: "At most 100,000 rows."
+      security: [{ personyzeBasic: [] }, { apiKey: [] }, { bearer: [] }]
+      parameters:
+        - $ref: "#/components/parameters/IdempotencyKey"
+        - $ref: "#/components/parameters/WorkspaceID"
+        - name: where
+          in: path
+          required: true
+          description: "Conditions `column<op>value` (`=`, `!=`, `>`, `>=`, `<`, `<=`, `:` in a comma list, `!:` not in it), joined by `&` (AND, binding tighter) and `|` (OR); at most 64. The path is split on its raw text and each name and value percent-decoded once afterwards, so the operators, `&`, `|` and list commas must be sent as they are: encoded (`%3D`, `%26`, as a generic client encodes a path parameter) they are data, and the segment is not a condition (400)."
+          example: "id=3"
+          schema: { type: string, minLength: 1 }
+      responses:
+        "200":
+          description: "The number of rows removed."
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/PersonyzeCount" }
+        "400": { $ref: "#/components/responses/PersonyzeBadRequest" }
+        "401": { $ref: "#/components/responses/PersonyzeUnauthorized" }
+        "403": { $ref: "#/components/responses/PersonyzeForbidden" }
+        "409": { $ref: "#/components/responses/PersonyzeConflict" }
+        "413": { $ref: "#/components/responses/PersonyzePayloadTooLarge" }
+        "422": { $ref: "#/components/responses/PersonyzeIdempotencyKeyReused" }
+        "503": { $ref: "#/components/responses/PersonyzeUnavailable" }
+        "507": { $ref: "#/components/responses/PersonyzeTenantFull" }
+
+  /personyze/rest/user_list_users:
+    get:
+      tags: [personyze]
+      operationId: personyzeUserListUsersList
+      summary: "Personyze: every row of user_list_users"
+      description: "List membership, one row per (`user_list_id`, `user_id`); a user named by internal id or email that does not exist is made."
+      security: [{ personyzeBasic: [] }, { apiKey: [] }, { bearer: [] }]
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+      responses:
+        "200":
+          description: "The rows, key first and the rest by name."
+          content:
+            application/json:
+              schema:
+                type: array
+                items: { $ref: "#/components/schemas/PersonyzeListMember" }
+        "400": { $ref: "#/components/responses/PersonyzeBadRequest" }
+        "401": { $ref: "#/components/responses/PersonyzeUnauthorized" }
+        "403": { $ref: "#/components/responses/PersonyzeForbidden" }
+        "503": { $ref: "#/components/responses/PersonyzeUnavailable" }
+    post:
+      tags: [personyze]
+      operationId: personyzeUserListUsersCreate
+      summary: "Personyze: add a row to user_list_users"
+      description: "List membership, one row per (`user_list_id`, `user_id`); a user named by internal id or email that does not exist is made."
+      security: [{ personyzeBasic: [] }, { apiKey: [] }, { bearer: [] }]
+      parameters:
+        - $ref: "#/components/parameters/IdempotencyKey"
+        - $ref: "#/components/parameters/WorkspaceID"
+      requestBody:
+        required: true
+        content:
+          application/json:
+            example: {"user_list_id": 3, "user_internal_id": "fuzz-user"}
+            schema: { $ref: "#/components/schemas/PersonyzeListMemberBody" }
+      responses:
+        "200":
+          description: "1: the row was added (an existing membership changes nothing)."
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/PersonyzeCount" }
+        "400": { $ref: "#/components/responses/PersonyzeBadRequest" }
+        "401": { $ref: "#/components/responses/PersonyzeUnauthorized" }
+        "403": { $ref: "#/components/responses/PersonyzeForbidden" }
+        "409": { $ref: "#/components/responses/PersonyzeConflict" }
+        "413": { $ref: "#/components/responses/PersonyzePayloadTooLarge" }
+        "422": { $ref: "#/components/responses/PersonyzeIdempotencyKeyReused" }
+        "503": { $ref: "#/components/responses/PersonyzeUnavailable" }
+        "507": { $ref: "#/components/responses/PersonyzeTenantFull" }
+
+  /personyze/rest/user_list_users/where/{where}:
+    get:
+      tags: [personyze]
+      operationId: personyzeUserListUsersWhere
+      summary: "Personyze: the rows of user_list_users that pass the conditions"
+      security: [{ personyzeBasic: [] }, { apiKey: [] }, { bearer: [] }]
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+        - name: where
+          in: path
+          required: true
+          description: "Conditions `column<op>value` (`=`, `!=`, `>`, `>=`, `<`, `<=`, `:` in a comma list, `!:` not in it), joined by `&` (AND, binding tighter) and `|` (OR); at most 64. The path is split on its raw text and each name and value percent-decoded once afterwards, so the operators, `&`, `|` and list commas must be sent as they are: encoded (`%3D`, `%26`, as a generic client encodes a path parameter) they are data, and the segment is not a condition (400)."
+          example: "user_list_id=3"
+          schema: { type: string, minLength: 1 }
+      responses:
+        "200":
+          description: "The rows that pass, in the object's order."
+          content:
+            application/json:
+              schema:
+                type: array
+                items: { $ref: "#/components/schemas/PersonyzeListMember" }
+        "400": { $ref: "#/components/responses/PersonyzeBadRequest" }
+        "401": { $ref: "#/components/responses/PersonyzeUnauthorized" }
+        "403": { $ref: "#/components/responses/PersonyzeForbidden" }
+        "503": { $ref: "#/components/responses/PersonyzeUnavailable" }
+    delete:
+      tags: [personyze]
+      operationId: personyzeUserListUsersDeleteWhere
+      summary: "Personyze: remove the rows of user_list_users that pass the conditions"
+      description: "At most 100,000 rows."
+      security: [{ personyzeBasic: [] }, { apiKey: [] }, { bearer: [] }]
+      parameters:
+        - $ref: "#/components/parameters/IdempotencyKey"
+        - $ref: "#/components/parameters/WorkspaceID"
+        - name: where
+          in: path
+          required: true
+          description: "Conditions `column<op>value` (`=`, `!=`, `>`, `>=`, `<`, `<=`, `:` in a comma list, `!:` not in it), joined by `&` (AND, binding tighter) and `|` (OR); at most 64. The path is split on its raw text and each name and value percent-decoded once afterwards, so the operators, `&`, `|` and list commas must be sent as they are: encoded (`%3D`, `%26`, as a generic client encodes a path parameter) they are data, and the segment is not a condition (400)."
+          example: "user_list_id=3"
+          schema: { type: string, minLength: 1 }
+      responses:
+        "200":
+          description: "The number of rows removed."
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/PersonyzeCount" }
+        "400": { $ref: "#/components/responses/PersonyzeBadRequest" }
+        "401": { $ref: "#/components/responses/PersonyzeUnauthorized" }
+        "403": { $ref: "#/components/responses/PersonyzeForbidden" }
+        "409": { $ref: "#/components/responses/PersonyzeConflict" }
+        "413": { $ref: "#/components/responses/PersonyzePayloadTooLarge" }
+        "422": { $ref: "#/components/responses/PersonyzeIdempotencyKeyReused" }
+        "503": { $ref: "#/components/responses/PersonyzeUnavailable" }
+        "507": { $ref: "#/components/responses/PersonyzeTenantFull" }
+
+  /personyze/rest/actions:
+    get:
+      tags: [personyze]
+      operationId: personyzeActionsList
+      summary: "Personyze: every row of actions"
+      description: "Beacon's nudges (read-only): `version_tag` is `production` for an active one."
+      security: [{ personyzeBasic: [] }, { apiKey: [] }, { bearer: [] }]
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+      responses:
+        "200":
+          description: "The rows, key first and the rest by name."
+          content:
+            application/json:
+              schema:
+                type: array
+                items: { $ref: "#/components/schemas/PersonyzeAction" }
+        "400": { $ref: "#/components/responses/PersonyzeBadRequest" }
+        "401": { $ref: "#/components/responses/PersonyzeUnauthorized" }
+        "403": { $ref: "#/components/responses/PersonyzeForbidden" }
+        "503": { $ref: "#/components/responses/PersonyzeUnavailable" }
+
+  /personyze/rest/actions/{id}:
+    get:
+      tags: [personyze]
+      operationId: personyzeActionGet
+      summary: "Personyze: one row of actions by its id"
+      security: [{ personyzeBasic: [] }, { apiKey: [] }, { bearer: [] }]
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+        - name: id
+          in: path
+          required: true
+          description: "The row's key (`user_id` for users, else `id`); a row that does not exist is `400 Row not found`."
+          example: 1
+          schema: { $ref: "#/components/schemas/ID" }
+      responses:
+        "200":
+          description: The row, as one object.
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/PersonyzeAction" }
+        "400": { $ref: "#/components/responses/PersonyzeBadRequest" }
+        "401": { $ref: "#/components/responses/PersonyzeUnauthorized" }
+        "403": { $ref: "#/components/responses/PersonyzeForbidden" }
+        "503": { $ref: "#/components/responses/PersonyzeUnavailable" }
+
+  /personyze/rest/actions/where/{where}:
+    get:
+      tags: [personyze]
+      operationId: personyzeActionsWhere
+      summary: "Personyze: the rows of actions that pass the conditions"
+      security: [{ personyzeBasic: [] }, { apiKey: [] }, { bearer: [] }]
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+        - name: where
+          in: path
+          required: true
+          description: "Conditions `column<op>value` (`=`, `!=`, `>`, `>=`, `<`, `<=`, `:` in a comma list, `!:` not in it), joined by `&` (AND, binding tighter) and `|` (OR); at most 64. The path is split on its raw text and each name and value percent-decoded once afterwards, so the operators, `&`, `|` and list commas must be sent as they are: encoded (`%3D`, `%26`, as a generic client encodes a path parameter) they are data, and the segment is not a condition (400)."
+          example: "version_tag=production"
+          schema: { type: string, minLength: 1 }
+      responses:
+        "200":
+          description: "The rows that pass, in the object's order."
+          content:
+            application/json:
+              schema:
+                type: array
+                items: { $ref: "#/components/schemas/PersonyzeAction" }
+        "400": { $ref: "#/components/responses/PersonyzeBadRequest" }
+        "401": { $ref: "#/components/responses/PersonyzeUnauthorized" }
+        "403": { $ref: "#/components/responses/PersonyzeForbidden" }
+        "503": { $ref: "#/components/responses/PersonyzeUnavailable" }
+
+  /personyze/rest/conditions:
+    get:
+      tags: [personyze]
+      operationId: personyzeConditionsList
+      summary: "Personyze: every row of conditions"
+      description: "Beacon's rule segments (read-only)."
+      security: [{ personyzeBasic: [] }, { apiKey: [] }, { bearer: [] }]
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+      responses:
+        "200":
+          description: "The rows, key first and the rest by name."
+          content:
+            application/json:
+              schema:
+                type: array
+                items: { $ref: "#/components/schemas/PersonyzeCondition" }
+        "400": { $ref: "#/components/responses/PersonyzeBadRequest" }
+        "401": { $ref: "#/components/responses/PersonyzeUnauthorized" }
+        "403": { $ref: "#/components/responses/PersonyzeForbidden" }
+        "503": { $ref: "#/components/responses/PersonyzeUnavailable" }
+
+  /personyze/rest/conditions/{id}:
+    get:
+      tags: [personyze]
+      operationId: personyzeConditionGet
+      summary: "Personyze: one row of conditions by its id"
+      security: [{ personyzeBasic: [] }, { apiKey: [] }, { bearer: [] }]
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+        - name: id
+          in: path
+          required: true
+          description: "The row's key (`user_id` for users, else `id`); a row that does not exist is `400 Row not found`."
+          example: 1
+          schema: { $ref: "#/components/schemas/ID" }
+      responses:
+        "200":
+          description: The row, as one object.
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/PersonyzeCondition" }
+        "400": { $ref: "#/components/responses/PersonyzeBadRequest" }
+        "401": { $ref: "#/components/responses/PersonyzeUnauthorized" }
+        "403": { $ref: "#/components/responses/PersonyzeForbidden" }
+        "503": { $ref: "#/components/responses/PersonyzeUnavailable" }
+
+  /personyze/rest/conditions/where/{where}:
+    get:
+      tags: [personyze]
+      operationId: personyzeConditionsWhere
+      summary: "Personyze: the rows of conditions that pass the conditions"
+      security: [{ personyzeBasic: [] }, { apiKey: [] }, { bearer: [] }]
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+        - name: where
+          in: path
+          required: true
+          description: "Conditions `column<op>value` (`=`, `!=`, `>`, `>=`, `<`, `<=`, `:` in a comma list, `!:` not in it), joined by `&` (AND, binding tighter) and `|` (OR); at most 64. The path is split on its raw text and each name and value percent-decoded once afterwards, so the operators, `&`, `|` and list commas must be sent as they are: encoded (`%3D`, `%26`, as a generic client encodes a path parameter) they are data, and the segment is not a condition (400)."
+          example: "id=1"
+          schema: { type: string, minLength: 1 }
+      responses:
+        "200":
+          description: "The rows that pass, in the object's order."
+          content:
+            application/json:
+              schema:
+                type: array
+                items: { $ref: "#/components/schemas/PersonyzeCondition" }
+        "400": { $ref: "#/components/responses/PersonyzeBadRequest" }
+        "401": { $ref: "#/components/responses/PersonyzeUnauthorized" }
+        "403": { $ref: "#/components/responses/PersonyzeForbidden" }
+        "503": { $ref: "#/components/responses/PersonyzeUnavailable" }
+
+  /personyze/rest/placeholders:
+    get:
+      tags: [personyze]
+      operationId: personyzePlaceholdersList
+      summary: "Personyze: every row of placeholders"
+      description: "Placeholder containers; only `name`, `html_id` and `units_count_max`."
+      security: [{ personyzeBasic: [] }, { apiKey: [] }, { bearer: [] }]
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+      responses:
+        "200":
+          description: "The rows, key first and the rest by name."
+          content:
+            application/json:
+              schema:
+                type: array
+                items: { $ref: "#/components/schemas/PersonyzePlaceholder" }
+        "400": { $ref: "#/components/responses/PersonyzeBadRequest" }
+        "401": { $ref: "#/components/responses/PersonyzeUnauthorized" }
+        "403": { $ref: "#/components/responses/PersonyzeForbidden" }
+        "503": { $ref: "#/components/responses/PersonyzeUnavailable" }
+    post:
+      tags: [personyze]
+      operationId: personyzePlaceholdersCreate
+      summary: "Personyze: add a row to placeholders"
+      description: "Placeholder containers; only `name`, `html_id` and `units_count_max`."
+      security: [{ personyzeBasic: [] }, { apiKey: [] }, { bearer: [] }]
+      parameters:
+        - $ref: "#/components/parameters/IdempotencyKey"
+        - $ref: "#/components/parameters/WorkspaceID"
+      requestBody:
+        required: true
+        content:
+          application/json:
+            example: {"name": "Hero banner", "html_id": "#hero", "units_count_max": 1}
+            schema: { $ref: "#/components/schemas/PersonyzePlaceholderBody" }
+      responses:
+        "200":
+          description: "The new row's id (for products and articles, the id of the row the `internal_id` names), as a bare number."
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/PersonyzeCount" }
+        "400": { $ref: "#/components/responses/PersonyzeBadRequest" }
+        "401": { $ref: "#/components/responses/PersonyzeUnauthorized" }
+        "403": { $ref: "#/components/responses/PersonyzeForbidden" }
+        "409": { $ref: "#/components/responses/PersonyzeConflict" }
+        "413": { $ref: "#/components/responses/PersonyzePayloadTooLarge" }
+        "422": { $ref: "#/components/responses/PersonyzeIdempotencyKeyReused" }
+        "503": { $ref: "#/components/responses/PersonyzeUnavailable" }
+        "507": { $ref: "#/components/responses/PersonyzeTenantFull" }
+
+  /personyze/rest/placeholders/{id}:
+    get:
+      tags: [personyze]
+      operationId: personyzePlaceholderGet
+      summary: "Personyze: one row of placeholders by its id"
+      security: [{ personyzeBasic: [] }, { apiKey: [] }, { bearer: [] }]
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+        - name: id
+          in: path
+          required: true
+          description: "The row's key (`user_id` for users, else `id`); a row that does not exist is `400 Row not found`."
+          example: 1
+          schema: { $ref: "#/components/schemas/ID" }
+      responses:
+        "200":
+          description: The row, as one object.
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/PersonyzePlaceholder" }
+        "400": { $ref: "#/components/responses/PersonyzeBadRequest" }
+        "401": { $ref: "#/components/responses/PersonyzeUnauthorized" }
+        "403": { $ref: "#/components/responses/PersonyzeForbidden" }
+        "503": { $ref: "#/components/responses/PersonyzeUnavailable" }
+    put:
+      tags: [personyze]
+      operationId: personyzePlaceholderUpdate
+      summary: "Personyze: change one row of placeholders"
+      security: [{ personyzeBasic: [] }, { apiKey: [] }, { bearer: [] }]
+      parameters:
+        - $ref: "#/components/parameters/IdempotencyKey"
+        - $ref: "#/components/parameters/WorkspaceID"
+        - name: id
+          in: path
+          required: true
+          description: "The row's key (`user_id` for users, else `id`); a row that does not exist is `400 Row not found`."
+          example: 1
+          schema: { $ref: "#/components/schemas/ID" }
+      requestBody:
+        required: true
+        content:
+          application/json:
+            example: {"units_count_max": 3}
+            schema: { $ref: "#/components/schemas/PersonyzePlaceholderBody" }
+      responses:
+        "200":
+          description: "The number of rows changed."
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/PersonyzeCount" }
+        "400": { $ref: "#/components/responses/PersonyzeBadRequest" }
+        "401": { $ref: "#/components/responses/PersonyzeUnauthorized" }
+        "403": { $ref: "#/components/responses/PersonyzeForbidden" }
+        "409": { $ref: "#/components/responses/PersonyzeConflict" }
+        "413": { $ref: "#/components/responses/PersonyzePayloadTooLarge" }
+        "422": { $ref: "#/components/responses/PersonyzeIdempotencyKeyReused" }
+        "503": { $ref: "#/components/responses/PersonyzeUnavailable" }
+        "507": { $ref: "#/components/responses/PersonyzeTenantFull" }
+    delete:
+      tags: [personyze]
+      operationId: personyzePlaceholderDelete
+      summary: "Personyze: remove one row of placeholders"
+      security: [{ personyzeBasic: [] }, { apiKey: [] }, { bearer: [] }]
+      parameters:
+        - $ref: "#/components/parameters/IdempotencyKey"
+        - $ref: "#/components/parameters/WorkspaceID"
+        - name: id
+          in: path
+          required: true
+          description: "The row's key (`user_id` for users, else `id`); a row that does not exist is `400 Row not found`."
+          example: 1
+          schema: { $ref: "#/components/schemas/ID" }
+      responses:
+        "200":
+          description: "The number of rows removed."
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/PersonyzeCount" }
+        "400": { $ref: "#/components/responses/PersonyzeBadRequest" }
+        "401": { $ref: "#/components/responses/PersonyzeUnauthorized" }
+        "403": { $ref: "#/components/responses/PersonyzeForbidden" }
+        "409": { $ref: "#/components/responses/PersonyzeConflict" }
+        "413": { $ref: "#/components/responses/PersonyzePayloadTooLarge" }
+        "422": { $ref: "#/components/responses/PersonyzeIdempotencyKeyReused" }
+        "503": { $ref: "#/components/responses/PersonyzeUnavailable" }
+        "507": { $ref: "#/components/responses/PersonyzeTenantFull" }
+
+  /personyze/rest/placeholders/where/{where}:
+    get:
+      tags: [personyze]
+      operationId: personyzePlaceholdersWhere
+      summary: "Personyze: the rows of placeholders that pass the conditions"
+      security: [{ personyzeBasic: [] }, { apiKey: [] }, { bearer: [] }]
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+        - name: where
+          in: path
+          required: true
+          description: "Conditions `column<op>value` (`=`, `!=`, `>`, `>=`, `<`, `<=`, `:` in a comma list, `!:` not in it), joined by `&` (AND, binding tighter) and `|` (OR); at most 64. The path is split on its raw text and each name and value percent-decoded once afterwards, so the operators, `&`, `|` and list commas must be sent as they are: encoded (`%3D`, `%26`, as a generic client encodes a path parameter) they are data, and the segment is not a condition (400)."
+          example: "name=Hero"
+          schema: { type: string, minLength: 1 }
+      responses:
+        "200":
+          description: "The rows that pass, in the object's order."
+          content:
+            application/json:
+              schema:
+                type: array
+                items: { $ref: "#/components/schemas/PersonyzePlaceholder" }
+        "400": { $ref: "#/components/responses/PersonyzeBadRequest" }
+        "401": { $ref: "#/components/responses/PersonyzeUnauthorized" }
+        "403": { $ref: "#/components/responses/PersonyzeForbidden" }
+        "503": { $ref: "#/components/responses/PersonyzeUnavailable" }
+    put:
+      tags: [personyze]
+      operationId: personyzePlaceholdersUpdateWhere
+      summary: "Personyze: change the rows of placeholders that pass the conditions"
+      description: "At most 100,000 rows."
+      security: [{ personyzeBasic: [] }, { apiKey: [] }, { bearer: [] }]
+      parameters:
+        - $ref: "#/components/parameters/IdempotencyKey"
+        - $ref: "#/components/parameters/WorkspaceID"
+        - name: where
+          in: path
+          required: true
+          description: "Conditions `column<op>value` (`=`, `!=`, `>`, `>=`, `<`, `<=`, `:` in a comma list, `!:` not in it), joined by `&` (AND, binding tighter) and `|` (OR); at most 64. The path is split on its raw text and each name and value percent-decoded once afterwards, so the operators, `&`, `|` and list commas must be sent as they are: encoded (`%3D`, `%26`, as a generic client encodes a path parameter) they are data, and the segment is not a condition (400)."
+          example: "name=Hero"
+          schema: { type: string, minLength: 1 }
+      requestBody:
+        required: true
+        content:
+          application/json:
+            example: {"units_count_max": 3}
+            schema: { $ref: "#/components/schemas/PersonyzePlaceholderBody" }
+      responses:
+        "200":
+          description: "The number of rows changed."
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/PersonyzeCount" }
+        "400": { $ref: "#/components/responses/PersonyzeBadRequest" }
+        "401": { $ref: "#/components/responses/PersonyzeUnauthorized" }
+        "403": { $ref: "#/components/responses/PersonyzeForbidden" }
+        "409": { $ref: "#/components/responses/PersonyzeConflict" }
+        "413": { $ref: "#/components/responses/PersonyzePayloadTooLarge" }
+        "422": { $ref: "#/components/responses/PersonyzeIdempotencyKeyReused" }
+        "503": { $ref: "#/components/responses/PersonyzeUnavailable" }
+        "507": { $ref: "#/components/responses/PersonyzeTenantFull" }
+    delete:
+      tags: [personyze]
+      operationId: personyzePlaceholdersDeleteWhere
+      summary: "Personyze: remove the rows of placeholders that pass the conditions"
+      description: "At most 100,000 rows."
+      security: [{ personyzeBasic: [] }, { apiKey: [] }, { bearer: [] }]
+      parameters:
+        - $ref: "#/components/parameters/IdempotencyKey"
+        - $ref: "#/components/parameters/WorkspaceID"
+        - name: where
+          in: path
+          required: true
+          description: "Conditions `column<op>value` (`=`, `!=`, `>`, `>=`, `<`, `<=`, `:` in a comma list, `!:` not in it), joined by `&` (AND, binding tighter) and `|` (OR); at most 64. The path is split on its raw text and each name and value percent-decoded once afterwards, so the operators, `&`, `|` and list commas must be sent as they are: encoded (`%3D`, `%26`, as a generic client encodes a path parameter) they are data, and the segment is not a condition (400)."
+          example: "name=Hero"
+          schema: { type: string, minLength: 1 }
+      responses:
+        "200":
+          description: "The number of rows removed."
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/PersonyzeCount" }
+        "400": { $ref: "#/components/responses/PersonyzeBadRequest" }
+        "401": { $ref: "#/components/responses/PersonyzeUnauthorized" }
+        "403": { $ref: "#/components/responses/PersonyzeForbidden" }
+        "409": { $ref: "#/components/responses/PersonyzeConflict" }
+        "413": { $ref: "#/components/responses/PersonyzePayloadTooLarge" }
+        "422": { $ref: "#/components/responses/PersonyzeIdempotencyKeyReused" }
+        "503": { $ref: "#/components/responses/PersonyzeUnavailable" }
+        "507": { $ref: "#/components/responses/PersonyzeTenantFull" }
+
+  /personyze/rest/containers_grab_variable:
+    get:
+      tags: [personyze]
+      operationId: personyzeGrabVariablesList
+      summary: "Personyze: every row of containers_grab_variable"
+      description: "Grab-variable containers; only their seven columns."
+      security: [{ personyzeBasic: [] }, { apiKey: [] }, { bearer: [] }]
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+      responses:
+        "200":
+          description: "The rows, key first and the rest by name."
+          content:
+            application/json:
+              schema:
+                type: array
+                items: { $ref: "#/components/schemas/PersonyzeGrabVariable" }
+        "400": { $ref: "#/components/responses/PersonyzeBadRequest" }
+        "401": { $ref: "#/components/responses/PersonyzeUnauthorized" }
+        "403": { $ref: "#/components/responses/PersonyzeForbidden" }
+        "503": { $ref: "#/components/responses/PersonyzeUnavailable" }
+    post:
+      tags: [personyze]
+      operationId: personyzeGrabVariablesCreate
+      summary: "Personyze: add a row to containers_grab_variable"
+      description: "Grab-variable containers; only their seven columns."
+      security: [{ personyzeBasic: [] }, { apiKey: [] }, { bearer: [] }]
+      parameters:
+        - $ref: "#/components/parameters/IdempotencyKey"
+        - $ref: "#/components/parameters/WorkspaceID"
+      requestBody:
+        required: true
+        content:
+          application/json:
+            example: {"name": "Cart total", "variable_path": "window.dataLayer[0].cart.total", "mask": "^([0-9.]+)$", "watch_variable": 1}
+            schema: { $ref: "#/components/schemas/PersonyzeGrabVariableBody" }
+      responses:
+        "200":
+          description: "The new row's id (for products and articles, the id of the row the `internal_id` names), as a bare number."
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/PersonyzeCount" }
+        "400": { $ref: "#/components/responses/PersonyzeBadRequest" }
+        "401": { $ref: "#/components/responses/PersonyzeUnauthorized" }
+        "403": { $ref: "#/components/responses/PersonyzeForbidden" }
+        "409": { $ref: "#/components/responses/PersonyzeConflict" }
+        "413": { $ref: "#/components/responses/PersonyzePayloadTooLarge" }
+        "422": { $ref: "#/components/responses/PersonyzeIdempotencyKeyReused" }
+        "503": { $ref: "#/components/responses/PersonyzeUnavailable" }
+        "507": { $ref: "#/components/responses/PersonyzeTenantFull" }
+
+  /personyze/rest/containers_grab_variable/{id}:
+    get:
+      tags: [personyze]
+      operationId: personyzeGrabVariableGet
+      summary: "Personyze: one row of containers_grab_variable by its id"
+      security: [{ personyzeBasic: [] }, { apiKey: [] }, { bearer: [] }]
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+        - name: id
+          in: path
+          required: true
+          description: "The row's key (`user_id` for users, else `id`); a row that does not exist is `400 Row not found`."
+          example: 1
+          schema: { $ref: "#/components/schemas/ID" }
+      responses:
+        "200":
+          description: The row, as one object.
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/PersonyzeGrabVariable" }
+        "400": { $ref: "#/components/responses/PersonyzeBadRequest" }
+        "401": { $ref: "#/components/responses/PersonyzeUnauthorized" }
+        "403": { $ref: "#/components/responses/PersonyzeForbidden" }
+        "503": { $ref: "#/components/responses/PersonyzeUnavailable" }
+    put:
+      tags: [personyze]
+      operationId: personyzeGrabVariableUpdate
+      summary: "Personyze: change one row of containers_grab_variable"
+      security: [{ personyzeBasic: [] }, { apiKey: [] }, { bearer: [] }]
+      parameters:
+        - $ref: "#/components/parameters/IdempotencyKey"
+        - $ref: "#/components/parameters/WorkspaceID"
+        - name: id
+          in: path
+          required: true
+          description: "The row's key (`user_id` for users, else `id`); a row that does not exist is `400 Row not found`."
+          example: 1
+          schema: { $ref: "#/components/schemas/ID" }
+      requestBody:
+        required: true
+        content:
+          application/json:
+            example: {"is_active": 0}
+            schema: { $ref: "#/components/schemas/PersonyzeGrabVariableBody" }
+      responses:
+        "200":
+          description: "The number of rows changed."
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/PersonyzeCount" }
+        "400": { $ref: "#/components/responses/PersonyzeBadRequest" }
+        "401": { $ref: "#/components/responses/PersonyzeUnauthorized" }
+        "403": { $ref: "#/components/responses/PersonyzeForbidden" }
+        "409": { $ref: "#/components/responses/PersonyzeConflict" }
+        "413": { $ref: "#/components/responses/PersonyzePayloadTooLarge" }
+        "422": { $ref: "#/components/responses/PersonyzeIdempotencyKeyReused" }
+        "503": { $ref: "#/components/responses/PersonyzeUnavailable" }
+        "507": { $ref: "#/components/responses/PersonyzeTenantFull" }
+    delete:
+      tags: [personyze]
+      operationId: personyzeGrabVariableDelete
+      summary: "Personyze: remove one row of containers_grab_variable"
+      security: [{ personyzeBasic: [] }, { apiKey: [] }, { bearer: [] }]
+      parameters:
+        - $ref: "#/components/parameters/IdempotencyKey"
+        - $ref: "#/components/parameters/WorkspaceID"
+        - name: id
+          in: path
+          required: true
+          description: "The row's key (`user_id` for users, else `id`); a row that does not exist is `400 Row not found`."
+          example: 1
+          schema: { $ref: "#/components/schemas/ID" }
+      responses:
+        "200":
+          description: "The number of rows removed."
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/PersonyzeCount" }
+        "400": { $ref: "#/components/responses/PersonyzeBadRequest" }
+        "401": { $ref: "#/components/responses/PersonyzeUnauthorized" }
+        "403": { $ref: "#/components/responses/PersonyzeForbidden" }
+        "409": { $ref: "#/components/responses/PersonyzeConflict" }
+        "413": { $ref: "#/components/responses/PersonyzePayloadTooLarge" }
+        "422": { $ref: "#/components/responses/PersonyzeIdempotencyKeyReused" }
+        "503": { $ref: "#/components/responses/PersonyzeUnavailable" }
+        "507": { $ref: "#/components/responses/PersonyzeTenantFull" }
+
+  /personyze/rest/containers_grab_variable/where/{where}:
+    get:
+      tags: [personyze]
+      operationId: personyzeGrabVariablesWhere
+      summary: "Personyze: the rows of containers_grab_variable that pass the conditions"
+      security: [{ personyzeBasic: [] }, { apiKey: [] }, { bearer: [] }]
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+        - name: where
+          in: path
+          required: true
+          description: "Conditions `column<op>value` (`=`, `!=`, `>`, `>=`, `<`, `<=`, `:` in a comma list, `!:` not in it), joined by `&` (AND, binding tighter) and `|` (OR); at most 64. The path is split on its raw text and each name and value percent-decoded once afterwards, so the operators, `&`, `|` and list commas must be sent as they are: encoded (`%3D`, `%26`, as a generic client encodes a path parameter) they are data, and the segment is not a condition (400)."
+          example: "is_active=1"
+          schema: { type: string, minLength: 1 }
+      responses:
+        "200":
+          description: "The rows that pass, in the object's order."
+          content:
+            application/json:
+              schema:
+                type: array
+                items: { $ref: "#/components/schemas/PersonyzeGrabVariable" }
+        "400": { $ref: "#/components/responses/PersonyzeBadRequest" }
+        "401": { $ref: "#/components/responses/PersonyzeUnauthorized" }
+        "403": { $ref: "#/components/responses/PersonyzeForbidden" }
+        "503": { $ref: "#/components/responses/PersonyzeUnavailable" }
+    put:
+      tags: [personyze]
+      operationId: personyzeGrabVariablesUpdateWhere
+      summary: "Personyze: change the rows of containers_grab_variable that pass the conditions"
+      description: "At most 100,000 rows."
+      security: [{ personyzeBasic: [] }, { apiKey: [] }, { bearer: [] }]
+      parameters:
+        - $ref: "#/components/parameters/IdempotencyKey"
+        - $ref: "#/components/parameters/WorkspaceID"
+        - name: where
+          in: path
+          required: true
+          description: "Conditions `column<op>value` (`=`, `!=`, `>`, `>=`, `<`, `<=`, `:` in a comma list, `!:` not in it), joined by `&` (AND, binding tighter) and `|` (OR); at most 64. The path is split on its raw text and each name and value percent-decoded once afterwards, so the operators, `&`, `|` and list commas must be sent as they are: encoded (`%3D`, `%26`, as a generic client encodes a path parameter) they are data, and the segment is not a condition (400)."
+          example: "is_active=1"
+          schema: { type: string, minLength: 1 }
+      requestBody:
+        required: true
+        content:
+          application/json:
+            example: {"is_active": 0}
+            schema: { $ref: "#/components/schemas/PersonyzeGrabVariableBody" }
+      responses:
+        "200":
+          description: "The number of rows changed."
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/PersonyzeCount" }
+        "400": { $ref: "#/components/responses/PersonyzeBadRequest" }
+        "401": { $ref: "#/components/responses/PersonyzeUnauthorized" }
+        "403": { $ref: "#/components/responses/PersonyzeForbidden" }
+        "409": { $ref: "#/components/responses/PersonyzeConflict" }
+        "413": { $ref: "#/components/responses/PersonyzePayloadTooLarge" }
+        "422": { $ref: "#/components/responses/PersonyzeIdempotencyKeyReused" }
+        "503": { $ref: "#/components/responses/PersonyzeUnavailable" }
+        "507": { $ref: "#/components/responses/PersonyzeTenantFull" }
+    delete:
+      tags: [personyze]
+      operationId: personyzeGrabVariablesDeleteWhere
+      summary: "Personyze: remove the rows of containers_grab_variable that pass the conditions"
+      description: "At most 100,000 rows."
+      security: [{ personyzeBasic: [] }, { apiKey: [] }, { bearer: [] }]
+      parameters:
+        - $ref: "#/components/parameters/IdempotencyKey"
+        - $ref: "#/components/parameters/WorkspaceID"
+        - name: where
+          in: path
+          required: true
+          description: "Conditions `column<op>value` (`=`, `!=`, `>`, `>=`, `<`, `<=`, `:` in a comma list, `!:` not in it), joined by `&` (AND, binding tighter) and `|` (OR); at most 64. The path is split on its raw text and each name and value percent-decoded once afterwards, so the operators, `&`, `|` and list commas must be sent as they are: encoded (`%3D`, `%26`, as a generic client encodes a path parameter) they are data, and the segment is not a condition (400)."
+          example: "is_active=1"
+          schema: { type: string, minLength: 1 }
+      responses:
+        "200":
+          description: "The number of rows removed."
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/PersonyzeCount" }
+        "400": { $ref: "#/components/responses/PersonyzeBadRequest" }
+        "401": { $ref: "#/components/responses/PersonyzeUnauthorized" }
+        "403": { $ref: "#/components/responses/PersonyzeForbidden" }
+        "409": { $ref: "#/components/responses/PersonyzeConflict" }
+        "413": { $ref: "#/components/responses/PersonyzePayloadTooLarge" }
+        "422": { $ref: "#/components/responses/PersonyzeIdempotencyKeyReused" }
+        "503": { $ref: "#/components/responses/PersonyzeUnavailable" }
+        "507": { $ref: "#/components/responses/PersonyzeTenantFull" }
+
+  /personyze/rest/products:
+    get:
+      tags: [personyze]
+      operationId: personyzeProductsList
+      summary: "Personyze: every row of products"
+      description: "The product catalogue: free columns, keyed by `internal_id` (a POST naming a known one patches it)."
+      security: [{ personyzeBasic: [] }, { apiKey: [] }, { bearer: [] }]
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+      responses:
+        "200":
+          description: "The rows, key first and the rest by name."
+          content:
+            application/json:
+              schema:
+                type: array
+                items: { $ref: "#/components/schemas/PersonyzeProduct" }
+        "400": { $ref: "#/components/responses/PersonyzeBadRequest" }
+        "401": { $ref: "#/components/responses/PersonyzeUnauthorized" }
+        "403": { $ref: "#/components/responses/PersonyzeForbidden" }
+        "503": { $ref: "#/components/responses/PersonyzeUnavailable" }
+    post:
+      tags: [personyze]
+      operationId: personyzeProductsCreate
+      summary: "Personyze: add a row to products"
+      description: "The product catalogue: free columns, keyed by `internal_id` (a POST naming a known one patches it)."
+      security: [{ personyzeBasic: [] }, { apiKey: [] }, { bearer: [] }]
+      parameters:
+        - $ref: "#/components/parameters/IdempotencyKey"
+        - $ref: "#/components/parameters/WorkspaceID"
+      requestBody:
+        required: true
+        content:
+          application/json:
+            example: {"internal_id": "SKU-1234", "title": "Cordless Drill", "price": 129.99, "is_in_stock": "yes", "image_1": "https://cdn.example.com/big.jpg"}
+            schema: { $ref: "#/components/schemas/PersonyzeProductCreate" }
+      responses:
+        "200":
+          description: "The new row's id (for products and articles, the id of the row the `internal_id` names), as a bare number."
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/PersonyzeCount" }
+        "400": { $ref: "#/components/responses/PersonyzeBadRequest" }
+        "401": { $ref: "#/components/responses/PersonyzeUnauthorized" }
+        "403": { $ref: "#/components/responses/PersonyzeForbidden" }
+        "409": { $ref: "#/components/responses/PersonyzeConflict" }
+        "413": { $ref: "#/components/responses/PersonyzePayloadTooLarge" }
+        "422": { $ref: "#/components/responses/PersonyzeIdempotencyKeyReused" }
+        "503": { $ref: "#/components/responses/PersonyzeUnavailable" }
+        "507": { $ref: "#/components/responses/PersonyzeTenantFull" }
+
+  /personyze/rest/products/{id}:
+    get:
+      tags: [personyze]
+      operationId: personyzeProductGet
+      summary: "Personyze: one row of products by its id"
+      security: [{ personyzeBasic: [] }, { apiKey: [] }, { bearer: [] }]
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+        - name: id
+          in: path
+          required: true
+          description: "The row's key (`user_id` for users, else `id`); a row that does not exist is `400 Row not found`."
+          example: 1
+          schema: { $ref: "#/components/schemas/ID" }
+      responses:
+        "200":
+          description: The row, as one object.
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/PersonyzeProduct" }
+        "400": { $ref: "#/components/responses/PersonyzeBadRequest" }
+        "401": { $ref: "#/components/responses/PersonyzeUnauthorized" }
+        "403": { $ref: "#/components/responses/PersonyzeForbidden" }
+        "503": { $ref: "#/components/responses/PersonyzeUnavailable" }
+    put:
+      tags: [personyze]
+      operationId: personyzeProductUpdate
+      summary: "Personyze: change one row of products"
+      security: [{ personyzeBasic: [] }, { apiKey: [] }, { bearer: [] }]
+      parameters:
+        - $ref: "#/components/parameters/IdempotencyKey"
+        - $ref: "#/components/parameters/WorkspaceID"
+        - name: id
+          in: path
+          required: true
+          description: "The row's key (`user_id` for users, else `id`); a row that does not exist is `400 Row not found`."
+          example: 1
+          schema: { $ref: "#/components/schemas/ID" }
+      requestBody:
+        required: true
+        content:
+          application/json:
+            example: {"price": 119.99, "is_in_stock": "no"}
+            schema: { $ref: "#/components/schemas/PersonyzeProductChanges" }
+      responses:
+        "200":
+          description: "The number of rows changed."
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/PersonyzeCount" }
+        "400": { $ref: "#/components/responses/PersonyzeBadRequest" }
+        "401": { $ref: "#/components/responses/PersonyzeUnauthorized" }
+        "403": { $ref: "#/components/responses/PersonyzeForbidden" }
+        "409": { $ref: "#/components/responses/PersonyzeConflict" }
+        "413": { $ref: "#/components/responses/PersonyzePayloadTooLarge" }
+        "422": { $ref: "#/components/responses/PersonyzeIdempotencyKeyReused" }
+        "503": { $ref: "#/components/responses/PersonyzeUnavailable" }
+        "507": { $ref: "#/components/responses/PersonyzeTenantFull" }
+    delete:
+      tags: [personyze]
+      operationId: personyzeProductDelete
+      summary: "Personyze: remove one row of products"
+      security: [{ personyzeBasic: [] }, { apiKey: [] }, { bearer: [] }]
+      parameters:
+        - $ref: "#/components/parameters/IdempotencyKey"
+        - $ref: "#/components/parameters/WorkspaceID"
+        - name: id
+          in: path
+          required: true
+          description: "The row's key (`user_id` for users, else `id`); a row that does not exist is `400 Row not found`."
+          example: 1
+          schema: { $ref: "#/components/schemas/ID" }
+      responses:
+        "200":
+          description: "The number of rows removed."
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/PersonyzeCount" }
+        "400": { $ref: "#/components/responses/PersonyzeBadRequest" }
+        "401": { $ref: "#/components/responses/PersonyzeUnauthorized" }
+        "403": { $ref: "#/components/responses/PersonyzeForbidden" }
+        "409": { $ref: "#/components/responses/PersonyzeConflict" }
+        "413": { $ref: "#/components/responses/PersonyzePayloadTooLarge" }
+        "422": { $ref: "#/components/responses/PersonyzeIdempotencyKeyReused" }
+        "503": { $ref: "#/components/responses/PersonyzeUnavailable" }
+        "507": { $ref: "#/components/responses/PersonyzeTenantFull" }
+
+  /personyze/rest/products/where/{where}:
+    get:
+      tags: [personyze]
+      operationId: personyzeProductsWhere
+      summary: "Personyze: the rows of products that pass the conditions"
+      security: [{ personyzeBasic: [] }, { apiKey: [] }, { bearer: [] }]
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+        - name: where
+          in: path
+          required: true
+          description: "Conditions `column<op>value` (`=`, `!=`, `>`, `>=`, `<`, `<=`, `:` in a comma list, `!:` not in it), joined by `&` (AND, binding tighter) and `|` (OR); at most 64. The path is split on its raw text and each name and value percent-decoded once afterwards, so the operators, `&`, `|` and list commas must be sent as they are: encoded (`%3D`, `%26`, as a generic client encodes a path parameter) they are data, and the segment is not a condition (400)."
+          example: "internal_id=SKU-1"
+          schema: { type: string, minLength: 1 }
+      responses:
+        "200":
+          description: "The rows that pass, in the object's order."
+          content:
+            application/json:
+              schema:
+                type: array
+                items: { $ref: "#/components/schemas/PersonyzeProduct" }
+        "400": { $ref: "#/components/responses/PersonyzeBadRequest" }
+        "401": { $ref: "#/components/responses/PersonyzeUnauthorized" }
+        "403": { $ref: "#/components/responses/PersonyzeForbidden" }
+        "503": { $ref: "#/components/responses/PersonyzeUnavailable" }
+    put:
+      tags: [personyze]
+      operationId: personyzeProductsUpdateWhere
+      summary: "Personyze: change the rows of products that pass the conditions"
+      description: "At most 100,000 rows."
+      security: [{ personyzeBasic: [] }, { apiKey: [] }, { bearer: [] }]
+      parameters:
+        - $ref: "#/components/parameters/IdempotencyKey"
+        - $ref: "#/components/parameters/WorkspaceID"
+        - name: where
+          in: path
+          required: true
+          description: "Conditions `column<op>value` (`=`, `!=`, `>`, `>=`, `<`, `<=`, `:` in a comma list, `!:` not in it), joined by `&` (AND, binding tighter) and `|` (OR); at most 64. The path is split on its raw text and each name and value percent-decoded once afterwards, so the operators, `&`, `|` and list commas must be sent as they are: encoded (`%3D`, `%26`, as a generic client encodes a path parameter) they are data, and the segment is not a condition (400)."
+          example: "internal_id=SKU-1"
+          schema: { type: string, minLength: 1 }
+      requestBody:
+        required: true
+        content:
+          application/json:
+            example: {"price": 119.99, "is_in_stock": "no"}
+            schema: { $ref: "#/components/schemas/PersonyzeProductChanges" }
+      responses:
+        "200":
+          description: "The number of rows changed."
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/PersonyzeCount" }
+        "400": { $ref: "#/components/responses/PersonyzeBadRequest" }
+        "401": { $ref: "#/components/responses/PersonyzeUnauthorized" }
+        "403": { $ref: "#/components/responses/PersonyzeForbidden" }
+        "409": { $ref: "#/components/responses/PersonyzeConflict" }
+        "413": { $ref: "#/components/responses/PersonyzePayloadTooLarge" }
+        "422": { $ref: "#/components/responses/PersonyzeIdempotencyKeyReused" }
+        "503": { $ref: "#/components/responses/PersonyzeUnavailable" }
+        "507": { $ref: "#/components/responses/PersonyzeTenantFull" }
+    delete:
+      tags: [personyze]
+      operationId: personyzeProductsDeleteWhere
+      summary: "Personyze: remove the rows of products that pass the conditions"
+      description: "At most 100,000 rows."
+      security: [{ personyzeBasic: [] }, { apiKey: [] }, { bearer: [] }]
+      parameters:
+        - $ref: "#/components/parameters/IdempotencyKey"
+        - $ref: "#/components/parameters/WorkspaceID"
+        - name: where
+          in: path
+          required: true
+          description: "Conditions `column<op>value` (`=`, `!=`, `>`, `>=`, `<`, `<=`, `:` in a comma list, `!:` not in it), joined by `&` (AND, binding tighter) and `|` (OR); at most 64. The path is split on its raw text and each name and value percent-decoded once afterwards, so the operators, `&`, `|` and list commas must be sent as they are: encoded (`%3D`, `%26`, as a generic client encodes a path parameter) they are data, and the segment is not a condition (400)."
+          example: "internal_id=SKU-1"
+          schema: { type: string, minLength: 1 }
+      responses:
+        "200":
+          description: "The number of rows removed."
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/PersonyzeCount" }
+        "400": { $ref: "#/components/responses/PersonyzeBadRequest" }
+        "401": { $ref: "#/components/responses/PersonyzeUnauthorized" }
+        "403": { $ref: "#/components/responses/PersonyzeForbidden" }
+        "409": { $ref: "#/components/responses/PersonyzeConflict" }
+        "413": { $ref: "#/components/responses/PersonyzePayloadTooLarge" }
+        "422": { $ref: "#/components/responses/PersonyzeIdempotencyKeyReused" }
+        "503": { $ref: "#/components/responses/PersonyzeUnavailable" }
+        "507": { $ref: "#/components/responses/PersonyzeTenantFull" }
+
+  /personyze/rest/articles:
+    get:
+      tags: [personyze]
+      operationId: personyzeArticlesList
+      summary: "Personyze: every row of articles"
+      description: "The article catalogue: free columns, keyed by `internal_id` (a POST naming a known one patches it)."
+      security: [{ personyzeBasic: [] }, { apiKey: [] }, { bearer: [] }]
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+      responses:
+        "200":
+          description: "The rows, key first and the rest by name."
+          content:
+            application/json:
+              schema:
+                type: array
+                items: { $ref: "#/components/schemas/PersonyzeArticle" }
+        "400": { $ref: "#/components/responses/PersonyzeBadRequest" }
+        "401": { $ref: "#/components/responses/PersonyzeUnauthorized" }
+        "403": { $ref: "#/components/responses/PersonyzeForbidden" }
+        "503": { $ref: "#/components/responses/PersonyzeUnavailable" }
+    post:
+      tags: [personyze]
+      operationId: personyzeArticlesCreate
+      summary: "Personyze: add a row to articles"
+      description: "The article catalogue: free columns, keyed by `internal_id` (a POST naming a known one patches it)."
+      security: [{ personyzeBasic: [] }, { apiKey: [] }, { bearer: [] }]
+      parameters:
+        - $ref: "#/components/parameters/IdempotencyKey"
+        - $ref: "#/components/parameters/WorkspaceID"
+      requestBody:
+        required: true
+        content:
+          application/json:
+            example: {"internal_id": "how-to-personalize", "title": "How to personalize your site", "author": "Alice", "is_published": "yes"}
+            schema: { $ref: "#/components/schemas/PersonyzeArticleCreate" }
+      responses:
+        "200":
+          description: "The new row's id (for products and articles, the id of the row the `internal_id` names), as a bare number."
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/PersonyzeCount" }
+        "400": { $ref: "#/components/responses/PersonyzeBadRequest" }
+        "401": { $ref: "#/components/responses/PersonyzeUnauthorized" }
+        "403": { $ref: "#/components/responses/PersonyzeForbidden" }
+        "409": { $ref: "#/components/responses/PersonyzeConflict" }
+        "413": { $ref: "#/components/responses/PersonyzePayloadTooLarge" }
+        "422": { $ref: "#/components/responses/PersonyzeIdempotencyKeyReused" }
+        "503": { $ref: "#/components/responses/PersonyzeUnavailable" }
+        "507": { $ref: "#/components/responses/PersonyzeTenantFull" }
+
+  /personyze/rest/articles/{id}:
+    get:
+      tags: [personyze]
+      operationId: personyzeArticleGet
+      summary: "Personyze: one row of articles by its id"
+      security: [{ personyzeBasic: [] }, { apiKey: [] }, { bearer: [] }]
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+        - name: id
+          in: path
+          required: true
+          description: "The row's key (`user_id` for users, else `id`); a row that does not exist is `400 Row not found`."
+          example: 1
+          schema: { $ref: "#/components/schemas/ID" }
+      responses:
+        "200":
+          description: The row, as one object.
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/PersonyzeArticle" }
+        "400": { $ref: "#/components/responses/PersonyzeBadRequest" }
+        "401": { $ref: "#/components/responses/PersonyzeUnauthorized" }
+        "403": { $ref: "#/components/responses/PersonyzeForbidden" }
+        "503": { $ref: "#/components/responses/PersonyzeUnavailable" }
+    put:
+      tags: [personyze]
+      operationId: personyzeArticleUpdate
+      summary: "Personyze: change one row of articles"
+      security: [{ personyzeBasic: [] }, { apiKey: [] }, { bearer: [] }]
+      parameters:
+        - $ref: "#/components/parameters/IdempotencyKey"
+        - $ref: "#/components/parameters/WorkspaceID"
+        - name: id
+          in: path
+          required: true
+          description: "The row's key (`user_id` for users, else `id`); a row that does not exist is `400 Row not found`."
+          example: 1
+          schema: { $ref: "#/components/schemas/ID" }
+      requestBody:
+        required: true
+        content:
+          application/json:
+            example: {"is_published": "no"}
+            schema: { $ref: "#/components/schemas/PersonyzeArticleChanges" }
+      responses:
+        "200":
+          description: "The number of rows changed."
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/PersonyzeCount" }
+        "400": { $ref: "#/components/responses/PersonyzeBadRequest" }
+        "401": { $ref: "#/components/responses/PersonyzeUnauthorized" }
+        "403": { $ref: "#/components/responses/PersonyzeForbidden" }
+        "409": { $ref: "#/components/responses/PersonyzeConflict" }
+        "413": { $ref: "#/components/responses/PersonyzePayloadTooLarge" }
+        "422": { $ref: "#/components/responses/PersonyzeIdempotencyKeyReused" }
+        "503": { $ref: "#/components/responses/PersonyzeUnavailable" }
+        "507": { $ref: "#/components/responses/PersonyzeTenantFull" }
+    delete:
+      tags: [personyze]
+      operationId: personyzeArticleDelete
+      summary: "Personyze: remove one row of articles"
+      security: [{ personyzeBasic: [] }, { apiKey: [] }, { bearer: [] }]
+      parameters:
+        - $ref: "#/components/parameters/IdempotencyKey"
+        - $ref: "#/components/parameters/WorkspaceID"
+        - name: id
+          in: path
+          required: true
+          description: "The row's key (`user_id` for users, else `id`); a row that does not exist is `400 Row not found`."
+          example: 1
+          schema: { $ref: "#/components/schemas/ID" }
+      responses:
+        "200":
+          description: "The number of rows removed."
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/PersonyzeCount" }
+        "400": { $ref: "#/components/responses/PersonyzeBadRequest" }
+        "401": { $ref: "#/components/responses/PersonyzeUnauthorized" }
+        "403": { $ref: "#/components/responses/PersonyzeForbidden" }
+        "409": { $ref: "#/components/responses/PersonyzeConflict" }
+        "413": { $ref: "#/components/responses/PersonyzePayloadTooLarge" }
+        "422": { $ref: "#/components/responses/PersonyzeIdempotencyKeyReused" }
+        "503": { $ref: "#/components/responses/PersonyzeUnavailable" }
+        "507": { $ref: "#/components/responses/PersonyzeTenantFull" }
+
+  /personyze/rest/articles/where/{where}:
+    get:
+      tags: [personyze]
+      operationId: personyzeArticlesWhere
+      summary: "Personyze: the rows of articles that pass the conditions"
+      security: [{ personyzeBasic: [] }, { apiKey: [] }, { bearer: [] }]
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+        - name: where
+          in: path
+          required: true
+          description: "Conditions `column<op>value` (`=`, `!=`, `>`, `>=`, `<`, `<=`, `:` in a comma list, `!:` not in it), joined by `&` (AND, binding tighter) and `|` (OR); at most 64. The path is split on its raw text and each name and value percent-decoded once afterwards, so the operators, `&`, `|` and list commas must be sent as they are: encoded (`%3D`, `%26`, as a generic client encodes a path parameter) they are data, and the segment is not a condition (400)."
+          example: "internal_id=fuzz-article"
+          schema: { type: string, minLength: 1 }
+      responses:
+        "200":
+          description: "The rows that pass, in the object's order."
+          content:
+            application/json:
+              schema:
+                type: array
+                items: { $ref: "#/components/schemas/PersonyzeArticle" }
+        "400": { $ref: "#/components/responses/PersonyzeBadRequest" }
+        "401": { $ref: "#/components/responses/PersonyzeUnauthorized" }
+        "403": { $ref: "#/components/responses/PersonyzeForbidden" }
+        "503": { $ref: "#/components/responses/PersonyzeUnavailable" }
+    put:
+      tags: [personyze]
+      operationId: personyzeArticlesUpdateWhere
+      summary: "Personyze: change the rows of articles that pass the conditions"
+      description: "At most 100,000 rows."
+      security: [{ personyzeBasic: [] }, { apiKey: [] }, { bearer: [] }]
+      parameters:
+        - $ref: "#/components/parameters/IdempotencyKey"
+        - $ref: "#/components/parameters/WorkspaceID"
+        - name: where
+          in: path
+          required: true
+          description: "Conditions `column<op>value` (`=`, `!=`, `>`, `>=`, `<`, `<=`, `:` in a comma list, `!:` not in it), joined by `&` (AND, binding tighter) and `|` (OR); at most 64. The path is split on its raw text and each name and value percent-decoded once afterwards, so the operators, `&`, `|` and list commas must be sent as they are: encoded (`%3D`, `%26`, as a generic client encodes a path parameter) they are data, and the segment is not a condition (400)."
+          example: "internal_id=fuzz-article"
+          schema: { type: string, minLength: 1 }
+      requestBody:
+        required: true
+        content:
+          application/json:
+            example: {"is_published": "no"}
+            schema: { $ref: "#/components/schemas/PersonyzeArticleChanges" }
+      responses:
+        "200":
+          description: "The number of rows changed."
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/PersonyzeCount" }
+        "400": { $ref: "#/components/responses/PersonyzeBadRequest" }
+        "401": { $ref: "#/components/responses/PersonyzeUnauthorized" }
+        "403": { $ref: "#/components/responses/PersonyzeForbidden" }
+        "409": { $ref: "#/components/responses/PersonyzeConflict" }
+        "413": { $ref: "#/components/responses/PersonyzePayloadTooLarge" }
+        "422": { $ref: "#/components/responses/PersonyzeIdempotencyKeyReused" }
+        "503": { $ref: "#/components/responses/PersonyzeUnavailable" }
+        "507": { $ref: "#/components/responses/PersonyzeTenantFull" }
+    delete:
+      tags: [personyze]
+      operationId: personyzeArticlesDeleteWhere
+      summary: "Personyze: remove the rows of articles that pass the conditions"
+      description: "At most 100,000 rows."
+      security: [{ personyzeBasic: [] }, { apiKey: [] }, { bearer: [] }]
+      parameters:
+        - $ref: "#/components/parameters/IdempotencyKey"
+        - $ref: "#/components/parameters/WorkspaceID"
+        - name: where
+          in: path
+          required: true
+          description: "Conditions `column<op>value` (`=`, `!=`, `>`, `>=`, `<`, `<=`, `:` in a comma list, `!:` not in it), joined by `&` (AND, binding tighter) and `|` (OR); at most 64. The path is split on its raw text and each name and value percent-decoded once afterwards, so the operators, `&`, `|` and list commas must be sent as they are: encoded (`%3D`, `%26`, as a generic client encodes a path parameter) they are data, and the segment is not a condition (400)."
+          example: "internal_id=fuzz-article"
+          schema: { type: string, minLength: 1 }
+      responses:
+        "200":
+          description: "The number of rows removed."
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/PersonyzeCount" }
+        "400": { $ref: "#/components/responses/PersonyzeBadRequest" }
+        "401": { $ref: "#/components/responses/PersonyzeUnauthorized" }
+        "403": { $ref: "#/components/responses/PersonyzeForbidden" }
+        "409": { $ref: "#/components/responses/PersonyzeConflict" }
+        "413": { $ref: "#/components/responses/PersonyzePayloadTooLarge" }
+        "422": { $ref: "#/components/responses/PersonyzeIdempotencyKeyReused" }
+        "503": { $ref: "#/components/responses/PersonyzeUnavailable" }
+        "507": { $ref: "#/components/responses/PersonyzeTenantFull" }
+
+  /personyze/rest/products_interactions:
+    get:
+      tags: [personyze]
+      operationId: personyzeProductsInteractionsList
+      summary: "Personyze: products_interactions as a whole: always refused (`400 Cannot do this operation on whole table`)"
+      description: "Product events (`status` is the event type); a DELETE rewrites the events away. A read must name rows with a `where` (or an `order_by`) on user_id, product_internal_id, status or time: see `/personyze/rest/products_interactions/where/{where}`."
+      security: [{ personyzeBasic: [] }, { apiKey: [] }, { bearer: [] }]
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+      responses:
+        "400": { $ref: "#/components/responses/PersonyzeBadRequest" }
+        "401": { $ref: "#/components/responses/PersonyzeUnauthorized" }
+        "403": { $ref: "#/components/responses/PersonyzeForbidden" }
+        "503": { $ref: "#/components/responses/PersonyzeUnavailable" }
+    post:
+      tags: [personyze]
+      operationId: personyzeProductsInteractionsCreate
+      summary: "Personyze: add a row to products_interactions"
+      description: "Product events (`status` is the event type); a DELETE rewrites the events away."
+      security: [{ personyzeBasic: [] }, { apiKey: [] }, { bearer: [] }]
+      parameters:
+        - $ref: "#/components/parameters/IdempotencyKey"
+        - $ref: "#/components/parameters/WorkspaceID"
+      requestBody:
+        required: true
+        content:
+          application/json:
+            example: {"user_internal_id": "fuzz-user", "product_internal_id": "SKU-1", "quantity": 2, "status": "goal", "transaction_time": 1734000000, "amount": 259.98}
+            schema: { $ref: "#/components/schemas/PersonyzeInteractionBody" }
+      responses:
+        "200":
+          description: "1: the interaction was logged."
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/PersonyzeCount" }
+        "400": { $ref: "#/components/responses/PersonyzeBadRequest" }
+        "401": { $ref: "#/components/responses/PersonyzeUnauthorized" }
+        "403": { $ref: "#/components/responses/PersonyzeForbidden" }
+        "409": { $ref: "#/components/responses/PersonyzeConflict" }
+        "413": { $ref: "#/components/responses/PersonyzePayloadTooLarge" }
+        "422": { $ref: "#/components/responses/PersonyzeIdempotencyKeyReused" }
+        "503": { $ref: "#/components/responses/PersonyzeUnavailable" }
+        "507": { $ref: "#/components/responses/PersonyzeTenantFull" }
+
+  /personyze/rest/products_interactions/where/{where}:
+    get:
+      tags: [personyze]
+      operationId: personyzeProductsInteractionsWhere
+      summary: "Personyze: the rows of products_interactions that pass the conditions"
+      description: "Every alternative of the `where` must test user_id, product_internal_id, status or time, else `400 Cannot do this operation on whole table`."
+      security: [{ personyzeBasic: [] }, { apiKey: [] }, { bearer: [] }]
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+        - name: where
+          in: path
+          required: true
+          description: "Conditions `column<op>value` (`=`, `!=`, `>`, `>=`, `<`, `<=`, `:` in a comma list, `!:` not in it), joined by `&` (AND, binding tighter) and `|` (OR); at most 64. The path is split on its raw text and each name and value percent-decoded once afterwards, so the operators, `&`, `|` and list commas must be sent as they are: encoded (`%3D`, `%26`, as a generic client encodes a path parameter) they are data, and the segment is not a condition (400)."
+          example: "product_internal_id=SKU-1"
+          schema: { type: string, minLength: 1 }
+      responses:
+        "200":
+          description: "The rows that pass, in the object's order."
+          content:
+            application/json:
+              schema:
+                type: array
+                items: { $ref: "#/components/schemas/PersonyzeInteraction" }
+        "400": { $ref: "#/components/responses/PersonyzeBadRequest" }
+        "401": { $ref: "#/components/responses/PersonyzeUnauthorized" }
+        "403": { $ref: "#/components/responses/PersonyzeForbidden" }
+        "503": { $ref: "#/components/responses/PersonyzeUnavailable" }
+    delete:
+      tags: [personyze]
+      operationId: personyzeProductsInteractionsDeleteWhere
+      summary: "Personyze: remove the rows of products_interactions that pass the conditions"
+      description: "At most 100,000 rows. The `where` must test user_id, product_internal_id, status or time."
+      security: [{ personyzeBasic: [] }, { apiKey: [] }, { bearer: [] }]
+      parameters:
+        - $ref: "#/components/parameters/IdempotencyKey"
+        - $ref: "#/components/parameters/WorkspaceID"
+        - name: where
+          in: path
+          required: true
+          description: "Conditions `column<op>value` (`=`, `!=`, `>`, `>=`, `<`, `<=`, `:` in a comma list, `!:` not in it), joined by `&` (AND, binding tighter) and `|` (OR); at most 64. The path is split on its raw text and each name and value percent-decoded once afterwards, so the operators, `&`, `|` and list commas must be sent as they are: encoded (`%3D`, `%26`, as a generic client encodes a path parameter) they are data, and the segment is not a condition (400)."
+          example: "product_internal_id=SKU-1"
+          schema: { type: string, minLength: 1 }
+      responses:
+        "200":
+          description: "The number of rows removed."
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/PersonyzeCount" }
+        "400": { $ref: "#/components/responses/PersonyzeBadRequest" }
+        "401": { $ref: "#/components/responses/PersonyzeUnauthorized" }
+        "403": { $ref: "#/components/responses/PersonyzeForbidden" }
+        "409": { $ref: "#/components/responses/PersonyzeConflict" }
+        "413": { $ref: "#/components/responses/PersonyzePayloadTooLarge" }
+        "422": { $ref: "#/components/responses/PersonyzeIdempotencyKeyReused" }
+        "503": { $ref: "#/components/responses/PersonyzeUnavailable" }
+        "507": { $ref: "#/components/responses/PersonyzeTenantFull" }
+
+  /personyze/rest/events:
+    get:
+      tags: [personyze]
+      operationId: personyzeEventsList
+      summary: "Personyze: events as a whole: always refused (`400 Cannot do this operation on whole table`)"
+      description: "Every event (read-only). A read must name rows with a `where` (or an `order_by`) on id, user_id or container_id: see `/personyze/rest/events/where/{where}`."
+      security: [{ personyzeBasic: [] }, { apiKey: [] }, { bearer: [] }]
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+      responses:
+        "400": { $ref: "#/components/responses/PersonyzeBadRequest" }
+        "401": { $ref: "#/components/responses/PersonyzeUnauthorized" }
+        "403": { $ref: "#/components/responses/PersonyzeForbidden" }
+        "503": { $ref: "#/components/responses/PersonyzeUnavailable" }
+
+  /personyze/rest/events/where/{where}:
+    get:
+      tags: [personyze]
+      operationId: personyzeEventsWhere
+      summary: "Personyze: the rows of events that pass the conditions"
+      description: "Every alternative of the `where` must test id, user_id or container_id, else `400 Cannot do this operation on whole table`."
+      security: [{ personyzeBasic: [] }, { apiKey: [] }, { bearer: [] }]
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+        - name: where
+          in: path
+          required: true
+          description: "Conditions `column<op>value` (`=`, `!=`, `>`, `>=`, `<`, `<=`, `:` in a comma list, `!:` not in it), joined by `&` (AND, binding tighter) and `|` (OR); at most 64. The path is split on its raw text and each name and value percent-decoded once afterwards, so the operators, `&`, `|` and list commas must be sent as they are: encoded (`%3D`, `%26`, as a generic client encodes a path parameter) they are data, and the segment is not a condition (400)."
+          example: "user_id=1"
+          schema: { type: string, minLength: 1 }
+      responses:
+        "200":
+          description: "The rows that pass, in the object's order."
+          content:
+            application/json:
+              schema:
+                type: array
+                items: { $ref: "#/components/schemas/PersonyzeEvent" }
+        "400": { $ref: "#/components/responses/PersonyzeBadRequest" }
+        "401": { $ref: "#/components/responses/PersonyzeUnauthorized" }
+        "403": { $ref: "#/components/responses/PersonyzeForbidden" }
+        "503": { $ref: "#/components/responses/PersonyzeUnavailable" }
+
+  /personyze/rest/forms:
+    get:
+      tags: [personyze]
+      operationId: personyzeFormsList
+      summary: "Personyze: forms as a whole: always refused (`400 Cannot do this operation on whole table`)"
+      description: "The `form_submitted` events, their properties as columns (read-only). A read must name rows with a `where` (or an `order_by`) on user_id, action_id or time: see `/personyze/rest/forms/where/{where}`."
+      security: [{ personyzeBasic: [] }, { apiKey: [] }, { bearer: [] }]
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+      responses:
+        "400": { $ref: "#/components/responses/PersonyzeBadRequest" }
+        "401": { $ref: "#/components/responses/PersonyzeUnauthorized" }
+        "403": { $ref: "#/components/responses/PersonyzeForbidden" }
+        "503": { $ref: "#/components/responses/PersonyzeUnavailable" }
+
+  /personyze/rest/forms/where/{where}:
+    get:
+      tags: [personyze]
+      operationId: personyzeFormsWhere
+      summary: "Personyze: the rows of forms that pass the conditions"
+      description: "Every alternative of the `where` must test user_id, action_id or time, else `400 Cannot do this operation on whole table`."
+      security: [{ personyzeBasic: [] }, { apiKey: [] }, { bearer: [] }]
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+        - name: where
+          in: path
+          required: true
+          description: "Conditions `column<op>value` (`=`, `!=`, `>`, `>=`, `<`, `<=`, `:` in a comma list, `!:` not in it), joined by `&` (AND, binding tighter) and `|` (OR); at most 64. The path is split on its raw text and each name and value percent-decoded once afterwards, so the operators, `&`, `|` and list commas must be sent as they are: encoded (`%3D`, `%26`, as a generic client encodes a path parameter) they are data, and the segment is not a condition (400)."
+          example: "user_id=1"
+          schema: { type: string, minLength: 1 }
+      responses:
+        "200":
+          description: "The rows that pass, in the object's order."
+          content:
+            application/json:
+              schema:
+                type: array
+                items: { $ref: "#/components/schemas/PersonyzeForm" }
+        "400": { $ref: "#/components/responses/PersonyzeBadRequest" }
+        "401": { $ref: "#/components/responses/PersonyzeUnauthorized" }
+        "403": { $ref: "#/components/responses/PersonyzeForbidden" }
+        "503": { $ref: "#/components/responses/PersonyzeUnavailable" }
+
+  /personyze/rest/do:
+    post:
+      tags: [personyze]
+      operationId: personyzeDo
+      summary: "Personyze: run commands (profile updates, product and article interactions), all or none"
+      description: "The seed's commands: `[key type, key, command, arguments…]`, all checked before any applies. A bad command is a 400 naming it (`commands[1][2]`) and nothing applies; at most 1,000 commands."
+      security: [{ personyzeBasic: [] }, { apiKey: [] }, { bearer: [] }]
+      parameters:
+        - $ref: "#/components/parameters/IdempotencyKey"
+        - $ref: "#/components/parameters/WorkspaceID"
+      requestBody:
+        required: true
+        content:
+          application/json:
+            example: [["internal_id", "acct-987", "User profile", "first_name", "Alice"], ["internal_id", "acct-987", "Product purchased", "SKU-1", "quantity", 2, "amount", 259.98]]
+            schema: { $ref: "#/components/schemas/PersonyzeCommands" }
+      responses:
+        "200":
+          description: "Every command applied; the body is empty."
+        "400": { $ref: "#/components/responses/PersonyzeBadRequest" }
+        "401": { $ref: "#/components/responses/PersonyzeUnauthorized" }
+        "403": { $ref: "#/components/responses/PersonyzeForbidden" }
+        "409": { $ref: "#/components/responses/PersonyzeConflict" }
+        "413": { $ref: "#/components/responses/PersonyzePayloadTooLarge" }
+        "422": { $ref: "#/components/responses/PersonyzeIdempotencyKeyReused" }
+        "503": { $ref: "#/components/responses/PersonyzeUnavailable" }
+        "507": { $ref: "#/components/responses/PersonyzeTenantFull" }
+
+  /personyze/rest/sessions_archive:
+    get:
+      tags: [personyze]
+      operationId: personyzeSessionsArchiveList
+      summary: "Personyze: sessions_archive as a whole: always refused (`400 Cannot do this operation on whole table`)"
+      description: "One row per session (read-only). A read must name rows with a `where` (or an `order_by`) on first_visit_id, user_id or session_start_time: see `/personyze/rest/sessions_archive/where/{where}`."
+      security: [{ personyzeBasic: [] }, { apiKey: [] }, { bearer: [] }]
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+      responses:
+        "400": { $ref: "#/components/responses/PersonyzeBadRequest" }
+        "401": { $ref: "#/components/responses/PersonyzeUnauthorized" }
+        "403": { $ref: "#/components/responses/PersonyzeForbidden" }
+        "503": { $ref: "#/components/responses/PersonyzeUnavailable" }
+
+  /personyze/rest/sessions_archive/where/{where}:
+    get:
+      tags: [personyze]
+      operationId: personyzeSessionsArchiveWhere
+      summary: "Personyze: the rows of sessions_archive that pass the conditions"
+      description: "Every alternative of the `where` must test first_visit_id, user_id or session_start_time, else `400 Cannot do this operation on whole table`."
+      security: [{ personyzeBasic: [] }, { apiKey: [] }, { bearer: [] }]
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+        - name: where
+          in: path
+          required: true
+          description: "Conditions `column<op>value` (`=`, `!=`, `>`, `>=`, `<`, `<=`, `:` in a comma list, `!:` not in it), joined by `&` (AND, binding tighter) and `|` (OR); at most 64. The path is split on its raw text and each name and value percent-decoded once afterwards, so the operators, `&`, `|` and list commas must be sent as they are: encoded (`%3D`, `%26`, as a generic client encodes a path parameter) they are data, and the segment is not a condition (400)."
+          example: "user_id=1"
+          schema: { type: string, minLength: 1 }
+      responses:
+        "200":
+          description: "The rows that pass, in the object's order."
+          content:
+            application/json:
+              schema:
+                type: array
+                items: { $ref: "#/components/schemas/PersonyzeSession" }
+        "400": { $ref: "#/components/responses/PersonyzeBadRequest" }
+        "401": { $ref: "#/components/responses/PersonyzeUnauthorized" }
+        "403": { $ref: "#/components/responses/PersonyzeForbidden" }
+        "503": { $ref: "#/components/responses/PersonyzeUnavailable" }
+
+  /personyze/rest/user_interests:
+    get:
+      tags: [personyze]
+      operationId: personyzeUserInterestsList
+      summary: "Personyze: user_interests as a whole: always refused (`400 Cannot do this operation on whole table`)"
+      description: "Per user, the catalogue categories and tags of what they interacted with (read-only). A read must name rows with a `where` (or an `order_by`) on user_id or time: see `/personyze/rest/user_interests/where/{where}`."
+      security: [{ personyzeBasic: [] }, { apiKey: [] }, { bearer: [] }]
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+      responses:
+        "400": { $ref: "#/components/responses/PersonyzeBadRequest" }
+        "401": { $ref: "#/components/responses/PersonyzeUnauthorized" }
+        "403": { $ref: "#/components/responses/PersonyzeForbidden" }
+        "503": { $ref: "#/components/responses/PersonyzeUnavailable" }
+
+  /personyze/rest/user_interests/where/{where}:
+    get:
+      tags: [personyze]
+      operationId: personyzeUserInterestsWhere
+      summary: "Personyze: the rows of user_interests that pass the conditions"
+      description: "Every alternative of the `where` must test user_id or time, else `400 Cannot do this operation on whole table`."
+      security: [{ personyzeBasic: [] }, { apiKey: [] }, { bearer: [] }]
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+        - name: where
+          in: path
+          required: true
+          description: "Conditions `column<op>value` (`=`, `!=`, `>`, `>=`, `<`, `<=`, `:` in a comma list, `!:` not in it), joined by `&` (AND, binding tighter) and `|` (OR); at most 64. The path is split on its raw text and each name and value percent-decoded once afterwards, so the operators, `&`, `|` and list commas must be sent as they are: encoded (`%3D`, `%26`, as a generic client encodes a path parameter) they are data, and the segment is not a condition (400)."
+          example: "user_id=1"
+          schema: { type: string, minLength: 1 }
+      responses:
+        "200":
+          description: "The rows that pass, in the object's order."
+          content:
+            application/json:
+              schema:
+                type: array
+                items: { $ref: "#/components/schemas/PersonyzeInterest" }
+        "400": { $ref: "#/components/responses/PersonyzeBadRequest" }
+        "401": { $ref: "#/components/responses/PersonyzeUnauthorized" }
+        "403": { $ref: "#/components/responses/PersonyzeForbidden" }
+        "503": { $ref: "#/components/responses/PersonyzeUnavailable" }
+
+  /personyze/rest/summary_actions:
+    get:
+      tags: [personyze]
+      operationId: personyzeSummaryActionsList
+      summary: "Personyze: summary_actions as a whole: always refused (`400 Cannot do this operation on whole table`)"
+      description: "Per day and nudge, its tracked history (read-only); every read needs a `where` on `day`. A read must name rows with a `where` (or an `order_by`) on day (a `where` on it; an `order_by` alone will not do): see `/personyze/rest/summary_actions/where/{where}`."
+      security: [{ personyzeBasic: [] }, { apiKey: [] }, { bearer: [] }]
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+      responses:
+        "400": { $ref: "#/components/responses/PersonyzeBadRequest" }
+        "401": { $ref: "#/components/responses/PersonyzeUnauthorized" }
+        "403": { $ref: "#/components/responses/PersonyzeForbidden" }
+        "503": { $ref: "#/components/responses/PersonyzeUnavailable" }
+
+  /personyze/rest/summary_actions/where/{where}:
+    get:
+      tags: [personyze]
+      operationId: personyzeSummaryActionsWhere
+      summary: "Personyze: the rows of summary_actions that pass the conditions"
+      description: "Every alternative of the `where` must test day (a `where` on it; an `order_by` alone will not do), else `400 Cannot do this operation on whole table`."
+      security: [{ personyzeBasic: [] }, { apiKey: [] }, { bearer: [] }]
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+        - name: where
+          in: path
+          required: true
+          description: "Conditions `column<op>value` (`=`, `!=`, `>`, `>=`, `<`, `<=`, `:` in a comma list, `!:` not in it), joined by `&` (AND, binding tighter) and `|` (OR); at most 64. The path is split on its raw text and each name and value percent-decoded once afterwards, so the operators, `&`, `|` and list commas must be sent as they are: encoded (`%3D`, `%26`, as a generic client encodes a path parameter) they are data, and the segment is not a condition (400)."
+          example: "day>0"
+          schema: { type: string, minLength: 1 }
+      responses:
+        "200":
+          description: "The rows that pass, in the object's order."
+          content:
+            application/json:
+              schema:
+                type: array
+                items: { $ref: "#/components/schemas/PersonyzeSummaryAction" }
+        "400": { $ref: "#/components/responses/PersonyzeBadRequest" }
+        "401": { $ref: "#/components/responses/PersonyzeUnauthorized" }
+        "403": { $ref: "#/components/responses/PersonyzeForbidden" }
+        "503": { $ref: "#/components/responses/PersonyzeUnavailable" }
+
+  /personyze/rest/products_stats_1day:
+    get:
+      tags: [personyze]
+      operationId: personyzeProductsStats1DayList
+      summary: "Personyze: products_stats_1day as a whole: always refused (`400 Cannot do this operation on whole table`)"
+      description: "Per product, its interaction counters over the last day (read-only). A read must name rows with a `where` (or an `order_by`) on internal_id, n_viewed, n_delivered, n_extra, n_favorite, n_goal or last_goal_user_id_0..2: see `/personyze/rest/products_stats_1day/where/{where}`."
+      security: [{ personyzeBasic: [] }, { apiKey: [] }, { bearer: [] }]
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+      responses:
+        "400": { $ref: "#/components/responses/PersonyzeBadRequest" }
+        "401": { $ref: "#/components/responses/PersonyzeUnauthorized" }
+        "403": { $ref: "#/components/responses/PersonyzeForbidden" }
+        "503": { $ref: "#/components/responses/PersonyzeUnavailable" }
+
+  /personyze/rest/products_stats_1day/where/{where}:
+    get:
+      tags: [personyze]
+      operationId: personyzeProductsStats1DayWhere
+      summary: "Personyze: the rows of products_stats_1day that pass the conditions"
+      description: "Every alternative of the `where` must test internal_id, n_viewed, n_delivered, n_extra, n_favorite, n_goal or last_goal_user_id_0..2, else `400 Cannot do this operation on whole table`."
+      security: [{ personyzeBasic: [] }, { apiKey: [] }, { bearer: [] }]
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+        - name: where
+          in: path
+          required: true
+          description: "Conditions `column<op>value` (`=`, `!=`, `>`, `>=`, `<`, `<=`, `:` in a comma list, `!:` not in it), joined by `&` (AND, binding tighter) and `|` (OR); at most 64. The path is split on its raw text and each name and value percent-decoded once afterwards, so the operators, `&`, `|` and list commas must be sent as they are: encoded (`%3D`, `%26`, as a generic client encodes a path parameter) they are data, and the segment is not a condition (400)."
+          example: "internal_id=SKU-1"
+          schema: { type: string, minLength: 1 }
+      responses:
+        "200":
+          description: "The rows that pass, in the object's order."
+          content:
+            application/json:
+              schema:
+                type: array
+                items: { $ref: "#/components/schemas/PersonyzeProductStats" }
+        "400": { $ref: "#/components/responses/PersonyzeBadRequest" }
+        "401": { $ref: "#/components/responses/PersonyzeUnauthorized" }
+        "403": { $ref: "#/components/responses/PersonyzeForbidden" }
+        "503": { $ref: "#/components/responses/PersonyzeUnavailable" }
+
+  /personyze/rest/products_stats_2day:
+    get:
+      tags: [personyze]
+      operationId: personyzeProductsStats2DayList
+      summary: "Personyze: products_stats_2day as a whole: always refused (`400 Cannot do this operation on whole table`)"
+      description: "Per product, its interaction counters over the last 2 days (read-only). A read must name rows with a `where` (or an `order_by`) on internal_id, n_viewed, n_delivered, n_extra, n_favorite, n_goal or last_goal_user_id_0..2: see `/personyze/rest/products_stats_2day/where/{where}`."
+      security: [{ personyzeBasic: [] }, { apiKey: [] }, { bearer: [] }]
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+      responses:
+        "400": { $ref: "#/components/responses/PersonyzeBadRequest" }
+        "401": { $ref: "#/components/responses/PersonyzeUnauthorized" }
+        "403": { $ref: "#/components/responses/PersonyzeForbidden" }
+        "503": { $ref: "#/components/responses/PersonyzeUnavailable" }
+
+  /personyze/rest/products_stats_2day/where/{where}:
+    get:
+      tags: [personyze]
+      operationId: personyzeProductsStats2DayWhere
+      summary: "Personyze: the rows of products_stats_2day that pass the conditions"
+      description: "Every alternative of the `where` must test internal_id, n_viewed, n_delivered, n_extra, n_favorite, n_goal or last_goal_user_id_0..2, else `400 Cannot do this operation on whole table`."
+      security: [{ personyzeBasic: [] }, { apiKey: [] }, { bearer: [] }]
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+        - name: where
+          in: path
+          required: true
+          description: "Conditions `column<op>value` (`=`, `!=`, `>`, `>=`, `<`, `<=`, `:` in a comma list, `!:` not in it), joined by `&` (AND, binding tighter) and `|` (OR); at most 64. The path is split on its raw text and each name and value percent-decoded once afterwards, so the operators, `&`, `|` and list commas must be sent as they are: encoded (`%3D`, `%26`, as a generic client encodes a path parameter) they are data, and the segment is not a condition (400)."
+          example: "internal_id=SKU-1"
+          schema: { type: string, minLength: 1 }
+      responses:
+        "200":
+          description: "The rows that pass, in the object's order."
+          content:
+            application/json:
+              schema:
+                type: array
+                items: { $ref: "#/components/schemas/PersonyzeProductStats" }
+        "400": { $ref: "#/components/responses/PersonyzeBadRequest" }
+        "401": { $ref: "#/components/responses/PersonyzeUnauthorized" }
+        "403": { $ref: "#/components/responses/PersonyzeForbidden" }
+        "503": { $ref: "#/components/responses/PersonyzeUnavailable" }
+
+  /personyze/rest/products_stats_4day:
+    get:
+      tags: [personyze]
+      operationId: personyzeProductsStats4DayList
+      summary: "Personyze: products_stats_4day as a whole: always refused (`400 Cannot do this operation on whole table`)"
+      description: "Per product, its interaction counters over the last 4 days (read-only). A read must name rows with a `where` (or an `order_by`) on internal_id, n_viewed, n_delivered, n_extra, n_favorite, n_goal or last_goal_user_id_0..2: see `/personyze/rest/products_stats_4day/where/{where}`."
+      security: [{ personyzeBasic: [] }, { apiKey: [] }, { bearer: [] }]
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+      responses:
+        "400": { $ref: "#/components/responses/PersonyzeBadRequest" }
+        "401": { $ref: "#/components/responses/PersonyzeUnauthorized" }
+        "403": { $ref: "#/components/responses/PersonyzeForbidden" }
+        "503": { $ref: "#/components/responses/PersonyzeUnavailable" }
+
+  /personyze/rest/products_stats_4day/where/{where}:
+    get:
+      tags: [personyze]
+      operationId: personyzeProductsStats4DayWhere
+      summary: "Personyze: the rows of products_stats_4day that pass the conditions"
+      description: "Every alternative of the `where` must test internal_id, n_viewed, n_delivered, n_extra, n_favorite, n_goal or last_goal_user_id_0..2, else `400 Cannot do this operation on whole table`."
+      security: [{ personyzeBasic: [] }, { apiKey: [] }, { bearer: [] }]
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+        - name: where
+          in: path
+          required: true
+          description: "Conditions `column<op>value` (`=`, `!=`, `>`, `>=`, `<`, `<=`, `:` in a comma list, `!:` not in it), joined by `&` (AND, binding tighter) and `|` (OR); at most 64. The path is split on its raw text and each name and value percent-decoded once afterwards, so the operators, `&`, `|` and list commas must be sent as they are: encoded (`%3D`, `%26`, as a generic client encodes a path parameter) they are data, and the segment is not a condition (400)."
+          example: "internal_id=SKU-1"
+          schema: { type: string, minLength: 1 }
+      responses:
+        "200":
+          description: "The rows that pass, in the object's order."
+          content:
+            application/json:
+              schema:
+                type: array
+                items: { $ref: "#/components/schemas/PersonyzeProductStats" }
+        "400": { $ref: "#/components/responses/PersonyzeBadRequest" }
+        "401": { $ref: "#/components/responses/PersonyzeUnauthorized" }
+        "403": { $ref: "#/components/responses/PersonyzeForbidden" }
+        "503": { $ref: "#/components/responses/PersonyzeUnavailable" }
+
+  /personyze/rest/products_stats_week:
+    get:
+      tags: [personyze]
+      operationId: personyzeProductsStatsWeekList
+      summary: "Personyze: products_stats_week as a whole: always refused (`400 Cannot do this operation on whole table`)"
+      description: "Per product, its interaction counters over the last 7 days (read-only). A read must name rows with a `where` (or an `order_by`) on internal_id, n_viewed, n_delivered, n_extra, n_favorite, n_goal or last_goal_user_id_0..2: see `/personyze/rest/products_stats_week/where/{where}`."
+      security: [{ personyzeBasic: [] }, { apiKey: [] }, { bearer: [] }]
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+      responses:
+        "400": { $ref: "#/components/responses/PersonyzeBadRequest" }
+        "401": { $ref: "#/components/responses/PersonyzeUnauthorized" }
+        "403": { $ref: "#/components/responses/PersonyzeForbidden" }
+        "503": { $ref: "#/components/responses/PersonyzeUnavailable" }
+
+  /personyze/rest/products_stats_week/where/{where}:
+    get:
+      tags: [personyze]
+      operationId: personyzeProductsStatsWeekWhere
+      summary: "Personyze: the rows of products_stats_week that pass the conditions"
+      description: "Every alternative of the `where` must test internal_id, n_viewed, n_delivered, n_extra, n_favorite, n_goal or last_goal_user_id_0..2, else `400 Cannot do this operation on whole table`."
+      security: [{ personyzeBasic: [] }, { apiKey: [] }, { bearer: [] }]
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+        - name: where
+          in: path
+          required: true
+          description: "Conditions `column<op>value` (`=`, `!=`, `>`, `>=`, `<`, `<=`, `:` in a comma list, `!:` not in it), joined by `&` (AND, binding tighter) and `|` (OR); at most 64. The path is split on its raw text and each name and value percent-decoded once afterwards, so the operators, `&`, `|` and list commas must be sent as they are: encoded (`%3D`, `%26`, as a generic client encodes a path parameter) they are data, and the segment is not a condition (400)."
+          example: "internal_id=SKU-1"
+          schema: { type: string, minLength: 1 }
+      responses:
+        "200":
+          description: "The rows that pass, in the object's order."
+          content:
+            application/json:
+              schema:
+                type: array
+                items: { $ref: "#/components/schemas/PersonyzeProductStats" }
+        "400": { $ref: "#/components/responses/PersonyzeBadRequest" }
+        "401": { $ref: "#/components/responses/PersonyzeUnauthorized" }
+        "403": { $ref: "#/components/responses/PersonyzeForbidden" }
+        "503": { $ref: "#/components/responses/PersonyzeUnavailable" }
+
+  /personyze/rest/products_stats_recent:
+    get:
+      tags: [personyze]
+      operationId: personyzeProductsStatsRecentList
+      summary: "Personyze: products_stats_recent as a whole: always refused (`400 Cannot do this operation on whole table`)"
+      description: "Per product, its interaction counters over the last 30 days (read-only). A read must name rows with a `where` (or an `order_by`) on internal_id, n_viewed, n_delivered, n_extra, n_favorite, n_goal or last_goal_user_id_0..2: see `/personyze/rest/products_stats_recent/where/{where}`."
+      security: [{ personyzeBasic: [] }, { apiKey: [] }, { bearer: [] }]
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+      responses:
+        "400": { $ref: "#/components/responses/PersonyzeBadRequest" }
+        "401": { $ref: "#/components/responses/PersonyzeUnauthorized" }
+        "403": { $ref: "#/components/responses/PersonyzeForbidden" }
+        "503": { $ref: "#/components/responses/PersonyzeUnavailable" }
+
+  /personyze/rest/products_stats_recent/where/{where}:
+    get:
+      tags: [personyze]
+      operationId: personyzeProductsStatsRecentWhere
+      summary: "Personyze: the rows of products_stats_recent that pass the conditions"
+      description: "Every alternative of the `where` must test internal_id, n_viewed, n_delivered, n_extra, n_favorite, n_goal or last_goal_user_id_0..2, else `400 Cannot do this operation on whole table`."
+      security: [{ personyzeBasic: [] }, { apiKey: [] }, { bearer: [] }]
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+        - name: where
+          in: path
+          required: true
+          description: "Conditions `column<op>value` (`=`, `!=`, `>`, `>=`, `<`, `<=`, `:` in a comma list, `!:` not in it), joined by `&` (AND, binding tighter) and `|` (OR); at most 64. The path is split on its raw text and each name and value percent-decoded once afterwards, so the operators, `&`, `|` and list commas must be sent as they are: encoded (`%3D`, `%26`, as a generic client encodes a path parameter) they are data, and the segment is not a condition (400)."
+          example: "internal_id=SKU-1"
+          schema: { type: string, minLength: 1 }
+      responses:
+        "200":
+          description: "The rows that pass, in the object's order."
+          content:
+            application/json:
+              schema:
+                type: array
+                items: { $ref: "#/components/schemas/PersonyzeProductStats" }
+        "400": { $ref: "#/components/responses/PersonyzeBadRequest" }
+        "401": { $ref: "#/components/responses/PersonyzeUnauthorized" }
+        "403": { $ref: "#/components/responses/PersonyzeForbidden" }
+        "503": { $ref: "#/components/responses/PersonyzeUnavailable" }
+
+  /personyze/rest/products_stats_all:
+    get:
+      tags: [personyze]
+      operationId: personyzeProductsStatsAllList
+      summary: "Personyze: products_stats_all as a whole: always refused (`400 Cannot do this operation on whole table`)"
+      description: "Per product, its interaction counters over all time (read-only). A read must name rows with a `where` (or an `order_by`) on internal_id, n_viewed, n_delivered, n_extra, n_favorite, n_goal or last_goal_user_id_0..2: see `/personyze/rest/products_stats_all/where/{where}`."
+      security: [{ personyzeBasic: [] }, { apiKey: [] }, { bearer: [] }]
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+      responses:
+        "400": { $ref: "#/components/responses/PersonyzeBadRequest" }
+        "401": { $ref: "#/components/responses/PersonyzeUnauthorized" }
+        "403": { $ref: "#/components/responses/PersonyzeForbidden" }
+        "503": { $ref: "#/components/responses/PersonyzeUnavailable" }
+
+  /personyze/rest/products_stats_all/where/{where}:
+    get:
+      tags: [personyze]
+      operationId: personyzeProductsStatsAllWhere
+      summary: "Personyze: the rows of products_stats_all that pass the conditions"
+      description: "Every alternative of the `where` must test internal_id, n_viewed, n_delivered, n_extra, n_favorite, n_goal or last_goal_user_id_0..2, else `400 Cannot do this operation on whole table`."
+      security: [{ personyzeBasic: [] }, { apiKey: [] }, { bearer: [] }]
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+        - name: where
+          in: path
+          required: true
+          description: "Conditions `column<op>value` (`=`, `!=`, `>`, `>=`, `<`, `<=`, `:` in a comma list, `!:` not in it), joined by `&` (AND, binding tighter) and `|` (OR); at most 64. The path is split on its raw text and each name and value percent-decoded once afterwards, so the operators, `&`, `|` and list commas must be sent as they are: encoded (`%3D`, `%26`, as a generic client encodes a path parameter) they are data, and the segment is not a condition (400)."
+          example: "internal_id=SKU-1"
+          schema: { type: string, minLength: 1 }
+      responses:
+        "200":
+          description: "The rows that pass, in the object's order."
+          content:
+            application/json:
+              schema:
+                type: array
+                items: { $ref: "#/components/schemas/PersonyzeProductStats" }
+        "400": { $ref: "#/components/responses/PersonyzeBadRequest" }
+        "401": { $ref: "#/components/responses/PersonyzeUnauthorized" }
+        "403": { $ref: "#/components/responses/PersonyzeForbidden" }
+        "503": { $ref: "#/components/responses/PersonyzeUnavailable" }
+
+  /personyze/rest/tracker_code:
+    get:
+      tags: [personyze]
+      operationId: personyzeTrackerCode
+      summary: "Personyze: the tracker snippet (HTML, not JSON)"
+      description: "The HTML that loads Beacon's tracker with the tenant's first public key."
+      security: [{ personyzeBasic: [] }, { apiKey: [] }, { bearer: [] }]
+      parameters:
+        - $ref: "#/components/parameters/WorkspaceID"
+      responses:
+        "200":
+          description: "A `<script>` block for the page's `<head>`."
+          content:
+            text/html:
+              schema: { type: string }
+        "400": { $ref: "#/components/responses/PersonyzeBadRequest" }
+        "401": { $ref: "#/components/responses/PersonyzeUnauthorized" }
+        "403": { $ref: "#/components/responses/PersonyzeForbidden" }
+        "503": { $ref: "#/components/responses/PersonyzeUnavailable" }
 
   /api/v1/metrics/dau:
     get:
@@ -8973,6 +11274,10 @@ components:
       type: http
       scheme: basic
       description: "The SDK routes' key as the HTTP Basic user (Segment's write key, Mixpanel's secret)."
+    personyzeBasic:
+      type: http
+      scheme: basic
+      description: "The Personyze-compatible API's auth: the user name `api` and the tenant's API key as the password (`curl -u api:KEY`)."
     adminKey:
       type: apiKey
       in: header
@@ -9476,6 +11781,67 @@ components:
               limit: { $ref: "#/components/schemas/Count" }
               offset: { $ref: "#/components/schemas/Count" }
               total: { $ref: "#/components/schemas/Count" }
+    PersonyzeBadRequest:
+      description: "Under /personyze, plain text: a bad path segment (`where (segment 3): …`, the segment and what is wrong), `Cannot do this operation on whole table`, `Row not found`, or a bad body field (`is_in_stock: must be 'yes' or 'no'`)."
+      content:
+        text/plain:
+          schema: { type: string }
+    PersonyzeUnauthorized:
+      description: "`Please, log in`: no key, a Basic user name other than `api`, or an unknown key."
+      headers:
+        WWW-Authenticate:
+          description: The Basic challenge.
+          schema: { type: string, example: "Basic realm=\"personyze\"" }
+      content:
+        text/plain:
+          schema: { type: string }
+    PersonyzeForbidden:
+      description: "Plain text: `X-Workspace-ID` names another tenant than the key's, or a viewer key tried to write."
+      content:
+        text/plain:
+          schema: { type: string }
+    PersonyzeNotFound:
+      description: "Plain text: the path names no object of this API (any `/personyze/rest/<object>` other than the ones described)."
+      content:
+        text/plain:
+          schema: { type: string }
+    PersonyzeMethodNotAllowed:
+      description: "Plain text: the object does not take the method (a write to a read-only object, whatever the key)."
+      headers:
+        Allow:
+          description: The methods the object takes.
+          schema: { type: string, example: GET }
+      content:
+        text/plain:
+          schema: { type: string }
+    PersonyzeConflict:
+      description: "Plain text: a duplicate `internal_id` or list name, a list a nudge targets or a condition reads, or a write with the same `Idempotency-Key` already applied whose answer was not kept."
+      content:
+        text/plain:
+          schema: { type: string }
+    PersonyzePayloadTooLarge:
+      description: Plain text; the body is larger than the limit (1 MiB, or the server's body limit if smaller).
+      content:
+        text/plain:
+          schema: { type: string }
+    PersonyzeIdempotencyKeyReused:
+      description: Plain text; the `Idempotency-Key` was used in the last 24 hours with a different method, path or body.
+      content:
+        text/plain:
+          schema: { type: string }
+    PersonyzeUnavailable:
+      description: Plain text; the tenant is recovering its data, or its storage could not take (or failed on) the write.
+      headers:
+        Retry-After:
+          schema: { type: integer, minimum: 1 }
+      content:
+        text/plain:
+          schema: { type: string }
+    PersonyzeTenantFull:
+      description: Plain text; the tenant is past its memory budget and the write was not applied.
+      content:
+        text/plain:
+          schema: { type: string }
 
   schemas:
     Labels:
@@ -9888,7 +12254,8 @@ components:
                      rate_limited, unavailable, storage_unavailable, storage_failed, durability_unknown, record_too_large,
                      tenant_full, idempotency_key_reused, idempotency_key_used, http_error, internal,
                      invalid_query, read_only, query_timeout, query_too_large, invalid_pipeline,
-                     not_supported, token_budget, payload_too_large]
+                     not_supported, token_budget, payload_too_large, whole_table, row_not_found, too_large,
+                     method_not_allowed]
             message: { type: string }
             field: { type: string, description: "The request field at fault: a parameter, header or body path." }
 
@@ -10463,6 +12830,291 @@ components:
         shared: { type: boolean }
         apiSegment: { type: boolean, description: Whether it is a visitor list, which these routes may change. }
         visitorCount: { type: integer }
+    PersonyzeCount:
+      type: integer
+      minimum: 0
+      description: "A bare number: the new row's id (POST) or the rows changed or removed (PUT, DELETE)."
+    PersonyzeCell:
+      type: [string, number, "null"]
+      description: A cell as read; booleans were stored as 1 and 0.
+    PersonyzeCellInput:
+      type: [string, number, boolean, "null"]
+      description: "A cell to write: text, a number, a boolean (stored as 1 or 0), or null, which removes the column; at most 64 KiB."
+    PersonyzeUser:
+      type: object
+      additionalProperties: true
+      description: Housekeeping columns, then the user's properties (text) by name.
+      properties:
+        user_id: { type: integer, minimum: 1 }
+        internal_id: { type: string }
+        email: { type: [string, "null"] }
+        fb_id: { type: [string, "null"] }
+        last_session_time: { type: integer, description: Unix seconds. }
+        session_counter: { type: integer, minimum: 0 }
+        data_last_modified: { type: integer, description: Unix seconds. }
+    PersonyzeUserCreate:
+      type: object
+      description: "`internal_id` or `email` (or both), and any custom columns; `user_id`, `last_session_time`, `session_counter` and `data_last_modified` are the server's."
+      anyOf: [{ required: [internal_id] }, { required: [email] }]
+      properties:
+        internal_id: { type: [string, number], minLength: 1, maxLength: 320 }
+        email: { type: [string, number], minLength: 1, maxLength: 320 }
+      additionalProperties: { $ref: "#/components/schemas/PersonyzeCellInput" }
+    PersonyzeUserChanges:
+      type: object
+      description: "Custom columns to set (null removes one); `internal_id` and the housekeeping columns cannot change."
+      minProperties: 1
+      additionalProperties: { $ref: "#/components/schemas/PersonyzeCellInput" }
+    PersonyzeUserList:
+      type: object
+      additionalProperties: true
+      properties:
+        id: { type: integer, minimum: 1 }
+        name: { type: string }
+        n_users: { type: integer, minimum: 0 }
+        created_time: { type: integer, description: Unix seconds. }
+        data_last_modified: { type: integer, description: Unix seconds. }
+    PersonyzeUserListBody:
+      type: object
+      additionalProperties: false
+      required: [name]
+      properties:
+        name: { type: string, minLength: 1, maxLength: 200 }
+    PersonyzeListMember:
+      type: object
+      additionalProperties: true
+      properties:
+        user_list_id: { type: integer, minimum: 1 }
+        user_id: { type: integer, minimum: 1 }
+    PersonyzeListMemberBody:
+      type: object
+      additionalProperties: false
+      description: The list, and the user named by exactly one of `user_id`, `user_internal_id` and `user_email` (the last two make the user when none matches).
+      required: [user_list_id]
+      oneOf: [{ required: [user_id] }, { required: [user_internal_id] }, { required: [user_email] }]
+      properties:
+        user_list_id: { $ref: "#/components/schemas/ID" }
+        user_id: { $ref: "#/components/schemas/ID" }
+        user_internal_id: { type: string, minLength: 1, maxLength: 320 }
+        user_email: { type: string, minLength: 1, maxLength: 320 }
+    PersonyzeAction:
+      type: object
+      additionalProperties: true
+      properties:
+        id: { type: integer, minimum: 1 }
+        version_tag: { type: [string, "null"], enum: [production, testing, null] }
+        name: { type: [string, "null"] }
+        type_id: { type: [string, "null"] }
+        presenting_rules: { type: [string, "null"], description: "The page and audience, as JSON text." }
+        condition_id: { type: [integer, "null"] }
+    PersonyzeCondition:
+      type: object
+      additionalProperties: true
+      properties:
+        id: { type: integer, minimum: 1 }
+        name: { type: [string, "null"] }
+        description: { type: [string, "null"] }
+        n_users: { type: [integer, "null"], minimum: 0 }
+        data_last_modified: { type: [integer, "null"] }
+    PersonyzePlaceholder:
+      type: object
+      additionalProperties: true
+      properties:
+        id: { type: integer, minimum: 1 }
+        name: { type: [string, "null"] }
+        html_id: { type: [string, "null"] }
+        units_count_max: { type: [integer, "null"], minimum: 0, maximum: 1000 }
+    PersonyzePlaceholderBody:
+      type: object
+      additionalProperties: false
+      description: Only these columns; null removes one.
+      properties:
+        name: { type: [string, "null"] }
+        html_id: { type: [string, "null"] }
+        units_count_max: { type: [integer, "null"], minimum: 0, maximum: 1000, default: 1 }
+    PersonyzeGrabVariable:
+      type: object
+      additionalProperties: true
+      properties:
+        id: { type: integer, minimum: 1 }
+        name: { type: [string, "null"] }
+        is_active: { type: [integer, "null"], enum: [0, 1, null] }
+        variable_path: { type: [string, "null"] }
+        mask: { type: [string, "null"] }
+        constant_value: { type: [string, "null"] }
+        watch_variable: { type: [integer, "null"], enum: [0, 1, null] }
+        profile_column: { type: [string, "null"] }
+    PersonyzeGrabVariableBody:
+      type: object
+      additionalProperties: false
+      description: Only these columns; null removes one.
+      properties:
+        name: { type: [string, "null"] }
+        is_active: { type: [integer, "null"], enum: [0, 1, null], default: 1 }
+        variable_path: { type: [string, "null"] }
+        mask: { type: [string, "null"] }
+        constant_value: { type: [string, "null"] }
+        watch_variable: { type: [integer, "null"], enum: [0, 1, null], default: 0 }
+        profile_column: { type: [string, "null"] }
+    PersonyzeProduct:
+      type: object
+      additionalProperties: true
+      description: The row's free columns, with `image_1..3` stored as `image_big_url`, `image_medium_url` and `image_small_url`.
+      properties:
+        id: { type: integer, minimum: 1 }
+        internal_id: { type: [string, "null"] }
+        is_in_stock: { type: [string, "null"], enum: ["yes", "no", null] }
+        data_last_modified: { type: [integer, "null"], description: Unix seconds. }
+    PersonyzeProductCreate:
+      type: object
+      description: "Free columns; `internal_id` keys the catalogue (a known one patches its row); `image_1`, `image_2` and `image_3` are stored as `image_big_url`, `image_medium_url` and `image_small_url`; `id` and `data_last_modified` are the server's."
+      required: [internal_id]
+      properties:
+        internal_id: { type: [string, number], minLength: 1, maxLength: 256 }
+        is_in_stock: { type: [string, "null"], enum: ["yes", "no", null] }
+      additionalProperties: { $ref: "#/components/schemas/PersonyzeCellInput" }
+    PersonyzeProductChanges:
+      type: object
+      description: Free columns to set (null removes one); `internal_id` may change but not go.
+      minProperties: 1
+      properties:
+        internal_id: { type: [string, number], minLength: 1, maxLength: 256 }
+        is_in_stock: { type: [string, "null"], enum: ["yes", "no", null] }
+      additionalProperties: { $ref: "#/components/schemas/PersonyzeCellInput" }
+    PersonyzeArticle:
+      type: object
+      additionalProperties: true
+      description: The row's free columns, with `image_1..3` stored as `image_big_url`, `image_medium_url` and `image_small_url`.
+      properties:
+        id: { type: integer, minimum: 1 }
+        internal_id: { type: [string, "null"] }
+        is_published: { type: [string, "null"], enum: ["yes", "no", null] }
+        data_last_modified: { type: [integer, "null"], description: Unix seconds. }
+    PersonyzeArticleCreate:
+      type: object
+      description: "Free columns; `internal_id` keys the catalogue (a known one patches its row); `image_1..3` are renamed as for products; `id` and `data_last_modified` are the server's."
+      required: [internal_id]
+      properties:
+        internal_id: { type: [string, number], minLength: 1, maxLength: 256 }
+        is_published: { type: [string, "null"], enum: ["yes", "no", null] }
+      additionalProperties: { $ref: "#/components/schemas/PersonyzeCellInput" }
+    PersonyzeArticleChanges:
+      type: object
+      description: Free columns to set (null removes one); `internal_id` may change but not go.
+      minProperties: 1
+      properties:
+        internal_id: { type: [string, number], minLength: 1, maxLength: 256 }
+        is_published: { type: [string, "null"], enum: ["yes", "no", null] }
+      additionalProperties: { $ref: "#/components/schemas/PersonyzeCellInput" }
+    PersonyzeInteraction:
+      type: object
+      additionalProperties: true
+      properties:
+        id: { type: integer, description: "The event's id (as in `events`)." }
+        user_id: { type: integer, minimum: 1 }
+        product_internal_id: { type: string }
+        quantity: { type: integer }
+        status: { type: string, enum: [viewed, delivered, extra, favorite, goal] }
+        action_id: { type: [integer, "null"] }
+        transaction_time: { type: integer, description: Unix seconds. }
+        time: { type: integer, description: Unix seconds. }
+        amount: { type: [number, "null"] }
+    PersonyzeInteractionBody:
+      type: object
+      additionalProperties: false
+      description: The user by exactly one of `user_id`, `user_internal_id` and `user_email` (the last two make the user when none matches); a product event with the `status`'s type.
+      required: [product_internal_id, status]
+      oneOf: [{ required: [user_id] }, { required: [user_internal_id] }, { required: [user_email] }]
+      properties:
+        user_id: { $ref: "#/components/schemas/ID" }
+        user_internal_id: { type: string, minLength: 1, maxLength: 320 }
+        user_email: { type: string, minLength: 1, maxLength: 320 }
+        product_internal_id: { type: [string, number], minLength: 1, maxLength: 256 }
+        status: { type: string, enum: [viewed, delivered, extra, favorite, goal] }
+        quantity: { type: [integer, "null"], minimum: 1, maximum: 1000000, default: 1 }
+        amount: { type: [number, "null"] }
+        action_id: { type: [integer, "null"], minimum: 1, maximum: 9223372036854775807 }
+        transaction_time: { type: [integer, "null"], minimum: 0, description: "Unix seconds; default the event's time." }
+        time: { type: [integer, "null"], minimum: 0, description: "Unix seconds; default now." }
+    PersonyzeEvent:
+      type: object
+      additionalProperties: true
+      properties:
+        id: { type: integer, description: "The event's place in the log since the tenant began, from 1." }
+        user_id: { type: integer, minimum: 1 }
+        time: { type: integer, description: Unix seconds. }
+        container_id: { type: integer, minimum: 1, description: "The event type's index plus one." }
+        container_types: { type: string, description: The event type. }
+        value: { type: [string, "null"], description: The event's page. }
+        first_visit_id: { type: [integer, "null"] }
+        visit_id: { type: [integer, "null"] }
+        session_start_time: { type: [integer, "null"] }
+    PersonyzeForm:
+      type: object
+      additionalProperties: true
+      description: "`user_id`, `time`, the session and `action_id`, then the submission's properties (text) by name."
+      properties:
+        user_id: { type: integer, minimum: 1 }
+        time: { type: integer, description: Unix seconds. }
+        action_id: { type: [integer, "null"] }
+        first_visit_id: { type: [integer, "null"] }
+        session_start_time: { type: [integer, "null"] }
+    PersonyzeSession:
+      type: object
+      additionalProperties: true
+      description: One session; the location, device and campaign columns come from its first event's properties (docs/personyze.md).
+      properties:
+        first_visit_id: { type: integer, minimum: 1, description: "`user_id` × 1,000,000 + the session's number." }
+        user_id: { type: integer, minimum: 1 }
+        session_start_time: { type: integer, description: Unix seconds. }
+        last_session_time: { type: [integer, "null"] }
+        session_counter: { type: [integer, "null"] }
+    PersonyzeInterest:
+      type: object
+      additionalProperties: true
+      properties:
+        user_id: { type: integer, minimum: 1 }
+        value: { type: string }
+        class: { type: string, enum: [category, interest, tag] }
+        rank: { type: [number, "null"] }
+        n_times: { type: integer, minimum: 0 }
+        time: { type: integer, description: Unix seconds. }
+    PersonyzeProductStats:
+      type: object
+      additionalProperties: true
+      description: "Per product, the counters over the object's window; `overall_*` and `percentile_*` over every row; only the columns a query reads are made."
+      properties:
+        internal_id: { type: string }
+        n_viewed: { type: integer, minimum: 0 }
+        n_delivered: { type: integer, minimum: 0 }
+        n_extra: { type: integer, minimum: 0 }
+        n_favorite: { type: integer, minimum: 0 }
+        n_goal: { type: integer, minimum: 0 }
+        last_goal_user_id_0: { type: [integer, "null"] }
+        last_goal_user_id_1: { type: [integer, "null"] }
+        last_goal_user_id_2: { type: [integer, "null"] }
+    PersonyzeSummaryAction:
+      type: object
+      additionalProperties: true
+      properties:
+        day: { type: integer, description: "00:00 in the tenant's time zone, Unix seconds." }
+        action_id: { type: integer, minimum: 1 }
+        action_name: { type: [string, "null"] }
+        campaign_id: { type: [integer, "null"] }
+        n_executed: { type: integer, minimum: 0 }
+        n_delivered: { type: integer, minimum: 0 }
+        n_extra: { type: integer, minimum: 0 }
+        n_closed: { type: integer, minimum: 0 }
+        products_goal_value: { type: [number, "null"] }
+    PersonyzeCommands:
+      type: array
+      minItems: 1
+      maxItems: 1000
+      description: "Commands, each `[key type, key, command, arguments…]`: the key type is `user_id`, `internal_id` or `email`; the command (any case) `User profile` (field, value pairs), `Product viewed` / `added to cart` / `liked` / `purchased` / `removed from cart` / `unliked` (a SKU, then `quantity`, `amount`, `action_id`, `transaction_time` pairs) or `Article viewed` / `liked` / `commented` / `unliked` / `goal` (an id)."
+      items:
+        type: array
+        minItems: 3
+        items: { type: [string, number, boolean, "null"] }
     VisitorListRule:
       type: object
       required: [type, visitors]

@@ -199,4 +199,34 @@ import Testing
             #expect(html.headers[.contentType]?.hasPrefix("text/html") == true && html.text.contains("acme-public") && html.text.contains("/tracker.js"))
         }
     }
+
+    @Test func actionsConditionsFormsAndSummaryActionsReadBeaconsRecords() async throws {
+        try await TestServer.make().test(.router) { client in
+            let segment = try await client.send(.post, "/api/segments", json: #"{"name":"Exporters","rules":[{"type":"did_event","event":"export","within_days":7}]}"#)
+            let segmentID = try #require((segment.json["segment"] as? [String: Any])?["id"] as? Int)
+            let created = try await client.send(.post, "/api/nudges", json: #"{"title":"Share it","body":"<b>Send</b>","target_page_url":"/reports/*","target_segment_id":\#(segmentID)}"#)
+            let nudge = try #require((created.json["nudge"] as? [String: Any])?["id"] as? Int)
+            #expect(try await Self.pz(client, .get, "actions/where/version_tag=testing/column/id").json as? [Int] == [nudge])
+            try await client.send(.post, "/api/nudges/\(nudge)/activate")
+            let action = try await Self.pz(client, .get, "actions/where/id=\(nudge)/columns/id,name,version_tag,content_begin,condition_id").rows.first ?? [:]
+            #expect(action["version_tag"] as? String == "production" && action["content_begin"] as? String == "<b>Send</b>" && action["condition_id"] as? Int == segmentID)
+            #expect(try await Self.pz(client, .get, "conditions").rows.map { $0["name"] as? String } == ["Exporters"])
+            let events = #"{"events":[{"event_type":"export","user_email":"a@x.com","timestamp":"2026-10-31T11:58:00Z"},"#
+                + #"{"event_type":"form_submitted","user_email":"a@x.com","timestamp":"2026-10-31T11:59:00Z","properties":{"email":"a@x.com","message":"hi","action_id":"\#(nudge)"}},"#
+                + #"{"event_type":"product_purchased","user_email":"a@x.com","timestamp":"2026-10-31T12:00:30Z","properties":{"product_id":"SKU-1","quantity":"3","amount":"30"}}]}"#
+            #expect(try await client.send(.post, "/ingest", json: events).status == .ok)
+            // The server's clock is 12:00: the impression falls in the session, before the purchase.
+            try await client.send(.post, "/api/nudges/\(nudge)/track", json: #"{"event_type":"impression","user_email":"a@x.com"}"#)
+            try await client.send(.post, "/api/nudges/\(nudge)/track", json: #"{"event_type":"click","user_email":"a@x.com"}"#)
+            let forms = try await Self.pz(client, .get, "forms/where/action_id=\(nudge)&time>0/columns/user_id,email,message,action_id")
+            #expect(forms.rows.count == 1 && forms.rows[0]["message"] as? String == "hi" && forms.rows[0]["action_id"] as? Int == nudge)
+            let day = 1_793_404_800   // 2026-10-31T00:00:00Z
+            let summary = try await Self.pz(client, .get, "summary_actions/where/day>=\(day)/columns/day,action_id,action_name,campaign_name,n_executed,n_extra,products_goal_n_times,products_goal_value")
+            let row = summary.rows.first ?? [:]
+            #expect(summary.rows.count == 1 && row["day"] as? Int == day && row["action_name"] as? String == "Share it" && row["campaign_name"] as? String == "Exporters")
+            #expect(row["n_executed"] as? Int == 1 && row["n_extra"] as? Int == 1, "\(row)")
+            #expect(row["products_goal_n_times"] as? Int == 3 && row["products_goal_value"] as? Double == 30, "a purchase of three after the impression, in its session")
+            #expect(try await Self.pz(client, .get, "summary_actions/where/day<\(day)").text == "[]")
+        }
+    }
 }

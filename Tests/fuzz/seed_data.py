@@ -1,19 +1,30 @@
 #!/usr/bin/env python3
 """Gives the fuzzed tenant a little data: the event types, users and account that the
 description's examples name; segment, nudge and journey 1; a burst of page errors (signal 1);
-alert, goal, view and success event 1, so that examples reach past the "unknown" answers.
+alert, goal, view and success event 1; for the Personyze API (HTTP Basic, user `api`), user
+list 3 with a member, product SKU-1, article fuzz-article, placeholder 1, grab variable 1 and user
+fuzz-user (user_id 4) with a purchase, so that examples reach past the "unknown" answers.
 Usage: seed_data.py URL API_KEY ADMIN_KEY"""
+import base64
 import json
 import sys
 import time
 import urllib.request
 
 
-def send(url: str, key: str, method: str, path: str, body: object) -> dict:
+def send(url: str, key: str, method: str, path: str, body: object, basic: bool = False) -> dict:
+    auth = {"authorization": "Basic " + base64.b64encode(f"api:{key}".encode()).decode()} if basic else {"x-api-key": key}
     request = urllib.request.Request(url + path, method=method, data=json.dumps(body).encode(),
-                                     headers={"x-api-key": key, "content-type": "application/json"})
+                                     headers={**auth, "content-type": "application/json"})
     with urllib.request.urlopen(request, timeout=10) as response:
         return json.load(response)
+
+
+def personyze(url: str, key: str, objects: str, body: object, expected_id: int) -> None:
+    """POSTs a row through the Personyze API; the description's examples name its id."""
+    got = send(url, key, "POST", "/personyze/rest/" + objects, body, basic=True)
+    if got != expected_id:
+        print(f"seed_data: /personyze/rest/{objects} made id {got}, not {expected_id} as docs/openapi.yaml's examples say", file=sys.stderr)
 
 
 def main() -> None:
@@ -47,7 +58,18 @@ def main() -> None:
     send(url, key, "POST", "/pendo/api/v1/page", {"id": "1", "name": "Pricing", "rules": ["//*/pricing"]})
     send(url, key, "POST", "/pendo/api/v1/feature", {"id": "2", "name": "Buy", "elementPathRules": ["#buy"], "pageId": "1"})
     send(url, key, "POST", "/pendo/api/v1/group", {"id": "3", "name": "Money", "items": [{"itemType": "Page", "itemId": "1"}]})
-    print(f"seed_data: {len(events)} events, segments 1 and 2, page 1, feature 2, group 3, nudge 1, journey 1, signal 1, alert 1, goal 1, view 1, success event 1")
+    # Personyze rows, over HTTP Basic: user 4 after ada, grace and alan; list 3 (segment 3) after the two above.
+    personyze(url, key, "users", {"internal_id": "fuzz-user", "email": "f@example.com", "first_name": "Fuzz"}, 4)
+    personyze(url, key, "user_lists", {"name": "fuzz list"}, 3)
+    send(url, key, "POST", "/personyze/rest/user_list_users", {"user_list_id": 3, "user_internal_id": "fuzz-user"}, basic=True)
+    personyze(url, key, "products", {"internal_id": "SKU-1", "title": "Fuzz drill", "price": 9.99, "category": "tools", "is_in_stock": "yes"}, 1)
+    personyze(url, key, "articles", {"internal_id": "fuzz-article", "title": "Fuzzing", "category": "testing", "is_published": "yes"}, 1)
+    personyze(url, key, "placeholders", {"name": "Hero", "html_id": "#hero", "units_count_max": 1}, 1)
+    personyze(url, key, "containers_grab_variable", {"name": "Cart total", "variable_path": "window.cart.total", "profile_column": "cart_total"}, 1)
+    send(url, key, "POST", "/personyze/rest/products_interactions",
+         {"user_internal_id": "fuzz-user", "product_internal_id": "SKU-1", "status": "goal", "quantity": 1, "amount": 9.99}, basic=True)
+    print(f"seed_data: {len(events)} events, segments 1 and 2, page 1, feature 2, group 3, nudge 1, journey 1, signal 1, alert 1, goal 1, view 1, success event 1;"
+          " Personyze user 4, list 3, product 1, article 1, placeholder 1, grab variable 1, a purchase")
 
 
 if __name__ == "__main__":

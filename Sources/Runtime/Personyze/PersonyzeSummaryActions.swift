@@ -55,7 +55,7 @@ public enum PersonyzeSummaryActions {
         var keysBySession: [SessionKey: [Key]] = [:]
         for (key, tally) in tallies { for s in tally.shownIn.keys { keysBySession[s, default: []].append(key) } }
         if !keysBySession.isEmpty {
-            var pass = PersonyzeEventPass(state: state, fromMs: fromMs, toMs: toMs + TenantState.sessionGapMs)
+            var pass = PersonyzeEventPass(state: state, fromMs: fromMs, toMs: toMs > Int64.max - TenantState.sessionGapMs ? .max : toMs + TenantState.sessionGapMs)
             pass.types = PersonyzeEventPass.flags(state, [ProductStatsIndex.Metric.goal.eventType])
             pass.users = Set(keysBySession.keys.map(\.user))
             let amountKey = state.propertySets.keys.lookup("amount"), quantityKey = state.propertySets.keys.lookup("quantity")

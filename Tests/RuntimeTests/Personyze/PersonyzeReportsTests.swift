@@ -184,4 +184,59 @@ import Testing
         #expect(Set(rows.map { "\($0["product_internal_id"]!.text)@\(Self.int($0["time"]))" }) == Set(expected.map { "\($0.properties[0].value)@\($0.timestampMs! / 1000)" }))
         #expect(rows.allSatisfy { Self.int($0["user_id"]) == Int64(id) })
     }
+
+    @Test func summaryActionsCountWhatTheNudgesTrackedPerDayAndSession() throws {
+        var g = try Self.generate(seed: 17)
+        var rng = Rng(s: 5)
+        for id in [1, 2] {
+            try g.state.apply(NudgeEdit.create(NudgeDefinition(title: "N\(id)", targetPage: "/p0"), id: id, nowMs: Self.base))
+            try g.state.apply(NudgeEdit.setStatus(id: id, status: .active, nowMs: Self.base))
+        }
+        var tracked: [(nudge: Int, user: String, action: NudgeEdit.TrackedAction, at: Int64)] = []
+        for _ in 0..<300 {
+            let e = g.events[rng.next(g.events.count)]
+            let t = (nudge: 1 + rng.next(2), user: e.user!, action: NudgeEdit.TrackedAction.allCases[rng.next(3)], at: e.timestampMs! - Int64(rng.next(3)) * 60_000)
+            try g.state.apply(NudgeEdit.track(id: t.nudge, user: t.user, action: t.action, atMs: t.at))
+            tracked.append(t)
+        }
+        let sessions = Self.sessions(g.events)
+        func session(_ user: String, _ at: Int64) -> String {
+            let s = sessions[user]!.first { $0.start <= at && at <= $0.end }
+            return "\(user)@\(s?.start ?? at)"
+        }
+        struct Tally: Equatable { var executed = 0, extra = 0, closed = 0, executedSessions = 0, goals = 0, goalValue = 0.0 }
+        var expected: [String: Tally] = [:]
+        var shown: [String: [String: Int64]] = [:]
+        for (key, group) in Dictionary(grouping: tracked, by: { "\($0.at / 86_400_000)/\($0.nudge)" }) {
+            var t = Tally()
+            t.executed = group.filter { $0.action == .impression }.count
+            t.extra = group.filter { $0.action == .click }.count
+            t.closed = group.filter { $0.action == .dismiss }.count
+            var first: [String: Int64] = [:]
+            for i in group where i.action == .impression { let s = session(i.user, i.at); first[s] = min(first[s] ?? .max, i.at) }
+            t.executedSessions = first.count
+            shown[key] = first
+            for e in g.events where e.eventType == "product_purchased" {
+                guard let since = first[session(e.user!, e.timestampMs!)], since <= e.timestampMs! else { continue }
+                t.goals += Int(e.properties.first { $0.key == "quantity" }!.value)!
+                t.goalValue += Double(e.properties.first { $0.key == "amount" }!.value)!
+            }
+            expected[key] = t
+        }
+        var budget = Int.max
+        let rows = try PersonyzeSummaryActions.rows(g.state, RowQuery(conditions: [[.init(column: "day", op: .greaterOrEqual, values: ["0"])]]), budget: &budget)
+        #expect(rows.count == expected.count)
+        for row in rows {
+            let key = "\(Self.int(row["day"]) / 86_400)/\(Self.int(row["action_id"]))"
+            let got = Tally(executed: Int(Self.int(row["n_executed"])), extra: Int(Self.int(row["n_extra"])), closed: Int(Self.int(row["n_closed"])),
+                            executedSessions: Int(Self.int(row["n_sessions_executed"])), goals: Int(Self.int(row["products_goal_n_times"])),
+                            goalValue: Self.double(row["products_goal_value"]))
+            var want = expected[key] ?? Tally()
+            if abs(want.goalValue - got.goalValue) < 1e-6 { want.goalValue = got.goalValue }
+            #expect(got == want, "\(key)")
+        }
+        // A day outside every impression answers nothing.
+        let none = try PersonyzeSummaryActions.rows(g.state, RowQuery(conditions: [[.init(column: "day", op: .less, values: ["0"])]]), budget: &budget)
+        #expect(none.isEmpty)
+    }
 }
