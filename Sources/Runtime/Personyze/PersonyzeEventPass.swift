@@ -16,14 +16,15 @@ struct PersonyzeEventPass {
         (0..<UInt32(state.eventTypeNames.count)).map { names.contains(state.eventTypeNames.string($0)) }
     }
 
-    /// The raw user ids events may carry for `users`: the users and those merged into them.
-    func rawIDs(of users: Set<UInt32>) -> [UInt32: UInt32] {
-        var out: [UInt32: UInt32] = [:]
-        for u in users { out[u] = u }
+    /// Per raw user id events may carry, the user asked for it stands for (itself, or the user it
+    /// was merged into), or `.max`.
+    func rawIDs(of users: Set<UInt32>) -> [UInt32] {
+        var out = [UInt32](repeating: .max, count: state.users.count)
+        for u in users where Int(u) < out.count { out[Int(u)] = u }
         guard state.users.mergedCount > 0 else { return out }
         for raw in 0..<UInt32(state.users.count) where state.users.summaries[Int(raw)].mergedInto != raw {
             let canonical = state.users.canonical(raw)
-            if users.contains(canonical) { out[raw] = canonical }
+            if users.contains(canonical) { out[Int(raw)] = canonical }
         }
         return out
     }
@@ -31,8 +32,10 @@ struct PersonyzeEventPass {
     /// Calls `visit` with each kept event's columns, row, canonical user and event id (its place
     /// in the log since the tenant began, from 1).
     func run(_ visit: (EventColumns, Int, UInt32, Int) -> Void) {
-        let raw = users.map(rawIDs)
-        let single: (UInt32, UInt32)? = raw?.count == 1 ? raw!.first.map { ($0.key, $0.value) } : nil
+        // One user without merged ids is a compare per row; more are a lookup in a dense table.
+        var single: (UInt32, UInt32)?
+        if let users, users.count == 1, state.users.mergedCount == 0, let u = users.first { single = (u, u) }
+        let raw = single == nil ? users.map(rawIDs) : nil
         let table = state.users
         let flags = types ?? []
         let everyType = types == nil
@@ -52,8 +55,8 @@ struct PersonyzeEventPass {
                                     guard id == single.0 else { continue }
                                     user = single.1
                                 } else if let raw {
-                                    guard let found = raw[id] else { continue }
-                                    user = found
+                                    guard Int(id) < raw.count, raw[Int(id)] != .max else { continue }
+                                    user = raw[Int(id)]
                                 } else {
                                     user = table.canonical(id)
                                 }

@@ -79,6 +79,19 @@ public enum PersonyzeSessions {
         }
         var out: [Session] = []
         if let range = startRange, range.lo > range.hi { return out }
+        // A few days' sessions: only users active on those days can have one starting then.
+        if let range = startRange, range.lo >= 0, range.hi <= 9e12, range.hi - range.lo <= 62 * 86_400 {
+            var users = Set<UInt32>()
+            let first = state.day(of: Int64(range.lo) * 1000), last = state.day(of: Int64(range.hi) * 1000)
+            for d in first...max(first, last) {
+                guard let index = state.days[d] else { continue }
+                for u in index.active.members { users.insert(state.users.canonical(u)) }
+            }
+            for u in users.sorted() where Int(u) < spans.count && state.users.summaries[Int(u)].isKnown(id: Int(u)) {
+                out.append(contentsOf: sessions(of: u, in: range))
+            }
+            return out
+        }
         for u in 0..<spans.count where !spans[u].isEmpty && state.users.summaries[u].isKnown(id: u) {
             out.append(contentsOf: sessions(of: UInt32(u), in: startRange))
         }
@@ -88,8 +101,12 @@ public enum PersonyzeSessions {
     /// Fills the counters with one pass over the events the sessions span.
     static func count(_ sessions: inout [Session], _ state: TenantState) {
         guard !sessions.isEmpty else { return }
-        var byUser: [UInt32: [Int]] = [:]
-        for (i, s) in sessions.enumerated() { byUser[s.user, default: []].append(i) }
+        // Each user's sessions lie together in `sessions`, in time order: per user index, where they start.
+        var firstOf = [Int32](repeating: -1, count: state.users.count), countOf = [Int32](repeating: 0, count: state.users.count)
+        for (i, s) in sessions.enumerated() {
+            if firstOf[Int(s.user)] < 0 { firstOf[Int(s.user)] = Int32(i) }
+            countOf[Int(s.user)] += 1
+        }
         let names = state.eventTypeNames
         let kinds: [UInt8] = (0..<UInt32(names.count)).map { t in
             let name = names.string(t)
@@ -97,15 +114,16 @@ public enum PersonyzeSessions {
         }
         let amountKey = state.propertySets.keys.lookup("amount")
         let pass = PersonyzeEventPass(state: state, fromMs: sessions.map(\.span.startMs).min()!, toMs: sessions.map(\.span.endMs).max()!,
-                                      types: nil, users: Set(byUser.keys))
+                                      types: nil, users: Set(sessions.map(\.user)))
         pass.run { c, row, user, _ in
-            guard let candidates = byUser[user] else { return }
+            let start = Int(firstOf[Int(user)])
+            guard start >= 0 else { return }
             let ts = c.timestamps[row]
-            // The user's candidates are in time order: the last one starting at or before ts.
-            var lo = 0, hi = candidates.count
-            while lo < hi { let mid = (lo + hi) / 2; if sessions[candidates[mid]].span.startMs <= ts { lo = mid + 1 } else { hi = mid } }
-            guard lo > 0, ts <= sessions[candidates[lo - 1]].span.endMs else { return }
-            let i = candidates[lo - 1]
+            // The last of the user's sessions starting at or before ts.
+            var lo = start, hi = start + Int(countOf[Int(user)])
+            while lo < hi { let mid = (lo + hi) / 2; if sessions[mid].span.startMs <= ts { lo = mid + 1 } else { hi = mid } }
+            guard lo > start, ts <= sessions[lo - 1].span.endMs else { return }
+            let i = lo - 1
             sessions[i].events += 1
             let t = Int(c.types[row])
             let kind = t < kinds.count ? kinds[t] : 0
