@@ -163,7 +163,7 @@ def questions(visitor, uid):
                 f"{' GROUP BY user_id' if per_user else ''})) ARRAY JOIN a AS x, ns AS n GROUP BY {group}n")
     sess_ch = (f"SELECT {uid} * 1000000 + n, intDiv(start, 1000), intDiv(last, 1000), visits FROM ({sessions_ch(f'user_id = {v}', False)}) "
                f"ORDER BY start DESC LIMIT 1000")
-    qs.append(("sessions_user", "lookup", "sessions_archive: the user's sessions, newest first",
+    qs.append(("sessions_user", "report", "sessions_archive: the user's sessions, newest first",
                f"{REST}/sessions_archive/where/user_id={uid}/columns/first_visit_id,session_start_time,last_session_time,total_visits/order_by_desc/session_start_time/limit/1000",
                lambda a: {"_ordered": ordered(a, "session_start_time"),
                           **{str(r["first_visit_id"]): [r["session_start_time"], r["last_session_time"], r["total_visits"]] for r in a}},
@@ -199,7 +199,7 @@ def questions(visitor, uid):
                 f"WHERE user_id = {v} AND event IN {in_list(WEIGHTS)}) "
                 f"SELECT cv.value, cv.class, sum(w.wt * pow(0.5, ({newest} - w.ms) / {HALF_LIFE_MS}.0)) rank, count(*), {seconds} "
                 f"FROM w JOIN {cv} cv ON cv.kind = w.kind AND cv.id = w.item GROUP BY cv.value, cv.class ORDER BY rank DESC LIMIT 100")
-    qs.append(("user_interests", "lookup", "user_interests: the user's categories, interests and tags, strongest first",
+    qs.append(("user_interests", "report", "user_interests: the user's categories, interests and tags, strongest first",
                f"{REST}/user_interests/where/user_id={uid}/columns/value,class,rank,n_times,time/order_by_desc/rank/limit/100",
                lambda a: {"_ordered": ordered(a, "rank"),
                           **{f"{r['value']}|{r['class']}": [float(r["rank"]), r["n_times"], r["time"]] for r in a}},
@@ -318,7 +318,7 @@ def write_section(args, setup, results):
         path = path.replace(f">={D}&", ">=D&").replace(f"<{D + 86400}/", "<D+86400/")
         return path[:-len(str(uid))] + "U" if path == f"/users/{uid}" else path
     lines += [f"- {r['name']}: `{shown(r['path'])}`" for r in results]
-    lines += ["", "Targets: lookups (one user's row, sessions and interests) ≤ 1 ms; reports (product counters, one day's sessions) ≤ 50 ms:", ""]
+    lines += ["", "Targets (the issue's): the users lookup ≤ 1 ms; the reports (product counters, sessions, interests: the seed's Reports objects) ≤ 50 ms:", ""]
     for r in results:
         met = r["beacon_ms"] <= TARGET_MS[r["kind"]]
         lines.append(f"- {r['name']} ({r['kind']}, ≤ {TARGET_MS[r['kind']]:g} ms): {'met' if met else 'missed'} ({r['beacon_ms']:,.3f} ms)")
