@@ -234,26 +234,29 @@ def main(argv=None):
     push, pop = heapq.heappush, heapq.heappop
     debt = 0                 # marked lines of anonymous users, passed on to the next identified line
     last = None              # the last identified (user, account, ms), for what is left at the end
-    written = n_made = inversions = 0
-    prev_ts = b""
+    n_made = 0
     tmp = a.out + ".tmp"
     with open(tmp, "wb", buffering=1 << 22) as out:
         write = out.write
+        written = inversions = 0
+        prev_ts = b""
+
+        def emit(ts, data):
+            # Writes one line, counting those earlier than the line before.
+            nonlocal written, inversions, prev_ts
+            write(data)
+            written += 1
+            if ts < prev_ts:
+                inversions += 1
+            prev_ts = ts
+
         for i, line in enumerate(source):
             p = line.find(b'"timestamp":"', 20) + 13
             ts = line[p:p + 24]
             while heap and heap[0][0] < ts:
                 item = pop(heap)
-                write(item[2])
-                written += 1
-                if item[0] < prev_ts:
-                    inversions += 1
-                prev_ts = item[0]
-            write(line)
-            written += 1
-            if ts < prev_ts:
-                inversions += 1
-            prev_ts = ts
+                emit(item[0], item[2])
+            emit(ts, line)
             debt += marks[i]
             if debt:
                 u0 = line.find(b'"user_id":"', 9) + 11
@@ -279,11 +282,7 @@ def main(argv=None):
             n_made += 1
         while heap:
             item = pop(heap)
-            write(item[2])
-            written += 1
-            if item[0] < prev_ts:
-                inversions += 1
-            prev_ts = item[0]
+            emit(item[0], item[2])
     os.replace(tmp, a.out)
     if written != a.events or n_made != n_commerce:
         sys.exit(f"gen_commerce: wrote {written:,} lines ({n_made:,} commerce), expected {a.events:,} ({n_commerce:,})")

@@ -24,19 +24,32 @@ enum PersonyzeBody {
             }
             return fields
         }
-        let value: JSONValue
-        do { value = try JSONDecoder().decode(JSONValue.self, from: bytes) } catch {
-            throw APIError(.badRequest, code: "invalid_json", message: "body: is not valid JSON", field: "body")
-        }
+        let value = try json(bytes)
         guard let object = value.object else { throw APIError.badRequest(field: "body", "must be a JSON object") }
         guard object.count <= PersonyzeTables.maxColumns else { throw APIError.badRequest(field: "body", "sets more than \(PersonyzeTables.maxColumns) columns") }
         return object
     }
 
+    /// A JSON document, any shape (`do` takes an array).
+    static func json(_ bytes: Data) throws -> JSONValue {
+        do { return try JSONDecoder().decode(JSONValue.self, from: bytes) } catch {
+            throw APIError(.badRequest, code: "invalid_json", message: "body: is not valid JSON", field: "body")
+        }
+    }
+
+    /// A number, or text that reads as one; nil for anything else.
+    static func number(_ value: JSONValue) -> Double? {
+        switch value {
+        case .integer(let n): Double(n)
+        case .number(let d): d
+        case .string(let s): Double(s)
+        default: nil
+        }
+    }
+
     /// A column name: letters, digits and `_`, as in paths.
     static func checkColumn(_ name: String) throws {
-        guard !name.isEmpty, name.utf8.count <= 128,
-              name.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "_") }) else {
+        guard PersonyzePath.isName(name) else {
             throw APIError.badRequest(field: String(name.prefix(60)), "is not a column name (letters, digits and _)")
         }
     }

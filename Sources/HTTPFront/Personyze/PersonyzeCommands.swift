@@ -80,7 +80,7 @@ enum PersonyzeCommands {
                     throw APIError.badRequest(field: at, "must be one of quantity, amount, action_id, transaction_time, each once")
                 }
                 let value = options[p + 1]
-                let number = value.integer.map(Double.init) ?? { if case .number(let d) = value { d } else { nil } }() ?? value.string.flatMap(Double.init)
+                let number = PersonyzeBody.number(value)
                 guard let number, number.isFinite, abs(number) < 1e15 else { throw APIError.badRequest(field: "\(field)[\(p + 5)]", "\(option) must be a number") }
                 if option != "amount", number != number.rounded() || number < 0 { throw APIError.badRequest(field: "\(field)[\(p + 5)]", "\(option) must be a whole number") }
                 properties.append(.init(option, option == "amount" ? (value.scalarText ?? String(number)) : String(Int64(number))))
@@ -96,11 +96,7 @@ enum PersonyzeCommands {
 
     static func run(_ request: Request, _ tenant: TenantActor, bodyLimit: Int) async throws -> Response {
         let buffer = try await request.body.collect(upTo: min(bodyLimit, 4 << 20))
-        let body: JSONValue
-        do { body = try JSONDecoder().decode(JSONValue.self, from: Data(buffer.readableBytesView)) } catch {
-            throw APIError(.badRequest, code: "invalid_json", message: "body: is not valid JSON", field: "body")
-        }
-        let commands = try parse(body)
+        let commands = try parse(try PersonyzeBody.json(Data(buffer.readableBytesView)))
         try await PersonyzeWrites.commit(tenant) { state, now in
             var writes = PersonyzeEdit.UserWrites(nowMs: now)
             var made: [PersonyzeInteractionWrites.UserKey: String] = [:]

@@ -55,7 +55,7 @@ enum PersonyzeInteractionWrites {
         let quantity = try PersonyzeBody.whole(fields["quantity"], field: "quantity", in: 1...1_000_000) ?? 1
         properties.append(.init("quantity", String(quantity)))
         if let value = fields["amount"], !value.isNull {
-            guard let amount = value.integer.map(Double.init) ?? { if case .number(let d) = value { d } else { nil } }() ?? value.string.flatMap(Double.init),
+            guard let amount = PersonyzeBody.number(value),
                   amount.isFinite, abs(amount) < 1e15 else { throw APIError.badRequest(field: "amount", "must be a number") }
             properties.append(.init("amount", value.scalarText ?? String(amount)))
         }
@@ -95,7 +95,7 @@ enum PersonyzeInteractionWrites {
                 throw APIError(.badRequest, code: "too_large", message: "where: the write reads more than \(PersonyzeRoutes.rowBudget) rows")
             }
             guard rows.count <= maxDeleted else { throw APIError.badRequest(field: "where", "selects \(rows.count) rows; one write removes at most \(maxDeleted)") }
-            let ids = rows.compactMap { row -> Int? in if case .int(let id)? = row["id"] { Int(id) } else { nil } }
+            let ids = rows.compactMap { $0["id"]?.wholeNumber.map(Int.init) }
             return .rewrite(.deleteEvents(ids), nowMs: now)
         }
         return done.affected

@@ -22,7 +22,7 @@ enum PersonyzeListWrites {
     }
 
     static func listIDs(_ query: RowQuery, _ state: TenantState) throws -> [Int] {
-        try PersonyzeWrites.chosen(query, ArrayRowSource(state.personyzeUserLists)).compactMap { $0["id"].flatMap { if case .int(let n) = $0 { Int(n) } else { nil } } }
+        try PersonyzeWrites.chosen(query, ArrayRowSource(state.personyzeUserLists)).compactMap { $0["id"]?.wholeNumber.map(Int.init) }
     }
 
     static func updateLists(_ query: RowQuery, _ fields: [String: JSONValue], _ tenant: TenantActor) async throws -> Int {
@@ -85,7 +85,7 @@ enum PersonyzeListWrites {
             var removing: [Int: [String]] = [:]
             let users = PersonyzeUsers(state)
             for row in rows {
-                guard case .int(let list)? = row["user_list_id"], case .int(let user)? = row["user_id"], let name = users.internalID(ofUserID: user) else { continue }
+                guard let list = row["user_list_id"]?.wholeNumber, let user = row["user_id"]?.wholeNumber, let name = users.internalID(ofUserID: user) else { continue }
                 removing[Int(list), default: []].append(name)
             }
             return .users(.init(lists: removing.keys.sorted().map { .editVisitors(id: $0, replacing: nil, adding: [], removing: removing[$0]!, nowMs: now) }, nowMs: now))

@@ -95,10 +95,16 @@ struct PersonyzePath: Equatable, Sendable {
     /// A column or object name: letters, digits and `_`.
     static func name(_ raw: some StringProtocol, segment: String) throws(Invalid) -> String {
         let text = try decoded(Substring(raw), segment: segment)
-        guard !text.isEmpty, text.utf8.count <= 128, text.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "_") }) else {
+        guard isName(text) else {
             throw Invalid(segment: segment, message: "'\(text.prefix(40))' is not a name (letters, digits and _)")
         }
         return text
+    }
+
+    /// Letters, digits and `_`, 1 to 128 bytes: object and column names, in paths and bodies alike.
+    static func isName(_ text: String) -> Bool {
+        !text.isEmpty && text.utf8.count <= 128
+            && text.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "_") }
     }
 
     static func names(_ raw: String, segment: String) throws(Invalid) -> [String] {

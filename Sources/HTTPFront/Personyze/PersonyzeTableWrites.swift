@@ -89,7 +89,7 @@ enum PersonyzeTableWrites {
         let values = try values(fields, table)
         if table.isCatalogue, case .some(nil) = values["internal_id"] { throw APIError.badRequest(field: "internal_id", "cannot be removed: the catalogue is keyed by it") }
         let edit = try await PersonyzeWrites.commit(tenant) { state, now in
-            let ids = try PersonyzeWrites.chosen(query, state.personyze[table]).compactMap { $0["id"].flatMap { if case .int(let n) = $0 { Int(n) } else { nil } } }
+            let ids = try PersonyzeWrites.chosen(query, state.personyze[table]).compactMap { $0["id"]?.wholeNumber.map(Int.init) }
             return .putRows(table, ids.map { .init(id: $0, values: values) }, nowMs: now)
         }
         guard case .putRows(_, let writes, _) = edit else { return 0 }
@@ -98,7 +98,7 @@ enum PersonyzeTableWrites {
 
     static func delete(_ table: PersonyzeTables.Table, _ query: RowQuery, _ tenant: TenantActor) async throws -> Int {
         let edit = try await PersonyzeWrites.commit(tenant) { state, _ in
-            let ids = try PersonyzeWrites.chosen(query, state.personyze[table]).compactMap { $0["id"].flatMap { if case .int(let n) = $0 { Int(n) } else { nil } } }
+            let ids = try PersonyzeWrites.chosen(query, state.personyze[table]).compactMap { $0["id"]?.wholeNumber.map(Int.init) }
             return .deleteRows(table, ids: ids)
         }
         guard case .deleteRows(_, let ids) = edit else { return 0 }

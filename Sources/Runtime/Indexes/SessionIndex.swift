@@ -22,6 +22,15 @@ public struct SessionIndex: Sendable {
 
     public init() {}
 
+    /// The user's session an instant falls in, with its number in the user's history (from 1).
+    public func session(of user: UInt32, at ts: Int64) -> (number: Int, span: Span)? {
+        guard Int(user) < spans.count else { return nil }
+        let list = spans[Int(user)]
+        var lo = 0, hi = list.count
+        while lo < hi { let mid = (lo + hi) / 2; if list[mid].startMs <= ts { lo = mid + 1 } else { hi = mid } }
+        return lo > 0 && ts <= list[lo - 1].endMs ? (lo, list[lo - 1]) : nil
+    }
+
     public func totals(on day: DayNumber) -> DayTotals {
         days[day] ?? DayTotals()
     }

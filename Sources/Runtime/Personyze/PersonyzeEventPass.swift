@@ -10,6 +10,14 @@ struct PersonyzeEventPass {
     var types: [Bool]?
     /// Only these users (canonical indexes); nil reads everyone.
     var users: Set<UInt32>?
+    /// Only the events with these ids; nil reads every id. Chunks holding none are skipped.
+    var ids: Set<Int>?
+
+    /// The property `key` (an interned key id) of a property set, when it reads as a finite number.
+    static func number(_ state: TenantState, _ key: UInt32?, in set: PropertySetIndex) -> Double? {
+        guard let key, let v = state.propertySets.value(of: key, in: set), let parsed = Double(state.propertySets.values.string(v)), parsed.isFinite else { return nil }
+        return parsed
+    }
 
     /// Per type index, whether its name is in `names`.
     static func flags(_ state: TenantState, _ names: Set<String>) -> [Bool] {
@@ -30,8 +38,8 @@ struct PersonyzeEventPass {
     }
 
     /// Calls `visit` with each kept event's columns, row, canonical user and event id (its place
-    /// in the log since the tenant began, from 1).
-    func run(_ visit: (EventColumns, Int, UInt32, Int) -> Void) {
+    /// in the log since the tenant began, from 1), until it answers false.
+    func run(_ visit: (EventColumns, Int, UInt32, Int) -> Bool) {
         // One user without merged ids is a compare per row; more are a lookup in a dense table.
         var single: (UInt32, UInt32)?
         if let users, users.count == 1, state.users.mergedCount == 0, let u = users.first { single = (u, u) }
@@ -40,9 +48,11 @@ struct PersonyzeEventPass {
         let flags = types ?? []
         let everyType = types == nil
         var base = state.log.evictedEvents
+        var stopped = false
         state.log.forEachChunk { c in
             defer { base += c.count }
-            guard c.count > 0, c.maxTimestamp >= fromMs, c.minTimestamp <= toMs else { return }
+            guard !stopped, c.count > 0, c.maxTimestamp >= fromMs, c.minTimestamp <= toMs else { return }
+            if let ids, !ids.contains(where: { $0 > base && $0 <= base + c.count }) { return }
             let wholeSpan = c.minTimestamp >= fromMs && c.maxTimestamp <= toMs
             c.timestamps.withUnsafeBufferPointer { ts in
                 c.users.withUnsafeBufferPointer { us in
@@ -62,7 +72,8 @@ struct PersonyzeEventPass {
                                 }
                                 if !everyType { let t = Int(ty[row]); guard t < fl.count, fl[t] else { continue } }
                                 if !wholeSpan { guard ts[row] >= fromMs, ts[row] <= toMs else { continue } }
-                                visit(c, row, user, base + row + 1)
+                                if let ids, !ids.contains(base + row + 1) { continue }
+                                guard visit(c, row, user, base + row + 1) else { stopped = true; return }
                             }
                         }
                     }

@@ -34,12 +34,11 @@ public enum PersonyzeInterests {
     }
 
     public static func rows(_ state: TenantState, _ query: RowQuery, budget: inout Int) throws(RowQueryTooLarge) -> [Row] {
-        let users = PersonyzeUsers(state)
         var pass = PersonyzeEventPass(state: state)
         pass.types = PersonyzeEventPass.flags(state, Set(weights.keys))
-        if let ids = query.pinnedValues(of: "user_id") {
-            pass.users = Set(ids.compactMap { Int64($0) }.compactMap { users.internalID(ofUserID: $0) != nil ? UInt32($0 - 1) : nil })
-            if pass.users!.isEmpty { return [] }
+        if let pinned = PersonyzeUsers(state).pinnedIndexes(query) {
+            guard !pinned.isEmpty else { return [] }
+            pass.users = pinned
         }
         guard let newest = state.newestTimestampMs else { return [] }
         let products = state.personyze[.products], articles = state.personyze[.articles]
@@ -52,7 +51,7 @@ public enum PersonyzeInterests {
         pass.run { c, row, user, _ in
             read += 1
             guard let kind = typeWeights[Int(c.types[row])], let key = kind.product ? productKey : articleKey,
-                  let v = state.propertySets.value(of: key, in: PropertySetIndex(c.propertySets[row])) else { return }
+                  let v = state.propertySets.value(of: key, in: PropertySetIndex(c.propertySets[row])) else { return true }
             let named: [(value: String, kind: String)]
             if kind.product {
                 if let known = productValues[v] { named = known } else {
@@ -65,7 +64,7 @@ public enum PersonyzeInterests {
                     articleValues[v] = named
                 }
             }
-            guard !named.isEmpty else { return }
+            guard !named.isEmpty else { return true }
             let ts = c.timestamps[row]
             let weight = kind.weight * pow(2, -Double(newest - ts) / halfLifeMs)
             for (value, k) in named {
@@ -73,6 +72,7 @@ public enum PersonyzeInterests {
                 interest.rank += weight; interest.times += 1; interest.lastMs = max(interest.lastMs, ts)
                 interests[Key(user: user, value: value, kind: k)] = interest
             }
+            return true
         }
         budget -= read
         if budget < 0 { throw RowQueryTooLarge() }

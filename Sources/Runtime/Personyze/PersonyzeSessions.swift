@@ -64,18 +64,17 @@ public enum PersonyzeSessions {
             return out
         }
         let users = PersonyzeUsers(state)
-        func known(_ userID: Int64) -> UInt32? { users.internalID(ofUserID: userID) != nil ? UInt32(userID - 1) : nil }
         let startRange = query.bounds(of: "session_start_time")
         if let ids = query.pinnedValues(of: "first_visit_id") {
             return Set(ids.compactMap { Int64($0) }).sorted().compactMap { id in
-                guard id > 0, let u = known(id / idBase) else { return nil }
+                guard id > 0, let u = users.index(ofUserID: id / idBase) else { return nil }
                 let n = Int(id % idBase)
                 guard n >= 1, n <= spans[Int(u)].count else { return nil }
                 return Session(user: u, number: n, span: spans[Int(u)][n - 1])
             }
         }
-        if let ids = query.pinnedValues(of: "user_id") {
-            return Set(ids.compactMap { Int64($0) }.compactMap(known)).sorted().flatMap { sessions(of: $0, in: startRange) }
+        if let pinned = users.pinnedIndexes(query) {
+            return pinned.sorted().flatMap { sessions(of: $0, in: startRange) }
         }
         var out: [Session] = []
         if let range = startRange, range.lo > range.hi { return out }
@@ -117,12 +116,12 @@ public enum PersonyzeSessions {
                                       types: nil, users: Set(sessions.map(\.user)))
         pass.run { c, row, user, _ in
             let start = Int(firstOf[Int(user)])
-            guard start >= 0 else { return }
+            guard start >= 0 else { return true }
             let ts = c.timestamps[row]
             // The last of the user's sessions starting at or before ts.
             var lo = start, hi = start + Int(countOf[Int(user)])
             while lo < hi { let mid = (lo + hi) / 2; if sessions[mid].span.startMs <= ts { lo = mid + 1 } else { hi = mid } }
-            guard lo > start, ts <= sessions[lo - 1].span.endMs else { return }
+            guard lo > start, ts <= sessions[lo - 1].span.endMs else { return true }
             let i = lo - 1
             sessions[i].events += 1
             let t = Int(c.types[row])
@@ -135,12 +134,10 @@ public enum PersonyzeSessions {
             case 2: sessions[i].clicks += 1
             case 3:
                 sessions[i].goals += 1
-                if let amountKey, let v = state.propertySets.value(of: amountKey, in: PropertySetIndex(c.propertySets[row])),
-                   let amount = Double(state.propertySets.values.string(v)), amount.isFinite {
-                    sessions[i].goalValue += amount
-                }
+                sessions[i].goalValue += PersonyzeEventPass.number(state, amountKey, in: PropertySetIndex(c.propertySets[row])) ?? 0
             default: break
             }
+            return true
         }
     }
 

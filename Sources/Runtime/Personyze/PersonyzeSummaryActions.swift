@@ -18,18 +18,12 @@ public enum PersonyzeSummaryActions {
 
     static func session(_ state: TenantState, user: UInt32, at ts: Int64) -> SessionKey {
         let u = state.users.canonical(user)
-        guard Int(u) < state.sessionIndex.spans.count else { return SessionKey(user: u, startMs: ts) }
-        let list = state.sessionIndex.spans[Int(u)]
-        var lo = 0, hi = list.count
-        while lo < hi { let mid = (lo + hi) / 2; if list[mid].startMs <= ts { lo = mid + 1 } else { hi = mid } }
-        return lo > 0 && ts <= list[lo - 1].endMs ? SessionKey(user: u, startMs: list[lo - 1].startMs) : SessionKey(user: u, startMs: ts)
+        return SessionKey(user: u, startMs: state.sessionIndex.session(of: u, at: ts)?.span.startMs ?? ts)
     }
 
     public static func rows(_ state: TenantState, _ query: RowQuery, budget: inout Int) throws(RowQueryTooLarge) -> [Row] {
-        let range = query.bounds(of: "day")
-        if let range, range.lo > range.hi { return [] }
-        let fromMs = range.map { $0.lo.isFinite ? Int64(clamping: Int64(max(-9e15, $0.lo)) &* 1000) : .min } ?? .min
-        let toMs = range.map { $0.hi.isFinite ? Int64(clamping: Int64(min(9e15, $0.hi)) &* 1000 + 86_400_000) : .max } ?? .max
+        let (fromMs, toMs) = query.millisecondBounds(of: "day", spanMs: 86_400_000) ?? (.min, .max)
+        if fromMs > toMs { return [] }
         var tallies: [Key: Tally] = [:]
         for nudge in state.nudges.byID.values {
             for event in nudge.history where event.atMs >= fromMs && event.atMs <= toMs {
@@ -59,21 +53,19 @@ public enum PersonyzeSummaryActions {
             pass.types = PersonyzeEventPass.flags(state, [ProductStatsIndex.Metric.goal.eventType])
             pass.users = Set(keysBySession.keys.map(\.user))
             let amountKey = state.propertySets.keys.lookup("amount"), quantityKey = state.propertySets.keys.lookup("quantity")
-            func number(_ key: UInt32?, _ set: PropertySetIndex) -> Double? {
-                guard let key, let v = state.propertySets.value(of: key, in: set), let parsed = Double(state.propertySets.values.string(v)), parsed.isFinite else { return nil }
-                return parsed
-            }
             pass.run { c, row, user, _ in
                 let ts = c.timestamps[row]
                 let s = session(state, user: user, at: ts)
-                guard let keys = keysBySession[s] else { return }
+                guard let keys = keysBySession[s] else { return true }
                 let set = PropertySetIndex(c.propertySets[row])
-                let amount = number(amountKey, set) ?? 0
-                // Each item counts: an order of three adds three.
-                let items = max(1, min(1_000_000, Int(number(quantityKey, set) ?? 1)))
+                let amount = PersonyzeEventPass.number(state, amountKey, in: set) ?? 0
+                // Each item counts: an order of three adds three. Clamped before the conversion, so
+                // a stored quantity of 1e300 cannot trap it.
+                let items = Int(max(1, min(1_000_000, PersonyzeEventPass.number(state, quantityKey, in: set) ?? 1)))
                 for key in keys where tallies[key]!.shownIn[s]! <= ts {
                     tallies[key]!.goals += items; tallies[key]!.goalSessions.insert(s); tallies[key]!.goalValue += amount
                 }
+                return true
             }
         }
         let zero: [String] = ["n_failed", "n_sessions_failed", "products_recom_viewed_n_times", "products_recom_viewed_n_sessions",

@@ -109,6 +109,19 @@ public struct RowQuery: Sendable, Equatable {
         return (lo, hi)
     }
 
+    /// `bounds(of:)` for a column of Unix seconds (or days' first seconds), as the span of
+    /// milliseconds an event must fall in: from the first second's start to the end of the last
+    /// (`spanMs` long). An open side is unbounded; `from > to` means nothing can match.
+    public func millisecondBounds(of column: String, spanMs: Int64) -> (from: Int64, to: Int64)? {
+        guard let range = bounds(of: column) else { return nil }
+        guard range.lo <= range.hi else { return (1, 0) }
+        // Clamped on both sides first: a client's `time>1e300` must not trap the conversion.
+        func seconds(_ x: Double) -> Int64 { Int64(min(9e15, max(-9e15, x))) }
+        let from = range.lo.isFinite ? seconds(range.lo) &* 1000 : .min
+        let to = range.hi.isFinite ? seconds(range.hi) &* 1000 &+ (spanMs - 1) : .max
+        return (from, to)
+    }
+
     /// The rows that match, sorted (stably), paged and cut to the chosen columns.
     public func select(_ rows: [Row]) -> [Row] {
         var budget = Int.max

@@ -28,6 +28,9 @@ public enum RowValue: Sendable, Equatable, Hashable {
 
     public var isNull: Bool { self == .null }
 
+    /// The value when it is a whole number.
+    public var wholeNumber: Int64? { if case .int(let n) = self { n } else { nil } }
+
     /// Text that is a plain decimal number (no spaces, no hex, no `inf`), else nil.
     static func numeric(_ text: String) -> Double? {
         guard !text.isEmpty, text.utf8.count <= 40,

@@ -25,6 +25,16 @@ public struct PersonyzeUsers: RowSource {
         return state.userNames.string(UInt32(u))
     }
 
+    /// The user index behind a `user_id`, when it names a user with events.
+    public func index(ofUserID userID: Int64) -> UInt32? {
+        internalID(ofUserID: userID) != nil ? UInt32(userID - 1) : nil
+    }
+
+    /// The user indexes the query's `user_id` pins (`=` or `:`), nil when it pins none.
+    public func pinnedIndexes(_ query: RowQuery) -> Set<UInt32>? {
+        query.pinnedValues(of: "user_id").map { Set($0.compactMap { Int64($0) }.compactMap(index(ofUserID:))) }
+    }
+
     /// The Beacon user id at a row id.
     public func internalID(ofRow id: Int) -> String { state.userNames.string(UInt32(id)) }
 
