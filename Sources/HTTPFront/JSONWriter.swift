@@ -37,6 +37,11 @@ struct JSONWriter {
         needsComma = false
     }
 
+    /// A key written before (by `key(text:)`, in bytes), for keys repeated row after row.
+    mutating func rawKey(_ fragment: [UInt8]) {
+        separate(); bytes.append(contentsOf: fragment); needsComma = false
+    }
+
     mutating func value(_ number: Int) {
         separate()
         if number < 0 { bytes.append(UInt8(ascii: "-")) }
@@ -47,6 +52,13 @@ struct JSONWriter {
     mutating func value(_ text: String) {
         separate()
         bytes.append(UInt8(ascii: "\""))
+        // Most text needs no escape: copied whole.
+        if !text.utf8.contains(where: { $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") || $0 < 0x20 }) {
+            bytes.append(contentsOf: text.utf8)
+            bytes.append(UInt8(ascii: "\""))
+            needsComma = true
+            return
+        }
         for byte in text.utf8 {
             switch byte {
             case UInt8(ascii: "\""): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])

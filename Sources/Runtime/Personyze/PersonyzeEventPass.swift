@@ -10,8 +10,22 @@ struct PersonyzeEventPass {
     var types: [Bool]?
     /// Only these users (canonical indexes); nil reads everyone.
     var users: Set<UInt32>?
+    /// Only the users marked here (by canonical index): `users` for many of them, without hashing.
+    var marked: [Bool]?
     /// Only the events with these ids; nil reads every id. Chunks holding none are skipped.
     var ids: Set<Int>?
+    /// Spans of time (sorted, apart) that hold every event worth reading, as one user's sessions
+    /// do: chunks that meet none are skipped. Rows are not tested against them.
+    var spans: [(from: Int64, to: Int64)]?
+
+    /// Whether some span meets the times from `lo` to `hi`.
+    func spansMeet(_ lo: Int64, _ hi: Int64) -> Bool {
+        guard let spans else { return true }
+        // The first span ending at or after lo.
+        var a = 0, b = spans.count
+        while a < b { let mid = (a + b) / 2; if spans[mid].to < lo { a = mid + 1 } else { b = mid } }
+        return a < spans.count && spans[a].from <= hi
+    }
 
     /// The property `key` (an interned key id) of a property set, when it reads as a finite number.
     static func number(_ state: TenantState, _ key: UInt32?, in set: PropertySetIndex) -> Double? {
@@ -29,10 +43,23 @@ struct PersonyzeEventPass {
     func rawIDs(of users: Set<UInt32>) -> [UInt32] {
         var out = [UInt32](repeating: .max, count: state.users.count)
         for u in users where Int(u) < out.count { out[Int(u)] = u }
+        return withMerges(out) { users.contains($0) }
+    }
+
+    /// `rawIDs(of:)` for users marked in a dense table (by canonical index).
+    func rawIDs(marked: [Bool]) -> [UInt32] {
+        var out = [UInt32](repeating: .max, count: state.users.count)
+        for u in 0..<min(out.count, marked.count) where marked[u] { out[u] = UInt32(u) }
+        return withMerges(out) { Int($0) < marked.count && marked[Int($0)] }
+    }
+
+    /// `out` with each merged raw id pointing at the user it was merged into, when that user is asked for.
+    private func withMerges(_ out: [UInt32], asked: (UInt32) -> Bool) -> [UInt32] {
         guard state.users.mergedCount > 0 else { return out }
+        var out = out
         for raw in 0..<UInt32(state.users.count) where state.users.summaries[Int(raw)].mergedInto != raw {
             let canonical = state.users.canonical(raw)
-            if users.contains(canonical) { out[Int(raw)] = canonical }
+            if asked(canonical) { out[Int(raw)] = canonical }
         }
         return out
     }
@@ -43,7 +70,7 @@ struct PersonyzeEventPass {
         // One user without merged ids is a compare per row; more are a lookup in a dense table.
         var single: (UInt32, UInt32)?
         if let users, users.count == 1, state.users.mergedCount == 0, let u = users.first { single = (u, u) }
-        let raw = single == nil ? users.map(rawIDs) : nil
+        let raw = single == nil ? (marked.map(rawIDs(marked:)) ?? users.map(rawIDs)) : nil
         let table = state.users
         let flags = types ?? []
         let everyType = types == nil
@@ -53,6 +80,7 @@ struct PersonyzeEventPass {
             defer { base += c.count }
             guard !stopped, c.count > 0, c.maxTimestamp >= fromMs, c.minTimestamp <= toMs else { return }
             if let ids, !ids.contains(where: { $0 > base && $0 <= base + c.count }) { return }
+            guard spansMeet(c.minTimestamp, c.maxTimestamp) else { return }
             let wholeSpan = c.minTimestamp >= fromMs && c.maxTimestamp <= toMs
             c.timestamps.withUnsafeBufferPointer { ts in
                 c.users.withUnsafeBufferPointer { us in

@@ -33,7 +33,7 @@ public enum PersonyzeSessions {
     }
 
     /// The sessions the query can match (narrowed by user, id or start time), as rows.
-    public static func rows(_ state: TenantState, _ query: RowQuery, budget: inout Int) throws(RowQueryTooLarge) -> [Row] {
+    public static func rows(_ state: TenantState, _ query: RowQuery, budget: inout Int) throws(RowQueryTooLarge) -> RowBlock {
         var sessions = candidates(state, query)
         budget -= sessions.count
         if budget < 0 { throw RowQueryTooLarge() }
@@ -42,7 +42,16 @@ public enum PersonyzeSessions {
         let wanted = query.columns.map { Set($0).union(query.conditionColumns).union(query.orderBy) }
         let flags = cheapOrder.map { wanted?.contains($0) ?? true }
         let detail = wanted.map { !$0.isSubset(of: cheapColumns) } ?? true
-        return query.select(sessions.map { row($0, state, flags: flags, detail: detail) })
+        var names = cheapOrder.indices.filter { flags[$0] }.map { cheapOrder[$0] }
+        if detail { names += detailColumns.map(\.column) }
+        var block = RowBlock(columns: names, reservingRows: sessions.count)
+        var cells: [RowValue] = []
+        for s in sessions {
+            cells.removeAll(keepingCapacity: true)
+            append(s, state, flags: flags, detail: detail, to: &cells)
+            block.append(cells)
+        }
+        return query.select(block)
     }
 
     static func candidates(_ state: TenantState, _ query: RowQuery) -> [Session] {
@@ -80,14 +89,18 @@ public enum PersonyzeSessions {
         if let range = startRange, range.lo > range.hi { return out }
         // A few days' sessions: only users active on those days can have one starting then.
         if let range = startRange, range.lo >= 0, range.hi <= 9e12, range.hi - range.lo <= 62 * 86_400 {
-            var users = Set<UInt32>()
+            // Marked in a dense table: tens of thousands of users a day cost less than hashing them.
+            var active = [Bool](repeating: false, count: min(state.users.count, spans.count))
             let first = state.day(of: Int64(range.lo) * 1000), last = state.day(of: Int64(range.hi) * 1000)
             for d in first...max(first, last) {
                 guard let index = state.days[d] else { continue }
-                for u in index.active.members { users.insert(state.users.canonical(u)) }
+                for u in index.active.members {
+                    let canonical = Int(state.users.canonical(u))
+                    if canonical < active.count { active[canonical] = true }
+                }
             }
-            for u in users.sorted() where Int(u) < spans.count && state.users.summaries[Int(u)].isKnown(id: Int(u)) {
-                out.append(contentsOf: sessions(of: u, in: range))
+            for u in active.indices where active[u] && state.users.summaries[u].isKnown(id: u) {
+                out.append(contentsOf: sessions(of: UInt32(u), in: range))
             }
             return out
         }
@@ -112,8 +125,15 @@ public enum PersonyzeSessions {
             return PendoIDs.pageViewTypes.contains(name) ? 1 : PendoIDs.clickTypes.contains(name) ? 2 : name == ProductStatsIndex.Metric.goal.eventType ? 3 : 0
         }
         let amountKey = state.propertySets.keys.lookup("amount")
-        let pass = PersonyzeEventPass(state: state, fromMs: sessions.map(\.span.startMs).min()!, toMs: sessions.map(\.span.endMs).max()!,
-                                      types: nil, users: Set(sessions.map(\.user)))
+        var pass = PersonyzeEventPass(state: state, fromMs: sessions.map(\.span.startMs).min()!, toMs: sessions.map(\.span.endMs).max()!)
+        // A user's sessions lie together, so one user's are first to last; they are apart in
+        // time, and the chunks between them need no reading.
+        if sessions.first!.user == sessions.last!.user {
+            pass.users = [sessions[0].user]
+            pass.spans = sessions.map { ($0.span.startMs, $0.span.endMs) }
+        } else {
+            pass.marked = firstOf.map { $0 >= 0 }
+        }
         pass.run { c, row, user, _ in
             let start = Int(firstOf[Int(user)])
             guard start >= 0 else { return true }
@@ -165,19 +185,24 @@ public enum PersonyzeSessions {
         }
     }
 
-    /// `flags`: per `cheapOrder` column, whether to make it; `detail`: whether to read the first
-    /// event's properties too.
-    static func row(_ s: Session, _ state: TenantState, flags: [Bool], detail: Bool) -> Row {
-        var row: Row = [:]
-        for (i, column) in cheapOrder.enumerated() where flags[i] { row[column] = cheapValue(i, s, state) }
-        guard detail else { return row }
+    /// The session's cells: the `cheapOrder` columns `flags` keeps, then, when `detail`, the
+    /// `detailColumns` from the first event's properties (browser, OS and device from its
+    /// User-Agent when the properties lack them).
+    static func append(_ s: Session, _ state: TenantState, flags: [Bool], detail: Bool, to cells: inout [RowValue]) {
+        for i in cheapOrder.indices where flags[i] { cells.append(cheapValue(i, s, state)) }
+        guard detail else { return }
+        let first = cells.count
         let properties = state.propertySets.decoded(s.firstProperties)
-        for (column, property) in detailColumns { row[column] = properties[property].map(RowValue.text) ?? .null }
+        for (_, property) in detailColumns { cells.append(properties[property].map(RowValue.text) ?? .null) }
         if let agent = properties["user_agent"], case .object(let parsed) = PipelineUserAgent.parse(agent) {
-            for (column, key) in [("browser", "name"), ("os", "os"), ("device", "device")] where row[column] == .null {
-                if case .string(let text)? = parsed[key] { row[column] = .text(text) }
+            for (column, key) in userAgentColumns where cells[first + column] == .null {
+                if case .string(let text)? = parsed[key] { cells[first + column] = .text(text) }
             }
         }
-        return row
+    }
+
+    /// The detail columns a User-Agent can fill (their places in `detailColumns`) and its parts.
+    static let userAgentColumns: [(Int, String)] = [("browser", "name"), ("os", "os"), ("device", "device")].map { column, key in
+        (detailColumns.firstIndex { $0.column == column }!, key)
     }
 }

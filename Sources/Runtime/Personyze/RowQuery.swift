@@ -20,8 +20,10 @@ public struct RowQuery: Sendable, Equatable {
 
         /// Numbers compare as numbers when both sides are numbers, else as text; `=` with an
         /// empty value matches null too, and a null cell fails every ordering.
-        public func matches(_ row: Row) -> Bool {
-            let cell = row[column] ?? .null
+        public func matches(_ row: Row) -> Bool { matches(cell: row[column] ?? .null) }
+
+        /// Whether the column's cell `cell` passes.
+        public func matches(cell: RowValue) -> Bool {
             switch op {
             case .equal: return Self.equal(cell, values[0], numbers[0])
             case .notEqual: return !Self.equal(cell, values[0], numbers[0])

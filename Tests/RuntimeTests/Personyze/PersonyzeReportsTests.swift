@@ -78,7 +78,7 @@ import Testing
         for (user, sessions) in expected {
             let id = Self.userID(g.state, user)
             let query = RowQuery(conditions: [[.init(column: "user_id", op: .equal, values: [String(id)])]], orderBy: ["session_start_time"])
-            let rows = try PersonyzeSessions.rows(g.state, query, budget: &budget)
+            let rows = try PersonyzeSessions.rows(g.state, query, budget: &budget).rows
             let got = rows.map { r in
                 Session(start: Self.int(r["session_start_time"]) * 1000, end: Self.int(r["last_session_time"]) * 1000, pageViews: Int(Self.int(r["total_visits"])),
                         goals: Int(Self.int(r["total_n_goals"])), events: Int(Self.int(r["n_events"])))
@@ -90,7 +90,7 @@ import Testing
         let day = Self.base + 5 * 86_400_000
         let q = RowQuery(conditions: [[.init(column: "session_start_time", op: .greaterOrEqual, values: [String(day / 1000)]),
                                        .init(column: "session_start_time", op: .less, values: [String(day / 1000 + 86_400)])]])
-        let rows = try PersonyzeSessions.rows(g.state, q, budget: &budget)
+        let rows = try PersonyzeSessions.rows(g.state, q, budget: &budget).rows
         let inDay = expected.values.joined().filter { $0.start >= day && $0.start < day + 86_400_000 }
         #expect(rows.count == inDay.count && rows.map { Self.int($0["total_visits"]) }.reduce(0, +) == Int64(inDay.map(\.pageViews).reduce(0, +)))
     }
@@ -115,7 +115,7 @@ import Testing
         for p in 0..<12 { expected["SKU-\(p)", default: [:]][ "n_viewed", default: 0] += 0 }
         expected["SKU-never"] = [:]
         for check in 0..<2 {
-            let rows = PersonyzeProductStats.rows(g.state, window, RowQuery())
+            let rows = PersonyzeProductStats.rows(g.state, window, RowQuery()).rows
             #expect(Set(rows.map { $0["internal_id"]!.text }) == Set(expected.keys))
             for row in rows {
                 let sku = row["internal_id"]!.text
@@ -130,7 +130,7 @@ import Testing
 
     @Test func latestBuyersAreTheNewestThreeDistinctOnes() throws {
         let g = try Self.generate(seed: 9)
-        let rows = PersonyzeProductStats.rows(g.state, .all, RowQuery())
+        let rows = PersonyzeProductStats.rows(g.state, .all, RowQuery()).rows
         for row in rows {
             let sku = row["internal_id"]!.text
             var latest: [String: Int64] = [:]
@@ -238,5 +238,24 @@ import Testing
         // A day outside every impression answers nothing.
         let none = try PersonyzeSummaryActions.rows(g.state, RowQuery(conditions: [[.init(column: "day", op: .less, values: ["0"])]]), budget: &budget)
         #expect(none.isEmpty)
+    }
+
+    /// The event pass skips a chunk by its time range only when no span meets it: against a
+    /// plain overlap test over random spans and ranges.
+    @Test func eventPassSpansSkipOnlyWhatNoSpanMeets() throws {
+        let g = try Self.generate(seed: 4)
+        var rng = Rng(s: 11)
+        for _ in 0..<300 {
+            var spans: [(from: Int64, to: Int64)] = []
+            var t = Int64(rng.next(50))
+            for _ in 0..<rng.next(6) {
+                let from = t + Int64(rng.next(30)), to = from + Int64(rng.next(20))
+                spans.append((from, to)); t = to + 1
+            }
+            var pass = PersonyzeEventPass(state: g.state)
+            pass.spans = spans
+            let lo = Int64(rng.next(300)), hi = lo + Int64(rng.next(60))
+            #expect(pass.spansMeet(lo, hi) == spans.contains { $0.from <= hi && $0.to >= lo }, "\(spans) \(lo)...\(hi)")
+        }
     }
 }

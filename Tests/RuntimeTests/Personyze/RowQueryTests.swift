@@ -91,6 +91,13 @@ import Testing
             let page = Array(kept.dropFirst(offset).prefix(limit ?? Int.max))
             let expected = query.columns == nil ? page : page.map { ["id": $0["id"] ?? .null, "b": $0["b"] ?? .null] }
             #expect(query.select(rows) == expected, "round \(round): \(conditions) \(orderBy) \(descending)")
+            // The same rows as a block: every column in every row, a missing b a null.
+            var block = RowBlock(columns: ["id", "a", "b"])
+            for row in rows { block.append([row["id"]!, row["a"]!, row["b"] ?? .null]) }
+            let filled = expected.map { row in row.merging(query.columns == nil ? ["b": .null, "a": .null] : ["b": .null]) { kept, _ in kept } }
+            let selected = query.select(block)
+            #expect(selected.rows == filled, "block, round \(round): \(conditions) \(orderBy) \(descending)")
+            #expect(selected.columns == query.columns ?? ["id", "a", "b"])
         }
     }
 
