@@ -152,7 +152,7 @@ def questions(visitor, uid):
     # c. sessions_archive: the visitor's sessions, and every session that starts on one day
     sess_duck = (f"WITH e AS (SELECT ms, event, CASE WHEN ms - lag(ms) OVER (ORDER BY ms) <= {GAP_MS} THEN 0 ELSE 1 END st FROM ev WHERE user_id = {v}), "
                  f"s AS (SELECT ms, event, sum(st) OVER (ORDER BY ms) n FROM e) "
-                 f"SELECT {uid} * 1000000 + n, min(ms) // 1000, max(ms) // 1000, count(*) FILTER (WHERE event IN {PAGE_VIEWS}) FROM s GROUP BY n "
+                 f"SELECT CAST({uid} AS BIGINT) * 1000000 + n, min(ms) // 1000, max(ms) // 1000, count(*) FILTER (WHERE event IN {PAGE_VIEWS}) FROM s GROUP BY n "
                  f"ORDER BY 2 DESC LIMIT 1000")
 
     def sessions_ch(where, per_user):
@@ -161,7 +161,7 @@ def questions(visitor, uid):
                 f"SELECT {group}a, arrayCumSum(arrayMap((x, i) -> toUInt32(i = 1 OR x.1 - a[i - 1].1 > {GAP_MS}), a, arrayEnumerate(a))) ns FROM ("
                 f"SELECT {group}arraySort(groupArray((ms, toUInt8(event IN {PAGE_VIEWS})))) a FROM b.ev WHERE {where}"
                 f"{' GROUP BY user_id' if per_user else ''})) ARRAY JOIN a AS x, ns AS n GROUP BY {group}n")
-    sess_ch = (f"SELECT {uid} * 1000000 + n, intDiv(start, 1000), intDiv(last, 1000), visits FROM ({sessions_ch(f'user_id = {v}', False)}) "
+    sess_ch = (f"SELECT toInt64({uid}) * 1000000 + n, intDiv(start, 1000), intDiv(last, 1000), visits FROM ({sessions_ch(f'user_id = {v}', False)}) "
                f"ORDER BY start DESC LIMIT 1000")
     qs.append(("sessions_user", "report", "sessions_archive: the user's sessions, newest first",
                f"{REST}/sessions_archive/where/user_id={uid}/columns/first_visit_id,session_start_time,last_session_time,total_visits/order_by_desc/session_start_time/limit/1000",

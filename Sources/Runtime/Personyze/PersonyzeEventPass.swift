@@ -86,27 +86,53 @@ struct PersonyzeEventPass {
                 c.users.withUnsafeBufferPointer { us in
                     c.types.withUnsafeBufferPointer { ty in
                         flags.withUnsafeBufferPointer { fl in
+                            // The rest of the row's tests; false once `visit` asks to stop.
+                            func keep(_ row: Int, _ user: UInt32) -> Bool {
+                                if !everyType { let t = Int(ty[row]); guard t < fl.count, fl[t] else { return true } }
+                                if !wholeSpan { guard ts[row] >= fromMs, ts[row] <= toMs else { return true } }
+                                if let ids, !ids.contains(base + row + 1) { return true }
+                                return visit(c, row, user, base + row + 1)
+                            }
+                            if let single {
+                                var row = Self.nextRow(of: single.0, in: us, from: 0)
+                                while row < c.count {
+                                    guard keep(row, single.1) else { stopped = true; return }
+                                    row = Self.nextRow(of: single.0, in: us, from: row + 1)
+                                }
+                                return
+                            }
                             for row in 0..<c.count {
                                 let id = us[row]
                                 let user: UInt32
-                                if let single {
-                                    guard id == single.0 else { continue }
-                                    user = single.1
-                                } else if let raw {
+                                if let raw {
                                     guard Int(id) < raw.count, raw[Int(id)] != .max else { continue }
                                     user = raw[Int(id)]
                                 } else {
                                     user = table.canonical(id)
                                 }
-                                if !everyType { let t = Int(ty[row]); guard t < fl.count, fl[t] else { continue } }
-                                if !wholeSpan { guard ts[row] >= fromMs, ts[row] <= toMs else { continue } }
-                                if let ids, !ids.contains(base + row + 1) { continue }
-                                guard visit(c, row, user, base + row + 1) else { stopped = true; return }
+                                guard keep(row, user) else { stopped = true; return }
                             }
                         }
                     }
                 }
             }
         }
+    }
+
+    /// The first row at or after `from` whose user id is `id`, else the count. Eight ids are
+    /// compared at a time: one user's rows are few among millions, and this is the whole scan.
+    static func nextRow(of id: UInt32, in users: UnsafeBufferPointer<UInt32>, from: Int) -> Int {
+        var row = from
+        let count = users.count
+        if let base = users.baseAddress {
+            let target = SIMD8<UInt32>(repeating: id)
+            while row + 8 <= count {
+                let block = UnsafeRawPointer(base + row).loadUnaligned(as: SIMD8<UInt32>.self)
+                if any(block .== target) { break }
+                row += 8
+            }
+        }
+        while row < count, users[row] != id { row += 1 }
+        return row
     }
 }

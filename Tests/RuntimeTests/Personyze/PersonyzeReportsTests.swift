@@ -258,4 +258,20 @@ import Testing
             #expect(pass.spansMeet(lo, hi) == spans.contains { $0.from <= hi && $0.to >= lo }, "\(spans) \(lo)...\(hi)")
         }
     }
+
+    /// The eight-at-a-time search for one user's rows finds each row a plain loop finds.
+    @Test func nextRowFindsEveryRowOfTheUser() {
+        var rng = Rng(s: 3)
+        for _ in 0..<200 {
+            let ids = (0..<rng.next(70)).map { _ in UInt32(rng.next(4)) }
+            let target = UInt32(rng.next(4))
+            let found: [Int] = ids.withUnsafeBufferPointer { us in
+                var out: [Int] = []
+                var row = PersonyzeEventPass.nextRow(of: target, in: us, from: 0)
+                while row < us.count { out.append(row); row = PersonyzeEventPass.nextRow(of: target, in: us, from: row + 1) }
+                return out
+            }
+            #expect(found == ids.indices.filter { ids[$0] == target }, "\(ids) \(target)")
+        }
+    }
 }
