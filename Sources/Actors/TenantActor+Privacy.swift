@@ -43,7 +43,7 @@ extension TenantActor {
     /// back, then deletes every older snapshot and every WAL segment before the new one: what
     /// they held before the erasure is gone from disk. Nil for a tenant without storage.
     func eraseOlderCopies() async throws -> (snapshots: Int, segments: Int)? {
-        guard let log, let store = snapshotter?.store else { return nil }
+        guard let log = localWAL, let store = snapshotter?.store else { return nil }
         try log.rotateNow()
         var report: SnapshotReport?
         for _ in 0..<1_200 {

@@ -17,7 +17,10 @@ public actor TenantActor {
     let clock: @Sendable () -> Int64
     private let eventsCounter: Counter
     private let logsCounter: Counter
-    var log: WriteAheadLog?
+    /// Where writes are logged: the local WAL, or a replicated log in cluster mode.
+    var log: (any MutationLog)?
+    /// The local WAL, when that is the log (its segments are files this node rotates and deletes).
+    var localWAL: WriteAheadLog? { log as? WriteAheadLog }
     private var syncer: WALSyncer?
     var storage: StorageSettings?
     var logger = Logger(label: "beacon.tenant")
@@ -56,7 +59,7 @@ public actor TenantActor {
         openLog.withLock { $0?.storageFailure }.map { .readOnly(reason: "storage failed (\($0))") } ?? .accepting
     }
     /// The log `log` holds, for `writeState`.
-    private nonisolated let openLog = Mutex<WriteAheadLog?>(nil)
+    private nonisolated let openLog = Mutex<(any MutationLog)?>(nil)
 
     public enum WriteState: Sendable, Equatable, CustomStringConvertible {
         case accepting
@@ -311,7 +314,7 @@ public actor TenantActor {
     }
 
     func waitUntilDurable(_ sequence: UInt64?) async throws {
-        guard let sequence, let log, log.policy == .always else { return }
+        guard let sequence, let log, log.waitsForDurability else { return }
         do { try await log.waitUntilDurable(sequence) } catch let unknown as DurabilityUnknown {
             reportStorageFailure(unknown.cause)
             throw unknown
