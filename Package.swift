@@ -49,7 +49,7 @@ let package = Package(
         .target(
             name: "HTTPFront",
             dependencies: [
-                "Actors", "Runtime", "Snapshot", "SQLEngine",
+                "Actors", "Runtime", "Snapshot", "SQLEngine", "Cluster",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -85,7 +85,7 @@ let package = Package(
         .testTarget(
             name: "HTTPFrontTests",
             dependencies: [
-                "HTTPFront", "Actors", "Runtime",
+                "HTTPFront", "Actors", "Runtime", "Cluster",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "CompressNIO", package: "compress-nio"),

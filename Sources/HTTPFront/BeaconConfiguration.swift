@@ -1,4 +1,5 @@
 import Actors
+import Cluster
 import Foundation
 import Runtime
 import Snapshot
@@ -26,6 +27,8 @@ public struct BeaconConfiguration: Sendable {
     public var allowedOrigins: [String: [String]] = [:]
     /// Where tenants' WALs live; nil keeps everything in memory only (nothing survives a restart).
     public var storage: StorageSettings?
+    /// Cluster mode (docs/cluster.md); nil runs single-node.
+    public var cluster: ClusterSettings?
 
     public struct Invalid: Error, CustomStringConvertible {
         public var key: String
@@ -47,7 +50,7 @@ public struct BeaconConfiguration: Sendable {
             throw Invalid(key: "(root)", message: "is not a JSON object")
         }
         var config = BeaconConfiguration()
-        try checkKeys(root, allowed: ["server", "rate_limits", "tenants", "storage"], at: "")
+        try checkKeys(root, allowed: ["server", "rate_limits", "tenants", "storage", "cluster"], at: "")
         if let server = root["server"] {
             let server = try object(server, at: "server")
             try checkKeys(server, allowed: ["host", "port", "body_limit_bytes", "admin_keys", "stream_max_seconds"], at: "server")
@@ -93,6 +96,7 @@ public struct BeaconConfiguration: Sendable {
             if let value = storage["snapshot_keep"] { settings.snapshotKeep = try int(value, at: "storage.snapshot_keep", range: 2...100) }
             config.storage = settings
         }
+        if let cluster = root["cluster"] { config.cluster = try clusterSettings(cluster) }
         guard let tenants = root["tenants"]?.array, !tenants.isEmpty else {
             throw Invalid(key: "tenants", message: "must be a non-empty array of tenants")
         }
@@ -100,7 +104,7 @@ public struct BeaconConfiguration: Sendable {
         for (i, value) in tenants.enumerated() {
             let at = "tenants[\(i)]"
             let tenant = try object(value, at: at)
-            try checkKeys(tenant, allowed: ["id", "name", "api_keys", "public_keys", "allowed_origins", "timezone", "retention_days", "memory_budget_mb", "organisation"], at: at)
+            try checkKeys(tenant, allowed: ["id", "name", "api_keys", "public_keys", "allowed_origins", "timezone", "retention_days", "memory_budget_mb", "organisation", "partitions"], at: at)
             guard let idValue = tenant["id"] else { throw Invalid(key: "\(at).id", message: "is required") }
             let id = try string(idValue, at: "\(at).id")
             guard ids.insert(id).inserted else { throw Invalid(key: "\(at).id", message: "'\(id)' is used twice") }
@@ -144,10 +148,38 @@ public struct BeaconConfiguration: Sendable {
             let budgetMB = try tenant["memory_budget_mb"].map { try int($0, at: "\(at).memory_budget_mb", range: 0...(1 << 30)) } ?? Self.defaultMemoryBudgetMB
             let organisation = try tenant["organisation"].map { try string($0, at: "\(at).organisation") } ?? TenantRegistry.defaultOrganisation
             guard (1...200).contains(organisation.count) else { throw Invalid(key: "\(at).organisation", message: "must be 1–200 characters") }
+            if let value = tenant["partitions"] {
+                let count = try int(value, at: "\(at).partitions", range: 1...UserPartitions.maximum)
+                guard config.cluster != nil else { throw Invalid(key: "\(at).partitions", message: "needs cluster mode (a \"cluster\" section)") }
+                config.cluster?.partitions[id] = UserPartitions(count: count)
+            }
             config.tenants.append(.init(settings: TenantSettings(id: id, name: name, timeZone: zone, retentionDays: retention,
                                                                  memoryBudgetBytes: budgetMB << 20), apiKeys: tenantKeys, organisation: organisation))
         }
         return config
+    }
+
+    /// `{"node", "url", "nats": [...], "replicas", "lease_ms"}` (docs/cluster.md).
+    private static func clusterSettings(_ value: JSONValue) throws -> ClusterSettings {
+        let cluster = try object(value, at: "cluster")
+        try checkKeys(cluster, allowed: ["node", "url", "nats", "replicas", "lease_ms"], at: "cluster")
+        guard let nodeValue = cluster["node"] else { throw Invalid(key: "cluster.node", message: "is required") }
+        let node = try string(nodeValue, at: "cluster.node")
+        guard ClusterSettings.isNodeName(node) else { throw Invalid(key: "cluster.node", message: "must be 1–64 letters, digits, '-' or '_', got '\(node)'") }
+        guard let urlValue = cluster["url"] else { throw Invalid(key: "cluster.url", message: "is required (this node's address for forwarded requests)") }
+        let url = try string(urlValue, at: "cluster.url")
+        guard ClusterSettings.isNodeURL(url) else { throw Invalid(key: "cluster.url", message: "must be http(s)://host[:port] without a path, got '\(url)'") }
+        guard let list = cluster["nats"]?.array, !list.isEmpty, list.count <= 32 else {
+            throw Invalid(key: "cluster.nats", message: "must be 1–32 server addresses (\"nats://host:port\")")
+        }
+        let servers = try list.enumerated().map { i, element in
+            let text = try string(element, at: "cluster.nats[\(i)]")
+            guard let server = ClusterSettings.server(text) else { throw Invalid(key: "cluster.nats[\(i)]", message: "must be nats://host[:port], got '\(text)'") }
+            return server
+        }
+        let replicas = try cluster["replicas"].map { try int($0, at: "cluster.replicas", range: 1...5) } ?? 3
+        let leaseMs = try cluster["lease_ms"].map { try int($0, at: "cluster.lease_ms", range: 1_000...60_000) } ?? 6_000
+        return ClusterSettings(node: node, url: url, servers: servers, replicas: replicas, leaseMs: Int64(leaseMs))
     }
 
     /// A tenant's memory budget unless its configuration sets one.

@@ -63,3 +63,15 @@ import Testing
         for c in counts { #expect((1700...2300).contains(c), "\(counts)") }
     }
 }
+
+/// Unit names become stream and subject names: only NATS-safe bytes, and two units never share one.
+@Suite struct UnitNamesTests {
+    @Test func namesAreSafeAndDistinct() {
+        #expect(UnitNames.stream("acme") == "BEACON_acme")
+        #expect(UnitNames.subject("acme.p3") == "beacon.wal.acme=2Ep3")
+        #expect(UnitNames.escaped("a b*>/é") == "a=20b=2A=3E=2F=C3=A9")
+        let units = ["a.b", "a=2Eb", "a_b", "a-b", "A.b", "a.p1"]
+        #expect(Set(units.map(UnitNames.stream)).count == units.count)
+        for unit in units { #expect(UnitNames.stream(unit).utf8.allSatisfy { $0 > 32 && $0 < 127 && $0 != 46 && $0 != 42 && $0 != 62 }) }
+    }
+}
