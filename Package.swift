@@ -33,7 +33,7 @@ let package = Package(
         ),
         .target(name: "Runtime", dependencies: ["CRoaring", "CIngest"]),
         .target(name: "DemoData"),
-        .target(name: "Cluster"),
+        .target(name: "Cluster", dependencies: ["Runtime", "Snapshot"]),
         .target(name: "Snapshot", dependencies: ["Runtime", "CZstd", "CRoaring"]),
         .target(name: "SQLEngine", dependencies: ["Runtime", "CSQLite"]),
         .target(
@@ -78,7 +78,7 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/Support"),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "TestSupport"]),
         .testTarget(name: "DemoDataTests", dependencies: ["DemoData"]),
-        .testTarget(name: "ClusterTests", dependencies: ["Cluster"]),
+        .testTarget(name: "ClusterTests", dependencies: ["Cluster", "Runtime", "Snapshot"]),
         .testTarget(name: "SQLEngineTests", dependencies: ["SQLEngine", "Runtime", "TestSupport"]),
         .testTarget(name: "SnapshotTests", dependencies: ["Snapshot", "Runtime", "TestSupport"]),
         .testTarget(name: "ActorsTests", dependencies: ["Actors", "Snapshot", "Runtime", .product(name: "Logging", package: "swift-log")]),
