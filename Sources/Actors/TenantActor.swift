@@ -398,6 +398,33 @@ public actor TenantActor {
         return recovered.report
     }
 
+    /// Serves a state rebuilt elsewhere (a cluster unit's snapshot and stream, docs/cluster.md)
+    /// with `log` taking its writes from now on.
+    public func adopt(_ recovered: TenantState, log: any MutationLog) {
+        closeLog()
+        state = recovered
+        self.log = log
+        openLog.withLock { $0 = log }
+        writesLogged.withLock { $0 = true }
+        readiness.withLock { $0 = .ready }
+    }
+
+    /// Stops serving the tenant (another node owns it now): its state is dropped, and requests
+    /// are refused as recovering until it is adopted again.
+    public func stepDown() {
+        readiness.withLock { $0 = .recovering }
+        closeLog()
+        state = TenantState(settings: settings)
+    }
+
+    /// A copy of the state and the log sequence it includes, for a snapshot written elsewhere
+    /// (the cluster's object store). The copy may hold writes not yet durable: upload it only
+    /// after `waitUntilDurable(sequence)` returns.
+    public func capture() -> (state: TenantState, sequence: UInt64)? {
+        guard let log, log.storageFailure == nil, phase == .ready else { return nil }
+        return (state, log.lastSequence)
+    }
+
     /// Takes a final snapshot, then flushes and closes the WAL (graceful shutdown).
     public func close() async {
         if log != nil {
