@@ -136,3 +136,13 @@ func withNATSServer<T>(_ body: (NATSServerProcess) async throws -> T) async thro
     defer { server.stop() }
     return try await body(server)
 }
+
+/// Runs `body` with a fresh server, a connection to it and JetStream over that connection.
+@discardableResult
+func withJetStream<T>(_ body: (JetStream, NATSServerProcess) async throws -> T) async throws -> T {
+    try await withNATSServer { server in
+        let connection = try await server.connect()
+        defer { Task { await connection.close() } }
+        return try await body(JetStream(connection: connection), server)
+    }
+}
