@@ -16,4 +16,10 @@ import Testing
         #expect(v2?.pending == 0)
         #expect(AckMetadata(replySubject: "_INBOX.abc") == nil)
     }
+
+    @Test func base64URLWithPadding() {
+        #expect(Base64URL.encode(Array("a?b>".utf8)) == "YT9iPg==")
+        #expect(Base64URL.encode([0xfb, 0xff]) == "-_8=")
+        #expect(Base64URL.decode("-_8") == [0xfb, 0xff])
+    }
 }
