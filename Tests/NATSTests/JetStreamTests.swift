@@ -140,6 +140,29 @@ struct JetStreamTests {
         }
     }
 
+    @Test func replayFailsInsteadOfHangingWhenTheServerGoesQuiet() async throws {
+        try await withNATSServer { server in
+            let connection = try await server.connect()
+            let js = JetStream(connection: connection, timeout: .milliseconds(500))
+            try await js.createStream(name: "QUIET", subjects: ["quiet"])
+            for index in 0..<1000 { try connection.publish("quiet", payload: [UInt8(index % 256)]) }
+            try await waitForMessages(js, stream: "QUIET", count: 1000)
+            var read = 0
+            do {
+                for try await _ in js.messages(stream: "QUIET", batch: 100) {
+                    read += 1
+                    if read == 1 { server.pause() }
+                }
+                Issue.record("the replay ended normally after \(read) messages")
+            } catch NATSError.timeout(let what) {
+                #expect(what.contains("replay of QUIET"))
+            }
+            #expect(read >= 1 && read <= 200)
+            server.resume()
+            await connection.close()
+        }
+    }
+
     @Test func replayRate() async throws {
         try await withJetStream { js, _ in
             try await js.createStream(name: "RATE", subjects: ["rate.>"])

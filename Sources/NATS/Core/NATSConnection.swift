@@ -64,6 +64,13 @@ public final class NATSConnection: Sendable {
 
     public var isClosed: Bool { core.closedReason != nil }
 
+    /// A connection nobody holds any more is closed rather than left open on the event loop.
+    deinit {
+        guard core.closedReason == nil else { return }
+        core.close(reason: "the connection was released without close()")
+        channel.close(promise: nil)
+    }
+
     /// Closes the connection; pending calls fail, subscriptions end.
     public func close() async {
         core.close(reason: "closed by the client")

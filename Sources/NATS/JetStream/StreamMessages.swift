@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 
 /// A stream's stored messages in sequence order, from a start sequence up to the stream's last
 /// sequence when iteration began (messages stored later are not included). Read through an
@@ -63,6 +64,11 @@ public struct StreamMessages: AsyncSequence, Sendable {
         var pullNumber = 0
         var receivedInPull = 0
         var reachedEnd = false
+        /// Wakes the reader if the server goes quiet mid-replay (a stream leader lost in a
+        /// cluster answers no pull at all): a marker message arrives on the subscription.
+        var watchdog: Scheduled<Void>?
+        var receivedWhenArmed = 0
+        static let watchdogStatus = -1
 
         static func start(_ spec: StreamMessages) async throws -> Reader? {
             let jetStream = spec.jetStream
@@ -98,6 +104,7 @@ public struct StreamMessages: AsyncSequence, Sendable {
         mutating func pull() throws {
             pullNumber += 1
             receivedInPull = 0
+            armWatchdog()
             let body = try Array(JetStream.encoder().encode(PullRequest(batch: batch)))
             try jetStream.connection.publish(
                 "\(jetStream.apiPrefix).CONSUMER.MSG.NEXT.\(stream).\(consumer)",
@@ -131,6 +138,17 @@ public struct StreamMessages: AsyncSequence, Sendable {
             return nil
         }
 
+        private mutating func armWatchdog() {
+            watchdog?.cancel()
+            receivedWhenArmed = receivedInPull
+            let connection = jetStream.connection
+            let sid = subscription.sid
+            let marker = NATSMessage(subject: "\(inbox).\(pullNumber)", status: Self.watchdogStatus, payload: [])
+            watchdog = connection.channel.eventLoop.scheduleTask(in: jetStream.timeout.timeAmount) {
+                connection.core.deliver(sid: sid, marker)
+            }
+        }
+
         /// Pull requests end with a status message when they got fewer messages than asked:
         /// 404 (none there) or 408 (no_wait ran out). Others (409: consumer deleted, ...) are errors.
         private mutating func handleStatus(_ status: Int, of message: NATSMessage) throws {
@@ -144,6 +162,11 @@ public struct StreamMessages: AsyncSequence, Sendable {
                 }
             case 100:
                 break  // heartbeat
+            case Self.watchdogStatus:
+                guard receivedInPull > receivedWhenArmed else {
+                    throw NATSError.timeout("replay of \(stream): nothing from consumer \(consumer) within \(jetStream.timeout)")
+                }
+                armWatchdog()  // still moving, only slowly
             default:
                 throw JetStreamError.api(
                     code: status, errorCode: 0,
@@ -152,6 +175,7 @@ public struct StreamMessages: AsyncSequence, Sendable {
         }
 
         func finish() async {
+            watchdog?.cancel()
             subscription.unsubscribe()
             try? await jetStream.deleteConsumer(stream: stream, name: consumer)
         }

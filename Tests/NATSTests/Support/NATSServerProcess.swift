@@ -76,9 +76,14 @@ final class NATSServerProcess: @unchecked Sendable {
     /// Stops the server (SIGKILL: a test has no use for a graceful shutdown) and waits for it.
     func kill() {
         guard process.isRunning else { return }
-        sendKillSignal(to: process.processIdentifier)
+        sendSignal(SIGKILL, to: process.processIdentifier)
         process.waitUntilExit()
     }
+
+    /// Freezes the server (SIGSTOP): connections stay open but nothing answers.
+    func pause() { sendSignal(SIGSTOP, to: process.processIdentifier) }
+
+    func resume() { sendSignal(SIGCONT, to: process.processIdentifier) }
 
     /// Kills the server and removes its storage.
     func stop() {
@@ -105,8 +110,8 @@ final class NATSServerProcess: @unchecked Sendable {
     }
 }
 
-private func sendKillSignal(to pid: pid_t) {
-    _ = kill(pid, SIGKILL)
+private func sendSignal(_ signal: Int32, to pid: pid_t) {
+    _ = kill(pid, signal)
 }
 
 /// A port nothing listens on right now: bind port 0, read what the kernel chose, let it go.
