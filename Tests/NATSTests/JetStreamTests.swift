@@ -143,13 +143,15 @@ struct JetStreamTests {
     @Test func replayFailsInsteadOfHangingWhenTheServerGoesQuiet() async throws {
         try await withNATSServer { server in
             let connection = try await server.connect()
-            let js = JetStream(connection: connection, timeout: .milliseconds(500))
+            let js = JetStream(connection: connection)
             try await js.createStream(name: "QUIET", subjects: ["quiet"])
             for index in 0..<1000 { try connection.publish("quiet", payload: [UInt8(index % 256)]) }
             try await waitForMessages(js, stream: "QUIET", count: 1000)
+            var impatient = js
+            impatient.timeout = .seconds(1)
             var read = 0
             do {
-                for try await _ in js.messages(stream: "QUIET", batch: 100) {
+                for try await _ in impatient.messages(stream: "QUIET", batch: 100) {
                     read += 1
                     if read == 1 { server.pause() }
                 }
