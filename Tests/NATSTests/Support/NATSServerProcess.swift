@@ -37,6 +37,20 @@ final class NATSServerProcess: @unchecked Sendable {
         name: String = "n1", port: Int? = nil, directory: URL? = nil, extraArguments: [String] = []
     ) async throws -> NATSServerProcess {
         guard let executable else { throw ServerError.notInstalled }
+        // Swift Testing runs every test at once; on two cores, dozens of servers starting together
+        // take longer than any sane deadline, so only a few run at a time.
+        await ServerSlots.shared.acquire()
+        do {
+            return try await launch(executable: executable, name: name, port: port, directory: directory, extraArguments: extraArguments)
+        } catch {
+            await ServerSlots.shared.release()
+            throw error
+        }
+    }
+
+    private static func launch(
+        executable: String, name: String, port: Int?, directory: URL?, extraArguments: [String]
+    ) async throws -> NATSServerProcess {
         let port = try port ?? freePort()
         let directory = directory ?? FileManager.default.temporaryDirectory
             .appendingPathComponent("nats-test-\(UUID().uuidString)")
@@ -52,7 +66,12 @@ final class NATSServerProcess: @unchecked Sendable {
         process.standardError = FileHandle.nullDevice
         try process.run()
         let server = NATSServerProcess(port: port, name: name, directory: directory, process: process)
-        try await server.waitUntilAccepting()
+        do {
+            try await server.waitUntilAccepting()
+        } catch {
+            server.kill(releasingSlot: false)
+            throw error
+        }
         return server
     }
 
@@ -61,10 +80,10 @@ final class NATSServerProcess: @unchecked Sendable {
     }
 
     private func waitUntilAccepting() async throws {
-        let deadline = ContinuousClock.now + .seconds(10)
+        let deadline = ContinuousClock.now + .seconds(30)
         while ContinuousClock.now < deadline {
             guard process.isRunning else { throw ServerError.exited(log: log()) }
-            if let connection = try? await NATSConnection.connect(port: port, timeout: .milliseconds(500)) {
+            if let connection = try? await NATSConnection.connect(port: port, timeout: .seconds(2)) {
                 await connection.close()
                 return
             }
@@ -75,9 +94,23 @@ final class NATSServerProcess: @unchecked Sendable {
 
     /// Stops the server (SIGKILL: a test has no use for a graceful shutdown) and waits for it.
     func kill() {
-        guard process.isRunning else { return }
-        sendSignal(SIGKILL, to: process.processIdentifier)
-        process.waitUntilExit()
+        kill(releasingSlot: true)
+    }
+
+    private let killed = NSLock()
+    private var wasKilled = false
+
+    private func kill(releasingSlot: Bool) {
+        let first = killed.withLock {
+            defer { wasKilled = true }
+            return !wasKilled
+        }
+        guard first else { return }
+        if process.isRunning {
+            sendSignal(SIGKILL, to: process.processIdentifier)
+            process.waitUntilExit()
+        }
+        if releasingSlot { Task { await ServerSlots.shared.release() } }
     }
 
     /// Freezes the server (SIGSTOP): connections stay open but nothing answers.
@@ -112,6 +145,34 @@ final class NATSServerProcess: @unchecked Sendable {
 
 private func sendSignal(_ signal: Int32, to pid: pid_t) {
     _ = kill(pid, signal)
+}
+
+/// At most a few test servers at a time, whatever Swift Testing runs in parallel.
+actor ServerSlots {
+    static let shared = ServerSlots(limit: 4)
+
+    private var available: Int
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    init(limit: Int) {
+        available = limit
+    }
+
+    func acquire() async {
+        if available > 0 {
+            available -= 1
+            return
+        }
+        await withCheckedContinuation { waiting.append($0) }
+    }
+
+    func release() {
+        if waiting.isEmpty {
+            available += 1
+        } else {
+            waiting.removeFirst().resume()
+        }
+    }
 }
 
 /// A port nothing listens on right now: bind port 0, read what the kernel chose, let it go.
