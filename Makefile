@@ -10,9 +10,11 @@
 APT_PACKAGES := libzstd-dev libroaring-dev libsimdjson-dev libsqlite3-dev zlib1g-dev
 # Only what the browser tests need (make test): Debian's Chromium, driven through playwright.
 BROWSER_PACKAGES := chromium
+# Only what the cluster tests need (make test): Debian's nats-server, which Tests/NATSTests starts.
+CLUSTER_PACKAGES := nats-server
 SWIFT ?= swift
 
-.PHONY: run demo test deps browser-deps build release bench clean spec-check fuzz openapi assets
+.PHONY: run demo test deps browser-deps cluster-deps build release bench clean spec-check fuzz openapi assets
 
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -23,6 +25,13 @@ deps:
 
 browser-deps:
 	@missing=""; for p in $(BROWSER_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing:$$missing"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
+
+cluster-deps:
+	@missing=""; for p in $(CLUSTER_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 		echo "installing:$$missing"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
@@ -46,7 +55,7 @@ build: deps
 # The description (docs/openapi.yaml) is checked first, since the tests and the fuzz run read it;
 # then Segment's, RudderStack's, PostHog's, Amplitude's and Mixpanel's Python libraries send to a
 # release server (Tests/sdk/run_sdk_clients.sh), and the fuzz run drives one with a fixed seed.
-test: build spec-check browser-deps
+test: build spec-check browser-deps cluster-deps
 	$(SWIFT) test
 	$(SWIFT) build -c release --product beacon
 	Tests/sdk/run_sdk_clients.sh

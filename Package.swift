@@ -37,6 +37,16 @@ let package = Package(
         .target(name: "Snapshot", dependencies: ["Runtime", "CZstd", "CRoaring"]),
         .target(name: "SQLEngine", dependencies: ["Runtime", "CSQLite"]),
         .target(
+            name: "NATS",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .target(
             name: "Actors",
             dependencies: [
                 "Runtime", "Snapshot",
@@ -91,6 +101,7 @@ let package = Package(
                 .product(name: "CompressNIO", package: "compress-nio"),
             ]
         ),
+        .testTarget(name: "NATSTests", dependencies: ["NATS", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "EndToEndTests", dependencies: ["Runtime", "CZstd"]),
     ],
     cxxLanguageStandard: .cxx17
