@@ -33,7 +33,7 @@ let package = Package(
         ),
         .target(name: "Runtime", dependencies: ["CRoaring", "CIngest"]),
         .target(name: "DemoData"),
-        .target(name: "Cluster", dependencies: ["Runtime", "Snapshot"]),
+        .target(name: "Cluster", dependencies: ["Runtime", "Snapshot", "Actors", "NATS", .product(name: "Logging", package: "swift-log")]),
         .target(name: "Snapshot", dependencies: ["Runtime", "CZstd", "CRoaring"]),
         .target(name: "SQLEngine", dependencies: ["Runtime", "CSQLite"]),
         .target(
@@ -88,7 +88,7 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/Support"),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "TestSupport"]),
         .testTarget(name: "DemoDataTests", dependencies: ["DemoData"]),
-        .testTarget(name: "ClusterTests", dependencies: ["Cluster", "Runtime", "Snapshot"]),
+        .testTarget(name: "ClusterTests", dependencies: ["Cluster", "Runtime", "Snapshot", "NATS", "NATSTestSupport"]),
         .testTarget(name: "SQLEngineTests", dependencies: ["SQLEngine", "Runtime", "TestSupport"]),
         .testTarget(name: "SnapshotTests", dependencies: ["Snapshot", "Runtime", "TestSupport"]),
         .testTarget(name: "ActorsTests", dependencies: ["Actors", "Snapshot", "Runtime", .product(name: "Logging", package: "swift-log")]),
@@ -101,7 +101,8 @@ let package = Package(
                 .product(name: "CompressNIO", package: "compress-nio"),
             ]
         ),
-        .testTarget(name: "NATSTests", dependencies: ["NATS", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "NATSTestSupport", dependencies: ["NATS"], path: "Tests/NATSSupport"),
+        .testTarget(name: "NATSTests", dependencies: ["NATS", "NATSTestSupport", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "EndToEndTests", dependencies: ["Runtime", "CZstd"]),
     ],
     cxxLanguageStandard: .cxx17

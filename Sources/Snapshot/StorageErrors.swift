@@ -37,6 +37,7 @@ public struct DurabilityUnknown: AnsweredStorageError {
     public var tenant: String
     public var sequence: UInt64
     public var cause: StorageFault
+    public init(tenant: String, sequence: UInt64, cause: StorageFault) { self.tenant = tenant; self.sequence = sequence; self.cause = cause }
     public var status: Int { 503 }
     public var code: String { "durability_unknown" }
     public var description: String {

@@ -1,4 +1,5 @@
 import NATS
+import NATSTestSupport
 import Testing
 
 @Suite(.enabled(if: NATSServerProcess.isInstalled, "nats-server is not installed; `make cluster-deps` installs it"))

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import NATS
+import NATSTestSupport
 import Testing
 
 @Suite(.enabled(if: NATSServerProcess.isInstalled, "nats-server is not installed; `make cluster-deps` installs it"))

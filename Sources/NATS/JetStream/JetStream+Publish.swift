@@ -28,6 +28,13 @@ public enum JetStreamHeader {
 }
 
 extension JetStream {
+    /// A publish's reply read as its ack: the stored sequence, or the stream's refusal as a
+    /// `JetStreamError` (for callers that publish with their own reply subjects).
+    public static func pubAck(from reply: NATSMessage) throws -> PubAck {
+        if reply.status == 503 { throw JetStreamError.noResponders("'\(reply.subject)' (no stream captures it, or its leader is away)") }
+        return try decodeReply(reply.payload, what: "publish ack")
+    }
+
     /// Publishes to a stream's subject and waits for the stream to store it.
     /// - `msgID`: deduplication within the stream's duplicate window (`PubAck.duplicate`).
     /// - `expectedLastSubjectSequence`: store only if the newest message on this subject has this

@@ -2,8 +2,8 @@ import Foundation
 import NATS
 
 /// Three nats-servers routed into one JetStream cluster ("c", servers n1, n2, n3).
-final class NATSCluster: @unchecked Sendable {
-    let servers: [NATSServerProcess]
+public final class NATSCluster: @unchecked Sendable {
+    public let servers: [NATSServerProcess]
     private let directory: URL
 
     private init(servers: [NATSServerProcess], directory: URL) {
@@ -11,7 +11,7 @@ final class NATSCluster: @unchecked Sendable {
         self.directory = directory
     }
 
-    static func start() async throws -> NATSCluster {
+    public static func start() async throws -> NATSCluster {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("nats-cluster-\(UUID().uuidString)")
         let clientPorts = try (0..<3).map { _ in try freePort() }
         let routePorts = try (0..<3).map { _ in try freePort() }
@@ -53,11 +53,11 @@ final class NATSCluster: @unchecked Sendable {
         throw NATSServerProcess.ServerError.neverAccepted(port: servers[0].port, log: servers[0].log())
     }
 
-    func server(named name: String) -> NATSServerProcess? {
+    public func server(named name: String) -> NATSServerProcess? {
         servers.first { $0.name == name }
     }
 
-    func stop() {
+    public func stop() {
         for server in servers { server.kill() }
         try? FileManager.default.removeItem(at: directory)
     }

@@ -9,21 +9,21 @@ import Darwin
 
 /// A real nats-server with JetStream for one test: its own port and storage directory, killed by
 /// PID when the test is done.
-final class NATSServerProcess: @unchecked Sendable {
-    static let executable: String? = {
+public final class NATSServerProcess: @unchecked Sendable {
+    public static let executable: String? = {
         let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
         let directories = path.split(separator: ":").map(String.init) + ["/usr/sbin", "/usr/bin", "/usr/local/bin"]
         return directories.map { $0 + "/nats-server" }.first { FileManager.default.isExecutableFile(atPath: $0) }
     }()
 
-    static var isInstalled: Bool { executable != nil }
+    public static var isInstalled: Bool { executable != nil }
 
-    let port: Int
-    let name: String
-    let directory: URL
+    public let port: Int
+    public let name: String
+    public let directory: URL
     private let process: Process
 
-    var pid: Int32 { process.processIdentifier }
+    public var pid: Int32 { process.processIdentifier }
 
     private init(port: Int, name: String, directory: URL, process: Process) {
         self.port = port
@@ -33,7 +33,7 @@ final class NATSServerProcess: @unchecked Sendable {
     }
 
     /// Starts a server and waits until it accepts connections.
-    static func start(
+    public static func start(
         name: String = "n1", port: Int? = nil, directory: URL? = nil, extraArguments: [String] = []
     ) async throws -> NATSServerProcess {
         guard let executable else { throw ServerError.notInstalled }
@@ -75,7 +75,7 @@ final class NATSServerProcess: @unchecked Sendable {
         return server
     }
 
-    func connect(name: String? = nil) async throws -> NATSConnection {
+    public func connect(name: String? = nil) async throws -> NATSConnection {
         try await NATSConnection.connect(host: "127.0.0.1", port: port, name: name, timeout: .seconds(5))
     }
 
@@ -93,7 +93,7 @@ final class NATSServerProcess: @unchecked Sendable {
     }
 
     /// Stops the server (SIGKILL: a test has no use for a graceful shutdown) and waits for it.
-    func kill() {
+    public func kill() {
         kill(releasingSlot: true)
     }
 
@@ -114,26 +114,26 @@ final class NATSServerProcess: @unchecked Sendable {
     }
 
     /// Freezes the server (SIGSTOP): connections stay open but nothing answers.
-    func pause() { sendSignal(SIGSTOP, to: process.processIdentifier) }
+    public func pause() { sendSignal(SIGSTOP, to: process.processIdentifier) }
 
-    func resume() { sendSignal(SIGCONT, to: process.processIdentifier) }
+    public func resume() { sendSignal(SIGCONT, to: process.processIdentifier) }
 
     /// Kills the server and removes its storage.
-    func stop() {
+    public func stop() {
         kill()
         try? FileManager.default.removeItem(at: directory)
     }
 
-    func log() -> String {
+    public func log() -> String {
         (try? String(contentsOf: directory.appendingPathComponent("server.log"), encoding: .utf8)) ?? ""
     }
 
-    enum ServerError: Error, CustomStringConvertible {
+    public enum ServerError: Error, CustomStringConvertible {
         case notInstalled
         case exited(log: String)
         case neverAccepted(port: Int, log: String)
 
-        var description: String {
+        public var description: String {
             switch self {
             case .notInstalled: "nats-server is not installed (make cluster-deps installs it)"
             case .exited(let log): "nats-server exited at start:\n\(log.suffix(2000))"
@@ -176,7 +176,7 @@ actor ServerSlots {
 }
 
 /// A port nothing listens on right now: bind port 0, read what the kernel chose, let it go.
-func freePort() throws -> Int {
+public func freePort() throws -> Int {
     let socketFD = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     guard socketFD >= 0 else { throw POSIXError(.EMFILE) }
     defer { close(socketFD) }
@@ -197,7 +197,7 @@ func freePort() throws -> Int {
 
 /// Runs `body` against a fresh single server, which is killed afterwards whatever happens.
 @discardableResult
-func withNATSServer<T>(_ body: (NATSServerProcess) async throws -> T) async throws -> T {
+public func withNATSServer<T>(_ body: (NATSServerProcess) async throws -> T) async throws -> T {
     let server = try await NATSServerProcess.start()
     defer { server.stop() }
     return try await body(server)
@@ -205,7 +205,7 @@ func withNATSServer<T>(_ body: (NATSServerProcess) async throws -> T) async thro
 
 /// Runs `body` with a fresh server, a connection to it and JetStream over that connection.
 @discardableResult
-func withJetStream<T>(_ body: (JetStream, NATSServerProcess) async throws -> T) async throws -> T {
+public func withJetStream<T>(_ body: (JetStream, NATSServerProcess) async throws -> T) async throws -> T {
     try await withNATSServer { server in
         let connection = try await server.connect()
         defer { Task { await connection.close() } }
