@@ -74,7 +74,7 @@ let package = Package(
         .executableTarget(
             name: "beacon",
             dependencies: [
-                "HTTPFront", "Actors", "Runtime", "Snapshot", "CMalloc", "DemoData",
+                "HTTPFront", "Actors", "Runtime", "Snapshot", "CMalloc", "DemoData", "Cluster",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -103,7 +103,7 @@ let package = Package(
         ),
         .target(name: "NATSTestSupport", dependencies: ["NATS"], path: "Tests/NATSSupport"),
         .testTarget(name: "NATSTests", dependencies: ["NATS", "NATSTestSupport", .product(name: "Crypto", package: "swift-crypto")]),
-        .testTarget(name: "EndToEndTests", dependencies: ["Runtime", "CZstd"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["Runtime", "CZstd", "NATSTestSupport"]),
     ],
     cxxLanguageStandard: .cxx17
 )

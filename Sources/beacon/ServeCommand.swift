@@ -62,11 +62,23 @@ struct ServeCommand: AsyncParsableCommand {
             configuration.storage = storage
         }
         configuration.storage?.forceRecover = forceRecover
+        if let cluster = configuration.cluster {
+            // A tenant's data lives in its JetStream stream in cluster mode, never in a local WAL.
+            guard configuration.storage == nil else {
+                FileHandle.standardError.write(Data("beacon: config: storage: cluster mode keeps data in JetStream; remove storage (or --data-dir)\n".utf8))
+                throw ExitCode(2)
+            }
+            if let split = cluster.partitions.first(where: { $0.value.count > 1 }) {
+                FileHandle.standardError.write(Data("beacon: config: tenant '\(split.key)': partitions above 1 are not served yet (docs/cluster.md)\n".utf8))
+                throw ExitCode(2)
+            }
+        }
         let prometheus = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: prometheus))
         let registry = TenantRegistry(configuration.tenants, organisationFile: configuration.storage?.dataDirectory.appendingPathComponent("organisation.json"))
         logger.info("starting", metadata: ["tenants": "\(configuration.tenants.map(\.settings.id))"])
-        if let storage = configuration.storage {
+        if configuration.storage != nil || configuration.cluster != nil {
+            // Nothing is served before recovery, or before this node owns the tenant in a cluster.
             for tenant in registry.tenants { tenant.markRecovering() }
         } else {
             logger.warning("no storage configured: data lives in memory only and is lost on restart")
@@ -79,6 +91,9 @@ struct ServeCommand: AsyncParsableCommand {
                 FileHandle.standardOutput.write(Data("listening on http://\(host):\(port)\n".utf8))
             })
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: app), .init(service: maintenance)]
+        if let cluster = configuration.cluster {
+            services.append(.init(service: ClusterService(settings: cluster, registry: registry, logger: logger)))
+        }
         if let demoEvents, let tenant = registry.tenants.first {
             // Done once loaded: the other services go on.
             services.append(.init(service: DemoLoader(tenant: tenant, events: demoEvents, logger: logger), successTerminationBehavior: .ignore))
