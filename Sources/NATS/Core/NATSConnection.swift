@@ -27,7 +27,7 @@ public final class NATSConnection: Sendable {
         timeout: Duration = .seconds(5),
         logger: Logger = Logger(label: "beacon.nats")
     ) async throws -> NATSConnection {
-        let eventLoop = MultiThreadedEventLoopGroup.singleton.next()
+        let eventLoop = Self.eventLoops.next()
         let handshake = eventLoop.makePromise(of: NATSServerInfo.self)
         let core = ConnectionCore(logger: logger)
         var options = ClientCommands.ConnectOptions()
@@ -61,6 +61,10 @@ public final class NATSConnection: Sendable {
             throw error
         }
     }
+
+    /// NATS traffic runs on threads of its own, not the process's shared event loops: a busy
+    /// HTTP front must not delay the acknowledgements writes wait for, nor the lease renewals.
+    static let eventLoops = MultiThreadedEventLoopGroup(numberOfThreads: 1)
 
     public var isClosed: Bool { core.closedReason != nil }
 
