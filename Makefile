@@ -17,7 +17,7 @@ SWIFT ?= swift
 # suites on two cores, their servers' start-up waits starve behind the others' blocking work.
 NATS_TESTS := NATSTests|ClusterTests|ClusterFailoverTests
 
-.PHONY: run demo test deps browser-deps cluster-deps build release bench clean spec-check fuzz openapi assets
+.PHONY: run demo test deps browser-deps cluster-deps cluster build release bench clean spec-check fuzz openapi assets
 
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -39,6 +39,11 @@ cluster-deps:
 		echo "installing:$$missing"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	fi
+
+# Three nats-servers, three Beacon nodes in cluster mode and nginx in front (docs/cluster.md).
+cluster: release cluster-deps
+	@dpkg -s nginx >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx)
+	cluster/run.sh
 
 release: deps
 	$(SWIFT) build -c release --product beacon

@@ -357,7 +357,9 @@ public actor TenantActor {
     private func reportStorageFailure(_ cause: StorageFault) {
         guard !storageFailureReported else { return }
         storageFailureReported = true
-        logger.critical("WAL fsync failed: the tenant takes no writes until a restart recovers it from disk",
+        // The local WAL's fsync, or a cluster log that lost the tenant to another node.
+        logger.critical(log is WriteAheadLog ? "WAL fsync failed: the tenant takes no writes until a restart recovers it from disk"
+                                             : "the tenant's log refused a write: it takes no writes here until this node owns it again",
                         metadata: ["tenant": "\(settings.id)", "error": "\(cause)"])
     }
 
@@ -404,6 +406,7 @@ public actor TenantActor {
         closeLog()
         state = recovered
         self.log = log
+        storageFailureReported = false
         openLog.withLock { $0 = log }
         writesLogged.withLock { $0 = true }
         readiness.withLock { $0 = .ready }
