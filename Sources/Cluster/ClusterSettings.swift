@@ -21,9 +21,7 @@ public struct ClusterSettings: Sendable, Equatable {
 
     /// A node name goes into record keys and stream headers: letters, digits, `-` and `_`.
     public static func isNodeName(_ name: String) -> Bool {
-        (1...64).contains(name.utf8.count) && name.utf8.allSatisfy { b in
-            (b >= 48 && b <= 57) || (b >= 65 && b <= 90) || (b >= 97 && b <= 122) || b == 45 || b == 95
-        }
+        (1...64).contains(name.utf8.count) && name.utf8.allSatisfy(UnitNames.isSafe)
     }
 
     /// `nats://host:port` (port 4222 when left out), else nil.
@@ -54,13 +52,18 @@ public enum UnitNames {
     public static func escaped(_ unit: String) -> String {
         var out = ""
         for b in unit.utf8 {
-            if (b >= 48 && b <= 57) || (b >= 65 && b <= 90) || (b >= 97 && b <= 122) || b == 45 || b == 95 {
+            if isSafe(b) {
                 out.unicodeScalars.append(Unicode.Scalar(b))
             } else {
                 out += "=" + String(b, radix: 16, uppercase: true).leftPadded(to: 2)
             }
         }
         return out
+    }
+
+    /// A byte every NATS name and subject token may hold as it is: `[A-Za-z0-9_-]`.
+    static func isSafe(_ b: UInt8) -> Bool {
+        (b >= 48 && b <= 57) || (b >= 65 && b <= 90) || (b >= 97 && b <= 122) || b == 45 || b == 95
     }
 
     public static func stream(_ unit: String) -> String { "BEACON_" + escaped(unit) }

@@ -61,7 +61,7 @@ public final class JetStreamLog: MutationLog, Sendable {
 
     public func append(_ mutation: Mutation) throws -> UInt64 {
         let (fields, payload) = UnitRecord.message(for: mutation)
-        var headers = NATSHeaders(fields.map { NATSHeaders.Field(name: $0.0, value: $0.1) })
+        var headers = Self.headers(fields)
         if case .idempotent(let key, _, _, _) = mutation { headers.set(JetStreamHeader.messageID, key) }
         return try send(headers, payload)
     }
@@ -70,8 +70,12 @@ public final class JetStreamLog: MutationLog, Sendable {
     /// owner's publish can be.
     public func fence(node: String, term: UInt64) async throws {
         let (fields, payload) = UnitRecord.fence(node: node, term: term)
-        let sequence = try send(NATSHeaders(fields.map { NATSHeaders.Field(name: $0.0, value: $0.1) }), payload)
+        let sequence = try send(Self.headers(fields), payload)
         try await waitUntilDurable(sequence)
+    }
+
+    static func headers(_ fields: [(String, String)]) -> NATSHeaders {
+        NATSHeaders(fields.map { NATSHeaders.Field(name: $0.0, value: $0.1) })
     }
 
     /// Takes the next sequence and publishes under the lock, so the order on the wire is the order of the sequences.

@@ -122,9 +122,7 @@ struct PersonyzeRoutes {
         var w = JSONWriter(capacity: rows.count * 128 + 16)
         func one(_ row: Row, _ w: inout JSONWriter) {
             w.object { w in
-                let keys = query.columns ?? row.keys.sorted { a, b in
-                    a == object.primaryKey ? b != object.primaryKey : b == object.primaryKey ? false : a < b
-                }
+                let keys = query.columns ?? keyOrder(row.keys, object)
                 for key in keys {
                     w.key(text: key)
                     write(row[key] ?? .null, into: &w)
@@ -135,12 +133,15 @@ struct PersonyzeRoutes {
         return w.response()
     }
 
+    /// Keys in answer order when no columns were chosen: the object's key first, the rest by name.
+    static func keyOrder(_ keys: some Sequence<String>, _ object: PersonyzeObject) -> [String] {
+        keys.sorted { a, b in a == object.primaryKey ? b != object.primaryKey : b == object.primaryKey ? false : a < b }
+    }
+
     /// A block as a JSON array of objects, in the same key order as rows: each key's bytes
     /// made once, not once per row.
     static func render(_ block: RowBlock, query: RowQuery, object: PersonyzeObject) -> Response {
-        let keys = query.columns ?? block.columns.sorted { a, b in
-            a == object.primaryKey ? b != object.primaryKey : b == object.primaryKey ? false : a < b
-        }
+        let keys = query.columns ?? keyOrder(block.columns, object)
         let sources = keys.map(block.index(of:))
         let fragments = keys.map { key in
             var w = JSONWriter(capacity: key.utf8.count + 4)

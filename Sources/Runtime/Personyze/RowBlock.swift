@@ -49,18 +49,10 @@ extension RowQuery {
         }
         if !orderBy.isEmpty {
             let keyColumns = orderBy.map(block.index(of:))
-            let keyWidth = keyColumns.count, descending = descending
             var keys: [RowValue] = []
-            keys.reserveCapacity(kept.count * keyWidth)
+            keys.reserveCapacity(kept.count * keyColumns.count)
             for row in kept { for column in keyColumns { keys.append(cell(row, column)) } }
-            kept = Array(kept.indices).sorted { l, r in
-                for c in 0..<keyWidth {
-                    let a = keys[l * keyWidth + c], b = keys[r * keyWidth + c]
-                    if RowValue.ascending(a, b) { return !descending }
-                    if RowValue.ascending(b, a) { return descending }
-                }
-                return l < r
-            }.map { kept[$0] }
+            kept = sortedPlaces(keys: keys, count: kept.count).map { kept[$0] }
         }
         let start = min(offset, kept.count)
         let end = limit.map { start + min($0, kept.count - start) } ?? kept.count

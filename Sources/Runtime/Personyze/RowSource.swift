@@ -32,19 +32,24 @@ extension RowQuery {
 
     func order(_ kept: [(id: Int, row: Row)]) -> [Int] {
         guard !orderBy.isEmpty else { return kept.map(\.id) }
-        // The sort keys read once per row, not once per comparison.
-        let width = orderBy.count, descending = descending
         var keys: [RowValue] = []
-        keys.reserveCapacity(kept.count * width)
+        keys.reserveCapacity(kept.count * orderBy.count)
         for k in kept { for column in orderBy { keys.append(k.row[column] ?? .null) } }
-        return Array(kept.indices).sorted { l, r in
+        return sortedPlaces(keys: keys, count: kept.count).map { kept[$0].id }
+    }
+
+    /// The places 0..<count in the query's order (stable), given each place's sort keys, one
+    /// per `orderBy` column, row after row: read once per row, not once per comparison.
+    func sortedPlaces(keys: [RowValue], count: Int) -> [Int] {
+        let width = orderBy.count, descending = descending
+        return Array(0..<count).sorted { l, r in
             for c in 0..<width {
                 let a = keys[l * width + c], b = keys[r * width + c]
                 if RowValue.ascending(a, b) { return !descending }
                 if RowValue.ascending(b, a) { return descending }
             }
             return l < r
-        }.map { kept[$0].id }
+        }
     }
 
     /// The row cut to the chosen columns (a missing one is null), or whole without `columns`.
